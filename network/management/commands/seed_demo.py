@@ -1,0 +1,134 @@
+"""Create a believable demo pilot site, through the same services the app uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from network import services
+from network.models import PilotSite, Role, Sector, User
+from outcomes import services as outcome_services
+
+DEMO_SLUG = "northbrook-together"
+DEMO_PASSWORD = "northbrook-demo-2026"  # noqa: S105 - printed for the demo, never used in production
+
+AGENCIES = [
+    ("Northbrook City Council", Sector.LOCAL_AUTHORITY),
+    ("Northbrook County Council", Sector.LOCAL_AUTHORITY),
+    ("Northbrook and District NHS Foundation Trust", Sector.NHS),
+    ("Northbrook Primary Care Network", Sector.NHS),
+    ("Eastshire Police", Sector.POLICE),
+    ("Eastshire Fire and Rescue Service", Sector.FIRE),
+    ("Brookside Homes", Sector.HOUSING),
+    ("Northbrook College", Sector.EDUCATION),
+    ("Northbrook Council for Voluntary Service", Sector.VOLUNTARY),
+    ("Riverside Food Bank", Sector.VOLUNTARY),
+    ("Northbrook Chamber of Commerce", Sector.BUSINESS),
+    ("Northbrook City Councillors", Sector.ELECTED),
+]
+
+FIRST = ["Amira", "Ben", "Chloe", "Deepak", "Eleanor", "Femi", "Grace", "Harpreet", "Isaac", "Jade", "Kwame", "Laura",
+         "Mohammed", "Niamh", "Owen", "Priya", "Rhys", "Sofia", "Tom", "Uzma"]
+LAST = ["Ahmed", "Baker", "Clarke", "Davies", "Evans", "Fletcher", "Gill", "Hughes", "Iqbal", "Jones", "Khan",
+        "Lewis", "Morgan", "Nowak", "O'Brien", "Patel", "Roberts", "Singh", "Taylor", "Walsh"]
+TITLES = ["Chief Executive", "Director of Public Health", "Chief Inspector", "Head of Community Safety",
+          "Director of Housing", "Principal", "Service Manager", "Cabinet Member for Health", "Station Commander",
+          "Head of Partnerships"]
+
+OUTCOMES = [
+    ("Fewer people in Northbrook die early from preventable illness",
+     "Life expectancy in the east of the city is nine years shorter than in the west."),
+    ("Every child starts school ready to learn", "A third of children arrive without the words or confidence they need."),
+    ("No one in Northbrook sleeps rough", "Rough sleeping has doubled in three years and every agency meets the same people."),
+    ("People feel safe in the city centre after dark", "Fear of crime keeps people away and closes businesses."),
+    ("Young people have a good job or training within a year of leaving school",
+     "Too many young people drift, and we all meet them later in crisis."),
+    ("Older people live independently at home for longer", "Hospital beds are full of people who could go home with the right help."),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the Northbrook demo pilot site (a dozen agencies, forty leaders, a closed round, an alliance, a meeting)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not PilotSite.objects.filter(slug=DEMO_SLUG).exists():
+            self._seed()
+            self.stdout.write(self.style.SUCCESS("Created the demo pilot site Northbrook Together."))
+        else:
+            self.stdout.write("The demo pilot site already exists.")
+        self.stdout.write(
+            "\nSign in at http://localhost:8000/accounts/login/ with any of these (password for all: "
+            f"{DEMO_PASSWORD}):\n"
+            "  enabler:     enabler@northbrook.example\n"
+            "  coordinator: coordinator@northbrook.example\n"
+            "  leader:      leader01@northbrook.example … leader40@northbrook.example\n"
+        )
+
+    @transaction.atomic
+    def _seed(self) -> None:
+        rng = random.Random(2026)
+        enabler = User.objects.create_user(email="enabler@northbrook.example", name="Ruth Okafor", password=DEMO_PASSWORD)
+        site = services.site_create(
+            creator=enabler,
+            name="Northbrook Together",
+            place="Northbrook",
+            description="The leaders of Northbrook working as one system on what matters most to its people.",
+        )
+        enabler_membership = site.memberships.get(user=enabler)
+        agencies = [services.agency_create(site=site, name=name, sector=sector) for name, sector in AGENCIES]
+        coordinator = services.member_add(
+            site=site, name="Sam Whitfield", email="coordinator@northbrook.example", role=Role.COORDINATOR,
+            role_title="Partnership Coordinator",
+        )
+        coordinator.user.set_password(DEMO_PASSWORD)
+        coordinator.user.save(update_fields=["password"])
+        leaders = []
+        for i in range(40):
+            name = f"{FIRST[i % 20]} {LAST[(i * 7 + i // 20) % 20]}"
+            membership = services.member_add(
+                site=site,
+                name=name,
+                email=f"leader{i + 1:02d}@northbrook.example",
+                agency=agencies[i % len(agencies)],
+                role_title=rng.choice(TITLES),
+            )
+            membership.user.set_password(DEMO_PASSWORD)
+            membership.user.save(update_fields=["password"])
+            leaders.append(membership)
+        outcomes = [
+            outcome_services.outcome_propose(membership=leaders[i * 5], statement=statement, why_it_matters=why)
+            for i, (statement, why) in enumerate(OUTCOMES)
+        ]
+        voting_round = outcome_services.round_open(membership=enabler_membership, title="What really matters to Northbrook?")
+        # Rough sleeping is most leaders' first or second choice; the rest vary.
+        weights = [3, 2, 6, 2, 3, 3]
+        for leader in leaders[:36]:
+            order = sorted(outcomes, key=lambda o: -weights[outcomes.index(o)] * rng.random())
+            ranked = order[: rng.randint(3, len(order))]
+            outcome_services.ballot_submit(
+                voting_round=voting_round, voter=leader, ranks={o.pk: n + 1 for n, o in enumerate(ranked)}
+            )
+        voting_round = outcome_services.round_close(voting_round=voting_round, membership=enabler_membership)
+        pledges = ["Two outreach workers' time each week", "Data from our housing register", "A venue for the hub",
+                   "My own time on Fridays", "Funding for a pilot", ""]
+        members = [
+            outcome_services.outcome_commit(voting_round=voting_round, membership=leader, pledge=rng.choice(pledges))
+            for leader in leaders[:18]
+        ]
+        meeting = services.meeting_create(
+            alliance=members[0].alliance,
+            created_by=coordinator,
+            title="First alliance meeting",
+            starts_at=timezone.now().replace(hour=10, minute=0, second=0, microsecond=0) + dt.timedelta(days=14),
+            place="Northbrook Central Library, Room 2",
+            online_link="https://meet.example.org/northbrook-alliance",
+            agenda="1. Why we are here\n2. What each of us brings\n3. First ninety days",
+        )
+        for member in members[:10]:
+            services.meeting_respond(meeting=meeting, member=member, rsvp=rng.choice(["going", "going", "maybe"]))
+

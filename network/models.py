@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("A user needs an email address")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person, who signs in with their email address."""
+
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    email = models.EmailField("email address", unique=True)
+    name = models.CharField(max_length=150)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["name"]
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name
+
+
+class PilotSite(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    place = models.CharField(max_length=200, help_text="The town, city or area the pilot covers.")
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sector(models.TextChoices):
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    NHS = "nhs", "NHS"
+    POLICE = "police", "Police"
+    FIRE = "fire", "Fire"
+    HOUSING = "housing", "Housing"
+    EDUCATION = "education", "Education"
+    VOLUNTARY = "voluntary", "Voluntary and community"
+    BUSINESS = "business", "Business"
+    ELECTED = "elected", "Elected members"
+    OTHER = "other", "Other"
+
+
+class Agency(models.Model):
+    site = models.ForeignKey(PilotSite, on_delete=models.CASCADE, related_name="agencies")
+    name = models.CharField(max_length=200)
+    sector = models.CharField(max_length=32, choices=Sector.choices)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "site", name="agency_unique_name_per_site"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ENABLER = "enabler", "Enabler"
+    COORDINATOR = "coordinator", "Coordinator"
+    LEADER = "leader", "Leader"
+
+
+class Membership(models.Model):
+    """A person's place in one pilot site: their role there and, for leaders, their agency."""
+
+    site = models.ForeignKey(PilotSite, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.LEADER)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
+    role_title = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__name"]
+        constraints = [models.UniqueConstraint(fields=["site", "user"], name="membership_unique_per_site")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.site})"
+
+    @property
+    def is_enabler(self) -> bool:
+        return self.role == Role.ENABLER
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role in (Role.ENABLER, Role.COORDINATOR)
+
+
+class Alliance(models.Model):
+    """The alliance of the willing: leaders who committed to one outcome.
+
+    The outcome itself lives in the outcomes app, which points here; the
+    alliance keeps a copy of its purpose so that network needs no import of
+    outcomes.
+    """
+
+    site = models.ForeignKey(PilotSite, on_delete=models.CASCADE, related_name="alliances")
+    purpose = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.purpose[:60]
+
+
+class AllianceMember(models.Model):
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="members")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="alliance_memberships")
+    pledge = models.CharField(max_length=280, blank=True)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["joined_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["alliance", "membership"], name="alliance_member_unique"),
+        ]
+
+
+class Meeting(models.Model):
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="meetings")
+    title = models.CharField(max_length=200)
+    starts_at = models.DateTimeField()
+    place = models.CharField(max_length=300, blank=True, help_text="Where people meet in person.")
+    online_link = models.URLField(blank=True, help_text="A video call link, if people can join online.")
+    agenda = models.TextField(blank=True)
+    created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Rsvp(models.TextChoices):
+    GOING = "going", "Going"
+    MAYBE = "maybe", "Maybe"
+    NOT_GOING = "not_going", "Not going"
+
+
+class MeetingResponse(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="responses")
+    member = models.ForeignKey(AllianceMember, on_delete=models.CASCADE, related_name="responses")
+    rsvp = models.CharField(max_length=16, choices=Rsvp.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="meeting_response_unique"),
+        ]
+
+
+class DigestDelivery(models.Model):
+    """One digest to one person. The unique key is what makes sending exactly-once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="digest_deliveries")
+    recipient = models.ForeignKey(AllianceMember, on_delete=models.CASCADE, related_name="digest_deliveries")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "digest deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "recipient"], name="digest_delivery_unique"),
+        ]

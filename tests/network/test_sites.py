@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from network.models import Agency, Membership, PilotSite, Role
+from tests.conftest import Cast, make_user
+
+
+def test_it_creates_a_site_with_its_creator_as_enabler(db: None) -> None:
+    user = make_user("new@example.org", "New Enabler")
+    client = Client()
+    client.force_login(user)
+    response = client.post(
+        reverse("network:site-create"), {"name": "Calder Valley Together", "place": "Calder Valley", "description": ""}
+    )
+    site = PilotSite.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("network:site-people", args=[site.slug])
+    assert site.slug == "calder-valley-together"
+    assert Membership.objects.get(site=site).role == Role.ENABLER
+
+
+def test_it_explains_a_missing_field_and_saves_nothing(db: None) -> None:
+    client = Client()
+    client.force_login(make_user("new@example.org", "New"))
+    response = client.post(reverse("network:site-create"), {"name": "", "place": "Leeds"})
+    assert response.status_code == 200
+    assert b"This field is required" in response.content
+    assert not PilotSite.objects.exists()
+
+
+def test_it_gives_each_site_a_unique_slug(cast: Cast) -> None:
+    from network.services import site_create
+
+    again = site_create(creator=cast.enabler.user, name=cast.site.name, place="Elsewhere")
+    assert again.slug == f"{cast.site.slug}-2"
+
+
+def test_it_asks_anonymous_visitors_to_sign_in(cast: Cast) -> None:
+    response = Client().get(reverse("network:site-detail", args=[cast.site.slug]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("who", ["enabler", "coordinator", "leader"])
+def test_it_shows_the_site_to_each_role(cast: Cast, who: str) -> None:
+    membership = {"enabler": cast.enabler, "coordinator": cast.coordinator, "leader": cast.leaders[0]}[who]
+    response = cast.client_for(membership).get(reverse("network:site-detail", args=[cast.site.slug]))
+    assert response.status_code == 200
+    assert cast.site.name in response.content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["network:site-detail", "network:site-people", "network:alliance-detail"])
+def test_it_hides_a_site_from_an_outsider(cast: Cast, url_name: str) -> None:
+    response = cast.client_for(cast.outsider).get(reverse(url_name, args=[cast.site.slug]))
+    assert response.status_code == 404
+
+
+def test_it_lists_only_the_users_own_sites_on_home(cast: Cast) -> None:
+    body = cast.client_for(cast.outsider).get(reverse("network:home")).content.decode()
+    assert cast.other_site.name in body
+    assert cast.site.name not in body
+
+
+def test_it_adds_an_agency_by_full_page_post(cast: Cast) -> None:
+    url = reverse("network:site-people", args=[cast.site.slug])
+    response = cast.client_for(cast.enabler).post(url, {"agency-name": "Ashby Fire", "agency-sector": "fire"})
+    assert response.status_code == 302
+    assert Agency.objects.filter(site=cast.site, name="Ashby Fire", sector="fire").exists()
+
+
+def test_it_adds_an_agency_by_htmx_and_returns_the_partial(cast: Cast) -> None:
+    url = reverse("network:site-people", args=[cast.site.slug])
+    response = cast.client_for(cast.enabler).post(
+        url, {"agency-name": "Ashby Fire", "agency-sector": "fire"}, headers={"HX-Request": "true"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<div id="people-setup"')
+    assert "<html" not in body
+    assert "Ashby Fire" in body
+
+
+def test_it_rejects_a_duplicate_agency_next_to_the_name(cast: Cast) -> None:
+    url = reverse("network:site-people", args=[cast.site.slug])
+    response = cast.client_for(cast.enabler).post(url, {"agency-name": "ashby council", "agency-sector": "nhs"})
+    assert response.status_code == 422
+    assert 'id="id_agency-name_error"' in response.content.decode()
+    assert Agency.objects.filter(site=cast.site).count() == 3
+
+
+def test_it_rejects_an_unknown_sector(cast: Cast) -> None:
+    url = reverse("network:site-people", args=[cast.site.slug])
+    response = cast.client_for(cast.enabler).post(url, {"agency-name": "Ashby Fire", "agency-sector": "army"})
+    assert response.status_code == 422
+    assert not Agency.objects.filter(name="Ashby Fire").exists()
+
+
+def test_it_adds_a_leader_and_emails_them_a_password_link(
+    cast: Cast, mailoutbox: list, django_capture_on_commit_callbacks
+) -> None:
+    url = reverse("network:site-people", args=[cast.site.slug])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = cast.client_for(cast.enabler).post(
+            url,
+            {
+                "member-name": "Zara Quinn",
+                "member-email": "Zara.Quinn@Example.org",
+                "member-role": "leader",
+                "member-agency": cast.agencies[1].pk,
+                "member-role_title": "Chief Nurse",
+            },
+        )
+    assert response.status_code == 302
+    membership = Membership.objects.get(site=cast.site, user__email="zara.quinn@example.org")
+    assert membership.agency == cast.agencies[1]
+    assert membership.role_title == "Chief Nurse"
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["zara.quinn@example.org"]
+    assert "/accounts/set-password/" in mailoutbox[0].body
+
+
+def test_it_lets_a_new_leader_set_a_password_from_the_email_and_sign_in(
+    cast: Cast, mailoutbox: list, django_capture_on_commit_callbacks
+) -> None:
+    from network.services import member_add
+
+    with django_capture_on_commit_callbacks(execute=True):
+        member_add(site=cast.site, name="Zara Quinn", email="zara@example.org", agency=cast.agencies[0])
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/accounts/set-password/" in line)
+    path = link.split("localhost:8000", 1)[1]
+    client = Client()
+    form_page = client.get(path, follow=True)
+    assert form_page.status_code == 200
+    set_url = form_page.redirect_chain[-1][0]
+    done = client.post(set_url, {"new_password1": "a-long-new-passphrase", "new_password2": "a-long-new-passphrase"})
+    assert done.status_code == 302
+    assert Client().login(email="zara@example.org", password="a-long-new-passphrase")
+
+
+def test_it_refuses_a_leader_without_an_agency(cast: Cast) -> None:
+    url = reverse("network:site-people", args=[cast.site.slug])
+    response = cast.client_for(cast.enabler).post(
+        url, {"member-name": "No Agency", "member-email": "na@example.org", "member-role": "leader"}
+    )
+    assert response.status_code == 422
+    assert 'id="id_member-agency_error"' in response.content.decode()
+    assert not Membership.objects.filter(user__email="na@example.org").exists()
+
+
+def test_it_refuses_someone_already_in_the_site(cast: Cast) -> None:
+    url = reverse("network:site-people", args=[cast.site.slug])
+    response = cast.client_for(cast.enabler).post(
+        url,
+        {"member-name": "Again", "member-email": cast.leaders[0].user.email, "member-role": "leader",
+         "member-agency": cast.agencies[0].pk},
+    )
+    assert response.status_code == 422
+    assert "already in this site" in response.content.decode()
+
+
+def test_it_refuses_another_sites_agency(cast: Cast) -> None:
+    other_agency = cast.other_site.agencies.first()
+    url = reverse("network:site-people", args=[cast.site.slug])
+    response = cast.client_for(cast.enabler).post(
+        url, {"member-name": "X", "member-email": "x@example.org", "member-role": "leader", "member-agency": other_agency.pk}
+    )
+    assert response.status_code == 422
+    assert not Membership.objects.filter(user__email="x@example.org").exists()
+
+
+@pytest.mark.parametrize("who", ["coordinator", "leader"])
+def test_it_lets_only_enablers_change_people(cast: Cast, who: str) -> None:
+    membership = cast.coordinator if who == "coordinator" else cast.leaders[0]
+    url = reverse("network:site-people", args=[cast.site.slug])
+    response = cast.client_for(membership).post(url, {"agency-name": "Sneaky", "agency-sector": "fire"})
+    assert response.status_code == 403
+    assert not Agency.objects.filter(name="Sneaky").exists()
+
+
+def test_it_pins_the_people_page_query_count(cast: Cast, django_assert_max_num_queries) -> None:
+    from network.services import agency_create, member_add
+
+    for i in range(30):
+        agency = agency_create(site=cast.site, name=f"Agency {i}", sector="other")
+        member_add(site=cast.site, name=f"Extra {i}", email=f"extra{i}@example.org", agency=agency)
+    client = cast.client_for(cast.enabler)
+    url = reverse("network:site-people", args=[cast.site.slug])
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "Extra 29" in response.content.decode()
