@@ -13,7 +13,8 @@ from typing import Concatenate, ParamSpec
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from network.models import Membership, Role
 from network.selectors import membership_get
@@ -26,21 +27,21 @@ COORDINATORS = frozenset({Role.ENABLER, Role.COORDINATOR})
 LEADERS = frozenset({Role.LEADER})
 PROPOSERS = frozenset({Role.LEADER, Role.ENABLER})
 
-SiteView = Callable[Concatenate[HttpRequest, Membership, P], HttpResponse]
+SiteView = Callable[Concatenate[HttpRequest, Membership, P], HttpResponseBase]
 
 
 def site_view(
     roles: frozenset[str] = EVERYONE,
-) -> Callable[[SiteView[P]], Callable[Concatenate[HttpRequest, str, P], HttpResponse]]:
-    def decorator(view: SiteView[P]) -> Callable[Concatenate[HttpRequest, str, P], HttpResponse]:
+) -> Callable[[SiteView[P]], Callable[Concatenate[HttpRequest, str, P], HttpResponseBase]]:
+    def decorator(view: SiteView[P]) -> Callable[Concatenate[HttpRequest, str, P], HttpResponseBase]:
         @wraps(view)
-        def wrapper(request: HttpRequest, site_slug: str, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, site_slug: str, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
             membership = membership_get(user=request.user, site_slug=site_slug)  # type: ignore[arg-type]
             if membership.role not in roles:
                 raise PermissionDenied("Your role in this site does not allow that.")
             return view(request, membership, *args, **kwargs)
 
-        return login_required(wrapper)  # type: ignore[return-value]
+        return login_required(wrapper)
 
     return decorator
 
@@ -51,5 +52,3 @@ def require_role(membership: Membership, roles: frozenset[str]) -> None:
 
 
 __all__ = ["COORDINATORS", "ENABLERS", "EVERYONE", "LEADERS", "PROPOSERS", "require_role", "site_view"]
-
-

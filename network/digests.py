@@ -30,9 +30,7 @@ def digest_message(*, delivery: DigestDelivery) -> EmailMultiAlternatives:
         "recipient": delivery.recipient.membership.user,
         "going": [row for row in meeting_attendee_rows(meeting=meeting) if row.rsvp == "going"],
         "meeting_url": settings.SITE_URL
-        + reverse(
-            "network:meeting-detail", kwargs={"site_slug": meeting.alliance.site.slug, "meeting_id": meeting.pk}
-        ),
+        + reverse("network:meeting-detail", kwargs={"site_slug": meeting.alliance.site.slug, "meeting_id": meeting.pk}),
     }
     message = EmailMultiAlternatives(
         subject=f"{meeting.alliance.site.name}: {meeting.title}",

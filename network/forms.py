@@ -23,7 +23,9 @@ class MemberForm(forms.Form):
     email = forms.EmailField(label="Email address")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.LEADER)
     agency = forms.ModelChoiceField(queryset=Agency.objects.none(), required=False, empty_label="Choose an agency")
-    role_title = forms.CharField(max_length=200, required=False, label="Role title", help_text="For example: Director of Public Health")
+    role_title = forms.CharField(
+        max_length=200, required=False, label="Role title", help_text="For example: Director of Public Health"
+    )
 
     def __init__(self, *args: Any, site: PilotSite, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -38,7 +40,12 @@ class MeetingForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     place = forms.CharField(max_length=300, required=False, help_text="Where people meet in person.")
-    online_link = forms.URLField(required=False, assume_scheme="https", label="Online link", help_text="A video call link, if people can join online.")
+    online_link = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label="Online link",
+        help_text="A video call link, if people can join online.",
+    )
     agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
 
 

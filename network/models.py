@@ -162,6 +162,9 @@ class AllianceMember(models.Model):
             models.UniqueConstraint(fields=["alliance", "membership"], name="alliance_member_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.membership.user} in {self.alliance}"
+
 
 class Meeting(models.Model):
     alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="meetings")
@@ -197,6 +200,9 @@ class MeetingResponse(models.Model):
             models.UniqueConstraint(fields=["meeting", "member"], name="meeting_response_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_rsvp_display()}: {self.member_id} to {self.meeting_id}"
+
 
 class DigestDelivery(models.Model):
     """One digest to one person. The unique key is what makes sending exactly-once."""
@@ -217,3 +223,6 @@ class DigestDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "recipient"], name="digest_delivery_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"Digest of meeting {self.meeting_id} to {self.recipient_id}: {self.status}"

@@ -16,9 +16,7 @@ from network.models import Agency, Alliance, AllianceMember, Meeting, Membership
 
 def membership_get(*, user: User, site_slug: str) -> Membership:
     membership = (
-        Membership.objects.select_related("site", "agency", "user")
-        .filter(user=user, site__slug=site_slug)
-        .first()
+        Membership.objects.select_related("site", "agency", "user").filter(user=user, site__slug=site_slug).first()
     )
     if membership is None:
         raise Http404("No such pilot site")
@@ -47,9 +45,7 @@ def alliance_current(*, site: PilotSite) -> Alliance | None:
 
 
 def alliance_members(*, alliance: Alliance) -> QuerySet[AllianceMember]:
-    return alliance.members.select_related("membership__user", "membership__agency").order_by(
-        "membership__user__name"
-    )
+    return alliance.members.select_related("membership__user", "membership__agency").order_by("membership__user__name")
 
 
 def alliance_member_for(*, alliance: Alliance, membership: Membership) -> AllianceMember | None:
@@ -96,7 +92,7 @@ def meeting_attendee_rows(*, meeting: Meeting) -> list[AttendeeRow]:
     for member in members:
         membership = member.membership
         agency = membership.agency
-        responses = member.meeting_responses  # type: ignore[attr-defined]
+        responses = member.meeting_responses
         rsvp = responses[0].rsvp if responses else ""
         rows.append(
             AttendeeRow(

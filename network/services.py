@@ -102,7 +102,10 @@ def welcome_email_send(*, membership: Membership) -> None:
         return  # they have signed in already; nothing to set up
     path = reverse(
         "password_reset_confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     context = {"membership": membership, "link": f"{settings.SITE_URL}{path}"}
     send_mail(
@@ -169,9 +172,7 @@ def meeting_respond(*, meeting: Meeting, member: AllianceMember, rsvp: str) -> M
     if member.alliance_id != meeting.alliance_id:
         raise DomainError("Only members of this alliance can reply.")
     try:
-        response, _ = MeetingResponse.objects.update_or_create(
-            meeting=meeting, member=member, defaults={"rsvp": rsvp}
-        )
+        response, _ = MeetingResponse.objects.update_or_create(meeting=meeting, member=member, defaults={"rsvp": rsvp})
     except IntegrityError:
         # Two replies raced; the other one created the row, so update it.
         response = MeetingResponse.objects.get(meeting=meeting, member=member)

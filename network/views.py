@@ -198,5 +198,3 @@ def meeting_attendees_csv(request: HttpRequest, membership: Membership, meeting_
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}-attendees.csv"'
     return response
-
-

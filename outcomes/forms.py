@@ -10,7 +10,9 @@ from outcomes.models import CandidateOutcome
 class OutcomeForm(forms.Form):
     statement = forms.CharField(max_length=200, help_text="One short sentence: the change you want to see.")
     why_it_matters = forms.CharField(
-        label="Why it matters", widget=forms.Textarea(attrs={"rows": 4}), help_text="Why this matters to you and the people you serve."
+        label="Why it matters",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Why this matters to you and the people you serve.",
     )
 
 
@@ -49,5 +51,8 @@ class BallotForm(forms.Form):
 
 class CommitForm(forms.Form):
     pledge = forms.CharField(
-        max_length=280, required=False, label="What will you bring?", help_text="One line: the energy, time or resources you commit."
+        max_length=280,
+        required=False,
+        label="What will you bring?",
+        help_text="One line: the energy, time or resources you commit.",
     )

@@ -13,9 +13,7 @@ class CandidateOutcome(models.Model):
     why_it_matters = models.TextField(help_text="Why this matters to you and to the people you serve.")
     proposed_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="proposals")
     created_at = models.DateTimeField(auto_now_add=True)
-    alliance = models.OneToOneField(
-        Alliance, on_delete=models.SET_NULL, null=True, blank=True, related_name="outcome"
-    )
+    alliance = models.OneToOneField(Alliance, on_delete=models.SET_NULL, null=True, blank=True, related_name="outcome")
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -47,9 +45,7 @@ class VotingRound(models.Model):
     class Meta:
         ordering = ["-opened_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["site"], condition=models.Q(status="open"), name="one_open_round_per_site"
-            ),
+            models.UniqueConstraint(fields=["site"], condition=models.Q(status="open"), name="one_open_round_per_site"),
         ]
 
     def __str__(self) -> str:
@@ -68,6 +64,9 @@ class Ballot(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round", "voter"], name="one_ballot_per_leader_per_round")]
 
+    def __str__(self) -> str:
+        return f"Ballot {self.pk} in round {self.round_id}"
+
 
 class BallotRank(models.Model):
     """One outcome's place on one ballot: 1 is the leader's first choice.
@@ -82,3 +81,6 @@ class BallotRank(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ballot", "outcome"], name="ballot_rank_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.rank}: outcome {self.outcome_id}"

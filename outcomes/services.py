@@ -125,8 +125,9 @@ def outcome_commit(*, voting_round: VotingRound, membership: Membership, pledge:
     if voting_round.is_open or voting_round.winner_id is None:
         raise DomainError("There is no chosen outcome to commit to in this round.")
     outcome = CandidateOutcome.objects.select_for_update().get(pk=voting_round.winner_id)
-    if outcome.alliance_id is None:
-        outcome.alliance = alliance_for_outcome(site=outcome.site, purpose=outcome.statement)
+    alliance = outcome.alliance
+    if alliance is None:
+        alliance = alliance_for_outcome(site=membership.site, purpose=outcome.statement)
+        outcome.alliance = alliance
         outcome.save(update_fields=["alliance"])
-    assert outcome.alliance is not None
-    return alliance_join(alliance=outcome.alliance, membership=membership, pledge=pledge)
+    return alliance_join(alliance=alliance, membership=membership, pledge=pledge)

@@ -22,7 +22,10 @@ PASSWORD = "correct horse battery staple"
 
 
 def require(condition: bool, reason: str, *, env: str) -> None:
-    """Skip a test whose service is missing, or fail it when `env` (REQUIRE_SERVICES/REQUIRE_BROWSER) says it must run."""
+    """Skip a test whose service is missing, or fail it when `env` says it must run.
+
+    `env` is REQUIRE_SERVICES or REQUIRE_BROWSER; CI sets both.
+    """
     if condition:
         return
     if os.environ.get(env):
@@ -31,7 +34,7 @@ def require(condition: bool, reason: str, *, env: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:  # type: ignore[no-untyped-def]
+def _fast_passwords(settings) -> None:
     # Hashing is deliberately slow; tests make many users and need none of that cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -65,7 +68,9 @@ def make_user(email: str, name: str) -> User:
     return User.objects.create_user(email=email, name=name, password=PASSWORD)
 
 
-def make_site(prefix: str, leader_count: int = 3) -> tuple[PilotSite, list[Agency], Membership, Membership, list[Membership]]:
+def make_site(
+    prefix: str, leader_count: int = 3
+) -> tuple[PilotSite, list[Agency], Membership, Membership, list[Membership]]:
     enabler_user = make_user(f"enabler@{prefix}.example", f"{prefix.title()} Enabler")
     site = services.site_create(creator=enabler_user, name=f"{prefix.title()} Pilot", place=prefix.title())
     agencies = [
@@ -74,9 +79,7 @@ def make_site(prefix: str, leader_count: int = 3) -> tuple[PilotSite, list[Agenc
         services.agency_create(site=site, name=f"{prefix.title()} Police", sector=Sector.POLICE),
     ]
     make_user(f"coordinator@{prefix}.example", f"{prefix.title()} Coordinator")
-    coordinator = services.member_add(
-        site=site, name="", email=f"coordinator@{prefix}.example", role=Role.COORDINATOR
-    )
+    coordinator = services.member_add(site=site, name="", email=f"coordinator@{prefix}.example", role=Role.COORDINATOR)
     leaders = []
     for i in range(leader_count):
         make_user(f"leader{i}@{prefix}.example", f"Leader {i} of {prefix.title()}")
@@ -108,9 +111,15 @@ def candidates(cast: Cast) -> list[CandidateOutcome]:
     from outcomes.services import outcome_propose
 
     return [
-        outcome_propose(membership=cast.leaders[0], statement="No one sleeps rough", why_it_matters="Everyone meets them."),
-        outcome_propose(membership=cast.leaders[1], statement="Children ready for school", why_it_matters="Early years."),
-        outcome_propose(membership=cast.leaders[2], statement="Safe streets after dark", why_it_matters="Fear of crime."),
+        outcome_propose(
+            membership=cast.leaders[0], statement="No one sleeps rough", why_it_matters="Everyone meets them."
+        ),
+        outcome_propose(
+            membership=cast.leaders[1], statement="Children ready for school", why_it_matters="Early years."
+        ),
+        outcome_propose(
+            membership=cast.leaders[2], statement="Safe streets after dark", why_it_matters="Fear of crime."
+        ),
     ]
 
 

@@ -154,18 +154,28 @@ def test_it_refuses_someone_already_in_the_site(cast: Cast) -> None:
     url = reverse("network:site-people", args=[cast.site.slug])
     response = cast.client_for(cast.enabler).post(
         url,
-        {"member-name": "Again", "member-email": cast.leaders[0].user.email, "member-role": "leader",
-         "member-agency": cast.agencies[0].pk},
+        {
+            "member-name": "Again",
+            "member-email": cast.leaders[0].user.email,
+            "member-role": "leader",
+            "member-agency": cast.agencies[0].pk,
+        },
     )
     assert response.status_code == 422
     assert "already in this site" in response.content.decode()
 
 
 def test_it_refuses_another_sites_agency(cast: Cast) -> None:
-    other_agency = cast.other_site.agencies.first()
+    other_agency = cast.other_site.agencies.all()[0]
     url = reverse("network:site-people", args=[cast.site.slug])
     response = cast.client_for(cast.enabler).post(
-        url, {"member-name": "X", "member-email": "x@example.org", "member-role": "leader", "member-agency": other_agency.pk}
+        url,
+        {
+            "member-name": "X",
+            "member-email": "x@example.org",
+            "member-role": "leader",
+            "member-agency": other_agency.pk,
+        },
     )
     assert response.status_code == 422
     assert not Membership.objects.filter(user__email="x@example.org").exists()
@@ -180,7 +190,7 @@ def test_it_lets_only_enablers_change_people(cast: Cast, who: str) -> None:
     assert not Agency.objects.filter(name="Sneaky").exists()
 
 
-def test_it_pins_the_people_page_query_count(cast: Cast, django_assert_max_num_queries) -> None:
+def test_it_pins_the_people_page_query_count(cast: Cast, django_assert_num_queries) -> None:
     from network.services import agency_create, member_add
 
     for i in range(30):
@@ -188,7 +198,7 @@ def test_it_pins_the_people_page_query_count(cast: Cast, django_assert_max_num_q
         member_add(site=cast.site, name=f"Extra {i}", email=f"extra{i}@example.org", agency=agency)
     client = cast.client_for(cast.enabler)
     url = reverse("network:site-people", args=[cast.site.slug])
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.status_code == 200
     assert "Extra 29" in response.content.decode()

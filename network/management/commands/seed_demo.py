@@ -32,28 +32,90 @@ AGENCIES = [
     ("Northbrook City Councillors", Sector.ELECTED),
 ]
 
-FIRST = ["Amira", "Ben", "Chloe", "Deepak", "Eleanor", "Femi", "Grace", "Harpreet", "Isaac", "Jade", "Kwame", "Laura",
-         "Mohammed", "Niamh", "Owen", "Priya", "Rhys", "Sofia", "Tom", "Uzma"]
-LAST = ["Ahmed", "Baker", "Clarke", "Davies", "Evans", "Fletcher", "Gill", "Hughes", "Iqbal", "Jones", "Khan",
-        "Lewis", "Morgan", "Nowak", "O'Brien", "Patel", "Roberts", "Singh", "Taylor", "Walsh"]
-TITLES = ["Chief Executive", "Director of Public Health", "Chief Inspector", "Head of Community Safety",
-          "Director of Housing", "Principal", "Service Manager", "Cabinet Member for Health", "Station Commander",
-          "Head of Partnerships"]
+FIRST = [
+    "Amira",
+    "Ben",
+    "Chloe",
+    "Deepak",
+    "Eleanor",
+    "Femi",
+    "Grace",
+    "Harpreet",
+    "Isaac",
+    "Jade",
+    "Kwame",
+    "Laura",
+    "Mohammed",
+    "Niamh",
+    "Owen",
+    "Priya",
+    "Rhys",
+    "Sofia",
+    "Tom",
+    "Uzma",
+]
+LAST = [
+    "Ahmed",
+    "Baker",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Fletcher",
+    "Gill",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Morgan",
+    "Nowak",
+    "O'Brien",
+    "Patel",
+    "Roberts",
+    "Singh",
+    "Taylor",
+    "Walsh",
+]
+TITLES = [
+    "Chief Executive",
+    "Director of Public Health",
+    "Chief Inspector",
+    "Head of Community Safety",
+    "Director of Housing",
+    "Principal",
+    "Service Manager",
+    "Cabinet Member for Health",
+    "Station Commander",
+    "Head of Partnerships",
+]
 
 OUTCOMES = [
-    ("Fewer people in Northbrook die early from preventable illness",
-     "Life expectancy in the east of the city is nine years shorter than in the west."),
-    ("Every child starts school ready to learn", "A third of children arrive without the words or confidence they need."),
-    ("No one in Northbrook sleeps rough", "Rough sleeping has doubled in three years and every agency meets the same people."),
+    (
+        "Fewer people in Northbrook die early from preventable illness",
+        "Life expectancy in the east of the city is nine years shorter than in the west.",
+    ),
+    (
+        "Every child starts school ready to learn",
+        "A third of children arrive without the words or confidence they need.",
+    ),
+    (
+        "No one in Northbrook sleeps rough",
+        "Rough sleeping has doubled in three years and every agency meets the same people.",
+    ),
     ("People feel safe in the city centre after dark", "Fear of crime keeps people away and closes businesses."),
-    ("Young people have a good job or training within a year of leaving school",
-     "Too many young people drift, and we all meet them later in crisis."),
-    ("Older people live independently at home for longer", "Hospital beds are full of people who could go home with the right help."),
+    (
+        "Young people have a good job or training within a year of leaving school",
+        "Too many young people drift, and we all meet them later in crisis.",
+    ),
+    (
+        "Older people live independently at home for longer",
+        "Hospital beds are full of people who could go home with the right help.",
+    ),
 ]
 
 
 class Command(BaseCommand):
-    help = "Create the Northbrook demo pilot site (a dozen agencies, forty leaders, a closed round, an alliance, a meeting)."
+    help = "Create the Northbrook demo pilot site: a dozen agencies, forty leaders, a closed round, an alliance."
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not PilotSite.objects.filter(slug=DEMO_SLUG).exists():
@@ -72,7 +134,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def _seed(self) -> None:
         rng = random.Random(2026)
-        enabler = User.objects.create_user(email="enabler@northbrook.example", name="Ruth Okafor", password=DEMO_PASSWORD)
+        enabler = User.objects.create_user(
+            email="enabler@northbrook.example", name="Ruth Okafor", password=DEMO_PASSWORD
+        )
         site = services.site_create(
             creator=enabler,
             name="Northbrook Together",
@@ -82,7 +146,10 @@ class Command(BaseCommand):
         enabler_membership = site.memberships.get(user=enabler)
         agencies = [services.agency_create(site=site, name=name, sector=sector) for name, sector in AGENCIES]
         coordinator = services.member_add(
-            site=site, name="Sam Whitfield", email="coordinator@northbrook.example", role=Role.COORDINATOR,
+            site=site,
+            name="Sam Whitfield",
+            email="coordinator@northbrook.example",
+            role=Role.COORDINATOR,
             role_title="Partnership Coordinator",
         )
         coordinator.user.set_password(DEMO_PASSWORD)
@@ -104,7 +171,9 @@ class Command(BaseCommand):
             outcome_services.outcome_propose(membership=leaders[i * 5], statement=statement, why_it_matters=why)
             for i, (statement, why) in enumerate(OUTCOMES)
         ]
-        voting_round = outcome_services.round_open(membership=enabler_membership, title="What really matters to Northbrook?")
+        voting_round = outcome_services.round_open(
+            membership=enabler_membership, title="What really matters to Northbrook?"
+        )
         # Rough sleeping is most leaders' first or second choice; the rest vary.
         weights = [3, 2, 6, 2, 3, 3]
         for leader in leaders[:36]:
@@ -114,8 +183,14 @@ class Command(BaseCommand):
                 voting_round=voting_round, voter=leader, ranks={o.pk: n + 1 for n, o in enumerate(ranked)}
             )
         voting_round = outcome_services.round_close(voting_round=voting_round, membership=enabler_membership)
-        pledges = ["Two outreach workers' time each week", "Data from our housing register", "A venue for the hub",
-                   "My own time on Fridays", "Funding for a pilot", ""]
+        pledges = [
+            "Two outreach workers' time each week",
+            "Data from our housing register",
+            "A venue for the hub",
+            "My own time on Fridays",
+            "Funding for a pilot",
+            "",
+        ]
         members = [
             outcome_services.outcome_commit(voting_round=voting_round, membership=leader, pledge=rng.choice(pledges))
             for leader in leaders[:18]
@@ -131,4 +206,3 @@ class Command(BaseCommand):
         )
         for member in members[:10]:
             services.meeting_respond(meeting=meeting, member=member, rsvp=rng.choice(["going", "going", "maybe"]))
-

@@ -1,0 +1,87 @@
+"""Real-browser fixtures: Chromium or a clear skip, a default timeout, and an accessibility audit.
+
+Without Chromium these tests skip on a developer's machine; with REQUIRE_BROWSER=1
+(as in CI) a missing Chromium is a failure instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.conftest import require
+
+TIMEOUT_MS = 10_000  # generous for a slow CI machine, short enough that a wrong locator fails fast
+NARROW_WIDTH = 320  # WCAG 1.4.10 reflow: content must fit 320 CSS pixels without scrolling sideways
+SHOTS_DIR = Path(os.environ.get("SHOTS_DIR", "/tmp/shots"))  # outside the repository
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _chromium_present() -> None:
+    # Session-scoped and autouse so it runs before pytest-playwright launches the browser.
+    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    require(Path(path).exists(), f"Chromium not found at {path}", env="REQUIRE_BROWSER")
+    expect.set_options(timeout=TIMEOUT_MS)
+
+
+@pytest.fixture
+def new_context(new_context: Callable[..., BrowserContext]) -> Callable[..., BrowserContext]:
+    """pytest-playwright's context factory, with our default timeout on every context (and so on `page`)."""
+
+    def _new_context(**kwargs: Any) -> BrowserContext:
+        context = new_context(**kwargs)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        return context
+
+    return _new_context
+
+
+class PageAudit:
+    """Checks each page a journey visits and keeps every problem, so one run reports them all.
+
+    For each page: axe-core finds no violations, there is exactly one h1, and at
+    320px wide nothing scrolls sideways. A screenshot of each width goes to SHOTS_DIR.
+    """
+
+    def __init__(self) -> None:
+        self.axe = Axe()
+        self.problems: list[str] = []
+        self.checked: list[str] = []
+        SHOTS_DIR.mkdir(parents=True, exist_ok=True)
+
+    def check(self, page: Page, name: str) -> None:
+        self.checked.append(name)
+        results = self.axe.run(page)
+        if results.violations_count:
+            self.problems.append(f"axe on {name} ({page.url}):\n{results.generate_report()}")
+        headings = page.locator("h1").count()
+        if headings != 1:
+            self.problems.append(f"{name} ({page.url}) has {headings} h1 elements, not one")
+        page.screenshot(path=SHOTS_DIR / f"{name}.png", full_page=True)
+
+        wide = page.viewport_size
+        page.set_viewport_size({"width": NARROW_WIDTH, "height": 720})
+        try:
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            if scroll_width > NARROW_WIDTH:
+                self.problems.append(f"{name} ({page.url}) scrolls sideways at {NARROW_WIDTH}px: {scroll_width}px wide")
+            page.screenshot(path=SHOTS_DIR / f"{name}-{NARROW_WIDTH}.png", full_page=True)
+        finally:
+            if wide is not None:
+                page.set_viewport_size(wide)
+
+    def assert_clean(self) -> None:
+        assert self.checked, "no page was audited"
+        assert not self.problems, "\n\n".join(self.problems)
+
+
+@pytest.fixture
+def audit() -> PageAudit:
+    return PageAudit()

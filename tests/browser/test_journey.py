@@ -1,0 +1,290 @@
+"""The whole journey, through the UI in a real Chromium.
+
+An enabler sets up a pilot site with its agencies and leaders; the leaders
+propose outcomes and rank them; the enabler closes the round; the leaders
+commit to the winner and so form an alliance; a coordinator calls a meeting,
+a leader replies, and the coordinator downloads who is coming. Every page on
+the way is checked with axe-core and at 320px wide (see conftest.PageAudit).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.core.mail import EmailMessage
+from playwright.sync_api import BrowserContext, Page, expect
+
+from network.models import User
+from tests.browser.conftest import PageAudit
+from tests.conftest import PASSWORD, make_user
+
+SITE_NAME = "Calder Valley Together"
+AGENCIES = [("Calder Council", "Local authority"), ("Calder Valley NHS Trust", "NHS")]
+KEYBOARD_AGENCY = ("West Yorkshire Police", "Police")  # added by keyboard alone
+LEADERS = [  # name, email, agency, role title
+    ("Asha Patel", "asha@calder.example", "Calder Council", "Director of Housing"),
+    ("Ben Okafor", "ben@calder.example", "Calder Valley NHS Trust", "Chief Executive"),
+    ("Carys Jones", "carys@calder.example", "West Yorkshire Police", "Chief Superintendent"),
+]
+COORDINATOR = ("Dana Reid", "dana@calder.example")
+ROUGH = "No one sleeps rough in the valley"
+SCHOOL = "Every child starts school ready to learn"
+STREETS = "Streets that feel safe after dark"
+
+
+def sign_in(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Your pilot sites")).to_be_visible()
+
+
+def htmx_submit(page: Page, submit: Callable[[], None]) -> None:
+    """Submit an htmx form and wait for its response, which may leave the page looking the same."""
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        submit()
+    page.wait_for_load_state()
+
+
+def tab_to(page: Page, element_id: str, limit: int = 40) -> None:
+    """Press Tab from the top of the page until the element with this id has focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
+            return
+    raise AssertionError(f"#{element_id} was not reached in {limit} presses of Tab")
+
+
+def rank(page: Page, ranks: dict[str, int]) -> None:
+    for statement, position in ranks.items():
+        page.get_by_role("combobox", name=statement).select_option(str(position))
+    htmx_submit(page, page.get_by_role("button", name="Save my ballot").click)
+    expect(page.get_by_role("status")).to_contain_text("Your ballot is saved")
+
+
+def expect_ranks(page: Page, ranks: dict[str, int]) -> None:
+    for statement, position in ranks.items():
+        expect(page.get_by_role("combobox", name=statement)).to_have_value(str(position))
+
+
+def propose(page: Page, statement: str, why: str) -> None:
+    page.get_by_label("Statement").fill(statement)
+    page.get_by_label("Why it matters").fill(why)
+    page.get_by_role("button", name="Propose").click()
+    expect(page.get_by_role("heading", level=3, name=statement)).to_be_visible()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_takes_a_site_from_set_up_to_a_meeting(
+    page: Page,
+    new_context: Callable[..., BrowserContext],
+    live_server,  # type: ignore[no-untyped-def]
+    mailoutbox: list[EmailMessage],
+    settings,  # type: ignore[no-untyped-def]
+    audit: PageAudit,
+) -> None:
+    base = live_server.url
+    settings.SITE_URL = base  # so the emailed links point at the live server
+    make_user("erin@calder.example", "Erin Shaw")
+
+    def new_page() -> Page:
+        return new_context().new_page()
+
+    # 1. The enabler signs in and sets up the site, its agencies and its people.
+    enabler = page
+    enabler.goto(f"{base}/")
+    expect(enabler).to_have_url(re.compile(r"/accounts/login/"))
+    audit.check(enabler, "login")
+    sign_in(enabler, base, "erin@calder.example")
+    expect(enabler.get_by_text("You are not part of a pilot site yet")).to_be_visible()
+    audit.check(enabler, "home-empty")
+
+    enabler.get_by_role("link", name="Set up a new pilot site").click()
+    expect(enabler.get_by_role("heading", level=1)).to_have_text("Set up a pilot site")
+    audit.check(enabler, "site-create")
+    enabler.get_by_label("Name of the pilot").fill(SITE_NAME)
+    enabler.get_by_label("Place").fill("Calder Valley")
+    enabler.get_by_label("Description").fill("The valley's public services, working as one.")
+    enabler.get_by_role("button", name="Create the site").click()
+    expect(enabler.get_by_role("heading", level=1)).to_have_text("Agencies and leaders")
+    expect(enabler.get_by_role("status")).to_contain_text(f"{SITE_NAME} is set up")
+    people_url = enabler.url
+    site_url = people_url.removesuffix("people/")
+    audit.check(enabler, "people-empty")
+
+    for name, sector in AGENCIES:
+        enabler.get_by_label("Agency name").fill(name)
+        enabler.get_by_label("Sector").select_option(label=sector)
+        htmx_submit(enabler, enabler.get_by_role("button", name="Add agency").click)
+        expect(enabler.get_by_role("cell", name=name, exact=True)).to_be_visible()
+
+    # The third agency by keyboard alone: Tab to the field, type, Tab on, choose by typing, Enter.
+    enabler.reload()
+    tab_to(enabler, "id_agency-name")
+    enabler.keyboard.type(KEYBOARD_AGENCY[0])
+    enabler.keyboard.press("Tab")
+    enabler.keyboard.type(KEYBOARD_AGENCY[1])
+    expect(enabler.get_by_label("Sector")).to_have_value("police")
+    enabler.keyboard.press("Tab")
+    expect(enabler.get_by_role("button", name="Add agency")).to_be_focused()
+    htmx_submit(enabler, lambda: enabler.keyboard.press("Enter"))
+    expect(enabler.get_by_role("cell", name=KEYBOARD_AGENCY[0], exact=True)).to_be_visible()
+    expect(enabler.get_by_role("heading", name="Agencies (3)")).to_be_visible()
+
+    # A leader without an agency is refused, with the error tied to the agency field.
+    name, email, agency, title = LEADERS[0]
+    enabler.get_by_label("Full name").fill(name)
+    enabler.get_by_label("Email address").fill(email)
+    htmx_submit(enabler, enabler.get_by_role("button", name="Add person").click)
+    agency_field = enabler.get_by_label("Agency", exact=True)
+    expect(agency_field).to_have_attribute("aria-invalid", "true")
+    expect(agency_field).to_have_accessible_description(re.compile("A leader needs an agency"))
+    audit.check(enabler, "people-error")
+
+    for i, (name, email, agency, title) in enumerate(LEADERS):
+        enabler.get_by_label("Full name").fill(name)
+        enabler.get_by_label("Email address").fill(email)
+        enabler.get_by_label("Agency", exact=True).select_option(label=agency)
+        enabler.get_by_label("Role title").fill(title)
+        if i == 0:  # by keyboard: Enter in a text field submits its form
+            htmx_submit(enabler, lambda: enabler.get_by_label("Role title").press("Enter"))
+        else:
+            htmx_submit(enabler, enabler.get_by_role("button", name="Add person").click)
+        expect(enabler.get_by_role("cell", name=re.compile(name))).to_be_visible()
+    enabler.get_by_label("Full name").fill(COORDINATOR[0])
+    enabler.get_by_label("Email address").fill(COORDINATOR[1])
+    enabler.get_by_label("Role", exact=True).select_option(label="Coordinator")
+    htmx_submit(enabler, enabler.get_by_role("button", name="Add person").click)
+    expect(enabler.get_by_role("heading", name="People (5)")).to_be_visible()
+    audit.check(enabler, "people-full")
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([COORDINATOR[1], *(email for _, email, _, _ in LEADERS)])
+
+    # 2. The first leader chooses a password through the emailed link, signs in and proposes.
+    asha = new_page()
+    welcome = next(m for m in mailoutbox if m.to == [LEADERS[0][1]])
+    link = re.search(r"https?://\S+/accounts/set-password/\S+", welcome.body)
+    assert link, welcome.body
+    asha.goto(link.group(0))
+    expect(asha.get_by_role("heading", level=1)).to_have_text("Choose a password")
+    audit.check(asha, "set-password")
+    asha.get_by_label("New password", exact=True).fill(PASSWORD)
+    asha.get_by_label("New password confirmation").fill(PASSWORD)
+    asha.get_by_role("button", name="Save password").click()
+    expect(asha).to_have_url(re.compile(r"/accounts/login/$"))
+    sign_in(asha, base, LEADERS[0][1])
+    asha.get_by_role("link", name=SITE_NAME).first.click()
+    expect(asha.get_by_role("heading", level=1)).to_have_text(SITE_NAME)
+    expect(asha.get_by_text("You are leader for Calder Council here.")).to_be_visible()
+    audit.check(asha, "site-detail")
+    asha.get_by_role("navigation", name=SITE_NAME).get_by_role("link", name="Outcomes").click()
+    audit.check(asha, "outcomes-leader")
+    propose(asha, ROUGH, "Rough sleeping touches every service we run.")
+
+    # The other leaders' passwords are set directly: the emailed link is proven above.
+    for _, email, _, _ in [*LEADERS[1:], (None, COORDINATOR[1], None, None)]:
+        user = User.objects.get(email=email)
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+    ben, carys = new_page(), new_page()
+    for leader_page, (_, email, _, _), statement in [(ben, LEADERS[1], SCHOOL), (carys, LEADERS[2], STREETS)]:
+        sign_in(leader_page, base, email)
+        leader_page.goto(f"{site_url}outcomes/")
+        propose(leader_page, statement, "It shapes every life in the valley.")
+    expect(carys.get_by_role("heading", name="Candidates (3)")).to_be_visible()
+
+    # 3. The enabler opens a round; each leader ranks the outcomes; Ben changes his mind.
+    enabler.goto(f"{site_url}outcomes/")
+    audit.check(enabler, "outcomes-enabler")
+    expect(enabler.get_by_label("Round title")).to_have_value("What really matters?")
+    enabler.get_by_role("button", name="Open voting").click()
+    expect(enabler.get_by_role("heading", level=1)).to_have_text("What really matters?")
+    audit.check(enabler, "round-open-enabler")
+    round_url = enabler.url
+
+    asha.goto(f"{site_url}outcomes/")
+    asha.get_by_role("link", name="What really matters?").click()
+    expect(asha.get_by_role("heading", name="Your ballot")).to_be_visible()
+    audit.check(asha, "round-ballot")
+    rank(asha, {ROUGH: 1, SCHOOL: 2, STREETS: 3})
+
+    # Ben's first ballot alone would leave a three-way tie; his second makes ROUGH the clear winner.
+    ben.goto(round_url)
+    rank(ben, {SCHOOL: 1, STREETS: 2, ROUGH: 3})
+    ben.reload()
+    expect_ranks(ben, {SCHOOL: 1, STREETS: 2, ROUGH: 3})
+    rank(ben, {ROUGH: 1, STREETS: 2, SCHOOL: 3})
+    ben.reload()
+    expect_ranks(ben, {ROUGH: 1, STREETS: 2, SCHOOL: 3})
+    expect(ben.get_by_role("status")).to_contain_text("Your ballot is saved")
+
+    carys.goto(round_url)
+    rank(carys, {STREETS: 1, ROUGH: 2, SCHOOL: 3})
+
+    # 4. The enabler closes the round and sees what really matters.
+    enabler.reload()
+    expect(enabler.get_by_text("3 leaders have voted so far")).to_be_visible()
+    enabler.get_by_role("button", name="Close and count").click()
+    expect(enabler.get_by_role("status")).to_contain_text("The round is closed and counted")
+    matters = enabler.get_by_role("region", name="What really matters")
+    expect(matters.locator(".winner")).to_have_text(ROUGH)
+    expect(enabler.get_by_role("region", name="Ranking").get_by_role("listitem")).to_have_text(
+        [ROUGH, STREETS, SCHOOL]
+    )
+    head_to_head = enabler.get_by_role("region", name="Head to head").get_by_role("table")
+    expect(head_to_head.get_by_role("row", name=f"1. {ROUGH}").get_by_role("cell")).to_have_text(
+        ["—", "2 to 1", "3 to 0"]
+    )
+    audit.check(enabler, "round-result")
+
+    # 5. The leaders commit to the winner, and the alliance lists them.
+    for leader_page, (name, _, _, _) in zip([asha, ben, carys], LEADERS, strict=True):
+        leader_page.goto(round_url)
+        leader_page.get_by_label("What will you bring?").fill(f"{name.split()[0]}'s team, one day a week")
+        leader_page.get_by_role("button", name="Commit to this outcome").click()
+        expect(leader_page.get_by_role("heading", level=1)).to_have_text("The alliance")
+        expect(leader_page.get_by_role("cell", name=name, exact=True)).to_be_visible()
+    expect(carys.get_by_role("heading", name="Members (3)")).to_be_visible()
+    expect(carys.get_by_text(f"Committed to: {ROUGH}")).to_be_visible()
+    audit.check(carys, "alliance")
+
+    # 6. The coordinator calls a meeting; Asha is going; the coordinator downloads the list.
+    dana = new_page()
+    sign_in(dana, base, COORDINATOR[1])
+    dana.goto(f"{site_url}alliance/")
+    dana.get_by_role("link", name="Create a meeting").click()
+    audit.check(dana, "meeting-create")
+    dana.get_by_label("Title").fill("First alliance meeting")
+    dana.get_by_label("Starts at").fill("2030-05-14T18:30")
+    dana.get_by_label("Place").fill("Halifax Town Hall")
+    dana.get_by_label("Agenda").fill("Introductions.\nWhat each agency brings.")
+    dana.get_by_role("button", name="Create meeting").click()
+    expect(dana.get_by_role("heading", level=1)).to_have_text("First alliance meeting")
+    expect(dana.get_by_text("Tuesday 14 May 2030, 18:30")).to_be_visible()
+    audit.check(dana, "meeting-detail-coordinator")
+
+    asha.goto(f"{site_url}alliance/")
+    asha.get_by_role("link", name="First alliance meeting").click()
+    audit.check(asha, "meeting-detail-leader")
+    asha.get_by_label("Going", exact=True).check()
+    htmx_submit(asha, asha.get_by_role("button", name="Save my reply").click)
+    expect(asha.get_by_role("status")).to_contain_text("your reply is saved")
+    expect(asha.get_by_role("heading", name="Who is coming (1 going)")).to_be_visible()
+
+    dana.reload()
+    with dana.expect_download() as download_info:
+        dana.get_by_role("link", name="Download attendee list (CSV)").click()
+    download = download_info.value
+    rows = list(csv.reader(Path(download.path()).read_text(encoding="utf-8").splitlines()))
+    assert rows[0] == ["Name", "Email", "Agency", "Sector", "Role", "RSVP"]
+    by_email = {row[1]: row for row in rows[1:]}
+    assert by_email[LEADERS[0][1]] == [*LEADERS[0][:2], "Calder Council", "Local authority", LEADERS[0][3], "Going"]
+    assert by_email[LEADERS[1][1]][5] == "No reply"
+    assert len(rows) == 4
+
+    audit.assert_clean()

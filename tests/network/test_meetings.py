@@ -1,0 +1,208 @@
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from network import digests, services
+from network.models import Alliance, AllianceMember, DigestDelivery, Meeting, MeetingResponse
+from tests.conftest import Cast
+
+MEETING_FORM = {
+    "title": "First alliance meeting",
+    "starts_at": "2026-12-09T10:00",
+    "place": "Central Library, Room 2",
+    "online_link": "",
+    "agenda": "1. Why we are here",
+}
+
+
+@pytest.fixture
+def alliance(cast: Cast) -> Alliance:
+    alliance = services.alliance_for_outcome(site=cast.site, purpose="No one sleeps rough")
+    for leader in cast.leaders:
+        services.alliance_join(alliance=alliance, membership=leader, pledge=f"Pledge of {leader.user.name}")
+    return alliance
+
+
+def _meeting(cast: Cast, alliance: Alliance) -> Meeting:
+    from django.utils.dateparse import parse_datetime
+    from django.utils.timezone import make_aware
+
+    return services.meeting_create(
+        alliance=alliance,
+        created_by=cast.coordinator,
+        title="First alliance meeting",
+        starts_at=make_aware(parse_datetime("2026-12-09T10:00")),  # type: ignore[arg-type]
+        place="Central Library",
+        agenda="Introductions",
+    )
+
+
+def test_a_coordinator_creates_a_meeting_and_the_alliance_gets_a_digest(
+    cast: Cast, alliance: Alliance, mailoutbox: list, django_capture_on_commit_callbacks
+) -> None:
+    url = reverse("network:meeting-create", args=[cast.site.slug])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = cast.client_for(cast.coordinator).post(url, MEETING_FORM)
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("network:meeting-detail", args=[cast.site.slug, meeting.pk])
+    assert meeting.starts_at.isoformat() == "2026-12-09T10:00:00+00:00"  # GMT in December
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(leader.user.email for leader in cast.leaders)
+    assert "First alliance meeting" in mailoutbox[0].subject
+    assert "Central Library, Room 2" in mailoutbox[0].body
+    assert mailoutbox[0].alternatives[0][1] == "text/html"
+
+
+def test_it_reads_meeting_times_as_uk_time(cast: Cast, alliance: Alliance) -> None:
+    url = reverse("network:meeting-create", args=[cast.site.slug])
+    cast.client_for(cast.coordinator).post(url, {**MEETING_FORM, "starts_at": "2026-07-01T10:00"})
+    assert Meeting.objects.get().starts_at.isoformat() == "2026-07-01T09:00:00+00:00"  # BST
+
+
+def test_it_needs_a_place_or_a_link(cast: Cast, alliance: Alliance) -> None:
+    url = reverse("network:meeting-create", args=[cast.site.slug])
+    response = cast.client_for(cast.coordinator).post(url, {**MEETING_FORM, "place": ""})
+    assert response.status_code == 200
+    assert 'id="id_place_error"' in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_it_explains_a_bad_date(cast: Cast, alliance: Alliance) -> None:
+    url = reverse("network:meeting-create", args=[cast.site.slug])
+    response = cast.client_for(cast.coordinator).post(url, {**MEETING_FORM, "starts_at": "next tuesday"})
+    assert 'id="id_starts_at_error"' in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_leaders_cannot_create_meetings(cast: Cast, alliance: Alliance) -> None:
+    url = reverse("network:meeting-create", args=[cast.site.slug])
+    assert cast.client_for(cast.leaders[0]).post(url, MEETING_FORM).status_code == 403
+    assert cast.client_for(cast.outsider).post(url, MEETING_FORM).status_code == 404
+    assert not Meeting.objects.exists()
+
+
+def test_meetings_wait_for_an_alliance(cast: Cast) -> None:
+    url = reverse("network:meeting-create", args=[cast.site.slug])
+    response = cast.client_for(cast.coordinator).get(url)
+    assert response.status_code == 302
+
+
+def test_a_member_replies_by_full_page_and_by_htmx(cast: Cast, alliance: Alliance) -> None:
+    meeting = _meeting(cast, alliance)
+    url = reverse("network:meeting-detail", args=[cast.site.slug, meeting.pk])
+    client = cast.client_for(cast.leaders[0])
+    assert client.post(url, {"rsvp": "maybe"}).status_code == 302
+    response = client.post(url, {"rsvp": "going"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="rsvp"')
+    assert "1 going" in body
+    assert MeetingResponse.objects.get().rsvp == "going"
+
+
+def test_it_refuses_a_reply_that_is_not_a_choice(cast: Cast, alliance: Alliance) -> None:
+    meeting = _meeting(cast, alliance)
+    url = reverse("network:meeting-detail", args=[cast.site.slug, meeting.pk])
+    response = cast.client_for(cast.leaders[0]).post(url, {"rsvp": "perhaps"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not MeetingResponse.objects.exists()
+
+
+def test_non_members_of_the_alliance_cannot_reply(cast: Cast, alliance: Alliance) -> None:
+    meeting = _meeting(cast, alliance)
+    url = reverse("network:meeting-detail", args=[cast.site.slug, meeting.pk])
+    assert cast.client_for(cast.enabler).post(url, {"rsvp": "going"}).status_code == 403
+    assert cast.client_for(cast.outsider).get(url).status_code == 404
+    other_url = reverse("network:meeting-detail", args=[cast.other_site.slug, meeting.pk])
+    assert cast.client_for(cast.outsider).get(other_url).status_code == 404
+
+
+def test_the_coordinator_downloads_the_attendee_list(cast: Cast, alliance: Alliance) -> None:
+    meeting = _meeting(cast, alliance)
+    member = AllianceMember.objects.get(membership=cast.leaders[0])
+    services.meeting_respond(meeting=meeting, member=member, rsvp="going")
+    url = reverse("network:meeting-attendees-csv", args=[cast.site.slug, meeting.pk])
+    response = cast.client_for(cast.coordinator).get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))  # type: ignore[arg-type]
+    assert rows[0] == ["Name", "Email", "Agency", "Sector", "Role", "RSVP"]
+    assert [cast.leaders[0].user.name, cast.leaders[0].user.email, "Ashby Council", "Local authority", "Director",
+            "Going"] in rows
+    assert len(rows) == 1 + len(cast.leaders)
+
+
+def test_the_attendee_list_neutralises_spreadsheet_formulas(cast: Cast, alliance: Alliance) -> None:
+    meeting = _meeting(cast, alliance)
+    cast.leaders[1].role_title = "=HYPERLINK(\"http://evil.example\")"
+    cast.leaders[1].save()
+    url = reverse("network:meeting-attendees-csv", args=[cast.site.slug, meeting.pk])
+    body = b"".join(cast.client_for(cast.coordinator).get(url).streaming_content).decode()  # type: ignore[arg-type]
+    assert "'=HYPERLINK" in body
+
+
+@pytest.mark.parametrize("who", ["leader", "outsider"])
+def test_only_coordinators_download_attendees(cast: Cast, alliance: Alliance, who: str) -> None:
+    meeting = _meeting(cast, alliance)
+    url = reverse("network:meeting-attendees-csv", args=[cast.site.slug, meeting.pk])
+    membership = cast.leaders[0] if who == "leader" else cast.outsider
+    assert cast.client_for(membership).get(url).status_code == (403 if who == "leader" else 404)
+
+
+def test_the_digest_is_sent_once_however_often_the_task_runs(
+    cast: Cast, alliance: Alliance, mailoutbox: list
+) -> None:
+    meeting = _meeting(cast, alliance)
+    first = digests.meeting_digest_send(meeting_id=meeting.pk)
+    second = digests.meeting_digest_send(meeting_id=meeting.pk)
+    assert first == {"sent": 3, "failed": 0, "skipped": 0}
+    assert second == {"sent": 0, "failed": 0, "skipped": 3}
+    assert len(mailoutbox) == 3
+    assert set(DigestDelivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_the_digest_lists_who_is_coming(cast: Cast, alliance: Alliance, mailoutbox: list) -> None:
+    meeting = _meeting(cast, alliance)
+    going = AllianceMember.objects.get(membership=cast.leaders[2])
+    services.meeting_respond(meeting=meeting, member=going, rsvp="going")
+    digests.meeting_digest_send(meeting_id=meeting.pk)
+    body = mailoutbox[0].body
+    assert "Who is coming (1):" in body
+    assert f"- {cast.leaders[2].user.name}, Ashby Police" in body
+
+
+def test_a_failed_delivery_is_recorded_and_retried(
+    cast: Cast, alliance: Alliance, mailoutbox: list, settings
+) -> None:
+    meeting = _meeting(cast, alliance)
+    settings.EMAIL_BACKEND = "tests.network.failing_backend.RefusingBackend"
+    failed = digests.meeting_digest_send(meeting_id=meeting.pk)
+    assert failed["failed"] == 3
+    assert set(DigestDelivery.objects.values_list("status", flat=True)) == {"failed"}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert digests.meeting_digest_send(meeting_id=meeting.pk)["sent"] == 3
+    assert len(mailoutbox) == 3
+
+
+def test_a_digest_for_a_deleted_meeting_does_nothing(db: None, mailoutbox: list) -> None:
+    assert digests.meeting_digest_send(meeting_id=12345) == {"sent": 0, "failed": 0, "skipped": 0}
+    assert mailoutbox == []
+
+
+def test_it_pins_the_meeting_page_query_count(cast: Cast, alliance: Alliance, django_assert_num_queries) -> None:
+    from network.services import member_add
+
+    meeting = _meeting(cast, alliance)
+    for i in range(40):
+        leader = member_add(site=cast.site, name=f"L{i}", email=f"l{i}@example.org", agency=cast.agencies[i % 3])
+        member = services.alliance_join(alliance=alliance, membership=leader)
+        services.meeting_respond(meeting=meeting, member=member, rsvp="going")
+    client = cast.client_for(cast.coordinator)
+    url = reverse("network:meeting-detail", args=[cast.site.slug, meeting.pk])
+    with django_assert_num_queries(7):
+        response = client.get(url)
+    assert "40 going" in response.content.decode()
