@@ -4,7 +4,13 @@ from typing import Any
 
 from django import forms
 
+from network.errors import DomainError
 from network.models import Agency, PilotSite, Role, Rsvp, Sector
+
+
+def add_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Show a service's error next to the field it names, or above the form."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class SiteForm(forms.Form):

@@ -131,14 +131,20 @@ def test_the_coordinator_downloads_the_attendee_list(cast: Cast, alliance: Allia
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))  # type: ignore[arg-type]
     assert rows[0] == ["Name", "Email", "Agency", "Sector", "Role", "RSVP"]
-    assert [cast.leaders[0].user.name, cast.leaders[0].user.email, "Ashby Council", "Local authority", "Director",
-            "Going"] in rows
+    assert [
+        cast.leaders[0].user.name,
+        cast.leaders[0].user.email,
+        "Ashby Council",
+        "Local authority",
+        "Director",
+        "Going",
+    ] in rows
     assert len(rows) == 1 + len(cast.leaders)
 
 
 def test_the_attendee_list_neutralises_spreadsheet_formulas(cast: Cast, alliance: Alliance) -> None:
     meeting = _meeting(cast, alliance)
-    cast.leaders[1].role_title = "=HYPERLINK(\"http://evil.example\")"
+    cast.leaders[1].role_title = '=HYPERLINK("http://evil.example")'
     cast.leaders[1].save()
     url = reverse("network:meeting-attendees-csv", args=[cast.site.slug, meeting.pk])
     body = b"".join(cast.client_for(cast.coordinator).get(url).streaming_content).decode()  # type: ignore[arg-type]
@@ -153,9 +159,7 @@ def test_only_coordinators_download_attendees(cast: Cast, alliance: Alliance, wh
     assert cast.client_for(membership).get(url).status_code == (403 if who == "leader" else 404)
 
 
-def test_the_digest_is_sent_once_however_often_the_task_runs(
-    cast: Cast, alliance: Alliance, mailoutbox: list
-) -> None:
+def test_the_digest_is_sent_once_however_often_the_task_runs(cast: Cast, alliance: Alliance, mailoutbox: list) -> None:
     meeting = _meeting(cast, alliance)
     first = digests.meeting_digest_send(meeting_id=meeting.pk)
     second = digests.meeting_digest_send(meeting_id=meeting.pk)
@@ -175,9 +179,7 @@ def test_the_digest_lists_who_is_coming(cast: Cast, alliance: Alliance, mailoutb
     assert f"- {cast.leaders[2].user.name}, Ashby Police" in body
 
 
-def test_a_failed_delivery_is_recorded_and_retried(
-    cast: Cast, alliance: Alliance, mailoutbox: list, settings
-) -> None:
+def test_a_failed_delivery_is_recorded_and_retried(cast: Cast, alliance: Alliance, mailoutbox: list, settings) -> None:
     meeting = _meeting(cast, alliance)
     settings.EMAIL_BACKEND = "tests.network.failing_backend.RefusingBackend"
     failed = digests.meeting_digest_send(meeting_id=meeting.pk)

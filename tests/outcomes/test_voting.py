@@ -176,7 +176,9 @@ def test_it_closes_a_round_and_names_what_really_matters(cast: Cast, candidates:
     assert voting_round.status == VotingRound.Status.CLOSED
     assert voting_round.winner == a
     assert voting_round.ranking == [[a.pk], [b.pk], [c.pk]]
-    page = cast.client_for(cast.leaders[1]).get(reverse("outcomes:round-detail", args=[cast.site.slug, voting_round.pk]))
+    page = cast.client_for(cast.leaders[1]).get(
+        reverse("outcomes:round-detail", args=[cast.site.slug, voting_round.pk])
+    )
     body = page.content.decode()
     assert "What really matters" in body
     assert '<p class="winner">No one sleeps rough</p>' in body

@@ -11,45 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from network.models import Agency, Alliance, AllianceMember, Meeting, Membership, PilotSite, Role, User
-
-
-def membership_get(*, user: User, site_slug: str) -> Membership:
-    membership = (
-        Membership.objects.select_related("site", "agency", "user").filter(user=user, site__slug=site_slug).first()
-    )
-    if membership is None:
-        raise Http404("No such pilot site")
-    return membership
-
-
-def memberships_for_user(*, user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user).select_related("site").order_by("site__name")
-
-
-def agencies_for_site(*, site: PilotSite) -> QuerySet[Agency]:
-    return site.agencies.annotate(leader_count=Count("members")).order_by("name")
-
-
-def people_for_site(*, site: PilotSite) -> QuerySet[Membership]:
-    return site.memberships.select_related("user", "agency").order_by("role", "user__name")
-
-
-def leaders_for_site(*, site: PilotSite) -> QuerySet[Membership]:
-    return people_for_site(site=site).filter(role=Role.LEADER)
-
-
-def alliance_current(*, site: PilotSite) -> Alliance | None:
-    """The site's newest alliance: the one formed around the latest outcome adopted."""
-    return site.alliances.order_by("-created_at", "-pk").first()
-
-
-def alliance_members(*, alliance: Alliance) -> QuerySet[AllianceMember]:
-    return alliance.members.select_related("membership__user", "membership__agency").order_by("membership__user__name")
-
-
-def alliance_member_for(*, alliance: Alliance, membership: Membership) -> AllianceMember | None:
-    return alliance.members.filter(membership=membership).first()
+from network.models import Alliance, AllianceMember, Meeting, PilotSite
 
 
 def meetings_for_alliance(*, alliance: Alliance) -> QuerySet[Meeting]:

@@ -1,0 +1,32 @@
+"""Every read of pilot sites, people, alliances and meetings, split by noun.
+
+Everything a user may see is fetched through their membership of a site, so
+an object of another site is a 404 rather than a leak.
+"""
+
+from __future__ import annotations
+
+from network.selectors.alliances import alliance_current, alliance_member_for, alliance_members
+from network.selectors.meetings import AttendeeRow, meeting_attendee_rows, meeting_get, meetings_for_alliance
+from network.selectors.sites import (
+    agencies_for_site,
+    leaders_for_site,
+    membership_get,
+    memberships_for_user,
+    people_for_site,
+)
+
+__all__ = [
+    "AttendeeRow",
+    "agencies_for_site",
+    "alliance_current",
+    "alliance_member_for",
+    "alliance_members",
+    "leaders_for_site",
+    "meeting_attendee_rows",
+    "meeting_get",
+    "meetings_for_alliance",
+    "membership_get",
+    "memberships_for_user",
+    "people_for_site",
+]

@@ -1,0 +1,37 @@
+"""Every read of pilot sites, people, alliances and meetings.
+
+Everything a user may see is fetched through their membership of a site, so
+an object of another site is a 404 rather than a leak.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from network.models import Agency, Membership, PilotSite, Role, User
+
+
+def membership_get(*, user: User, site_slug: str) -> Membership:
+    membership = (
+        Membership.objects.select_related("site", "agency", "user").filter(user=user, site__slug=site_slug).first()
+    )
+    if membership is None:
+        raise Http404("No such pilot site")
+    return membership
+
+
+def memberships_for_user(*, user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("site").order_by("site__name")
+
+
+def agencies_for_site(*, site: PilotSite) -> QuerySet[Agency]:
+    return site.agencies.annotate(leader_count=Count("members")).order_by("name")
+
+
+def people_for_site(*, site: PilotSite) -> QuerySet[Membership]:
+    return site.memberships.select_related("user", "agency").order_by("role", "user__name")
+
+
+def leaders_for_site(*, site: PilotSite) -> QuerySet[Membership]:
+    return people_for_site(site=site).filter(role=Role.LEADER)

@@ -1,0 +1,1 @@
+"""Thin views, split by noun; urls.py imports them from their modules."""
