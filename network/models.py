@@ -105,6 +105,12 @@ class Role(models.TextChoices):
     LEADER = "leader", "Leader"
 
 
+class DigestPreference(models.TextChoices):
+    WEEKLY = "weekly", "Weekly digest and meeting reminders"
+    MEETINGS = "meetings", "Meeting reminders only"
+    NONE = "none", "No digests"
+
+
 class Membership(models.Model):
     """A person's place in one pilot site: their role there and, for leaders, their agency."""
 
@@ -113,6 +119,9 @@ class Membership(models.Model):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.LEADER)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
     role_title = models.CharField(max_length=200, blank=True)
+    digest_preference = models.CharField(
+        max_length=16, choices=DigestPreference.choices, default=DigestPreference.WEEKLY
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
