@@ -1,19 +1,32 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
-from network.models import Alliance, Membership, PilotSite
+from network.models import Agency, Alliance, Membership, PilotSite
 
 
 class CandidateOutcome(models.Model):
-    """An outcome a leader thinks might be the one that really matters."""
+    """An outcome a leader thinks might be the one that really matters.
+
+    Outcomes live across rounds: one not yet adopted, withdrawn or merged is a
+    candidate in every round the site opens, so the work can emerge over time.
+    """
 
     site = models.ForeignKey(PilotSite, on_delete=models.CASCADE, related_name="candidate_outcomes")
     statement = models.CharField(max_length=200, help_text="A short statement of the outcome.")
     why_it_matters = models.TextField(help_text="Why this matters to you and to the people you serve.")
     proposed_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="proposals")
+    # Proposers of duplicates merged into this outcome, so everyone stays credited.
+    co_proposers = models.ManyToManyField(Membership, blank=True, related_name="co_proposals")
+    agencies = models.ManyToManyField(Agency, blank=True, related_name="outcomes_touching")
     created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_from"
+    )
     alliance = models.OneToOneField(Alliance, on_delete=models.SET_NULL, null=True, blank=True, related_name="outcome")
+    adopted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -21,17 +34,57 @@ class CandidateOutcome(models.Model):
     def __str__(self) -> str:
         return self.statement
 
+    @property
+    def is_active(self) -> bool:
+        """Still a candidate for the next round."""
+        return self.withdrawn_at is None and self.merged_into_id is None and self.alliance_id is None
+
+
+class Method(models.TextChoices):
+    SCHULZE = "schulze", "Ranked: Schulze (compare every pair)"
+    INSTANT_RUNOFF = "irv", "Ranked: instant runoff (eliminate the least popular)"
+    SCORE = "score", "Score each outcome from 0 to 5"
+    DOTS = "dots", "Dot voting (spread a budget of dots)"
+    APPROVAL = "approval", "Approval (tick every outcome you support)"
+
+
+RANKED_METHODS = frozenset({Method.SCHULZE, Method.INSTANT_RUNOFF})
+
+
+class Visibility(models.TextChoices):
+    OPEN = "open", "Open: everyone sees who voted how"
+    HIDDEN = "hidden", "Hidden until close: ballots are shown by name once the round closes"
+    SECRET = "secret", "Secret: enablers see who voted, never how"
+
+
+class Energy(models.IntegerChoices):
+    NONE = 0, "None"
+    SOME = 1, "Some"
+    A_LOT = 2, "A lot"
+
 
 class VotingRound(models.Model):
     class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
 
     site = models.ForeignKey(PilotSite, on_delete=models.CASCADE, related_name="voting_rounds")
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    method = models.CharField(max_length=16, choices=Method.choices, default=Method.SCHULZE)
+    visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.HIDDEN)
+    dot_budget = models.PositiveSmallIntegerField(default=10)
+    # "What really matters" is named only with support from this many sectors
+    # and this many leaders committing some energy to it.
+    min_sectors = models.PositiveSmallIntegerField(default=2)
+    min_energy = models.PositiveSmallIntegerField(default=2)
+    # Under a secret ballot, groups of fewer leaders are merged into "other".
+    min_group_size = models.PositiveSmallIntegerField(default=3)
     candidates = models.ManyToManyField(CandidateOutcome, related_name="rounds")
-    opened_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     # Filled once, when the round closes: the Schulze ranking as a list of
     # tiers of outcome ids (a tier with more than one id is a tie), and the
@@ -41,9 +94,13 @@ class VotingRound(models.Model):
     winner = models.ForeignKey(
         CandidateOutcome, on_delete=models.SET_NULL, null=True, blank=True, related_name="rounds_won"
     )
+    # Everything else the result and system view pages show, worked out once
+    # at close from the ballots (see outcomes/analysis.py): totals, rounds of
+    # instant runoff, energy, and support by agency and sector.
+    result = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        ordering = ["-opened_at", "-pk"]
+        ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["site"], condition=models.Q(status="open"), name="one_open_round_per_site"),
         ]
@@ -54,6 +111,29 @@ class VotingRound(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    @property
+    def is_ranked(self) -> bool:
+        return self.method in RANKED_METHODS
+
+    @property
+    def is_secret(self) -> bool:
+        return self.visibility == Visibility.SECRET
+
+    @property
+    def shows_names(self) -> bool:
+        """Whether anyone may see how a named leader voted, now."""
+        if self.visibility == Visibility.OPEN:
+            return True
+        return self.visibility == Visibility.HIDDEN and self.is_closed
 
 
 class Ballot(models.Model):
@@ -69,15 +149,20 @@ class Ballot(models.Model):
 
 
 class BallotRank(models.Model):
-    """One outcome's place on one ballot: 1 is the leader's first choice.
+    """One outcome on one ballot: its rank, or its points, and the energy the leader would commit.
 
-    Outcomes a leader leaves unranked have no row and count below every
-    ranked one. Equal ranks are allowed and mean "I cannot choose between these".
+    In a ranked round `rank` is the outcome's place, 1 being the first choice;
+    an outcome left unranked has no rank (and no row, unless it was given
+    energy) and counts below every ranked one. Equal ranks are allowed and mean
+    "I cannot choose between these". In other rounds `points` holds the score
+    (0-5), the dots, or 1 for an approval.
     """
 
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="ranks")
     outcome = models.ForeignKey(CandidateOutcome, on_delete=models.CASCADE, related_name="+")
-    rank = models.PositiveSmallIntegerField()
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    points = models.PositiveSmallIntegerField(null=True, blank=True)
+    energy = models.PositiveSmallIntegerField(choices=Energy.choices, default=Energy.NONE)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ballot", "outcome"], name="ballot_rank_unique")]

@@ -12,4 +12,12 @@ urlpatterns = [
     path("sites/<slug:site_slug>/rounds/<int:round_id>/", views.round_detail, name="round-detail"),
     path("sites/<slug:site_slug>/rounds/<int:round_id>/close/", views.round_close, name="round-close"),
     path("sites/<slug:site_slug>/rounds/<int:round_id>/commit/", views.outcome_commit, name="outcome-commit"),
+    path("sites/<slug:site_slug>/outcomes/<int:outcome_id>/", views.outcome_edit, name="outcome-edit"),
+    path("sites/<slug:site_slug>/outcomes/<int:outcome_id>/withdraw/", views.outcome_withdraw, name="outcome-withdraw"),
+    path("sites/<slug:site_slug>/outcomes/<int:outcome_id>/merge/", views.outcome_merge, name="outcome-merge"),
+    path("sites/<slug:site_slug>/rounds/<int:round_id>/start/", views.round_start, name="round-start"),
+    path("sites/<slug:site_slug>/rounds/<int:round_id>/adopt/", views.outcome_adopt, name="outcome-adopt"),
+    path("sites/<slug:site_slug>/rounds/<int:round_id>/voters/", views.round_voters, name="round-voters"),
+    path("sites/<slug:site_slug>/rounds/<int:round_id>/system/", views.round_system, name="round-system"),
+    path("sites/<slug:site_slug>/rounds/<int:round_id>/results.csv", views.round_results_csv, name="round-results-csv"),
 ]

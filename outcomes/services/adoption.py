@@ -1,0 +1,107 @@
+"""Adoption: an outcome becomes an alliance's purpose, and leaders commit to it with a pledge."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from network.access import ENABLERS, LEADERS
+from network.errors import DomainError
+from network.models import AllianceMember, Membership
+from network.services import alliance_for_outcome, alliance_join
+from outcomes.models import BallotRank, CandidateOutcome, Energy, VotingRound
+from outcomes.services.outcomes import check_role
+
+
+def _ensure_alliance(outcome: CandidateOutcome) -> None:
+    if outcome.alliance is None:
+        outcome.alliance = alliance_for_outcome(site=outcome.site, purpose=outcome.statement)
+        outcome.save(update_fields=["alliance"])
+
+
+def energy_givers(*, voting_round: VotingRound, outcome: CandidateOutcome) -> list[Membership]:
+    """Leaders whose ballot in this round committed some energy to the outcome."""
+    voter_ids = BallotRank.objects.filter(
+        ballot__round=voting_round, outcome=outcome, energy__gte=Energy.SOME
+    ).values_list("ballot__voter_id", flat=True)
+    return list(Membership.objects.filter(pk__in=voter_ids, archived_at__isnull=True).select_related("user", "site"))
+
+
+@transaction.atomic
+def outcome_adopt(*, voting_round: VotingRound, outcome_id: int, membership: Membership) -> CandidateOutcome:
+    """An enabler adopts an outcome of a closed round; every leader who gave it energy is invited to its alliance."""
+    check_role(membership, ENABLERS, "adopt an outcome")
+    fresh = VotingRound.objects.filter(pk=voting_round.pk, site=membership.site).first()
+    if fresh is None or not fresh.is_closed:
+        raise DomainError("Outcomes are adopted from a closed round.")
+    outcome = (
+        CandidateOutcome.objects.select_for_update(of=("self",))
+        .select_related("site")
+        .filter(pk=outcome_id, rounds=voting_round)
+        .first()
+    )
+    if outcome is None:
+        raise DomainError("That outcome is not in this round.")
+    if outcome.adopted_at is not None:
+        raise DomainError("That outcome has already been adopted.")
+    _ensure_alliance(outcome)
+    outcome.adopted_at = timezone.now()
+    outcome.save(update_fields=["adopted_at"])
+    invited = [m.pk for m in energy_givers(voting_round=voting_round, outcome=outcome)]
+    transaction.on_commit(lambda: _invite(voting_round.pk, outcome.pk, invited))
+    return outcome
+
+
+def _invite(round_id: int, outcome_id: int, membership_ids: list[int]) -> None:
+    """One email per invited leader, to that leader alone."""
+    from outcomes.tasks import adoption_invitation_send
+
+    for membership_id in membership_ids:
+        adoption_invitation_send.delay(round_id, outcome_id, membership_id)
+
+
+def adoption_invitation_send(*, voting_round: VotingRound, outcome: CandidateOutcome, membership: Membership) -> None:
+    url = settings.SITE_URL + reverse("outcomes:round-detail", args=[voting_round.site.slug, voting_round.pk])
+    send_mail(
+        subject=f"Join the alliance for: {outcome.statement}",
+        message=(
+            f"{membership.site.name} has adopted “{outcome.statement}” as an outcome to work on together.\n\n"
+            "You said you would commit energy to it. Join its alliance with one line on what you will bring:\n"
+            f"{url}\n"
+        ),
+        from_email=None,
+        recipient_list=[membership.user.email],
+    )
+
+
+@transaction.atomic
+def outcome_commit(
+    *, voting_round: VotingRound, membership: Membership, pledge: str = "", outcome_id: int | None = None
+) -> AllianceMember:
+    """Commit a leader to the round's winner, or to an outcome of the round an enabler adopted.
+
+    The outcome's alliance is formed on the first commitment; committing again updates the pledge.
+    """
+    check_role(membership, LEADERS, "commit to an outcome")
+    voting_round = VotingRound.objects.get(pk=voting_round.pk)  # its state as it is now, not as the caller saw it
+    if not voting_round.is_closed:
+        raise DomainError("There is no chosen outcome to commit to in this round.")
+    if outcome_id is None or outcome_id == voting_round.winner_id:
+        if voting_round.winner_id is None:
+            raise DomainError("There is no chosen outcome to commit to in this round.")
+        outcome = CandidateOutcome.objects.select_for_update().select_related("site").get(pk=voting_round.winner_id)
+    else:
+        found = (
+            CandidateOutcome.objects.select_for_update(of=("self",))
+            .select_related("site")
+            .filter(pk=outcome_id, rounds=voting_round, adopted_at__isnull=False)
+            .first()
+        )
+        if found is None:
+            raise DomainError("That outcome has not been adopted.")
+        outcome = found
+    _ensure_alliance(outcome)
+    return alliance_join(alliance=outcome.alliance, membership=membership, pledge=pledge)  # type: ignore[arg-type]

@@ -1,0 +1,154 @@
+"""Ballots: a leader's ranking, scores, dots or approvals, and the energy they would commit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from django.db import IntegrityError, transaction
+
+from network.access import LEADERS
+from network.errors import DomainError
+from network.models import Membership
+from outcomes.models import Ballot, BallotRank, Energy, Method, VotingRound
+from outcomes.services.outcomes import check_role
+
+# Scores on a score ballot run from SCORE_MIN to SCORE_MAX inclusive.
+SCORE_MIN, SCORE_MAX = 0, 5
+
+
+def _validated(
+    voting_round: VotingRound,
+    candidate_ids: set[int],
+    ranks: Mapping[int, int],
+    points: Mapping[int, int],
+    energy: Mapping[int, int],
+) -> dict[int, BallotRank]:
+    unknown = (set(ranks) | set(points) | set(energy)) - candidate_ids
+    if unknown:
+        raise DomainError("That ballot names an outcome that is not in this round.")
+    entries: dict[int, BallotRank] = {}
+
+    def entry(outcome_id: int) -> BallotRank:
+        return entries.setdefault(outcome_id, BallotRank(outcome_id=outcome_id))
+
+    if voting_round.is_ranked:
+        if points:
+            raise DomainError("This round is ranked: give ranks, not points.")
+        for outcome_id, rank in ranks.items():
+            if not 1 <= rank <= len(candidate_ids):
+                raise DomainError(f"Ranks run from 1 to {len(candidate_ids)}.")
+            entry(outcome_id).rank = rank
+        if not ranks:
+            raise DomainError("Rank at least one outcome.")
+    else:
+        if ranks:
+            raise DomainError("This round is not ranked: give points, not ranks.")
+        for outcome_id, value in points.items():
+            if voting_round.method == Method.SCORE and not SCORE_MIN <= value <= SCORE_MAX:
+                raise DomainError(f"Scores run from {SCORE_MIN} to {SCORE_MAX}.")
+            if voting_round.method == Method.APPROVAL and value not in (0, 1):
+                raise DomainError("Approve an outcome or leave it.")
+            if value < 0:
+                raise DomainError("Points cannot be negative.")
+            if value:
+                entry(outcome_id).points = value
+        if voting_round.method == Method.DOTS and sum(points.values()) > voting_round.dot_budget:
+            raise DomainError(
+                f"You have placed {sum(points.values())} dots; you have {voting_round.dot_budget} to spread."
+            )
+        if not any(points.values()):
+            raise DomainError(
+                {
+                    Method.SCORE: "Score at least one outcome above 0.",
+                    Method.DOTS: "Place at least one dot.",
+                    Method.APPROVAL: "Approve at least one outcome.",
+                }[Method(voting_round.method)]
+            )
+    for outcome_id, level in energy.items():
+        if level not in Energy.values:
+            raise DomainError("Choose none, some or a lot of energy.")
+        if level:
+            entry(outcome_id).energy = level
+    return entries
+
+
+def ballot_submit(
+    *,
+    voting_round: VotingRound,
+    voter: Membership,
+    ranks: Mapping[int, int] | None = None,
+    points: Mapping[int, int] | None = None,
+    energy: Mapping[int, int] | None = None,
+) -> Ballot:
+    """Save a leader's ballot, replacing any earlier one, while the round is open.
+
+    `ranks` (ranked rounds) or `points` (score, dots, approval as 1/0) per
+    outcome id, and `energy` per outcome id (see `Energy`). The database
+    allows one ballot per leader per round; two submissions at once both end
+    up updating that one ballot.
+    """
+    check_role(voter, LEADERS, "vote")
+    if voter.site_id != voting_round.site_id:
+        raise DomainError("You can only vote in your own site.")
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                # Lock the round so it cannot close half-way through a ballot.
+                locked = VotingRound.objects.select_for_update().get(pk=voting_round.pk)
+                if not locked.is_open:
+                    raise DomainError(
+                        "This round has closed; ballots can no longer change."
+                        if locked.is_closed
+                        else "This round has not opened yet."
+                    )
+                candidate_ids = set(locked.candidates.values_list("pk", flat=True))
+                entries = _validated(locked, candidate_ids, ranks or {}, points or {}, energy or {})
+                ballot, _ = Ballot.objects.get_or_create(round=locked, voter=voter)
+                ballot.ranks.all().delete()
+                for row in entries.values():
+                    row.ballot = ballot
+                BallotRank.objects.bulk_create(entries.values())
+                ballot.save(update_fields=["updated_at"])
+                return ballot
+        except IntegrityError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def ranking_order(candidate_ids: Sequence[int], ranks: Mapping[int, int | None]) -> list[int]:
+    """Outcomes in ballot order: ranked ones by rank (ties in candidate order), then the unranked."""
+    position = {outcome_id: i for i, outcome_id in enumerate(candidate_ids)}
+    ranked = sorted((o for o in candidate_ids if ranks.get(o)), key=lambda o: (ranks[o], position[o]))
+    return ranked + [o for o in candidate_ids if not ranks.get(o)]
+
+
+def ranks_after_move(
+    candidate_ids: Sequence[int], ranks: Mapping[int, int | None], outcome_id: int, direction: str
+) -> dict[int, int]:
+    """The ranking after moving one outcome up or down a place, renumbered 1, 2, 3...
+
+    Moving an unranked outcome up adds it to the end of the ranking; moving
+    the last ranked outcome down takes it out of the ranking.
+    """
+    order = ranking_order(candidate_ids, ranks)
+    ranked = [o for o in order if ranks.get(o)]
+    if outcome_id not in order:
+        raise DomainError("That outcome is not in this round.")
+    if direction == "up":
+        if outcome_id not in ranked:
+            ranked.append(outcome_id)
+        else:
+            i = ranked.index(outcome_id)
+            if i > 0:
+                ranked[i - 1], ranked[i] = ranked[i], ranked[i - 1]
+    elif direction == "down":
+        if outcome_id in ranked:
+            i = ranked.index(outcome_id)
+            if i == len(ranked) - 1:
+                ranked.pop()
+            else:
+                ranked[i + 1], ranked[i] = ranked[i], ranked[i + 1]
+    else:
+        raise DomainError("Move an outcome up or down.")
+    return {o: n for n, o in enumerate(ranked, start=1)}

@@ -1,0 +1,210 @@
+"""Voting rounds: draft, open, close (by an enabler, or on time by the beat task)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from network.access import ENABLERS
+from network.errors import DomainError
+from network.models import Membership, Role
+from outcomes import analysis
+from outcomes.models import BallotRank, Method, Visibility, VotingRound
+from outcomes.services.outcomes import check_role
+
+logger = logging.getLogger(__name__)
+
+
+def _check_settings(*, method: str, visibility: str, dot_budget: int, closes_at: datetime | None) -> None:
+    if method not in Method.values:
+        raise DomainError("Choose a voting method.", field="method")
+    if visibility not in Visibility.values:
+        raise DomainError("Choose who may see the ballots.", field="visibility")
+    if method == Method.DOTS and not 1 <= dot_budget <= 100:
+        raise DomainError("Give each leader between 1 and 100 dots.", field="dot_budget")
+    if closes_at is not None and closes_at <= timezone.now():
+        raise DomainError("Choose a closing time in the future.", field="closes_at")
+
+
+@transaction.atomic
+def round_create(
+    *,
+    membership: Membership,
+    title: str,
+    method: str = Method.SCHULZE,
+    visibility: str = Visibility.HIDDEN,
+    dot_budget: int = 10,
+    min_sectors: int = 2,
+    min_energy: int = 2,
+    min_group_size: int = 3,
+    closes_at: datetime | None = None,
+    open_now: bool = True,
+) -> VotingRound:
+    """Create a round as a draft, or open it at once (`open_now`)."""
+    check_role(membership, ENABLERS, "set up a voting round")
+    _check_settings(method=method, visibility=visibility, dot_budget=dot_budget, closes_at=closes_at)
+    voting_round = VotingRound.objects.create(
+        site=membership.site,
+        title=title.strip(),
+        status=VotingRound.Status.DRAFT,
+        method=method,
+        visibility=visibility,
+        dot_budget=dot_budget,
+        min_sectors=min_sectors,
+        min_energy=min_energy,
+        min_group_size=max(2, min_group_size),
+        closes_at=closes_at,
+    )
+    if open_now:
+        voting_round = round_start(voting_round=voting_round, membership=membership)
+    return voting_round
+
+
+def round_open(*, membership: Membership, title: str, **settings_: object) -> VotingRound:
+    """Open a round at once over every candidate outcome still active (see `round_create`)."""
+    return round_create(membership=membership, title=title, open_now=True, **settings_)  # type: ignore[arg-type]
+
+
+@transaction.atomic
+def round_start(*, voting_round: VotingRound, membership: Membership) -> VotingRound:
+    """Open a draft round over every candidate outcome not adopted, withdrawn or merged."""
+    check_role(membership, ENABLERS, "open a voting round")
+    locked = VotingRound.objects.select_for_update().get(pk=voting_round.pk, site=membership.site)
+    if not locked.is_draft:
+        raise DomainError("This round has already been opened.")
+    if locked.closes_at is not None and locked.closes_at <= timezone.now():
+        raise DomainError("Its closing time has passed; choose a later one first.")
+    candidates = list(
+        membership.site.candidate_outcomes.filter(
+            alliance__isnull=True, withdrawn_at__isnull=True, merged_into__isnull=True
+        )
+    )
+    if len(candidates) < 2:
+        raise DomainError("A round needs at least two candidate outcomes to choose between.")
+    if membership.site.voting_rounds.filter(status=VotingRound.Status.OPEN).exists():
+        raise DomainError("A round is already open. Close it before opening another.")
+    locked.status = VotingRound.Status.OPEN
+    locked.opened_at = timezone.now()
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=["status", "opened_at"])
+    except IntegrityError:
+        raise DomainError("A round is already open. Close it before opening another.") from None
+    locked.candidates.set(candidates)
+    return locked
+
+
+def _ballot_data(voting_round: VotingRound) -> list[analysis.BallotData]:
+    ballots: dict[int, analysis.BallotData] = {}
+    rows = BallotRank.objects.filter(ballot__round=voting_round).values_list(
+        "ballot_id", "ballot__voter__agency_id", "outcome_id", "rank", "points", "energy"
+    )
+    for ballot_id, agency_id, outcome_id, rank, points, energy in rows.iterator(chunk_size=10_000):
+        data = ballots.get(ballot_id)
+        if data is None:
+            data = ballots[ballot_id] = analysis.BallotData(agency_id=agency_id, entries={})
+        data.entries[outcome_id] = analysis.Entry(rank=rank, points=points, energy=energy)
+    # A ballot with no entries still counts as a leader who took part.
+    for ballot_id, agency_id in voting_round.ballots.exclude(pk__in=list(ballots)).values_list(
+        "pk", "voter__agency_id"
+    ):
+        ballots[ballot_id] = analysis.BallotData(agency_id=agency_id, entries={})
+    return list(ballots.values())
+
+
+def _close(locked: VotingRound) -> VotingRound:
+    candidate_ids = list(locked.candidates.order_by("pk").values_list("pk", flat=True))
+    agencies = {
+        agency.pk: analysis.AgencyData(agency.name, agency.sector, agency.get_sector_display())
+        for agency in locked.site.agencies.all()
+    }
+    active_agencies = set(locked.site.agencies.filter(archived_at__isnull=True).values_list("pk", flat=True))
+    result = analysis.round_analysis(
+        method=locked.method,
+        candidates=candidate_ids,
+        ballots=_ballot_data(locked),
+        agencies=agencies,
+        dot_budget=locked.dot_budget,
+    )
+    # The sectors present when the round closed, so "no support yet from ..." never changes later.
+    result["site_sectors"] = sorted({a.sector_label for pk, a in agencies.items() if pk in active_agencies})
+    locked.status = VotingRound.Status.CLOSED
+    locked.closed_at = timezone.now()
+    locked.ranking = result.pop("tiers")
+    locked.pairwise = result.pop("pairwise", {})
+    # A tie at the top is reported as a tie: no outcome is named.
+    locked.winner_id = result.pop("winner")
+    locked.result = result
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def round_close(*, voting_round: VotingRound, membership: Membership) -> VotingRound:
+    """Close the round and count it by its method. A closed round never changes."""
+    check_role(membership, ENABLERS, "close a voting round")
+    locked = (
+        VotingRound.objects.select_for_update().select_related("site").get(pk=voting_round.pk, site=membership.site)
+    )
+    if not locked.is_open:
+        raise DomainError("This round is already closed." if locked.is_closed else "This round has not opened yet.")
+    return _close(locked)
+
+
+def rounds_close_due(*, now: datetime | None = None) -> list[int]:
+    """Close every open round whose closing time has passed, and tell the site's enablers.
+
+    Idempotent: a round already closed (by an enabler, or by an earlier run of
+    this task) is skipped, so the task may run twice without harm.
+    """
+    now = now or timezone.now()
+    closed = []
+    for round_id in VotingRound.objects.filter(status=VotingRound.Status.OPEN, closes_at__lte=now).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            locked = (
+                VotingRound.objects.select_for_update(skip_locked=True)
+                .select_related("site")
+                .filter(pk=round_id, status=VotingRound.Status.OPEN)
+                .first()
+            )
+            if locked is None:
+                continue
+            _close(locked)
+            transaction.on_commit(partial(_notify_closed, locked.pk))
+        closed.append(round_id)
+        logger.info("Closed voting round %s on schedule", round_id)
+    return closed
+
+
+def _notify_closed(round_id: int) -> None:
+    """Email the enablers that a round closed on time. Only totals: never anyone's choices."""
+    voting_round = VotingRound.objects.select_related("site", "winner").get(pk=round_id)
+    enablers = list(
+        voting_round.site.memberships.filter(role=Role.ENABLER, archived_at__isnull=True).values_list(
+            "user__email", flat=True
+        )
+    )
+    if not enablers:
+        return
+    url = settings.SITE_URL + reverse("outcomes:round-detail", args=[voting_round.site.slug, voting_round.pk])
+    count = voting_round.result.get("ballot_count", 0)
+    leading = voting_round.winner.statement if voting_round.winner else "no single outcome (see the result page)"
+    send_mail(
+        subject=f"Voting closed: {voting_round.title}",
+        message=(
+            f"The voting round “{voting_round.title}” in {voting_round.site.name} closed on time "
+            f"with {count} ballot{'s' if count != 1 else ''}.\n\n"
+            f"Leading outcome: {leading}\n\nSee the result and the system view:\n{url}\n"
+        ),
+        from_email=None,
+        recipient_list=enablers,
+    )

@@ -1,0 +1,31 @@
+"""Outcome pages, split by noun."""
+
+from __future__ import annotations
+
+from outcomes.views.outcomes import outcome_edit, outcome_list, outcome_merge, outcome_withdraw
+from outcomes.views.results import round_results_csv, round_system
+from outcomes.views.rounds import (
+    outcome_adopt,
+    outcome_commit,
+    round_close,
+    round_detail,
+    round_open,
+    round_start,
+    round_voters,
+)
+
+__all__ = [
+    "outcome_adopt",
+    "outcome_commit",
+    "outcome_edit",
+    "outcome_list",
+    "outcome_merge",
+    "outcome_withdraw",
+    "round_close",
+    "round_detail",
+    "round_open",
+    "round_results_csv",
+    "round_start",
+    "round_system",
+    "round_voters",
+]

@@ -1,0 +1,112 @@
+"""Candidate outcome pages: the list (propose, open a round), edit, withdraw, merge."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from network.access import ENABLERS, PROPOSERS, require_role, site_view
+from network.errors import DomainError
+from network.models import Membership
+from outcomes import selectors, services
+from outcomes.forms import MergeForm, OutcomeForm, RoundForm
+
+
+@site_view()
+def outcome_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    site = membership.site
+    form = OutcomeForm(request.POST or None, site=site)
+    if request.method == "POST":
+        require_role(membership, PROPOSERS)
+        if form.is_valid():
+            try:
+                services.outcome_propose(membership=membership, **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(error.field, error.message)
+            else:
+                messages.success(request, "Thank you: your outcome is now a candidate.")
+                return redirect("outcomes:outcome-list", site_slug=site.slug)
+    outcomes = list(selectors.outcomes_for_site(site=site))
+    context = {
+        "membership": membership,
+        "site": site,
+        "form": form,
+        "can_propose": membership.role in PROPOSERS,
+        "outcomes": outcomes,
+        "editable": {o.pk for o in outcomes if _can_edit_listed(o, membership)},
+        "rounds": selectors.rounds_for_site(site=site),
+        "round_form": RoundForm() if membership.role in ENABLERS else None,
+    }
+    return render(request, "outcomes/outcome_list.html", context, status=422 if form.errors else 200)
+
+
+def _can_edit_listed(outcome, membership: Membership) -> bool:  # type: ignore[no-untyped-def]
+    # The list annotates open rounds, so this needs no query per outcome for enablers.
+    if outcome.alliance_id:
+        return False
+    if membership.is_enabler:
+        return not outcome.open_rounds
+    return outcome.proposed_by_id == membership.pk
+
+
+@site_view(PROPOSERS)
+def outcome_edit(request: HttpRequest, membership: Membership, outcome_id: int) -> HttpResponse:
+    site = membership.site
+    outcome = selectors.outcome_get(site=site, outcome_id=outcome_id)
+    can_edit = services.can_edit(outcome=outcome, membership=membership)
+    initial = {
+        "statement": outcome.statement,
+        "why_it_matters": outcome.why_it_matters,
+        "agencies": list(outcome.agencies.all()),
+    }
+    form = OutcomeForm(request.POST or None, site=site, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.outcome_edit(outcome=outcome, membership=membership, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, "The outcome is updated.")
+            return redirect("outcomes:outcome-list", site_slug=site.slug)
+    context = {
+        "membership": membership,
+        "site": site,
+        "outcome": outcome,
+        "form": form,
+        "can_edit": can_edit,
+        "merge_form": MergeForm(outcome=outcome) if membership.is_enabler and outcome.is_active else None,
+    }
+    return render(request, "outcomes/outcome_edit.html", context, status=422 if form.errors else 200)
+
+
+@require_POST
+@site_view(ENABLERS)
+def outcome_withdraw(request: HttpRequest, membership: Membership, outcome_id: int) -> HttpResponse:
+    outcome = selectors.outcome_get(site=membership.site, outcome_id=outcome_id)
+    try:
+        services.outcome_withdraw(outcome=outcome, membership=membership)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("outcomes:outcome-edit", site_slug=membership.site.slug, outcome_id=outcome.pk)
+    messages.success(request, f"“{outcome.statement}” is withdrawn from later rounds.")
+    return redirect("outcomes:outcome-list", site_slug=membership.site.slug)
+
+
+@require_POST
+@site_view(ENABLERS)
+def outcome_merge(request: HttpRequest, membership: Membership, outcome_id: int) -> HttpResponse:
+    outcome = selectors.outcome_get(site=membership.site, outcome_id=outcome_id)
+    form = MergeForm(request.POST, outcome=outcome)
+    if form.is_valid():
+        try:
+            into = services.outcome_merge(duplicate=outcome, into=form.cleaned_data["into"], membership=membership)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Merged into “{into.statement}”; both proposers are credited.")
+            return redirect("outcomes:outcome-list", site_slug=membership.site.slug)
+    else:
+        messages.error(request, "Choose the outcome to merge into.")
+    return redirect("outcomes:outcome-edit", site_slug=membership.site.slug, outcome_id=outcome.pk)

@@ -1,0 +1,61 @@
+"""Result downloads and the system view of a closed round."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+
+from network.access import site_view
+from network.models import Membership
+from outcomes import selectors
+
+
+def _closed_round(membership: Membership, round_id: int):  # type: ignore[no-untyped-def]
+    voting_round = selectors.round_get(site=membership.site, round_id=round_id)
+    if not voting_round.is_closed:
+        raise Http404("This round has no result yet")
+    return voting_round
+
+
+@site_view()
+def round_results_csv(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+    """The result table as CSV: totals per outcome only, never anyone's ballot."""
+    voting_round = _closed_round(membership, round_id)
+    result = selectors.round_result(voting_round=voting_round)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"{slugify(voting_round.title) or 'round'}-results.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(["Position", "Outcome", "Tied", result.figure_label, "Supporters", "Energy: some", "Energy: a lot"])
+    for entry in result.ranking:
+        writer.writerow(
+            [
+                entry.position,
+                entry.outcome.statement,
+                "yes" if entry.tied else "no",
+                entry.figure,
+                entry.supporters,
+                entry.energy_some,
+                entry.energy_a_lot,
+            ]
+        )
+    return response
+
+
+@site_view()
+def round_system(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+    voting_round = _closed_round(membership, round_id)
+    candidates = list(voting_round.candidates.all())
+    result = selectors.round_result(voting_round=voting_round, candidates=candidates)
+    ranked = [entry.outcome for entry in result.ranking]
+    context = {
+        "membership": membership,
+        "site": membership.site,
+        "round": voting_round,
+        "result": result,
+        "view": selectors.system_view(voting_round=voting_round, ranked=ranked),
+    }
+    return render(request, "outcomes/round_system.html", context)

@@ -1,0 +1,71 @@
+"""The pure analysis behind results and the system view: support, secrecy merging, splits, divergence."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from outcomes import analysis
+from outcomes.analysis import Entry, Group
+
+
+def test_support_follows_the_method() -> None:
+    assert analysis.supports("schulze", Entry(rank=4), 12)  # top third of twelve
+    assert not analysis.supports("schulze", Entry(rank=5), 12)
+    assert not analysis.supports("irv", Entry(rank=None, energy=2), 12)
+    assert analysis.supports("score", Entry(points=4), 5) and not analysis.supports("score", Entry(points=3), 5)
+    assert analysis.supports("dots", Entry(points=1), 5) and not analysis.supports("dots", Entry(points=None), 5)
+    assert analysis.supports("approval", Entry(points=1), 5)
+
+
+@given(
+    sizes=st.lists(st.integers(min_value=0, max_value=12), min_size=1, max_size=12),
+    min_size=st.integers(min_value=2, max_value=6),
+)
+def test_a_secret_ballot_never_shows_a_group_smaller_than_the_minimum(sizes: list[int], min_size: int) -> None:
+    groups = [Group(name=f"g{i}", voters=n, support={1: n // 2}) for i, n in enumerate(sizes)]
+    shown = analysis.shown_groups(groups, secret=True, min_size=min_size)
+    total = sum(sizes)
+    assert sum(g.voters for g in shown) == total  # nobody dropped, nobody counted twice
+    assert sum(g.support.get(1, 0) for g in shown) == sum(n // 2 for n in sizes)
+    if total >= min_size:
+        assert all(g.voters >= min_size for g in shown)
+    else:
+        assert len(shown) <= 1  # everyone in one group: no finer split is shown
+    assert [g.name for g in shown].count(analysis.OTHER) <= 1
+
+
+def test_an_open_round_shows_every_group() -> None:
+    groups = [Group("a", 1, {1: 1}), Group("b", 5, {}), Group("c", 0, {})]
+    assert [g.name for g in analysis.shown_groups(groups, secret=False, min_size=3)] == ["a", "b"]
+
+
+def test_what_really_matters_names_missing_sectors_and_energy() -> None:
+    sectors = [Group("Local authority", 4, {1: 3}), Group("NHS", 3, {}), Group("Police", 2, {2: 1})]
+    verdict = analysis.what_really_matters(
+        outcome_id=1, sectors=sectors, site_sectors=["Fire", "NHS"], energy=1, min_sectors=2, min_energy=3
+    )
+    assert not verdict.named
+    assert verdict.reasons == [
+        "support from at least 2 sectors (so far 1): no support yet from the NHS, Police or Fire",
+        "at least 3 leaders committing energy to it (so far 1)",
+    ]
+    named = analysis.what_really_matters(
+        outcome_id=1,
+        sectors=[*sectors[:1], Group("NHS", 3, {1: 1})],
+        site_sectors=[],
+        energy=3,
+        min_sectors=2,
+        min_energy=3,
+    )
+    assert named.named and named.supporting == ["Local authority", "NHS"]
+
+
+def test_it_finds_consensus_contest_and_divergent_pairs() -> None:
+    sectors = [Group("A", 2, {1: 2, 2: 2}), Group("B", 4, {1: 3, 3: 4}), Group("C", 2, {1: 1})]
+    consensus, contested = analysis.consensus_and_contested([1, 2, 3], sectors)
+    assert [s.outcome_id for s in consensus] == [1]
+    assert {s.outcome_id for s in contested} == {2, 3}
+    pairs = analysis.divergent_pairs([1, 2, 3], sectors, limit=1)
+    assert (pairs[0].first, pairs[0].second) == ("A", "B")
+    assert pairs[0].outcome_id in (2, 3)

@@ -1,0 +1,42 @@
+"""Query counts on the ballot, result and system view pages do not grow with leaders or outcomes."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from tests.conftest import Cast
+from tests.outcomes.scale import build_big_round
+
+
+def test_the_ballot_page_has_constant_queries_with_2000_leaders(cast: Cast, django_assert_num_queries) -> None:
+    big = build_big_round(site=cast.site, enabler=cast.enabler, close=False)
+    client = cast.client_for(big.leaders[0])
+    url = reverse("outcomes:round-detail", args=[cast.site.slug, big.voting_round.pk])
+    # session, user, membership, round, ballot count, candidates, own ballot, its entries
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="ballot-row"') == 50
+
+
+def test_the_result_and_system_pages_have_constant_queries_with_2000_leaders(
+    cast: Cast, django_assert_num_queries
+) -> None:
+    big = build_big_round(site=cast.site, enabler=cast.enabler)
+    assert big.voting_round.result["ballot_count"] == 2000
+    from outcomes.services import outcome_adopt
+
+    outcome_adopt(voting_round=big.voting_round, outcome_id=big.outcomes[-1].pk, membership=cast.enabler)
+    client = cast.client_for(big.leaders[0])
+    # session, user, membership, round, candidates, this leader's alliances, own energy for adopted outcomes
+    with django_assert_num_queries(7):
+        response = client.get(reverse("outcomes:round-detail", args=[cast.site.slug, big.voting_round.pk]))
+    assert response.status_code == 200
+    assert "2000 ballots" in response.content.decode()
+    # session, user, membership, round, candidates
+    with django_assert_num_queries(5):
+        response = client.get(reverse("outcomes:round-system", args=[cast.site.slug, big.voting_round.pk]))
+    assert response.status_code == 200
+    with django_assert_num_queries(5):
+        response = client.get(reverse("outcomes:round-results-csv", args=[cast.site.slug, big.voting_round.pk]))
+    assert response.content.decode().count("\n") == 51
