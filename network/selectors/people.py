@@ -1,0 +1,56 @@
+"""Reads for managing people and agencies: one person or agency of a site, archives and the activity log."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from network.models import ActivityEntry, Agency, ImportBatch, Membership, PilotSite, User
+
+
+def site_member_get(*, site: PilotSite, membership_id: int) -> Membership:
+    """A person of this site, removed or not; anyone else's id is a 404."""
+    membership = site.memberships.select_related("user", "agency", "site").filter(pk=membership_id).first()
+    if membership is None:
+        raise Http404("No such person in this site")
+    return membership
+
+
+def site_agency_get(*, site: PilotSite, agency_id: int) -> Agency:
+    agency = site.agencies.select_related("site").filter(pk=agency_id).first()
+    if agency is None:
+        raise Http404("No such agency in this site")
+    return agency
+
+
+def archived_people_for_site(*, site: PilotSite) -> QuerySet[Membership]:
+    return site.memberships.filter(archived_at__isnull=False).select_related("user", "agency").order_by("user__name")
+
+
+def archived_agencies_for_site(*, site: PilotSite) -> QuerySet[Agency]:
+    return site.agencies.filter(archived_at__isnull=False).order_by("name")
+
+
+def activity_for_site(*, site: PilotSite, limit: int = 200) -> QuerySet[ActivityEntry]:
+    return site.activity.select_related("actor").order_by("-created_at", "-pk")[:limit]
+
+
+def import_batch_get(*, site: PilotSite, user: User, batch_id: int) -> ImportBatch:
+    """An upload awaiting confirmation, only for the enabler who made it, in the site it was made for."""
+    batch = ImportBatch.objects.filter(pk=batch_id, site=site, created_by=user, confirmed_at__isnull=True).first()
+    if batch is None:
+        raise Http404("No such upload")
+    return batch
+
+
+def memberships_for_profile(*, user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user, archived_at__isnull=True).select_related("site").order_by("site__name")
+
+
+def landing_site_for(*, user: User, site_slug: str = "") -> PilotSite | None:
+    """Where a link signs someone in to: the site it was sent for, or their only site."""
+    memberships = list(memberships_for_profile(user=user)[:2])
+    for membership in memberships:
+        if membership.site.slug == site_slug:
+            return membership.site
+    return memberships[0].site if len(memberships) == 1 else None

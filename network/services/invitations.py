@@ -1,0 +1,235 @@
+"""Writes: invitations and passwordless sign-in links.
+
+A sign-in link carries a payload signed with a timestamp (django.core.signing),
+so it expires, and a fingerprint of the user's sign-in state (their last
+sign-in time and password hash), so it works once: signing in changes
+`last_login` and every earlier link stops matching. The fingerprint is
+compared in constant time.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import UTC, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from network.errors import DomainError
+from network.models import InvitationStatus, Membership, PilotSite, User
+from network.services.activity import activity_record
+
+logger = logging.getLogger(__name__)
+
+LINK_SALT = "network.sign-in-link"
+INVITATION_MAX_AGE = timedelta(days=7)
+SIGN_IN_LINK_MAX_AGE = timedelta(minutes=30)
+# A burst of requests is refused: per email address (silently, so nothing is
+# revealed about which addresses have accounts) and per client address.
+RATE_WINDOW_SECONDS = 15 * 60
+RATE_PER_EMAIL = 3
+RATE_PER_IP = 10
+
+
+class LinkState(enum.Enum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    USED = "used"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class LinkCheck:
+    state: LinkState
+    user: User | None = None
+    site_slug: str = ""
+
+
+class RateLimitedError(Exception):
+    pass
+
+
+def _fingerprint(user: User) -> str:
+    login = "" if user.last_login is None else user.last_login.astimezone(UTC).replace(tzinfo=None).isoformat()
+    value = f"{user.pk}|{login}|{user.password}|{user.is_active}"
+    return salted_hmac(LINK_SALT, value, algorithm="sha256").hexdigest()[:32]
+
+
+def sign_in_token_make(*, user: User, site_slug: str = "", invitation: bool = False) -> str:
+    payload = {"u": user.pk, "s": site_slug, "f": _fingerprint(user), "i": int(invitation)}
+    return signing.TimestampSigner(salt=LINK_SALT).sign_object(payload, compress=True)
+
+
+def sign_in_token_check(*, token: str) -> LinkCheck:
+    """Say whether a link is valid, expired, used or not a link of ours, and whose it is."""
+    signer = signing.TimestampSigner(salt=LINK_SALT)
+    try:
+        payload = signer.unsign_object(token)
+    except (signing.BadSignature, ValueError, TypeError):
+        return LinkCheck(LinkState.INVALID)
+    if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
+        return LinkCheck(LinkState.INVALID)
+    user = User.objects.filter(pk=payload["u"], is_active=True).first()
+    if user is None:
+        return LinkCheck(LinkState.INVALID)
+    site_slug = str(payload.get("s") or "")
+    max_age = INVITATION_MAX_AGE if payload.get("i") else SIGN_IN_LINK_MAX_AGE
+    try:
+        signer.unsign_object(token, max_age=max_age)
+    except signing.SignatureExpired:
+        return LinkCheck(LinkState.EXPIRED, user, site_slug)
+    if not constant_time_compare(str(payload.get("f", "")), _fingerprint(user)):
+        return LinkCheck(LinkState.USED, user, site_slug)
+    return LinkCheck(LinkState.VALID, user, site_slug)
+
+
+def _link_url(token: str) -> str:
+    return f"{settings.SITE_URL}{reverse('network:sign-in-link', kwargs={'token': token})}"
+
+
+def invitation_send(*, membership: Membership) -> bool:
+    """Email one person their invitation. Records sent or failed; returns whether it went."""
+    if membership.archived_at is not None:
+        return False
+    token = sign_in_token_make(user=membership.user, site_slug=membership.site.slug, invitation=True)
+    context = {"membership": membership, "link": _link_url(token), "days": INVITATION_MAX_AGE.days}
+    try:
+        send_mail(
+            subject=f"You are invited to {membership.site.name} on Systems Leader",
+            message=render_to_string("network/email/invitation.txt", context),
+            from_email=None,
+            recipient_list=[membership.user.email],
+        )
+    except (smtplib.SMTPException, OSError) as error:
+        logger.warning("Invitation to membership %s failed: %s", membership.pk, error)
+        Membership.objects.filter(pk=membership.pk).exclude(invitation_status=InvitationStatus.ACCEPTED).update(
+            invitation_status=InvitationStatus.FAILED, invitation_error=str(error)[:1000]
+        )
+        return False
+    Membership.objects.filter(pk=membership.pk).exclude(invitation_status=InvitationStatus.ACCEPTED).update(
+        invitation_status=InvitationStatus.SENT, invited_at=timezone.now(), invitation_error=""
+    )
+    return True
+
+
+def invitable_for_site(*, site: PilotSite) -> QuerySet[Membership]:
+    """Everyone in the site who has not been invited yet, or whose invitation failed."""
+    return site.memberships.filter(
+        archived_at__isnull=True, invitation_status__in=[InvitationStatus.PENDING, InvitationStatus.FAILED]
+    )
+
+
+@transaction.atomic
+def invitations_queue(*, site: PilotSite, actor: User, memberships: list[Membership]) -> int:
+    """Queue invitations to these members of `site`; sending happens in a Celery task after commit."""
+    from network.tasks import invitation_send as invitation_send_task
+
+    # An enabler is signed in already and never invites themself.
+    chosen = [m for m in memberships if m.site_id == site.pk and m.archived_at is None and m.user_id != actor.pk]
+    ids = [m.pk for m in chosen]
+    if not ids:
+        return 0
+    for membership_id in ids:
+        transaction.on_commit(partial(invitation_send_task.delay, membership_id))
+    if len(ids) == 1:
+        summary = f"Invited {chosen[0].user.name or chosen[0].user.email}"
+    else:
+        summary = f"Invited {len(ids)} people"
+    activity_record(site=site, actor=actor, action="invite", summary=summary)
+    return len(ids)
+
+
+def invitation_queue_one(*, site: PilotSite, actor: User, membership_id: int) -> Membership:
+    membership = site.memberships.select_related("user").filter(pk=membership_id, archived_at__isnull=True).first()
+    if membership is None:
+        raise DomainError("That person is not in this site.")
+    invitations_queue(site=site, actor=actor, memberships=[membership])
+    return membership
+
+
+def _rate_exceeded(key: str, limit: int) -> bool:
+    cache.add(key, 0, RATE_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, RATE_WINDOW_SECONDS)
+        count = 1
+    return count > limit
+
+
+def sign_in_link_request(*, email: str, ip: str) -> None:
+    """Email a sign-in link to this address if it has an account; say nothing either way.
+
+    Raises RateLimitedError when this client has asked too often. Too many requests
+    for one address are dropped silently, so the answer never reveals whether
+    the address has an account.
+    """
+    email = User.objects.normalize_email(email).strip().lower()
+    if _rate_exceeded(f"sign-in-link:ip:{ip}", RATE_PER_IP):
+        raise RateLimitedError
+    email_key = salted_hmac(LINK_SALT, email).hexdigest()  # no addresses in the cache
+    if _rate_exceeded(f"sign-in-link:email:{email_key}", RATE_PER_EMAIL):
+        return
+    user = User.objects.filter(email__iexact=email, is_active=True).only("pk").first()
+    if user is None:
+        return
+    from network.tasks import sign_in_link_send as sign_in_link_send_task
+
+    transaction.on_commit(lambda: sign_in_link_send_task.delay(user.pk))
+
+
+def sign_in_link_send(*, user: User, site_slug: str = "") -> None:
+    token = sign_in_token_make(user=user, site_slug=site_slug)
+    context = {"user": user, "link": _link_url(token), "minutes": int(SIGN_IN_LINK_MAX_AGE.total_seconds() // 60)}
+    send_mail(
+        subject="Your sign-in link for Systems Leader",
+        message=render_to_string("network/email/sign_in_link.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def fresh_link_send(*, check: LinkCheck) -> None:
+    """Send a new link to the owner of an expired or used one: only ever to their own address."""
+    if check.user is None or check.state not in (LinkState.EXPIRED, LinkState.USED):
+        return
+    email_key = salted_hmac(LINK_SALT, check.user.email.lower()).hexdigest()
+    if _rate_exceeded(f"sign-in-link:email:{email_key}", RATE_PER_EMAIL):
+        return  # the same limit as asking on the sign-in page
+    from network.tasks import sign_in_link_send as sign_in_link_send_task
+
+    user_id, site_slug = check.user.pk, check.site_slug
+    transaction.on_commit(lambda: sign_in_link_send_task.delay(user_id, site_slug))
+
+
+@transaction.atomic
+def sign_in_link_accept(*, token: str) -> LinkCheck:
+    """Check a link under a row lock and, if valid, mark the person's invitations accepted.
+
+    The caller signs the person in (which changes `last_login`, using the link up)
+    inside the same transaction.
+    """
+    check = sign_in_token_check(token=token)
+    if check.state is not LinkState.VALID or check.user is None:
+        return check
+    locked = User.objects.select_for_update().get(pk=check.user.pk)
+    if not constant_time_compare(_fingerprint(locked), _fingerprint(check.user)):
+        return LinkCheck(LinkState.USED, locked, check.site_slug)
+    Membership.objects.filter(user=locked, archived_at__isnull=True).exclude(
+        invitation_status=InvitationStatus.ACCEPTED
+    ).update(invitation_status=InvitationStatus.ACCEPTED, invitation_error="")
+    locked.last_login = timezone.now()
+    locked.save(update_fields=["last_login"])
+    return LinkCheck(LinkState.VALID, locked, check.site_slug)

@@ -1,0 +1,93 @@
+"""Signing in without a password, and the profile page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from network.errors import DomainError
+from network.forms import add_domain_error
+from network.models import User
+from network.people_forms import ProfileForm, SignInLinkForm, SitePreferenceForm
+from network.selectors.people import landing_site_for, memberships_for_profile
+from network.services import invitations, people
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: a forwarded-for header is the client's to invent.
+    return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_link_request(request: HttpRequest) -> HttpResponse:
+    form = SignInLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitations.sign_in_link_request(email=form.cleaned_data["email"], ip=_client_ip(request))
+        except invitations.RateLimitedError:
+            form.add_error(None, "Too many sign-in links have been asked for from here. Please try again later.")
+            return render(request, "accounts/sign_in_link_request.html", {"form": form}, status=429)
+        return redirect("network:sign-in-link-sent")
+    status = 422 if form.errors else 200
+    return render(request, "accounts/sign_in_link_request.html", {"form": form}, status=status)
+
+
+def sign_in_link_sent(request: HttpRequest) -> HttpResponse:
+    # The same page whether or not the address has an account.
+    return render(request, "accounts/sign_in_link_sent.html")
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button rather than signing in, so a mail scanner that fetches links cannot use one up."""
+    if request.method == "POST" and request.POST.get("action") == "fresh":
+        invitations.fresh_link_send(check=invitations.sign_in_token_check(token=token))
+        return redirect("network:sign-in-link-sent")
+    if request.method == "POST":
+        with transaction.atomic():
+            check = invitations.sign_in_link_accept(token=token)
+            if check.state is invitations.LinkState.VALID and check.user is not None:
+                login(request, check.user, backend="django.contrib.auth.backends.ModelBackend")
+        if check.state is invitations.LinkState.VALID and check.user is not None:
+            messages.success(request, f"Welcome, {check.user.name or check.user.email}. You are signed in.")
+            landing = landing_site_for(user=check.user, site_slug=check.site_slug)
+            if landing is not None:
+                return redirect("network:site-detail", site_slug=landing.slug)
+            return redirect("network:home")
+    else:
+        check = invitations.sign_in_token_check(token=token)
+    status = {"valid": 200, "expired": 410, "used": 410, "invalid": 404}[check.state.value]
+    return render(request, "accounts/sign_in_link.html", {"check": check, "state": check.state.value}, status=status)
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    memberships = list(memberships_for_profile(user=user))
+    data = request.POST if request.method == "POST" else None
+    form = ProfileForm(data, initial={"name": user.name})
+    site_forms = [SitePreferenceForm(data, membership=m) for m in memberships]
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in site_forms):
+        try:
+            people.profile_update(
+                user=user,
+                name=form.cleaned_data["name"],
+                memberships=[
+                    (f.membership, f.cleaned_data["role_title"], f.cleaned_data["digest_preference"])
+                    for f in site_forms
+                ],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("network:profile")
+    invalid = request.method == "POST"
+    return render(
+        request, "accounts/profile.html", {"form": form, "site_forms": site_forms}, status=422 if invalid else 200
+    )
