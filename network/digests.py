@@ -1,84 +1,296 @@
-"""Meeting digests: one email per alliance member per meeting, sent exactly once.
+"""Digests: every email that goes to an alliance, each sent exactly once per person.
 
-Each (meeting, recipient) pair has one DigestDelivery row, created before any
-mail goes out. A recipient's row is locked while their email is sent and
-marked sent in the same transaction, so a task that runs twice, or two
-workers running it at once, never send anyone a second copy.
+A digest has a key ("meeting:12", "change:12:3", "pre_meeting:12",
+"weekly:4:2026-W48"). Each (key, recipient) pair has one DigestDelivery row,
+created before any mail goes out. A recipient's row is locked while their
+email is sent and marked sent in the same transaction, so a task that runs
+twice, two workers on the same digest, or a schedule that fires twice never
+send anyone a second copy. A refused email is left failed with its error and
+retried (with backoff, by the task) until MAX_ATTEMPTS, then stays failed for
+the enabler to see.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import logging
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection as db_connection
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from network.models import DigestDelivery, Meeting
-from network.selectors import meeting_attendee_rows
+from network import tokens
+from network.calendars import meeting_ics, meeting_url
+from network.models import Alliance, AllianceMember, DigestDelivery, DigestPreference, Meeting, Rsvp
+from network.selectors.digests import WeeklyNews, weekly_digest_for, weekly_news
+from network.selectors.meetings import AttendeeRow, meeting_attendee_rows
 
 logger = logging.getLogger(__name__)
 
+MAX_ATTEMPTS = 5
+Kind = DigestDelivery.Kind
 
-def digest_message(*, delivery: DigestDelivery) -> EmailMultiAlternatives:
-    meeting = delivery.meeting
-    context = {
-        "meeting": meeting,
-        "recipient": delivery.recipient.membership.user,
-        "going": [row for row in meeting_attendee_rows(meeting=meeting) if row.rsvp == "going"],
-        "meeting_url": settings.SITE_URL
-        + reverse("network:meeting-detail", kwargs={"site_slug": meeting.alliance.site.slug, "meeting_id": meeting.pk}),
-    }
-    message = EmailMultiAlternatives(
-        subject=f"{meeting.alliance.site.name}: {meeting.title}",
-        body=render_to_string("network/email/meeting_digest.txt", context),
-        to=[delivery.recipient.membership.user.email],
+
+@dataclass
+class Digest:
+    """One digest, parsed from its key, with what every copy of it shares computed once."""
+
+    key: str
+    kind: str
+    alliance: Alliance
+    meeting: Meeting | None = None
+    shared: dict[str, Any] = field(default_factory=dict)
+
+
+def weekly_key(*, alliance: Alliance, when: dt.datetime) -> str:
+    year, week, _ = timezone.localtime(when).isocalendar()
+    return f"weekly:{alliance.pk}:{year}-W{week:02d}"
+
+
+def digest_parse(key: str) -> Digest | None:
+    """The digest a key names, or None if what it names no longer exists."""
+    kind, _, rest = key.partition(":")
+    if kind == Kind.WEEKLY:
+        alliance = Alliance.objects.select_related("site").filter(pk=int(rest.split(":")[0])).first()
+        return Digest(key=key, kind=kind, alliance=alliance) if alliance else None
+    if kind in (Kind.MEETING, Kind.CHANGE, Kind.PRE_MEETING):
+        meeting = Meeting.objects.select_related("alliance__site").filter(pk=int(rest.split(":")[0])).first()
+        if meeting is None:
+            return None
+        return Digest(key=key, kind=kind, alliance=meeting.alliance, meeting=meeting)
+    return None
+
+
+def _recipients(digest: Digest) -> Any:
+    members = digest.alliance.members.filter(membership__archived_at__isnull=True)
+    if digest.kind == Kind.WEEKLY:
+        return members.filter(membership__digest_preference=DigestPreference.WEEKLY)
+    members = members.exclude(membership__digest_preference=DigestPreference.NONE)
+    if digest.kind == Kind.PRE_MEETING:
+        # Those who said they are not going have acted; a reminder is not for them.
+        members = members.exclude(responses__meeting=digest.meeting, responses__rsvp=Rsvp.NOT_GOING)
+    return members
+
+
+def deliveries_create(digest: Digest) -> int:
+    """Make the digest's delivery rows; rows that exist already are left as they are."""
+    member_ids = list(_recipients(digest).values_list("pk", flat=True))
+    DigestDelivery.objects.bulk_create(
+        [
+            DigestDelivery(key=digest.key, kind=digest.kind, meeting=digest.meeting, recipient_id=member_id)
+            for member_id in member_ids
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
     )
-    message.attach_alternative(render_to_string("network/email/meeting_digest.html", context), "text/html")
+    return len(member_ids)
+
+
+def _shared_context(digest: Digest) -> dict[str, Any]:
+    if not digest.shared:
+        if digest.meeting is not None:
+            rows = meeting_attendee_rows(meeting=digest.meeting)
+            digest.shared = {
+                "meeting": digest.meeting,
+                "going": [row for row in rows if row.rsvp == Rsvp.GOING and not row.waitlisted],
+                "meeting_url": meeting_url(meeting=digest.meeting),
+                "site": digest.alliance.site,
+                "alliance": digest.alliance,
+            }
+        else:
+            digest.shared = {
+                "news": weekly_news(alliance=digest.alliance),
+                "site": digest.alliance.site,
+                "alliance": digest.alliance,
+            }
+    return digest.shared
+
+
+def _rsvp_links(meeting: Meeting, member: AllianceMember) -> dict[str, str]:
+    url = settings.SITE_URL + reverse(
+        "network:meeting-rsvp", kwargs={"token": tokens.rsvp_token_make(meeting_id=meeting.pk, member_id=member.pk)}
+    )
+    return {choice: f"{url}?answer={choice}" for choice in Rsvp.values}
+
+
+def digest_message(
+    digest: Digest, member: AllianceMember, *, connection: BaseEmailBackend | None = None, delivery_id: int = 0
+) -> EmailMultiAlternatives | None:
+    """The email one member gets for this digest, or None when there is nothing new for them."""
+    context = dict(_shared_context(digest))
+    membership = member.membership
+    unsubscribe_url = settings.SITE_URL + reverse(
+        "network:digest-unsubscribe", kwargs={"token": tokens.unsubscribe_token_make(membership_id=membership.pk)}
+    )
+    context.update(recipient=membership.user, member=member, unsubscribe_url=unsubscribe_url, kind=digest.kind)
+    site = digest.alliance.site
+    if digest.meeting is not None:
+        meeting = digest.meeting
+        context["rsvp_links"] = _rsvp_links(meeting, member) if meeting.cancelled_at is None else {}
+        if digest.kind == Kind.MEETING:
+            template, subject = "network/email/meeting_digest", f"{site.name}: {meeting.title}"
+        elif digest.kind == Kind.CHANGE:
+            template = "network/email/meeting_notice"
+            word = "Cancelled" if meeting.cancelled_at else "Changed"
+            subject = f"{site.name}: {word}: {meeting.title}"
+        else:
+            template, subject = "network/email/meeting_notice", f"{site.name}: Coming up: {meeting.title}"
+    else:
+        news: WeeklyNews = context["news"]
+        personal = weekly_digest_for(news=news, member=member)
+        if personal.is_empty:
+            return None
+        context["digest"] = personal
+        context["meeting_links"] = [(m, _rsvp_links(m.meeting, member)) for m in personal.meetings]
+        template, subject = "network/email/weekly_digest", f"{site.name}: your week in the alliance"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        to=[membership.user.email],
+        connection=connection,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            # A stable id per delivery lets a mail system drop a copy it has already seen.
+            **(
+                {"Message-ID": f"<digest-{delivery_id}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}>"}
+                if delivery_id
+                else {}
+            ),
+        },
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    if digest.kind in (Kind.PRE_MEETING, Kind.CHANGE) and digest.meeting is not None:
+        message.attach("meeting.ics", meeting_ics(meeting=digest.meeting), "text/calendar")
     return message
 
 
-def meeting_digest_send(*, meeting_id: int) -> dict[str, int]:
-    """Send the meeting's digest to every alliance member who has not had it.
+def digest_preview(*, digest: Digest, member: AllianceMember) -> EmailMultiAlternatives | None:
+    return digest_message(digest, member)
 
-    Returns counts of what this call did: sent, failed, and already sent.
-    """
-    meeting = Meeting.objects.select_related("alliance__site").filter(pk=meeting_id).first()
-    if meeting is None:
-        return {"sent": 0, "failed": 0, "skipped": 0}
-    member_ids = list(meeting.alliance.members.values_list("pk", flat=True))
-    DigestDelivery.objects.bulk_create(
-        [DigestDelivery(meeting=meeting, recipient_id=member_id) for member_id in member_ids],
-        ignore_conflicts=True,
+
+def _sendable(key: str) -> Any:
+    return DigestDelivery.objects.filter(key=key).filter(
+        Q(status=DigestDelivery.Status.PENDING) | Q(status=DigestDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS)
     )
+
+
+def digest_send(*, key: str, delivery_ids: list[int] | None = None) -> dict[str, int]:
+    """Send the digest to every recipient (or the given deliveries) not yet sent.
+
+    Returns counts of what this call did: sent, failed, and skipped (already
+    sent, being sent by another worker, or nothing new to say).
+    """
     counts = {"sent": 0, "failed": 0, "skipped": 0}
-    for delivery_id in DigestDelivery.objects.filter(meeting=meeting).values_list("pk", flat=True):
-        with transaction.atomic():
-            delivery = (
-                DigestDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("meeting__alliance__site", "recipient__membership__user")
-                .filter(pk=delivery_id)
-                .exclude(status=DigestDelivery.Status.SENT)
-                .first()
-            )
-            if delivery is None:
-                counts["skipped"] += 1
-                continue
-            try:
-                digest_message(delivery=delivery).send()
-            except Exception as exc:
-                logger.warning("digest to delivery %s failed: %s", delivery.pk, exc)
-                delivery.status = DigestDelivery.Status.FAILED
-                delivery.error = str(exc)[:500]
-                delivery.save(update_fields=["status", "error"])
-                counts["failed"] += 1
-                continue
-            delivery.status = DigestDelivery.Status.SENT
-            delivery.sent_at = timezone.now()
-            delivery.error = ""
-            delivery.save(update_fields=["status", "sent_at", "error"])
-            counts["sent"] += 1
+    digest = digest_parse(key)
+    if digest is None:
+        return counts
+    if delivery_ids is None:
+        deliveries_create(digest)
+        delivery_ids = list(DigestDelivery.objects.filter(key=key).order_by("pk").values_list("pk", flat=True))
+    connection = get_connection()
+    try:
+        for delivery_id in delivery_ids:
+            counts[_deliver_one(digest, delivery_id, connection)] += 1
+    finally:
+        with contextlib.suppress(Exception):  # a connection that broke mid-run has nothing left to close
+            connection.close()
     return counts
+
+
+def _deliver_one(digest: Digest, delivery_id: int, connection: BaseEmailBackend) -> str:
+    with transaction.atomic():
+        if db_connection.vendor == "postgresql":
+            # One commit per email is what makes a worker crash safe; waiting for each commit's disk flush
+            # is not needed for that (the row is visible to other workers at once) and was the bottleneck.
+            # Only a crash of PostgreSQL itself in the last fraction of a second could resend a message.
+            with db_connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        delivery = (
+            _sendable(digest.key)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient__membership__user")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None:
+            return "skipped"
+        try:
+            message = digest_message(digest, delivery.recipient, connection=connection, delivery_id=delivery.pk)
+            if message is None:
+                delivery.status = DigestDelivery.Status.SKIPPED
+                delivery.save(update_fields=["status"])
+                return "skipped"
+            connection.open()  # one connection for the whole run; a no-op while it is open
+            message.send()
+        except Exception as exc:
+            logger.warning("digest %s to delivery %s failed: %s", digest.key, delivery.pk, exc)
+            with contextlib.suppress(Exception):  # the server may already have hung up
+                connection.close()  # a fresh connection for the next recipient
+            delivery.status = DigestDelivery.Status.FAILED
+            delivery.attempts += 1
+            delivery.error = str(exc)[:500]
+            delivery.save(update_fields=["status", "attempts", "error"])
+            return "failed"
+        delivery.status = DigestDelivery.Status.SENT
+        delivery.attempts += 1
+        delivery.sent_at = timezone.now()
+        delivery.error = ""
+        delivery.save(update_fields=["status", "attempts", "sent_at", "error"])
+        return "sent"
+
+
+def digest_retry_pending(*, key: str, delivery_ids: list[int] | None = None) -> bool:
+    """Whether some of these deliveries failed but have attempts left."""
+    failed = DigestDelivery.objects.filter(key=key, status=DigestDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS)
+    if delivery_ids is not None:
+        failed = failed.filter(pk__in=delivery_ids)
+    return failed.exists()
+
+
+def meeting_digest_send(*, meeting_id: int) -> dict[str, int]:
+    """Send a new meeting's digest to every alliance member who has not had it."""
+    return digest_send(key=f"{Kind.MEETING}:{meeting_id}")
+
+
+__all__ = ["MAX_ATTEMPTS", "AttendeeRow", "Digest", "digest_parse", "digest_send", "meeting_digest_send", "weekly_key"]
+
+
+def digests_due(*, now: dt.datetime | None = None) -> list[str]:
+    """The keys of digests whose time has come and that have not been started: weekly ones and reminders.
+
+    Run by Celery beat every few minutes. A key is the same however often this
+    runs in its week (or for its meeting), so a doubled schedule sends nothing twice.
+    """
+    from network.models import DigestSchedule
+
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    schedules = {s.site_id: s for s in DigestSchedule.objects.all()}
+    default = DigestSchedule()
+    keys: list[str] = []
+    for alliance in Alliance.objects.select_related("site").order_by("pk"):
+        schedule = schedules.get(alliance.site_id, default)
+        monday = local.date() - dt.timedelta(days=local.weekday())
+        moment = timezone.make_aware(
+            dt.datetime.combine(monday + dt.timedelta(days=schedule.weekday), schedule.send_time)
+        )
+        if now >= moment:
+            keys.append(weekly_key(alliance=alliance, when=now))
+        soon = now + dt.timedelta(days=schedule.days_before_meeting)
+        for meeting_id in alliance.meetings.filter(
+            cancelled_at__isnull=True, starts_at__gt=now, starts_at__lte=soon
+        ).values_list("pk", flat=True):
+            keys.append(f"{Kind.PRE_MEETING}:{meeting_id}")
+    started = set(DigestDelivery.objects.filter(key__in=keys).values_list("key", flat=True).distinct())
+    return [key for key in keys if key not in started]

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
-
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from network import selectors, services
+from network import selectors, services, tokens
 from network.access import COORDINATORS, site_view
 from network.errors import DomainError
 from network.forms import MeetingForm, RsvpForm, add_domain_error
 from network.models import Membership
+from network.selectors.meetings import meeting_is_open_for_replies
+from network.services.meetings import meeting_cancel as cancel
+from network.services.meetings import meeting_update
 
 
 @site_view()
@@ -24,6 +26,9 @@ def alliance_detail(request: HttpRequest, membership: Membership) -> HttpRespons
         "alliance": alliance,
         "members": selectors.alliance_members(alliance=alliance) if alliance else [],
         "meetings": selectors.meetings_for_alliance(alliance=alliance) if alliance else [],
+        "calendar_url": request.build_absolute_uri(
+            reverse("network:site-calendar", kwargs={"token": tokens.calendar_token_make(site_id=site.pk)})
+        ),
     }
     return render(request, "network/alliance_detail.html", context)
 
@@ -47,6 +52,45 @@ def meeting_create(request: HttpRequest, membership: Membership) -> HttpResponse
     return render(request, "network/meeting_create.html", {"membership": membership, "site": site, "form": form})
 
 
+@site_view(COORDINATORS)
+def meeting_edit(request: HttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
+    site = membership.site
+    meeting = selectors.meeting_get(site=site, meeting_id=meeting_id)
+    initial = {
+        "title": meeting.title,
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "place": meeting.place,
+        "online_link": meeting.online_link,
+        "agenda": meeting.agenda,
+        "capacity": meeting.capacity,
+    }
+    form = MeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting_update(meeting=meeting, updated_by=membership, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, "Meeting saved. Everyone invited is being told what changed.")
+            return redirect("network:meeting-detail", site_slug=site.slug, meeting_id=meeting.pk)
+    context = {"membership": membership, "site": site, "form": form, "meeting": meeting}
+    return render(request, "network/meeting_edit.html", context, status=422 if form.errors else 200)
+
+
+@require_POST
+@site_view(COORDINATORS)
+def meeting_cancel(request: HttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
+    try:
+        cancel(meeting=meeting, cancelled_by=membership)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Meeting cancelled. Everyone invited is being told.")
+    return redirect("network:meeting-detail", site_slug=membership.site.slug, meeting_id=meeting.pk)
+
+
 @site_view()
 def meeting_detail(request: HttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
     site = membership.site
@@ -54,61 +98,40 @@ def meeting_detail(request: HttpRequest, membership: Membership, meeting_id: int
     member = selectors.alliance_member_for(alliance=meeting.alliance, membership=membership)
     rows = selectors.meeting_attendee_rows(meeting=meeting)
     form = None
-    if member is not None:
+    status = 200
+    open_for_replies = meeting_is_open_for_replies(meeting=meeting)
+    if member is not None and open_for_replies:
         current = next((row.rsvp for row in rows if row.member_id == member.pk), "")
         form = RsvpForm(request.POST or None, initial={"rsvp": current or None})
         if request.method == "POST" and form.is_valid():
-            services.meeting_respond(meeting=meeting, member=member, rsvp=form.cleaned_data["rsvp"])
-            if not request.htmx:  # type: ignore[attr-defined]
-                messages.success(request, "Thanks, your reply is saved.")
-                return redirect("network:meeting-detail", site_slug=site.slug, meeting_id=meeting.pk)
-            rows = selectors.meeting_attendee_rows(meeting=meeting)
+            try:
+                services.meeting_respond(meeting=meeting, member=member, rsvp=form.cleaned_data["rsvp"])
+            except DomainError as error:
+                add_domain_error(form, error)
+                status = 422
+            else:
+                if not request.htmx:  # type: ignore[attr-defined]
+                    messages.success(request, "Thanks, your reply is saved.")
+                    return redirect("network:meeting-detail", site_slug=site.slug, meeting_id=meeting.pk)
+                rows = selectors.meeting_attendee_rows(meeting=meeting)
     elif request.method == "POST":
-        return HttpResponse("Only members of the alliance can reply.", status=403)
+        if member is None:
+            return HttpResponse("Only members of the alliance can reply.", status=403)
+        return HttpResponse("Replies to this meeting are closed.", status=409)
+    mine = next((row for row in rows if member is not None and row.member_id == member.pk), None)
     context = {
         "membership": membership,
         "site": site,
         "meeting": meeting,
         "rows": rows,
-        "going": sum(1 for row in rows if row.rsvp == "going"),
+        "going": sum(1 for row in rows if row.rsvp == "going" and not row.waitlisted),
+        "waiting": sum(1 for row in rows if row.waitlisted),
+        "mine": mine,
         "form": form,
-        "saved": request.method == "POST",
+        "open_for_replies": open_for_replies,
+        "saved": request.method == "POST" and status == 200,
     }
     template = "network/meeting_detail.html"
     if request.htmx:  # type: ignore[attr-defined]
         template += "#rsvp"
-    return render(request, template, context)
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: str) -> str:
-    # A spreadsheet treats a cell starting with these as a formula; a leading
-    # apostrophe makes it plain text (OWASP's CSV injection advice).
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-@site_view(COORDINATORS)
-def meeting_attendees_csv(request: HttpRequest, membership: Membership, meeting_id: int) -> StreamingHttpResponse:
-    meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
-    rows = selectors.meeting_attendee_rows(meeting=meeting)
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield writer.writerow(["Name", "Email", "Agency", "Sector", "Role", "RSVP"])
-        for row in rows:
-            yield writer.writerow(
-                [_cell(v) for v in (row.name, row.email, row.agency, row.sector, row.role_title, row.rsvp_label)]
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}-attendees.csv"'
-    return response
+    return render(request, template, context, status=status)

@@ -1,0 +1,51 @@
+"""Forms for taking attendance, digest schedules, previews and email preferences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from network.models import AllianceMember, DigestPreference
+
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+class WalkInForm(forms.Form):
+    name = forms.CharField(max_length=150, label="Walk-in's name")
+    email = forms.EmailField(required=False, label="Walk-in's email")
+    agency = forms.CharField(max_length=200, required=False, label="Walk-in's agency")
+
+
+class DigestScheduleForm(forms.Form):
+    weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int, label="Weekly digest day")
+    send_time = forms.TimeField(
+        label="Weekly digest time", help_text="UK time.", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    days_before_meeting = forms.IntegerField(
+        min_value=0, max_value=30, label="Meeting reminder", help_text="Days before each meeting."
+    )
+
+
+class DigestPreviewForm(forms.Form):
+    member = forms.ModelChoiceField(queryset=AllianceMember.objects.none(), label="Preview as", empty_label=None)
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["member"]
+        field.queryset = members  # type: ignore[attr-defined]
+        field.label_from_instance = lambda m: f"{m.membership.user.name} ({m.membership.user.email})"  # type: ignore[attr-defined]
+
+
+class DigestPreferenceForm(forms.Form):
+    digest_preference = forms.ChoiceField(
+        choices=DigestPreference.choices, widget=forms.RadioSelect, label="Which emails do you want?"
+    )

@@ -1,0 +1,142 @@
+"""What a digest says: read once per digest run, then filtered per reader without further queries.
+
+This is the one place network reads outcomes (new candidates, rounds), read-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from network.models import Alliance, AllianceMember, DigestDelivery, Meeting, MeetingResponse, Rsvp
+from network.selectors.meetings import AttendeeRow, meeting_attendee_rows
+
+WEEK = dt.timedelta(days=7)
+
+
+@dataclass
+class MeetingNews:
+    meeting: Meeting
+    going: list[AttendeeRow]
+    replied_member_ids: set[int]
+
+
+@dataclass
+class WeeklyNews:
+    """Everything that happened in an alliance's site lately, before it is made personal."""
+
+    meetings: list[MeetingNews] = field(default_factory=list)
+    outcomes: list[tuple[int | None, str, dt.datetime]] = field(default_factory=list)  # proposer, statement, when
+    rounds_open: list[tuple[int, str, dt.datetime, set[int]]] = field(default_factory=list)  # id, title, voters
+    rounds_closed: list[tuple[str, str, dt.datetime]] = field(default_factory=list)  # title, winner, closed
+    pledges: list[tuple[int, str, str, dt.datetime]] = field(default_factory=list)  # member id, name, pledge
+
+
+@dataclass
+class PersonalDigest:
+    meetings: list[MeetingNews]
+    outcomes: list[tuple[int | None, str, dt.datetime]]
+    rounds_open: list[tuple[int, str, dt.datetime, set[int]]]
+    rounds_closed: list[tuple[str, str, dt.datetime]]
+    pledges: list[tuple[int, str, str, dt.datetime]]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.meetings or self.outcomes or self.rounds_open or self.rounds_closed or self.pledges)
+
+
+def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> WeeklyNews:
+    """The site's news of the past week, in a fixed number of queries whatever the alliance's size."""
+    from outcomes.models import Ballot, CandidateOutcome, VotingRound
+
+    now = now or timezone.now()
+    since = now - WEEK
+    site_id = alliance.site_id
+    news = WeeklyNews()
+    upcoming = list(
+        alliance.meetings.filter(cancelled_at__isnull=True, starts_at__gt=now).order_by("-created_at", "-pk")[:10]
+    )
+    replies: dict[int, set[int]] = {m.pk: set() for m in upcoming}
+    for meeting_id, member_id in MeetingResponse.objects.filter(meeting__in=upcoming).values_list(
+        "meeting_id", "member_id"
+    ):
+        replies[meeting_id].add(member_id)
+    for meeting in upcoming:
+        rows = meeting_attendee_rows(meeting=meeting)
+        going = [row for row in rows if row.rsvp == Rsvp.GOING and not row.waitlisted]
+        news.meetings.append(MeetingNews(meeting=meeting, going=going, replied_member_ids=replies[meeting.pk]))
+    news.outcomes = [
+        (o.proposed_by_id, o.statement, o.created_at)
+        for o in CandidateOutcome.objects.filter(site_id=site_id, created_at__gte=since).order_by("-created_at")
+    ]
+    open_rounds = list(VotingRound.objects.filter(site_id=site_id, status=VotingRound.Status.OPEN))
+    voters: dict[int, set[int]] = {r.pk: set() for r in open_rounds}
+    for round_id, voter_id in Ballot.objects.filter(round__in=open_rounds).values_list("round_id", "voter_id"):
+        voters[round_id].add(voter_id)
+    news.rounds_open = [(r.pk, r.title, r.opened_at or now, voters[r.pk]) for r in open_rounds]
+    news.rounds_closed = [
+        (r.title, r.winner.statement if r.winner else "", r.closed_at or now)
+        for r in VotingRound.objects.filter(site_id=site_id, status=VotingRound.Status.CLOSED, closed_at__gte=since)
+        .select_related("winner")
+        .order_by("-closed_at")
+    ]
+    news.pledges = [
+        (m.pk, m.membership.user.name, m.pledge, m.joined_at)
+        for m in alliance.members.filter(joined_at__gte=since)
+        .exclude(pledge="")
+        .select_related("membership__user")
+        .order_by("-joined_at")
+    ]
+    return news
+
+
+def weekly_digest_for(*, news: WeeklyNews, member: AllianceMember) -> PersonalDigest:
+    """The news one reader has not acted on: no meeting they answered, no round they voted in, nothing of theirs."""
+    membership_id = member.membership_id
+    return PersonalDigest(
+        meetings=[m for m in news.meetings if member.pk not in m.replied_member_ids],
+        outcomes=[o for o in news.outcomes if o[0] != membership_id],
+        rounds_open=[r for r in news.rounds_open if membership_id not in r[3]],
+        rounds_closed=news.rounds_closed,
+        pledges=[p for p in news.pledges if p[0] != member.pk],
+    )
+
+
+@dataclass(frozen=True)
+class DigestProgress:
+    key: str
+    sent: int
+    failed: int
+    skipped: int
+    remaining: int
+    failures: list[tuple[str, str]]  # email, error
+
+    @property
+    def done(self) -> bool:
+        return self.remaining == 0
+
+
+def digest_progress(*, key: str, site_id: int) -> DigestProgress:
+    deliveries: QuerySet[DigestDelivery] = DigestDelivery.objects.filter(key=key, recipient__alliance__site_id=site_id)
+    counts = {status: 0 for status in DigestDelivery.Status.values}
+    for row in deliveries.values("status").annotate(n=Count("pk")).order_by():
+        counts[row["status"]] = row["n"]
+    from network.digests import MAX_ATTEMPTS
+
+    retrying = deliveries.filter(status=DigestDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS).count()
+    failures = list(
+        deliveries.filter(status=DigestDelivery.Status.FAILED)
+        .order_by("recipient__membership__user__email")
+        .values_list("recipient__membership__user__email", "error")[:50]
+    )
+    return DigestProgress(
+        key=key,
+        sent=counts[DigestDelivery.Status.SENT],
+        failed=counts[DigestDelivery.Status.FAILED] - retrying,
+        skipped=counts[DigestDelivery.Status.SKIPPED],
+        remaining=counts[DigestDelivery.Status.PENDING] + retrying,
+        failures=failures,
+    )

@@ -1,0 +1,102 @@
+"""Downloads for coordinators: attendee lists (CSV, XLSX), a printable sign-in sheet, and calendars."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections.abc import Iterator
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from network import calendars, selectors, tokens
+from network.access import COORDINATORS, site_view
+from network.models import Membership, PilotSite
+from network.selectors.meetings import EXPORT_HEADER, meeting_export_rows, meetings_for_site
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    # A spreadsheet treats a cell starting with these as a formula; a leading
+    # apostrophe makes it plain text (OWASP's CSV injection advice).
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def attendee_csv_lines(*, rows: Iterator[list[str]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(EXPORT_HEADER)
+    for row in rows:
+        yield writer.writerow([csv_cell(value) for value in row])
+
+
+@site_view(COORDINATORS)
+def meeting_attendees_csv(request: HttpRequest, membership: Membership, meeting_id: int) -> StreamingHttpResponse:
+    meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
+    response = StreamingHttpResponse(
+        attendee_csv_lines(rows=meeting_export_rows(meeting=meeting)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}-attendees.csv"'
+    return response
+
+
+@site_view(COORDINATORS)
+def meeting_attendees_xlsx(request: HttpRequest, membership: Membership, meeting_id: int) -> FileResponse:
+    meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
+    # A write-only workbook streams rows to a temporary file, so memory stays flat for long lists.
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Attendees")
+    sheet.append(EXPORT_HEADER)
+    for row in meeting_export_rows(meeting=meeting):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            # openpyxl stores text starting with "=" as a formula; keep every value as plain text instead.
+            cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+    output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when the download is done
+    workbook.save(output)
+    output.seek(0)
+    return FileResponse(
+        output,
+        as_attachment=True,
+        filename=f"meeting-{meeting.pk}-attendees.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@site_view(COORDINATORS)
+def meeting_sign_in_sheet(request: HttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
+    rows = selectors.meeting_attendee_rows(meeting=meeting)
+    context = {"membership": membership, "site": membership.site, "meeting": meeting, "rows": rows}
+    return render(request, "network/meeting_sign_in_sheet.html", context)
+
+
+@site_view()
+def meeting_ics(request: HttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
+    response = HttpResponse(calendars.meeting_ics(meeting=meeting), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+def site_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    """A site's meetings as a calendar feed; the signed token in the URL is the only key, for calendar apps."""
+    site_id = tokens.calendar_token_read(token)
+    site = PilotSite.objects.filter(pk=site_id).first() if site_id else None
+    if site is None:
+        raise Http404("No such calendar")
+    body = calendars.site_calendar_ics(site=site, meetings=meetings_for_site(site=site))
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -1,0 +1,78 @@
+"""Pages reached from a signed link in an email, with no sign-in: RSVP, unsubscribe and preferences."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+
+from network import tokens
+from network.errors import DomainError
+from network.forms import RsvpForm, add_domain_error
+from network.meeting_forms import DigestPreferenceForm
+from network.models import DigestPreference, Membership
+from network.selectors.meetings import meeting_is_open_for_replies, member_rsvp, rsvp_member_get
+from network.services.digests import digest_preference_set
+from network.services.meetings import meeting_respond
+
+
+def meeting_rsvp(request: HttpRequest, token: str) -> HttpResponse:
+    """Reply to a meeting from the email. A GET only shows the choice (mail scanners follow links); a POST saves it."""
+    ids = tokens.rsvp_token_read(token)
+    found = rsvp_member_get(meeting_id=ids[0], member_id=ids[1]) if ids else None
+    if found is None:
+        raise Http404("This link is not valid.")
+    meeting, member = found
+    response = member_rsvp(meeting=meeting, member=member)
+    answer = request.GET.get("answer", "")
+    initial = answer if answer in ("going", "maybe", "not_going") else (response.rsvp if response else None)
+    form = RsvpForm(request.POST or None, initial={"rsvp": initial})
+    saved = False
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            response = meeting_respond(meeting=meeting, member=member, rsvp=form.cleaned_data["rsvp"])
+        except DomainError as error:
+            add_domain_error(form, error)
+            status = 422
+        else:
+            saved = True
+    elif request.method == "POST":
+        status = 422
+    context = {
+        "meeting": meeting,
+        "member": member,
+        "form": form,
+        "response": response,
+        "saved": saved,
+        "open_for_replies": meeting_is_open_for_replies(meeting=meeting),
+    }
+    return render(request, "network/meeting_rsvp.html", context, status=status)
+
+
+@csrf_exempt  # the signed token is the credential; mail clients POST here for one-click unsubscribe (RFC 8058)
+def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    membership_id = tokens.unsubscribe_token_read(token)
+    membership = (
+        Membership.objects.select_related("user", "site").filter(pk=membership_id).first() if membership_id else None
+    )
+    if membership is None:
+        raise Http404("This link is not valid.")
+    status = 200
+    form = DigestPreferenceForm(initial={"digest_preference": membership.digest_preference})
+    saved = False
+    if request.method == "POST":
+        if "digest_preference" not in request.POST:
+            # One-click unsubscribe: the mail client posts List-Unsubscribe=One-Click and nothing else.
+            digest_preference_set(membership=membership, preference=DigestPreference.NONE)
+            if request.POST.get("List-Unsubscribe") == "One-Click":
+                return HttpResponse("Unsubscribed.", content_type="text/plain")
+            return redirect("network:digest-unsubscribe", token=token)
+        form = DigestPreferenceForm(request.POST)
+        if form.is_valid():
+            digest_preference_set(membership=membership, preference=form.cleaned_data["digest_preference"])
+            saved = True
+        else:
+            status = 422
+    context = {"membership_shown": membership, "form": form, "saved": saved}
+    return render(request, "network/digest_unsubscribe.html", context, status=status)

@@ -1,0 +1,186 @@
+"""Taking attendance on the day, and the coordinator's downloads: CSV, XLSX, sign-in sheet, ICS and the feed."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from network import services, tokens
+from network.models import Alliance, AllianceMember, Meeting, MeetingAttendance
+from network.services.meetings import attendance_set, walk_in_record
+from tests.conftest import Cast
+
+
+@pytest.fixture
+def alliance(cast: Cast) -> Alliance:
+    alliance = services.alliance_for_outcome(site=cast.site, purpose="No one sleeps rough")
+    for leader in cast.leaders:
+        services.alliance_join(alliance=alliance, membership=leader)
+    return alliance
+
+
+@pytest.fixture
+def meeting(cast: Cast, alliance: Alliance) -> Meeting:
+    return services.meeting_create(
+        alliance=alliance,
+        created_by=cast.coordinator,
+        title="First alliance meeting",
+        starts_at=timezone.now() + dt.timedelta(days=3),
+        ends_at=timezone.now() + dt.timedelta(days=3, hours=2),
+        place="Central Library",
+        online_link="https://meet.example/abc",
+        agenda="Introductions",
+    )
+
+
+def _url(name: str, cast: Cast, meeting: Meeting, *extra: int) -> str:
+    return reverse(f"network:{name}", args=[cast.site.slug, meeting.pk, *extra])
+
+
+def test_a_coordinator_marks_people_present_with_one_tap(cast: Cast, meeting: Meeting) -> None:
+    member = AllianceMember.objects.get(membership=cast.leaders[1])
+    client = cast.client_for(cast.coordinator)
+    url = _url("attendance-toggle", cast, meeting, member.pk)
+    response = client.post(url, {"present": "1"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith(f'<li id="attendee-{member.pk}"')
+    assert 'aria-pressed="true"' in body
+    assert MeetingAttendance.objects.get().member == member
+    assert client.post(url, {"present": "1"}).status_code == 302  # tapping twice quickly records once
+    assert MeetingAttendance.objects.count() == 1
+    client.post(url, {"present": "0"})
+    assert not MeetingAttendance.objects.exists()
+
+
+def test_the_list_is_searchable_as_a_page_and_by_htmx(cast: Cast, meeting: Meeting) -> None:
+    client = cast.client_for(cast.coordinator)
+    page = client.get(_url("meeting-attendance", cast, meeting), {"q": "Leader 2"}).content.decode()
+    assert "<h1>Attendance: First alliance meeting</h1>" in page
+    assert "Leader 2 of Ashby" in page
+    assert "Leader 1 of Ashby" not in page
+    partial = client.get(
+        _url("meeting-attendance", cast, meeting), {"q": "police", "partial": "list"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert partial.lstrip().startswith('<ul id="attendee-list"')
+    assert "Leader 2 of Ashby" in partial  # found by agency
+    assert "<h1>" not in partial
+
+
+def test_a_walk_in_is_recorded_as_such(cast: Cast, meeting: Meeting) -> None:
+    client = cast.client_for(cast.coordinator)
+    form = {"name": "Pat Visitor", "email": "Pat@Example.org", "agency": "Ashby Food Bank"}
+    assert client.post(_url("walk-in-add", cast, meeting), form).status_code == 302
+    walk_in = MeetingAttendance.objects.get()
+    assert walk_in.is_walk_in
+    assert walk_in.walk_in_email == "pat@example.org"
+    response = client.post(_url("walk-in-add", cast, meeting), {"name": " "})
+    assert response.status_code == 422
+    assert 'id="id_name_error"' in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["meeting-attendance", "meeting-sign-in-sheet", "meeting-attendees-xlsx"])
+def test_only_coordinators_take_attendance_and_export(cast: Cast, meeting: Meeting, name: str) -> None:
+    url = _url(name, cast, meeting)
+    assert cast.client_for(cast.coordinator).get(url).status_code == 200
+    assert cast.client_for(cast.leaders[0]).get(url).status_code == 403
+    assert cast.client_for(cast.outsider).get(url).status_code == 404
+    # The other site's own enabler, through their own site's URL, still cannot reach this meeting.
+    other_enabler = cast.other_site.memberships.get(role="enabler")
+    other = reverse(f"network:{name}", args=[cast.other_site.slug, meeting.pk])
+    assert cast.client_for(other_enabler).get(other).status_code == 404
+
+
+def test_leaders_and_outsiders_cannot_tick_people_off(cast: Cast, meeting: Meeting) -> None:
+    member = AllianceMember.objects.get(membership=cast.leaders[0])
+    url = _url("attendance-toggle", cast, meeting, member.pk)
+    assert cast.client_for(cast.leaders[0]).post(url, {"present": "1"}).status_code == 403
+    assert cast.client_for(cast.outsider).post(url, {"present": "1"}).status_code == 404
+    assert cast.client_for(cast.coordinator).post(_url("attendance-toggle", cast, meeting, 999999)).status_code == 404
+    assert not MeetingAttendance.objects.exists()
+
+
+def test_the_attendance_page_query_count_does_not_grow(
+    cast: Cast, alliance: Alliance, meeting: Meeting, django_assert_num_queries
+) -> None:
+    for i in range(30):
+        leader = services.member_add(site=cast.site, name=f"L{i}", email=f"l{i}@example.org", agency=cast.agencies[0])
+        member = services.alliance_join(alliance=alliance, membership=leader)
+        services.meeting_respond(meeting=meeting, member=member, rsvp="going")
+        attendance_set(meeting=meeting, member=member, present=True, recorded_by=cast.coordinator)
+    client = cast.client_for(cast.coordinator)
+    with django_assert_num_queries(8):
+        response = client.get(_url("meeting-attendance", cast, meeting))
+    assert "<strong>30</strong> present" in response.content.decode()
+
+
+def _export(cast: Cast, meeting: Meeting) -> None:
+    tricky = cast.leaders[1]
+    tricky.role_title = '=HYPERLINK("http://evil.example","Click")'
+    tricky.save()
+    member = AllianceMember.objects.get(membership=cast.leaders[0])
+    services.meeting_respond(meeting=meeting, member=member, rsvp="going")
+    attendance_set(meeting=meeting, member=member, present=True, recorded_by=cast.coordinator)
+    walk_in_record(meeting=meeting, name="+Pat Visitor", agency="@Food Bank", recorded_by=cast.coordinator)
+
+
+def test_the_csv_has_attendance_walk_ins_and_no_formulas(cast: Cast, meeting: Meeting) -> None:
+    _export(cast, meeting)
+    response = cast.client_for(cast.coordinator).get(_url("meeting-attendees-csv", cast, meeting))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))  # type: ignore[attr-defined]
+    assert rows[0] == ["Name", "Email", "Agency", "Sector", "Role", "RSVP", "Attended", "Walk-in"]
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["Leader 0 of Ashby"][5:] == ["Going", "Yes", "No"]
+    assert by_name["Leader 1 of Ashby"][4] == '\'=HYPERLINK("http://evil.example","Click")'
+    assert by_name["'+Pat Visitor"] == ["'+Pat Visitor", "", "'@Food Bank", "", "", "", "Yes", "Yes"]
+
+
+def test_the_xlsx_keeps_every_value_as_text(cast: Cast, meeting: Meeting) -> None:
+    _export(cast, meeting)
+    response = cast.client_for(cast.coordinator).get(_url("meeting-attendees-xlsx", cast, meeting))
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]
+    sheet = workbook["Attendees"]
+    rows = list(sheet.iter_rows())
+    assert [c.value for c in rows[0]] == ["Name", "Email", "Agency", "Sector", "Role", "RSVP", "Attended", "Walk-in"]
+    by_name = {row[0].value: row for row in rows[1:]}
+    formula_cell = by_name["Leader 1 of Ashby"][4]
+    assert formula_cell.value == '=HYPERLINK("http://evil.example","Click")'
+    assert formula_cell.data_type == "s"  # text, never a formula
+    assert [c.value for c in by_name["+Pat Visitor"]][6:] == ["Yes", "Yes"]
+
+
+def test_the_sign_in_sheet_prints(cast: Cast, meeting: Meeting) -> None:
+    body = cast.client_for(cast.coordinator).get(_url("meeting-sign-in-sheet", cast, meeting)).content.decode()
+    assert "<h1>Sign-in sheet: First alliance meeting</h1>" in body
+    assert "Leader 0 of Ashby" in body
+    assert "css/meetings.css" in body
+
+
+def test_the_meeting_ics_has_the_page_and_the_online_link(cast: Cast, meeting: Meeting) -> None:
+    response = cast.client_for(cast.leaders[0]).get(_url("meeting-ics", cast, meeting))
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    event = Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]) == "First alliance meeting"
+    assert event.decoded("DTSTART") == meeting.starts_at.replace(microsecond=0)
+    assert meeting.ends_at is not None
+    assert event.decoded("DTEND") == meeting.ends_at.replace(microsecond=0)
+    page = "http://localhost:8000" + reverse("network:meeting-detail", args=[cast.site.slug, meeting.pk])
+    assert str(event["URL"]) == page
+    assert "https://meet.example/abc" in str(event["DESCRIPTION"])
+    assert cast.client_for(cast.outsider).get(_url("meeting-ics", cast, meeting)).status_code == 404
+
+
+def test_the_site_calendar_feed_needs_its_signed_token(cast: Cast, meeting: Meeting, client) -> None:
+    url = reverse("network:site-calendar", args=[tokens.calendar_token_make(site_id=cast.site.pk)])
+    calendar = Calendar.from_ical(client.get(url).content)
+    assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == ["First alliance meeting"]
+    other = reverse("network:site-calendar", args=[tokens.calendar_token_make(site_id=cast.other_site.pk)])
+    assert Calendar.from_ical(client.get(other).content).walk("VEVENT") == []
+    assert client.get(reverse("network:site-calendar", args=["forged"])).status_code == 404

@@ -1,0 +1,242 @@
+"""Weekly and pre-meeting digests: personal content, preferences, unsubscribe, preview, send now, exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from network import digests, services, tokens
+from network.models import Alliance, AllianceMember, DigestDelivery, DigestSchedule, Meeting, Membership
+from network.tasks import digest_send, digests_due_send
+from outcomes.services import ballot_submit, outcome_propose, round_open
+from tests.conftest import Cast
+
+
+@pytest.fixture
+def alliance(cast: Cast) -> Alliance:
+    alliance = services.alliance_for_outcome(site=cast.site, purpose="No one sleeps rough")
+    for leader in cast.leaders:
+        services.alliance_join(alliance=alliance, membership=leader, pledge=f"I bring {leader.user.name}'s team")
+    return alliance
+
+
+def _meeting(cast: Cast, alliance: Alliance, days: float = 10) -> Meeting:
+    return services.meeting_create(
+        alliance=alliance,
+        created_by=cast.coordinator,
+        title="Alliance meeting",
+        starts_at=timezone.now() + dt.timedelta(days=days),
+        place="Central Library",
+    )
+
+
+def _member(membership: Membership) -> AllianceMember:
+    return AllianceMember.objects.get(membership=membership)
+
+
+def _weekly_key(alliance: Alliance) -> str:
+    return digests.weekly_key(alliance=alliance, when=timezone.now())
+
+
+def test_the_weekly_digest_is_personal_grouped_and_leaves_out_what_you_did(
+    cast: Cast, alliance: Alliance, mailoutbox: list
+) -> None:
+    meeting = _meeting(cast, alliance)
+    services.meeting_respond(meeting=meeting, member=_member(cast.leaders[0]), rsvp="going")
+    outcome_propose(membership=cast.leaders[0], statement="Safe streets after dark", why_it_matters="Fear.")
+    outcome_propose(membership=cast.leaders[1], statement="Children ready for school", why_it_matters="Early.")
+    voting_round = round_open(membership=cast.enabler, title="Spring round")
+    candidate = voting_round.candidates.get(statement="Children ready for school")
+    ballot_submit(voting_round=voting_round, voter=cast.leaders[1], ranks={candidate.pk: 1})
+    mailoutbox.clear()
+
+    assert digests.digest_send(key=_weekly_key(alliance)) == {"sent": 3, "failed": 0, "skipped": 0}
+    by_person = {m.to[0]: m for m in mailoutbox}
+    first = by_person[cast.leaders[0].user.email].body
+    second = by_person[cast.leaders[1].user.email].body
+
+    # Leader 0 answered the meeting and proposed "Safe streets": neither is news to them.
+    assert "MEETINGS WAITING FOR YOUR REPLY" not in first
+    assert "Safe streets after dark" not in first
+    assert "- Children ready for school" in first
+    assert "VOTING ROUNDS OPEN (you have not voted yet)\n- Spring round" in first
+    assert 'Leader 0 of Ashby: "I bring' not in first  # their own pledge
+    assert 'Leader 1 of Ashby: "I bring' in first
+    # Leader 1 has not replied to the meeting, and has voted.
+    assert "MEETINGS WAITING FOR YOUR REPLY\n\nAlliance meeting:" in second
+    assert "1 going: Leader 0 of Ashby" in second
+    assert "Going: http://localhost:8000/rsvp/" in second
+    assert "VOTING ROUNDS OPEN" not in second
+    # Newest first within a group.
+    assert first.index("Leader 2 of Ashby") < first.index("Leader 1 of Ashby")
+    html = by_person[cast.leaders[1].user.email].alternatives[0][0]
+    assert "<h2>Meetings waiting for your reply</h2>" in html
+
+
+def test_a_weekly_digest_with_nothing_new_is_not_sent(cast: Cast, alliance: Alliance, mailoutbox: list) -> None:
+    AllianceMember.objects.filter(alliance=alliance).update(joined_at=timezone.now() - dt.timedelta(days=30))
+    assert digests.digest_send(key=_weekly_key(alliance)) == {"sent": 0, "failed": 0, "skipped": 3}
+    assert mailoutbox == []
+    assert set(DigestDelivery.objects.values_list("status", flat=True)) == {"skipped"}
+
+
+def test_preferences_decide_who_gets_what(cast: Cast, alliance: Alliance, mailoutbox: list) -> None:
+    from network.services.digests import digest_preference_set
+
+    digest_preference_set(membership=cast.leaders[0], preference="meetings")
+    digest_preference_set(membership=cast.leaders[1], preference="none")
+    meeting = _meeting(cast, alliance)
+    mailoutbox.clear()
+    digests.digest_send(key=_weekly_key(alliance))
+    assert [m.to[0] for m in mailoutbox] == [cast.leaders[2].user.email]
+    mailoutbox.clear()
+    digests.digest_send(key=f"pre_meeting:{meeting.pk}")
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([cast.leaders[0].user.email, cast.leaders[2].user.email])
+
+
+def test_the_pre_meeting_digest_carries_the_calendar_file_and_skips_those_not_going(
+    cast: Cast, alliance: Alliance, mailoutbox: list
+) -> None:
+    meeting = _meeting(cast, alliance)
+    services.meeting_respond(meeting=meeting, member=_member(cast.leaders[2]), rsvp="not_going")
+    mailoutbox.clear()
+    digests.digest_send(key=f"pre_meeting:{meeting.pk}")
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(m.user.email for m in cast.leaders[:2])
+    message = mailoutbox[0]
+    assert message.subject == "Ashby Pilot: Coming up: Alliance meeting"
+    name, content, mimetype = message.attachments[0]
+    assert (name, mimetype) == ("meeting.ics", "text/calendar")
+    assert "SUMMARY:Alliance meeting" in (content.decode() if isinstance(content, bytes) else content)
+
+
+def test_unsubscribing_in_one_click(cast: Cast, alliance: Alliance, mailoutbox: list, client) -> None:
+    digests.digest_send(key=_weekly_key(alliance))
+    message = next(m for m in mailoutbox if m.to[0] == cast.leaders[0].user.email)
+    header = message.extra_headers["List-Unsubscribe"]
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = header.strip("<>").removeprefix("http://localhost:8000")
+    assert url in message.body
+    # What a mail client does for RFC 8058 one-click: a POST with no cookies and no CSRF token.
+    response = client.post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    cast.leaders[0].refresh_from_db()
+    assert cast.leaders[0].digest_preference == "none"
+
+
+def test_the_preferences_page_from_the_email_link(cast: Cast, client) -> None:
+    url = reverse("network:digest-unsubscribe", args=[tokens.unsubscribe_token_make(membership_id=cast.leaders[0].pk)])
+    page = client.get(url)
+    assert "<h1>Email preferences</h1>" in page.content.decode()
+    assert client.post(url, {"digest_preference": "meetings"}).status_code == 200
+    cast.leaders[0].refresh_from_db()
+    assert cast.leaders[0].digest_preference == "meetings"
+    assert client.post(url, {"digest_preference": "daily"}).status_code == 422
+    assert client.post(url).status_code == 302  # the page's own "unsubscribe from everything" button
+    cast.leaders[0].refresh_from_db()
+    assert cast.leaders[0].digest_preference == "none"
+    assert client.get(reverse("network:digest-unsubscribe", args=["forged"])).status_code == 404
+
+
+def test_an_enabler_previews_the_digest_as_a_member_gets_it(cast: Cast, alliance: Alliance, mailoutbox: list) -> None:
+    _meeting(cast, alliance)
+    member = _member(cast.leaders[1])
+    client = cast.client_for(cast.enabler)
+    page = client.get(reverse("network:site-digests", args=[cast.site.slug]), {"member": member.pk})
+    assert page.status_code == 200
+    assert f"?member={member.pk}" in page.content.decode()
+    preview = client.get(reverse("network:digest-preview", args=[cast.site.slug]), {"member": member.pk})
+    assert "<p>Hello Leader 1 of Ashby,</p>" in preview.content.decode()
+    text = client.get(
+        reverse("network:digest-preview", args=[cast.site.slug]), {"member": str(member.pk), "part": "text"}
+    )
+    assert text.content.decode().startswith("Hello Leader 1 of Ashby,")
+    other = client.get(reverse("network:digest-preview", args=[cast.site.slug]), {"member": 999999})
+    assert other.status_code == 404
+
+
+def test_send_now_sends_once_and_shows_progress(
+    cast: Cast, alliance: Alliance, mailoutbox: list, django_capture_on_commit_callbacks
+) -> None:
+    client = cast.client_for(cast.enabler)
+    mailoutbox.clear()
+    for _ in range(2):  # pressing "send now" twice sends nobody a second copy
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(reverse("network:digest-send-now", args=[cast.site.slug])).status_code == 302
+    assert len(mailoutbox) == 3
+    progress = client.get(reverse("network:digest-progress", args=[cast.site.slug]), headers={"HX-Request": "true"})
+    body = progress.content.decode()
+    assert body.lstrip().startswith('<div id="digest-progress"')
+    assert "<strong>3</strong> sent, <strong>0</strong> failed, <strong>0</strong> remaining" in body
+    assert "hx-trigger" not in body  # finished, so it stops polling
+    full = client.get(reverse("network:digest-progress", args=[cast.site.slug]))
+    assert full.status_code == 302
+
+
+def test_a_refused_recipient_is_retried_then_shown_failed(
+    cast: Cast, alliance: Alliance, settings, mailoutbox: list
+) -> None:
+    settings.EMAIL_BACKEND = "tests.network.failing_backend.RefusingBackend"
+    for _ in range(digests.MAX_ATTEMPTS + 1):  # as the worker's retries would; one more changes nothing
+        digest_send.delay(_weekly_key(alliance))
+    deliveries = DigestDelivery.objects.filter(key=_weekly_key(alliance))
+    assert {(d.status, d.attempts) for d in deliveries} == {("failed", digests.MAX_ATTEMPTS)}
+    assert "No such user" in deliveries[0].error
+    page = cast.client_for(cast.enabler).get(reverse("network:site-digests", args=[cast.site.slug])).content.decode()
+    assert "<strong>0</strong> sent, <strong>3</strong> failed, <strong>0</strong> remaining" in page
+    assert cast.leaders[0].user.email in page
+
+
+@pytest.mark.parametrize("view", ["site-digests", "digest-preview", "digest-progress"])
+def test_only_enablers_manage_digests(cast: Cast, alliance: Alliance, view: str) -> None:
+    url = reverse(f"network:{view}", args=[cast.site.slug])
+    assert cast.client_for(cast.coordinator).get(url).status_code == 403
+    assert cast.client_for(cast.outsider).get(url).status_code == 404
+    send = reverse("network:digest-send-now", args=[cast.site.slug])
+    assert cast.client_for(cast.leaders[0]).post(send).status_code == 403
+
+
+def test_the_enabler_sets_the_schedule(cast: Cast, alliance: Alliance) -> None:
+    url = reverse("network:site-digests", args=[cast.site.slug])
+    client = cast.client_for(cast.enabler)
+    response = client.post(url, {"weekday": "3", "send_time": "07:30", "days_before_meeting": "3"})
+    assert response.status_code == 302
+    schedule = DigestSchedule.objects.get(site=cast.site)
+    assert (schedule.weekday, schedule.send_time, schedule.days_before_meeting) == (3, dt.time(7, 30), 3)
+    bad = client.post(url, {"weekday": "9", "send_time": "25:00", "days_before_meeting": "-1"})
+    assert bad.status_code == 422
+    assert 'id="id_send_time_error"' in bad.content.decode()
+
+
+def test_beat_starts_each_due_digest_once(cast: Cast, alliance: Alliance, mailoutbox: list) -> None:
+    soon = _meeting(cast, alliance, days=1)
+    _meeting(cast, alliance, days=20)  # too far off for a reminder
+    DigestSchedule.objects.create(site=cast.site, weekday=0, send_time=dt.time(0, 0), days_before_meeting=2)
+    mailoutbox.clear()
+    keys = digests_due_send.delay().get()
+    assert sorted(keys) == sorted([_weekly_key(alliance), f"pre_meeting:{soon.pk}"])
+    sent = len(mailoutbox)
+    assert sent == 6
+    assert digests_due_send.delay().get() == []  # a doubled schedule finds nothing left to start
+    assert len(mailoutbox) == sent
+
+
+def test_the_weekly_digest_waits_for_its_day(cast: Cast, alliance: Alliance) -> None:
+    monday = timezone.make_aware(dt.datetime(2031, 3, 10, 9, 0))
+    DigestSchedule.objects.create(site=cast.site, weekday=2, send_time=dt.time(8, 0))
+    assert digests.digests_due(now=monday) == []
+    wednesday = monday + dt.timedelta(days=2)
+    assert digests.digests_due(now=wednesday) == [digests.weekly_key(alliance=alliance, when=wednesday)]
+
+
+def test_the_digest_page_pins_its_query_count(cast: Cast, alliance: Alliance, django_assert_num_queries) -> None:
+    for i in range(30):
+        leader = services.member_add(site=cast.site, name=f"L{i}", email=f"l{i}@example.org", agency=cast.agencies[0])
+        services.alliance_join(alliance=alliance, membership=leader)
+    digests.digest_send(key=_weekly_key(alliance))
+    client = cast.client_for(cast.enabler)
+    with django_assert_num_queries(11):
+        response = client.get(reverse("network:site-digests", args=[cast.site.slug]))
+    assert "<strong>33</strong> sent" in response.content.decode()

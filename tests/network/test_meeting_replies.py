@@ -1,0 +1,210 @@
+"""Editing and cancelling meetings, capacity and the waiting list, and replies from a signed email link."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+
+from network import services, tokens
+from network.errors import DomainError
+from network.models import Alliance, AllianceMember, DigestDelivery, Meeting, MeetingResponse
+from network.services.meetings import meeting_cancel, meeting_update
+from tests.conftest import Cast
+
+
+@pytest.fixture
+def alliance(cast: Cast) -> Alliance:
+    alliance = services.alliance_for_outcome(site=cast.site, purpose="No one sleeps rough")
+    for leader in cast.leaders:
+        services.alliance_join(alliance=alliance, membership=leader, pledge=f"Pledge of {leader.user.name}")
+    return alliance
+
+
+def _members(alliance: Alliance) -> list[AllianceMember]:
+    return list(alliance.members.order_by("membership__user__name"))
+
+
+def _meeting(cast: Cast, alliance: Alliance, **extra: object) -> Meeting:
+    return services.meeting_create(
+        alliance=alliance,
+        created_by=cast.coordinator,
+        title="First alliance meeting",
+        starts_at=timezone.now() + dt.timedelta(days=10),
+        place="Central Library",
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _form(meeting: Meeting, **changes: str) -> dict[str, str]:
+    local = timezone.localtime(meeting.starts_at)
+    return {
+        "title": meeting.title,
+        "starts_at": local.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (local + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "place": meeting.place,
+        "online_link": "",
+        "agenda": "",
+        "capacity": "",
+        **changes,
+    }
+
+
+def test_it_waitlists_past_capacity_and_promotes_when_someone_drops_out(cast: Cast, alliance: Alliance) -> None:
+    meeting = _meeting(cast, alliance, capacity=2)
+    first, second, third = _members(alliance)
+    services.meeting_respond(meeting=meeting, member=first, rsvp="going")
+    services.meeting_respond(meeting=meeting, member=second, rsvp="going")
+    waiting = services.meeting_respond(meeting=meeting, member=third, rsvp="going")
+    assert waiting.waitlisted_at is not None
+
+    services.meeting_respond(meeting=meeting, member=first, rsvp="not_going")
+    assert MeetingResponse.objects.get(member=third).waitlisted_at is None
+    assert MeetingResponse.objects.filter(rsvp="going", waitlisted_at__isnull=True).count() == 2
+
+
+def test_saying_going_again_keeps_a_place(cast: Cast, alliance: Alliance) -> None:
+    meeting = _meeting(cast, alliance, capacity=1)
+    first, second, _ = _members(alliance)
+    services.meeting_respond(meeting=meeting, member=first, rsvp="going")
+    services.meeting_respond(meeting=meeting, member=second, rsvp="going")
+    assert services.meeting_respond(meeting=meeting, member=first, rsvp="going").waitlisted_at is None
+    assert MeetingResponse.objects.get(member=second).waitlisted_at is not None
+
+
+def test_raising_capacity_promotes_the_waiting_list(cast: Cast, alliance: Alliance) -> None:
+    meeting = _meeting(cast, alliance, capacity=1)
+    first, second, _ = _members(alliance)
+    services.meeting_respond(meeting=meeting, member=first, rsvp="going")
+    services.meeting_respond(meeting=meeting, member=second, rsvp="going")
+    meeting_update(
+        meeting=meeting,
+        updated_by=cast.coordinator,
+        title=meeting.title,
+        starts_at=meeting.starts_at,
+        place=meeting.place,
+        capacity=5,
+    )
+    assert MeetingResponse.objects.get(member=second).waitlisted_at is None
+
+
+def test_replies_close_when_the_meeting_starts(cast: Cast, alliance: Alliance) -> None:
+    meeting = _meeting(cast, alliance)
+    member = _members(alliance)[0]
+    with pytest.raises(DomainError, match="started"):
+        services.meeting_respond(
+            meeting=meeting, member=member, rsvp="going", now=meeting.starts_at + dt.timedelta(minutes=1)
+        )
+
+
+def test_editing_notifies_everyone_invited_with_the_calendar_file(
+    cast: Cast, alliance: Alliance, mailoutbox: list, django_capture_on_commit_callbacks
+) -> None:
+    meeting = _meeting(cast, alliance)
+    url = reverse("network:meeting-edit", args=[cast.site.slug, meeting.pk])
+    client = cast.client_for(cast.coordinator)
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, _form(meeting, place="Town Hall, Room 5"))
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.place == "Town Hall, Room 5"
+    assert meeting.revision == 1
+    changed = [m for m in mailoutbox if "Changed:" in m.subject]
+    assert sorted(m.to[0] for m in changed) == sorted(leader.user.email for leader in cast.leaders)
+    assert "Town Hall, Room 5" in changed[0].body
+    assert changed[0].attachments[0][0] == "meeting.ics"
+    assert changed[0].extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert DigestDelivery.objects.filter(key=f"change:{meeting.pk}:1", status="sent").count() == 3
+
+
+def test_the_edit_form_explains_an_end_before_the_start(cast: Cast, alliance: Alliance) -> None:
+    meeting = _meeting(cast, alliance)
+    url = reverse("network:meeting-edit", args=[cast.site.slug, meeting.pk])
+    start = timezone.localtime(meeting.starts_at)
+    bad = _form(meeting, ends_at=(start - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+    response = cast.client_for(cast.coordinator).post(url, bad)
+    assert response.status_code == 422
+    assert 'id="id_ends_at_error"' in response.content.decode()
+
+
+def test_cancelling_notifies_everyone_and_closes_replies(
+    cast: Cast, alliance: Alliance, mailoutbox: list, django_capture_on_commit_callbacks
+) -> None:
+    meeting = _meeting(cast, alliance)
+    url = reverse("network:meeting-cancel", args=[cast.site.slug, meeting.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert cast.client_for(cast.coordinator).post(url).status_code == 302
+    cancelled = [m for m in mailoutbox if "Cancelled:" in m.subject]
+    assert len(cancelled) == 3
+    assert "This meeting has been cancelled" in cancelled[0].body
+    with pytest.raises(DomainError):
+        services.meeting_respond(meeting=meeting, member=_members(alliance)[0], rsvp="going")
+    detail = cast.client_for(cast.leaders[0]).get(reverse("network:meeting-detail", args=[cast.site.slug, meeting.pk]))
+    assert "This meeting has been cancelled." in detail.content.decode()
+
+
+@pytest.mark.parametrize("who", ["leader", "outsider"])
+def test_only_the_sites_coordinators_edit_or_cancel(cast: Cast, alliance: Alliance, who: str) -> None:
+    meeting = _meeting(cast, alliance)
+    membership = cast.leaders[0] if who == "leader" else cast.outsider
+    client = cast.client_for(membership)
+    expected = 403 if who == "leader" else 404
+    assert client.get(reverse("network:meeting-edit", args=[cast.site.slug, meeting.pk])).status_code == expected
+    assert client.post(reverse("network:meeting-cancel", args=[cast.site.slug, meeting.pk])).status_code == expected
+    with pytest.raises(DomainError):
+        meeting_cancel(meeting=meeting, cancelled_by=cast.leaders[0])
+
+
+def test_an_invitee_replies_from_the_signed_link_without_signing_in(cast: Cast, alliance: Alliance) -> None:
+    meeting = _meeting(cast, alliance)
+    member = _members(alliance)[0]
+    url = reverse("network:meeting-rsvp", args=[tokens.rsvp_token_make(meeting_id=meeting.pk, member_id=member.pk)])
+    client = cast.client_for(cast.outsider)
+    client.logout()
+    page = client.get(url + "?answer=going")
+    assert page.status_code == 200
+    assert not MeetingResponse.objects.exists()  # a GET (a mail scanner following the link) changes nothing
+    assert 'value="going" required id="id_rsvp_0" checked' in page.content.decode()
+    response = client.post(url, {"rsvp": "going"})
+    assert response.status_code == 200
+    assert "your reply is saved" in response.content.decode()
+    assert MeetingResponse.objects.get().rsvp == "going"
+    assert client.post(url, {"rsvp": "maybe"}).status_code == 200
+    assert MeetingResponse.objects.get().rsvp == "maybe"
+
+
+def test_a_tampered_or_foreign_rsvp_link_is_refused(cast: Cast, alliance: Alliance, client) -> None:
+    meeting = _meeting(cast, alliance)
+    member = _members(alliance)[0]
+    token = tokens.rsvp_token_make(meeting_id=meeting.pk, member_id=member.pk)
+    assert client.get(reverse("network:meeting-rsvp", args=[token[:-2] + "xx"])).status_code == 404
+    other = signing.dumps({"m": meeting.pk, "a": member.pk}, salt="network.digest-unsubscribe")
+    assert client.get(reverse("network:meeting-rsvp", args=[other])).status_code == 404
+    assert client.post(reverse("network:meeting-rsvp", args=["junk"]), {"rsvp": "going"}).status_code == 404
+    assert client.post(reverse("network:meeting-rsvp", args=[token]), {"rsvp": "perhaps"}).status_code == 422
+    assert not MeetingResponse.objects.exists()
+
+
+def test_the_signed_link_refuses_replies_after_the_start(cast: Cast, alliance: Alliance, client) -> None:
+    meeting = _meeting(cast, alliance)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(minutes=5))
+    member = _members(alliance)[0]
+    url = reverse("network:meeting-rsvp", args=[tokens.rsvp_token_make(meeting_id=meeting.pk, member_id=member.pk)])
+    assert "replies are closed" in client.get(url).content.decode()
+    assert client.post(url, {"rsvp": "going"}).status_code == 422
+    assert not MeetingResponse.objects.exists()
+
+
+def test_the_meeting_page_shows_the_waiting_list_by_htmx(cast: Cast, alliance: Alliance) -> None:
+    meeting = _meeting(cast, alliance, capacity=1)
+    services.meeting_respond(meeting=meeting, member=_members(alliance)[1], rsvp="going")
+    url = reverse("network:meeting-detail", args=[cast.site.slug, meeting.pk])
+    response = cast.client_for(cast.leaders[0]).post(url, {"rsvp": "going"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="rsvp"')
+    assert "you are on the waiting list" in body
+    assert "1 going, 1 waiting" in body
