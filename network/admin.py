@@ -2,14 +2,27 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
-from network.models import Agency, Alliance, AllianceMember, DigestDelivery, Meeting, Membership, PilotSite, User
+from network.models import (
+    ActivityEntry,
+    Agency,
+    Alliance,
+    AllianceMember,
+    DigestDelivery,
+    ImportBatch,
+    Meeting,
+    Membership,
+    PilotSite,
+    User,
+)
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "name", "is_staff", "last_login"]
+    list_filter = ["is_staff", "is_active", "memberships__role", "memberships__site"]
     search_fields = ["email", "name"]
     fieldsets = (
         (None, {"fields": ("email", "name", "password")}),
@@ -28,15 +41,22 @@ class PilotSiteAdmin(admin.ModelAdmin[PilotSite]):
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin[Agency]):
-    list_display = ["name", "sector", "site"]
-    list_filter = ["sector", "site"]
-    search_fields = ["name"]
+    list_display = ["name", "sector", "site", "archived_at"]
+    list_filter = ["sector", "site", ("archived_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "site__name"]
+    list_select_related = ["site"]
 
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin[Membership]):
-    list_display = ["user", "site", "role", "agency", "role_title"]
-    list_filter = ["role", "site"]
+    list_display = ["user", "site", "role", "agency", "role_title", "invitation_status", "archived_at"]
+    list_filter = [
+        "role",
+        "invitation_status",
+        "digest_preference",
+        ("archived_at", admin.EmptyFieldListFilter),
+        "site",
+    ]
     search_fields = ["user__name", "user__email", "agency__name"]
     list_select_related = ["user", "site", "agency"]
     raw_id_fields = ["user", "agency"]
@@ -64,6 +84,27 @@ class MeetingAdmin(admin.ModelAdmin[Meeting]):
 
 @admin.register(DigestDelivery)
 class DigestDeliveryAdmin(admin.ModelAdmin[DigestDelivery]):
-    list_display = ["meeting", "recipient", "status", "sent_at"]
-    list_filter = ["status"]
+    list_display = ["key", "recipient", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
     raw_id_fields = ["meeting", "recipient"]
+
+
+@admin.register(ActivityEntry)
+class ActivityEntryAdmin(admin.ModelAdmin[ActivityEntry]):
+    list_display = ["created_at", "site", "actor", "action", "summary"]
+    list_filter = ["action", "site"]
+    search_fields = ["summary", "actor__email", "actor__name"]
+    list_select_related = ["site", "actor"]
+    date_hierarchy = "created_at"
+
+    def has_change_permission(self, request: HttpRequest, obj: ActivityEntry | None = None) -> bool:
+        return False  # the log records what happened; nobody edits it
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin[ImportBatch]):
+    list_display = ["filename", "site", "created_by", "created_at", "confirmed_at"]
+    list_filter = ["site", ("confirmed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["filename", "created_by__email"]
+    list_select_related = ["site", "created_by"]
+    exclude = ["rows"]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -87,6 +88,8 @@ class Agency(models.Model):
     site = models.ForeignKey(PilotSite, on_delete=models.CASCADE, related_name="agencies")
     name = models.CharField(max_length=200)
     sector = models.CharField(max_length=32, choices=Sector.choices)
+    # Archived agencies drop out of the site's lists but keep their history; restoring clears this.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -111,8 +114,19 @@ class DigestPreference(models.TextChoices):
     NONE = "none", "No digests"
 
 
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Not invited yet"
+    SENT = "sent", "Invited"
+    ACCEPTED = "accepted", "Accepted"
+    FAILED = "failed", "Sending failed"
+
+
 class Membership(models.Model):
-    """A person's place in one pilot site: their role there and, for leaders, their agency."""
+    """A person's place in one pilot site: their role there and, for leaders, their agency.
+
+    Removing a person archives their membership rather than deleting it, so the
+    ballots they cast stay counted.
+    """
 
     site = models.ForeignKey(PilotSite, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
@@ -122,6 +136,12 @@ class Membership(models.Model):
     digest_preference = models.CharField(
         max_length=16, choices=DigestPreference.choices, default=DigestPreference.WEEKLY
     )
+    invitation_status = models.CharField(
+        max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    invited_at = models.DateTimeField(null=True, blank=True)
+    invitation_error = models.TextField(blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -184,6 +204,12 @@ class Meeting(models.Model):
     agenda = models.TextField(blank=True)
     created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    # None means no limit; once this many are going, further "going" replies join the waiting list.
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Bumped on every edit, so each change notice is its own digest with its own exactly-once key.
+    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["starts_at"]
@@ -203,6 +229,8 @@ class MeetingResponse(models.Model):
     member = models.ForeignKey(AllianceMember, on_delete=models.CASCADE, related_name="responses")
     rsvp = models.CharField(max_length=16, choices=Rsvp.choices)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set while a "going" reply waits for a place; the earliest is promoted when a place frees up.
+    waitlisted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -220,18 +248,108 @@ class DigestDelivery(models.Model):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Nothing new to send"
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="digest_deliveries")
+    class Kind(models.TextChoices):
+        MEETING = "meeting", "New meeting"
+        CHANGE = "change", "Meeting changed or cancelled"
+        PRE_MEETING = "pre_meeting", "Before the meeting"
+        WEEKLY = "weekly", "Weekly digest"
+
+    # The digest this delivery belongs to, e.g. "meeting:12" or "weekly:3:2026-W48"; with the
+    # recipient it is unique, so however often a digest is scheduled each person gets one copy.
+    key = models.CharField(max_length=100)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MEETING)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="digest_deliveries"
+    )
     recipient = models.ForeignKey(AllianceMember, on_delete=models.CASCADE, related_name="digest_deliveries")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "digest deliveries"
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "recipient"], name="digest_delivery_unique"),
+            models.UniqueConstraint(fields=["key", "recipient"], name="digest_delivery_unique_key"),
         ]
 
     def __str__(self) -> str:
-        return f"Digest of meeting {self.meeting_id} to {self.recipient_id}: {self.status}"
+        return f"Digest {self.key} to {self.recipient_id}: {self.status}"
+
+
+class MeetingAttendance(models.Model):
+    """Someone who was there: an invitee ticked off the list, or a walk-in who was not on it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(
+        AllianceMember, on_delete=models.CASCADE, null=True, blank=True, related_name="attendances"
+    )
+    walk_in_name = models.CharField(max_length=150, blank=True)
+    walk_in_email = models.EmailField(blank=True)
+    walk_in_agency = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"], condition=models.Q(member__isnull=False), name="attendance_unique_member"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Attendance at {self.meeting_id}: {self.member_id or self.walk_in_name}"
+
+    @property
+    def is_walk_in(self) -> bool:
+        return self.member_id is None
+
+
+class DigestSchedule(models.Model):
+    """When a site's weekly digest goes out, set by its enabler, and how early meeting reminders go."""
+
+    site = models.OneToOneField(PilotSite, on_delete=models.CASCADE, related_name="digest_schedule")
+    weekday = models.PositiveSmallIntegerField(default=0, help_text="0 is Monday.")
+    send_time = models.TimeField(default=dt.time(8, 0), help_text="UK time.")
+    days_before_meeting = models.PositiveSmallIntegerField(default=2)
+
+    def __str__(self) -> str:
+        return f"Digest schedule of {self.site}"
+
+
+class ActivityEntry(models.Model):
+    """One line of a site's activity log: who changed what, and when."""
+
+    site = models.ForeignKey(PilotSite, on_delete=models.CASCADE, related_name="activity")
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    action = models.CharField(max_length=64)
+    summary = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "activity entries"
+
+    def __str__(self) -> str:
+        return f"{self.site}: {self.summary}"
+
+
+class ImportBatch(models.Model):
+    """A previewed upload, kept until the enabler who made it confirms it; bound to its site and its maker."""
+
+    site = models.ForeignKey(PilotSite, on_delete=models.CASCADE, related_name="import_batches")
+    created_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    rows = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"{self.filename} for {self.site}"

@@ -2,19 +2,81 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
+from celery.exceptions import MaxRetriesExceededError
+from django.conf import settings
 
-from network import digests, services
-from network.models import Membership
+from network import digests
+from network.models import DigestDelivery, Membership
+
+
+def _digest_run(task: Task, key: str, delivery_ids: list[int] | None = None) -> dict[str, int]:
+    """Send a digest, or fan a big one out in chunks that any worker can take; retry refusals with backoff."""
+    if delivery_ids is None:
+        digest = digests.digest_parse(key)
+        if digest is None:
+            return {"sent": 0, "failed": 0, "skipped": 0}
+        digests.deliveries_create(digest)
+        delivery_ids = list(DigestDelivery.objects.filter(key=key).order_by("pk").values_list("pk", flat=True))
+        chunk = settings.DIGEST_CHUNK_SIZE
+        if len(delivery_ids) > chunk:
+            # Chunks go to the queue this task came from, so the workers serving it share them.
+            queue = (task.request.delivery_info or {}).get("routing_key") or None
+            for start in range(0, len(delivery_ids), chunk):
+                digest_send_chunk.apply_async((key, delivery_ids[start : start + chunk]), queue=queue)  # type: ignore[arg-type]
+            return {"sent": 0, "failed": 0, "skipped": 0, "queued": len(delivery_ids)}
+    counts = digests.digest_send(key=key, delivery_ids=delivery_ids)
+    # Run in-process (no broker) there is no worker to come back later, so the next run retries instead.
+    if (
+        counts["failed"]
+        and not task.request.is_eager
+        and digests.digest_retry_pending(key=key, delivery_ids=delivery_ids)
+    ):
+        countdown = settings.DIGEST_RETRY_SECONDS * 2**task.request.retries
+        try:
+            raise task.retry(countdown=countdown, max_retries=digests.MAX_ATTEMPTS - 1)
+        except MaxRetriesExceededError:
+            return counts
+    return counts
+
+
+@shared_task(bind=True, acks_late=True)
+def meeting_digest_send(self: Task, meeting_id: int) -> dict[str, int]:
+    return _digest_run(self, f"{DigestDelivery.Kind.MEETING}:{meeting_id}")
+
+
+@shared_task(bind=True, acks_late=True)
+def digest_send(self: Task, key: str) -> dict[str, int]:
+    return _digest_run(self, key)
+
+
+@shared_task(bind=True, acks_late=True)
+def digest_send_chunk(self: Task, key: str, delivery_ids: list[int]) -> dict[str, int]:
+    return _digest_run(self, key, delivery_ids)
 
 
 @shared_task(acks_late=True)
-def meeting_digest_send(meeting_id: int) -> dict[str, int]:
-    return digests.meeting_digest_send(meeting_id=meeting_id)
+def digests_due_send() -> list[str]:
+    """Celery beat's entry: start every weekly digest and meeting reminder whose time has come."""
+    keys = digests.digests_due()
+    for key in keys:
+        digest_send.delay(key)
+    return keys
 
 
 @shared_task(acks_late=True)
-def welcome_email_send(membership_id: int) -> None:
-    membership = Membership.objects.select_related("user", "site").filter(pk=membership_id).first()
-    if membership is not None:
-        services.welcome_email_send(membership=membership)
+def invitation_send(membership_id: int) -> bool:
+    from network.services.invitations import invitation_send as send
+
+    membership = Membership.objects.select_related("user", "site", "agency").filter(pk=membership_id).first()
+    return membership is not None and send(membership=membership)
+
+
+@shared_task(acks_late=True)
+def sign_in_link_send(user_id: int, site_slug: str = "") -> None:
+    from network.models import User
+    from network.services.invitations import sign_in_link_send as send
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is not None:
+        send(user=user, site_slug=site_slug)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from network.views import meetings, sites
+from network.views import accounts, attendance, convening, digests, exports, links, meetings, sites
 
 app_name = "network"
 
@@ -11,12 +11,55 @@ urlpatterns = [
     path("sites/new/", sites.site_create, name="site-create"),
     path("sites/<slug:site_slug>/", sites.site_detail, name="site-detail"),
     path("sites/<slug:site_slug>/people/", sites.site_people, name="site-people"),
+    path("accounts/sign-in-link/", accounts.sign_in_link_request, name="sign-in-link-request"),
+    path("accounts/sign-in-link/sent/", accounts.sign_in_link_sent, name="sign-in-link-sent"),
+    path("accounts/link/<str:token>/", accounts.sign_in_link, name="sign-in-link"),
+    path("accounts/profile/", accounts.profile, name="profile"),
+    path("sites/<slug:site_slug>/dashboard/", convening.site_dashboard, name="site-dashboard"),
+    path("sites/<slug:site_slug>/invitations/", convening.site_invitations, name="site-invitations"),
+    path("sites/<slug:site_slug>/import/", convening.site_import, name="site-import"),
+    path("sites/<slug:site_slug>/import/template.csv", convening.site_import_template, name="site-import-template"),
+    path("sites/<slug:site_slug>/import/<int:batch_id>/", convening.site_import_preview, name="site-import-preview"),
+    path("sites/<slug:site_slug>/people/<int:membership_id>/", convening.member_edit, name="member-edit"),
+    path("sites/<slug:site_slug>/agencies/<int:agency_id>/", convening.agency_edit, name="agency-edit"),
+    path("sites/<slug:site_slug>/activity/", convening.site_activity, name="site-activity"),
     path("sites/<slug:site_slug>/alliance/", meetings.alliance_detail, name="alliance-detail"),
     path("sites/<slug:site_slug>/meetings/new/", meetings.meeting_create, name="meeting-create"),
     path("sites/<slug:site_slug>/meetings/<int:meeting_id>/", meetings.meeting_detail, name="meeting-detail"),
     path(
         "sites/<slug:site_slug>/meetings/<int:meeting_id>/attendees.csv",
-        meetings.meeting_attendees_csv,
+        exports.meeting_attendees_csv,
         name="meeting-attendees-csv",
     ),
+    path("sites/<slug:site_slug>/meetings/<int:meeting_id>/edit/", meetings.meeting_edit, name="meeting-edit"),
+    path("sites/<slug:site_slug>/meetings/<int:meeting_id>/cancel/", meetings.meeting_cancel, name="meeting-cancel"),
+    path(
+        "sites/<slug:site_slug>/meetings/<int:meeting_id>/attendees.xlsx",
+        exports.meeting_attendees_xlsx,
+        name="meeting-attendees-xlsx",
+    ),
+    path(
+        "sites/<slug:site_slug>/meetings/<int:meeting_id>/sign-in-sheet/",
+        exports.meeting_sign_in_sheet,
+        name="meeting-sign-in-sheet",
+    ),
+    path("sites/<slug:site_slug>/meetings/<int:meeting_id>/meeting.ics", exports.meeting_ics, name="meeting-ics"),
+    path(
+        "sites/<slug:site_slug>/meetings/<int:meeting_id>/attendance/",
+        attendance.meeting_attendance,
+        name="meeting-attendance",
+    ),
+    path(
+        "sites/<slug:site_slug>/meetings/<int:meeting_id>/attendance/<int:member_id>/",
+        attendance.attendance_toggle,
+        name="attendance-toggle",
+    ),
+    path("sites/<slug:site_slug>/meetings/<int:meeting_id>/walk-ins/", attendance.walk_in_add, name="walk-in-add"),
+    path("sites/<slug:site_slug>/digests/", digests.site_digests, name="site-digests"),
+    path("sites/<slug:site_slug>/digests/preview/", digests.digest_preview_email, name="digest-preview"),
+    path("sites/<slug:site_slug>/digests/send/", digests.digest_send_now, name="digest-send-now"),
+    path("sites/<slug:site_slug>/digests/progress/", digests.digest_progress_view, name="digest-progress"),
+    path("rsvp/<str:token>/", links.meeting_rsvp, name="meeting-rsvp"),
+    path("email-preferences/<str:token>/", links.digest_unsubscribe, name="digest-unsubscribe"),
+    path("calendar/<str:token>/meetings.ics", exports.site_calendar, name="site-calendar"),
 ]

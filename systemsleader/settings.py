@@ -132,6 +132,23 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# With acks_late, a task whose worker died is handed out again once this many seconds pass unacknowledged.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # How often a worker looks for such abandoned tasks (seconds between sweeps, and sweeps per Redis scan).
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+}
+CELERY_BEAT_SCHEDULE = {
+    # Weekly digests and meeting reminders: each has a key, so a run that finds nothing due sends nothing.
+    "network-digests-due": {"task": "network.tasks.digests_due_send", "schedule": 300.0},
+    # Voting rounds with a closing time are closed once it passes; the task is idempotent.
+    "outcomes-rounds-close-due": {"task": "outcomes.tasks.rounds_close_due", "schedule": 60.0},
+}
+# A big digest is split into chunks of this many recipients that any worker can take.
+DIGEST_CHUNK_SIZE = env_int("DIGEST_CHUNK_SIZE", 200)
+# A refused email is retried after this many seconds, doubling each time.
+DIGEST_RETRY_SECONDS = env_int("DIGEST_RETRY_SECONDS", 60)
 
 # Email: printed to the console unless EMAIL_HOST names an SMTP server.
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -1,18 +1,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/set-password/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(success_url="/accounts/login/"),
-        name="password_reset_confirm",
-    ),
+    path("accounts/", include("network.account_urls")),
     path("", include("network.urls")),
     path("", include("outcomes.urls")),
 ]

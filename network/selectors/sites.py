@@ -6,7 +6,7 @@ an object of another site is a 404 rather than a leak.
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from network.models import Agency, Membership, PilotSite, Role, User
@@ -14,7 +14,9 @@ from network.models import Agency, Membership, PilotSite, Role, User
 
 def membership_get(*, user: User, site_slug: str) -> Membership:
     membership = (
-        Membership.objects.select_related("site", "agency", "user").filter(user=user, site__slug=site_slug).first()
+        Membership.objects.select_related("site", "agency", "user")
+        .filter(user=user, site__slug=site_slug, archived_at__isnull=True)
+        .first()
     )
     if membership is None:
         raise Http404("No such pilot site")
@@ -22,15 +24,23 @@ def membership_get(*, user: User, site_slug: str) -> Membership:
 
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user).select_related("site").order_by("site__name")
+    return Membership.objects.filter(user=user, archived_at__isnull=True).select_related("site").order_by("site__name")
 
 
 def agencies_for_site(*, site: PilotSite) -> QuerySet[Agency]:
-    return site.agencies.annotate(leader_count=Count("members")).order_by("name")
+    return (
+        site.agencies.filter(archived_at__isnull=True)
+        .annotate(leader_count=Count("members", filter=Q(members__archived_at__isnull=True)))
+        .order_by("name")
+    )
 
 
 def people_for_site(*, site: PilotSite) -> QuerySet[Membership]:
-    return site.memberships.select_related("user", "agency").order_by("role", "user__name")
+    return (
+        site.memberships.filter(archived_at__isnull=True)
+        .select_related("user", "agency")
+        .order_by("role", "user__name")
+    )
 
 
 def leaders_for_site(*, site: PilotSite) -> QuerySet[Membership]:

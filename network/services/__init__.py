@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from network.services.alliances import alliance_for_outcome, alliance_join
 from network.services.meetings import meeting_create, meeting_respond
-from network.services.sites import agency_create, member_add, site_create, user_get_or_create, welcome_email_send
+from network.services.sites import agency_create, member_add, site_create, user_get_or_create
 
 __all__ = [
     "agency_create",
@@ -15,5 +15,4 @@ __all__ = [
     "member_add",
     "site_create",
     "user_get_or_create",
-    "welcome_email_send",
 ]

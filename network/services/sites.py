@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
 from network.errors import DomainError
@@ -17,6 +14,7 @@ from network.models import (
     Sector,
     User,
 )
+from network.services.activity import activity_record
 
 
 def _unique_slug(name: str) -> str:
@@ -35,16 +33,20 @@ def site_create(*, creator: User, name: str, place: str, description: str = "") 
         name=name.strip(), slug=_unique_slug(name), place=place.strip(), description=description.strip()
     )
     Membership.objects.create(site=site, user=creator, role=Role.ENABLER)
+    activity_record(site=site, actor=creator, action="site-create", summary=f"Set up {site.name}")
     return site
 
 
-def agency_create(*, site: PilotSite, name: str, sector: str) -> Agency:
+def agency_create(*, site: PilotSite, name: str, sector: str, actor: User | None = None) -> Agency:
     name = name.strip()
     if sector not in Sector.values:
         raise DomainError(f"“{sector}” is not one of the sectors.", field="sector")
     if site.agencies.filter(name__iexact=name).exists():
         raise DomainError(f"{name} is already an agency in this site.", field="name")
-    return Agency.objects.create(site=site, name=name, sector=sector)
+    agency = Agency.objects.create(site=site, name=name, sector=sector)
+    if actor is not None:
+        activity_record(site=site, actor=actor, action="agency-add", summary=f"Added the agency {agency.name}")
+    return agency
 
 
 def user_get_or_create(*, email: str, name: str) -> User:
@@ -64,46 +66,34 @@ def member_add(
     role: str = Role.LEADER,
     agency: Agency | None = None,
     role_title: str = "",
+    actor: User | None = None,
 ) -> Membership:
-    """Add a person to a site. A person new to the app is emailed a link to set a password."""
+    """Add a person to a site. Nobody is emailed: an enabler invites people when ready.
+
+    A person removed from the site earlier is restored with the new details.
+    """
     if agency is not None and agency.site_id != site.pk:
         raise DomainError("That agency belongs to another site.", field="agency")
     if role == Role.LEADER and agency is None:
         raise DomainError("A leader needs an agency.", field="agency")
     user = user_get_or_create(email=email, name=name)
-    if Membership.objects.filter(site=site, user=user).exists():
+    existing = Membership.objects.filter(site=site, user=user).first()
+    if existing is not None and existing.archived_at is None:
         raise DomainError(f"{email} is already in this site.", field="email")
-    membership = Membership.objects.create(
-        site=site, user=user, role=role, agency=agency, role_title=role_title.strip()
-    )
-    if not user.has_usable_password():
-        from network.tasks import welcome_email_send
-
-        transaction.on_commit(lambda: welcome_email_send.delay(membership.pk))
+    if existing is not None:
+        existing.role, existing.agency, existing.role_title = role, agency, role_title.strip()
+        existing.archived_at = None
+        existing.save(update_fields=["role", "agency", "role_title", "archived_at"])
+        membership = existing
+    else:
+        membership = Membership.objects.create(
+            site=site, user=user, role=role, agency=agency, role_title=role_title.strip()
+        )
+    if actor is not None:
+        activity_record(
+            site=site,
+            actor=actor,
+            action="person-add",
+            summary=f"Added {user.name or user.email} as {membership.get_role_display().lower()}",
+        )
     return membership
-
-
-def welcome_email_send(*, membership: Membership) -> None:
-    """Email a person the link that lets them choose a password and sign in."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-
-    user = membership.user
-    if user.has_usable_password():
-        return  # they have signed in already; nothing to set up
-    path = reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    context = {"membership": membership, "link": f"{settings.SITE_URL}{path}"}
-    send_mail(
-        subject=f"You have been added to {membership.site.name} on Systems Leader",
-        message=render_to_string("network/email/welcome.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )

@@ -57,7 +57,11 @@ def site_people(request: HttpRequest, membership: Membership) -> HttpResponse:
             agency_form = AgencyForm(request.POST, prefix="agency")
             if agency_form.is_valid():
                 try:
-                    agency = services.agency_create(site=site, **agency_form.cleaned_data)
+                    agency = services.agency_create(
+                        site=site,
+                        actor=request.user,  # type: ignore[arg-type]
+                        **agency_form.cleaned_data,
+                    )
                 except DomainError as error:
                     add_domain_error(agency_form, error)
                 else:
@@ -69,11 +73,15 @@ def site_people(request: HttpRequest, membership: Membership) -> HttpResponse:
             member_form = MemberForm(request.POST, site=site, prefix="member")
             if member_form.is_valid():
                 try:
-                    added = services.member_add(site=site, **member_form.cleaned_data)
+                    added = services.member_add(
+                        site=site,
+                        actor=request.user,  # type: ignore[arg-type]
+                        **member_form.cleaned_data,
+                    )
                 except DomainError as error:
                     add_domain_error(member_form, error)
                 else:
-                    messages.success(request, f"Added {added.user.name}. They have been emailed a link to sign in.")
+                    messages.success(request, f"Added {added.user.name}. Invite them when you are ready.")
                     if not request.htmx:  # type: ignore[attr-defined]
                         return redirect("network:site-people", site_slug=site.slug)
                     member_form = MemberForm(site=site, prefix="member")

@@ -7,6 +7,7 @@ Without Chromium these tests skip on a developer's machine; with REQUIRE_BROWSER
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from tests.conftest import require
 
 TIMEOUT_MS = 10_000  # generous for a slow CI machine, short enough that a wrong locator fails fast
 NARROW_WIDTH = 320  # WCAG 1.4.10 reflow: content must fit 320 CSS pixels without scrolling sideways
-SHOTS_DIR = Path(os.environ.get("SHOTS_DIR", "/tmp/shots"))  # outside the repository
+SHOTS_DIR = Path(os.environ.get("SHOTS_DIR") or Path(tempfile.gettempdir()) / "shots")  # outside the repository
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -41,6 +42,17 @@ def new_context(new_context: Callable[..., BrowserContext]) -> Callable[..., Bro
         return context
 
     return _new_context
+
+
+# Elements whose right edge passes the viewport: the outermost ones, and any positioned ones (which can
+# escape a scrolling box that is not their containing block), described as tag#id.class.
+_WIDEST_JS = """width => [...document.body.querySelectorAll('*')]
+  .filter(e => e.getBoundingClientRect().right > width + 1
+    && (!(e.parentElement && e.parentElement.getBoundingClientRect().right > width + 1)
+        || ['absolute', 'fixed'].includes(getComputedStyle(e).position)))
+  .slice(0, 5)
+  .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '')
+    + ' (' + Math.round(e.getBoundingClientRect().right) + 'px)')"""
 
 
 class PageAudit:
@@ -71,7 +83,11 @@ class PageAudit:
         try:
             scroll_width = page.evaluate("document.documentElement.scrollWidth")
             if scroll_width > NARROW_WIDTH:
-                self.problems.append(f"{name} ({page.url}) scrolls sideways at {NARROW_WIDTH}px: {scroll_width}px wide")
+                culprits = page.evaluate(_WIDEST_JS, NARROW_WIDTH)
+                self.problems.append(
+                    f"{name} ({page.url}) scrolls sideways at {NARROW_WIDTH}px: {scroll_width}px wide; "
+                    f"the outermost elements sticking out: {culprits}"
+                )
             page.screenshot(path=SHOTS_DIR / f"{name}-{NARROW_WIDTH}.png", full_page=True)
         finally:
             if wide is not None:

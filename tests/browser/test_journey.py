@@ -13,10 +13,13 @@ import csv
 import re
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.mail import EmailMessage
 from playwright.sync_api import BrowserContext, Page, expect
+from pytest_django.fixtures import Settings
+from pytest_django.live_server_helper import LiveServer
 
 from network.models import User
 from tests.browser.conftest import PageAudit
@@ -63,8 +66,11 @@ def tab_to(page: Page, element_id: str, limit: int = 40) -> None:
 def rank(page: Page, ranks: dict[str, int]) -> None:
     for statement, position in ranks.items():
         page.get_by_role("combobox", name=statement).select_option(str(position))
+    # Each leader would commit a lot of energy to their first choice: "what really matters" needs energy too.
+    first = min(ranks, key=ranks.__getitem__)
+    page.get_by_role("group", name=f"Energy you would commit to {first}").get_by_label("A lot").check()
     htmx_submit(page, page.get_by_role("button", name="Save my ballot").click)
-    expect(page.get_by_role("status")).to_contain_text("Your ballot is saved")
+    expect(page.locator("#ballot").get_by_role("status")).to_have_text("Your ballot is saved.")
 
 
 def expect_ranks(page: Page, ranks: dict[str, int]) -> None:
@@ -84,9 +90,9 @@ def propose(page: Page, statement: str, why: str) -> None:
 def test_it_takes_a_site_from_set_up_to_a_meeting(
     page: Page,
     new_context: Callable[..., BrowserContext],
-    live_server,  # type: ignore[no-untyped-def]
+    live_server: LiveServer,
     mailoutbox: list[EmailMessage],
-    settings,  # type: ignore[no-untyped-def]
+    settings: Settings,
     audit: PageAudit,
 ) -> None:
     base = live_server.url
@@ -136,24 +142,29 @@ def test_it_takes_a_site_from_set_up_to_a_meeting(
     htmx_submit(enabler, lambda: enabler.keyboard.press("Enter"))
     expect(enabler.get_by_role("cell", name=KEYBOARD_AGENCY[0], exact=True)).to_be_visible()
     expect(enabler.get_by_role("heading", name="Agencies (3)")).to_be_visible()
+    # The page's one live region announces it, and focus stays where the keyboard user left it.
+    expect(enabler.get_by_role("status")).to_have_text(f"Added {KEYBOARD_AGENCY[0]}.")
+    expect(enabler.get_by_role("button", name="Add agency")).to_be_focused()
 
     # A leader without an agency is refused, with the error tied to the agency field.
     name, email, agency, title = LEADERS[0]
     enabler.get_by_label("Full name").fill(name)
     enabler.get_by_label("Email address").fill(email)
     htmx_submit(enabler, enabler.get_by_role("button", name="Add person").click)
-    agency_field = enabler.get_by_label("Agency", exact=True)
+    agency_field = enabler.get_by_role("combobox", name="Agency (optional)")
     expect(agency_field).to_have_attribute("aria-invalid", "true")
     expect(agency_field).to_have_accessible_description(re.compile("A leader needs an agency"))
+    expect(enabler.get_by_role("status")).to_be_empty()  # the last success message does not linger
     audit.check(enabler, "people-error")
 
     for i, (name, email, agency, title) in enumerate(LEADERS):
         enabler.get_by_label("Full name").fill(name)
         enabler.get_by_label("Email address").fill(email)
-        enabler.get_by_label("Agency", exact=True).select_option(label=agency)
+        enabler.get_by_role("combobox", name="Agency (optional)").select_option(label=agency)
         enabler.get_by_label("Role title").fill(title)
-        if i == 0:  # by keyboard: Enter in a text field submits its form
+        if i == 0:  # by keyboard: Enter in a text field submits its form, and focus stays there
             htmx_submit(enabler, lambda: enabler.get_by_label("Role title").press("Enter"))
+            expect(enabler.get_by_label("Role title")).to_be_focused()
         else:
             htmx_submit(enabler, enabler.get_by_role("button", name="Add person").click)
         expect(enabler.get_by_role("cell", name=re.compile(name))).to_be_visible()
@@ -163,22 +174,26 @@ def test_it_takes_a_site_from_set_up_to_a_meeting(
     htmx_submit(enabler, enabler.get_by_role("button", name="Add person").click)
     expect(enabler.get_by_role("heading", name="People (5)")).to_be_visible()
     audit.check(enabler, "people-full")
+    assert mailoutbox == []  # adding people emails nobody; inviting them does
+
+    # The enabler invites everyone at once; each invitation goes through Celery.
+    enabler.get_by_role("navigation", name=SITE_NAME).get_by_role("link", name="Invitations").click()
+    expect(enabler.get_by_role("heading", level=1)).to_have_text("Invitations")
+    htmx_submit(enabler, enabler.get_by_role("button", name="Invite everyone not yet invited (4)").click)
+    expect(enabler.get_by_role("status")).to_have_text("Sending 4 invitations.")
+    audit.check(enabler, "invitations")
     assert sorted(m.to[0] for m in mailoutbox) == sorted([COORDINATOR[1], *(email for _, email, _, _ in LEADERS)])
 
-    # 2. The first leader chooses a password through the emailed link, signs in and proposes.
+    # 2. The first leader signs in from the emailed link, without a password, lands on the site and proposes.
     asha = new_page()
-    welcome = next(m for m in mailoutbox if m.to == [LEADERS[0][1]])
-    link = re.search(r"https?://\S+/accounts/set-password/\S+", welcome.body)
-    assert link, welcome.body
+    invitation = next(m for m in mailoutbox if m.to == [LEADERS[0][1]])
+    link = re.search(r"https?://\S+/accounts/link/\S+/", str(invitation.body))
+    assert link, invitation.body
     asha.goto(link.group(0))
-    expect(asha.get_by_role("heading", level=1)).to_have_text("Choose a password")
-    audit.check(asha, "set-password")
-    asha.get_by_label("New password", exact=True).fill(PASSWORD)
-    asha.get_by_label("New password confirmation").fill(PASSWORD)
-    asha.get_by_role("button", name="Save password").click()
-    expect(asha).to_have_url(re.compile(r"/accounts/login/$"))
-    sign_in(asha, base, LEADERS[0][1])
-    asha.get_by_role("link", name=SITE_NAME).first.click()
+    expect(asha.get_by_role("heading", level=1)).to_have_text("Sign in to Systems Leader")
+    expect(asha.get_by_text(LEADERS[0][1])).to_be_visible()
+    audit.check(asha, "sign-in-link")
+    asha.get_by_role("button", name="Sign in").click()
     expect(asha.get_by_role("heading", level=1)).to_have_text(SITE_NAME)
     expect(asha.get_by_text("You are leader for Calder Council here.")).to_be_visible()
     audit.check(asha, "site-detail")
@@ -186,8 +201,8 @@ def test_it_takes_a_site_from_set_up_to_a_meeting(
     audit.check(asha, "outcomes-leader")
     propose(asha, ROUGH, "Rough sleeping touches every service we run.")
 
-    # The other leaders' passwords are set directly: the emailed link is proven above.
-    for _, email, _, _ in [*LEADERS[1:], (None, COORDINATOR[1], None, None)]:
+    # The other leaders sign in with passwords set here: the invitation link is proven above.
+    for _, email, _, _ in LEADERS[1:]:
         user = User.objects.get(email=email)
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
@@ -221,7 +236,7 @@ def test_it_takes_a_site_from_set_up_to_a_meeting(
     rank(ben, {ROUGH: 1, STREETS: 2, SCHOOL: 3})
     ben.reload()
     expect_ranks(ben, {ROUGH: 1, STREETS: 2, SCHOOL: 3})
-    expect(ben.get_by_role("status")).to_contain_text("Your ballot is saved")
+    expect(ben.locator("#ballot").get_by_role("status")).to_have_text("Your ballot is saved.")
 
     carys.goto(round_url)
     rank(carys, {STREETS: 1, ROUGH: 2, SCHOOL: 3})
@@ -233,9 +248,7 @@ def test_it_takes_a_site_from_set_up_to_a_meeting(
     expect(enabler.get_by_role("status")).to_contain_text("The round is closed and counted")
     matters = enabler.get_by_role("region", name="What really matters")
     expect(matters.locator(".winner")).to_have_text(ROUGH)
-    expect(enabler.get_by_role("region", name="Ranking").get_by_role("listitem")).to_have_text(
-        [ROUGH, STREETS, SCHOOL]
-    )
+    expect(enabler.get_by_role("region", name="Ranking").get_by_role("listitem")).to_have_text([ROUGH, STREETS, SCHOOL])
     head_to_head = enabler.get_by_role("region", name="Head to head").get_by_role("table")
     expect(head_to_head.get_by_role("row", name=f"1. {ROUGH}").get_by_role("cell")).to_have_text(
         ["—", "2 to 1", "3 to 0"]
@@ -254,7 +267,29 @@ def test_it_takes_a_site_from_set_up_to_a_meeting(
     audit.check(carys, "alliance")
 
     # 6. The coordinator calls a meeting; Asha is going; the coordinator downloads the list.
+    # The coordinator has no password yet: she asks for a link from the sign-in page.
     dana = new_page()
+    dana.goto(f"{base}/accounts/login/")
+    dana.get_by_role("link", name=re.compile("forgotten your password")).click()
+    audit.check(dana, "password-reset")
+    sent_before = len(mailoutbox)
+    dana.get_by_label("Email").fill(COORDINATOR[1])
+    dana.get_by_role("button", name="Email me a link").click()
+    expect(dana.get_by_role("heading", level=1)).to_have_text("Check your email")
+    reset_email = mailoutbox[sent_before]
+    assert reset_email.to == [COORDINATOR[1]]
+    assert isinstance(reset_email.body, str)
+    reset_link = re.search(r"https?://\S+/accounts/set-password/\S+/", reset_email.body)
+    assert reset_link, reset_email.body
+    dana.goto(base + urlsplit(reset_link.group(0)).path)
+    expect(dana.get_by_role("heading", level=1)).to_have_text("Choose a password")
+    expect(dana.get_by_text(COORDINATOR[1])).to_be_visible()
+    expect(dana.get_by_label("New password", exact=True)).to_have_accessible_description(re.compile("8 characters"))
+    audit.check(dana, "set-password")
+    dana.get_by_label("New password", exact=True).fill(PASSWORD)
+    dana.get_by_label("New password confirmation").fill(PASSWORD)
+    dana.get_by_role("button", name="Save password").click()
+    expect(dana.get_by_role("heading", level=1)).to_have_text("Your password is saved")
     sign_in(dana, base, COORDINATOR[1])
     dana.goto(f"{site_url}alliance/")
     dana.get_by_role("link", name="Create a meeting").click()
@@ -273,18 +308,20 @@ def test_it_takes_a_site_from_set_up_to_a_meeting(
     audit.check(asha, "meeting-detail-leader")
     asha.get_by_label("Going", exact=True).check()
     htmx_submit(asha, asha.get_by_role("button", name="Save my reply").click)
-    expect(asha.get_by_role("status")).to_contain_text("your reply is saved")
+    expect(asha.locator("#rsvp").get_by_role("status")).to_contain_text("your reply is saved")
     expect(asha.get_by_role("heading", name="Who is coming (1 going)")).to_be_visible()
 
     dana.reload()
     with dana.expect_download() as download_info:
         dana.get_by_role("link", name="Download attendee list (CSV)").click()
     download = download_info.value
-    rows = list(csv.reader(Path(download.path()).read_text(encoding="utf-8").splitlines()))
-    assert rows[0] == ["Name", "Email", "Agency", "Sector", "Role", "RSVP"]
-    by_email = {row[1]: row for row in rows[1:]}
-    assert by_email[LEADERS[0][1]] == [*LEADERS[0][:2], "Calder Council", "Local authority", LEADERS[0][3], "Going"]
-    assert by_email[LEADERS[1][1]][5] == "No reply"
-    assert len(rows) == 4
+    reader = csv.DictReader(Path(download.path()).read_text(encoding="utf-8-sig").splitlines())
+    assert reader.fieldnames == ["Name", "Email", "Agency", "Sector", "Role", "RSVP", "Attended", "Walk-in"]
+    by_email = {row["Email"]: row for row in reader}
+    assert sorted(by_email) == sorted(email for _, email, _, _ in LEADERS)
+    name, email, agency, title = LEADERS[0]
+    assert (by_email[email]["Name"], by_email[email]["Agency"], by_email[email]["Role"]) == (name, agency, title)
+    assert by_email[email]["RSVP"] == "Going"
+    assert by_email[LEADERS[1][1]]["RSVP"] == "No reply"
 
     audit.assert_clean()

@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from network.models import Agency, AllianceMember, Meeting, Membership, PilotSite, Role
 from outcomes.models import VotingRound
+from outcomes.selectors import round_result
 
 
 def test_it_seeds_a_believable_demo_site_once(db: None) -> None:
@@ -17,6 +18,9 @@ def test_it_seeds_a_believable_demo_site_once(db: None) -> None:
     voting_round = VotingRound.objects.get(site=site)
     assert voting_round.status == "closed"
     assert voting_round.winner is not None
+    result = round_result(voting_round=voting_round)
+    assert result.verdict is not None and result.verdict.named  # the demo names what really matters
+    assert voting_round.winner.adopted_at is not None
     assert AllianceMember.objects.filter(alliance__site=site).count() == 18
     assert Meeting.objects.filter(alliance__site=site).count() == 1
     assert "enabler@northbrook.example" in out.getvalue()

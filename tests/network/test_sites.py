@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -98,7 +100,7 @@ def test_it_rejects_an_unknown_sector(cast: Cast) -> None:
     assert not Agency.objects.filter(name="Ashby Fire").exists()
 
 
-def test_it_adds_a_leader_and_emails_them_a_password_link(
+def test_it_adds_a_leader_without_emailing_them(
     cast: Cast, mailoutbox: list, django_capture_on_commit_callbacks
 ) -> None:
     url = reverse("network:site-people", args=[cast.site.slug])
@@ -117,27 +119,8 @@ def test_it_adds_a_leader_and_emails_them_a_password_link(
     membership = Membership.objects.get(site=cast.site, user__email="zara.quinn@example.org")
     assert membership.agency == cast.agencies[1]
     assert membership.role_title == "Chief Nurse"
-    assert len(mailoutbox) == 1
-    assert mailoutbox[0].to == ["zara.quinn@example.org"]
-    assert "/accounts/set-password/" in mailoutbox[0].body
-
-
-def test_it_lets_a_new_leader_set_a_password_from_the_email_and_sign_in(
-    cast: Cast, mailoutbox: list, django_capture_on_commit_callbacks
-) -> None:
-    from network.services import member_add
-
-    with django_capture_on_commit_callbacks(execute=True):
-        member_add(site=cast.site, name="Zara Quinn", email="zara@example.org", agency=cast.agencies[0])
-    link = next(line for line in mailoutbox[0].body.splitlines() if "/accounts/set-password/" in line)
-    path = link.split("localhost:8000", 1)[1]
-    client = Client()
-    form_page = client.get(path, follow=True)
-    assert form_page.status_code == 200
-    set_url = form_page.redirect_chain[-1][0]
-    done = client.post(set_url, {"new_password1": "a-long-new-passphrase", "new_password2": "a-long-new-passphrase"})
-    assert done.status_code == 302
-    assert Client().login(email="zara@example.org", password="a-long-new-passphrase")
+    assert membership.invitation_status == "pending"
+    assert mailoutbox == []  # inviting is a separate, deliberate step (tests/network/test_invitations.py)
 
 
 def test_it_refuses_a_leader_without_an_agency(cast: Cast) -> None:
@@ -202,3 +185,26 @@ def test_it_pins_the_people_page_query_count(cast: Cast, django_assert_num_queri
         response = client.get(url)
     assert response.status_code == 200
     assert "Extra 29" in response.content.decode()
+
+
+def test_a_coordinator_added_without_a_password_can_choose_one(cast: Cast, mailoutbox: list) -> None:
+    from network.services import member_add
+
+    member_add(site=cast.site, name="Dana Reid", email="dana@example.org", role=Role.COORDINATOR)
+    client = Client()
+    response = client.post(reverse("password_reset"), {"email": "DANA@example.org"})
+    assert response.status_code == 302
+    assert [m.to for m in mailoutbox] == [["dana@example.org"]]
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/accounts/set-password/" in line)
+    form_page = client.get(urlsplit(link.strip()).path, follow=True)
+    set_url = form_page.redirect_chain[-1][0]
+    done = client.post(set_url, {"new_password1": "a-long-new-passphrase", "new_password2": "a-long-new-passphrase"})
+    assert done["Location"] == reverse("password_reset_complete")
+    assert Client().login(email="dana@example.org", password="a-long-new-passphrase")
+
+
+def test_asking_for_a_password_link_does_not_reveal_who_has_an_account(db: None, mailoutbox: list) -> None:
+    unknown = Client().post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert unknown.status_code == 302
+    assert unknown["Location"] == reverse("password_reset_done")
+    assert mailoutbox == []

@@ -6,13 +6,14 @@ import datetime as dt
 import random
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from network import services
 from network.models import PilotSite, Role, Sector, User
 from outcomes import services as outcome_services
+from outcomes.models import Energy
 
 DEMO_SLUG = "northbrook-together"
 DEMO_PASSWORD = "northbrook-demo-2026"  # noqa: S105 - printed for the demo, never used in production
@@ -180,9 +181,18 @@ class Command(BaseCommand):
             order = sorted(outcomes, key=lambda o: -weights[outcomes.index(o)] * rng.random())
             ranked = order[: rng.randint(3, len(order))]
             outcome_services.ballot_submit(
-                voting_round=voting_round, voter=leader, ranks={o.pk: n + 1 for n, o in enumerate(ranked)}
+                voting_round=voting_round,
+                voter=leader,
+                ranks={o.pk: n + 1 for n, o in enumerate(ranked)},
+                # Most leaders would put a lot of energy into their first choice and some into their second.
+                energy={ranked[0].pk: Energy.A_LOT, ranked[1].pk: rng.choice([Energy.SOME, Energy.NONE])},
             )
         voting_round = outcome_services.round_close(voting_round=voting_round, membership=enabler_membership)
+        if voting_round.winner_id is None:
+            raise CommandError("The demo round named no outcome; the demo data needs more support for one.")
+        outcome_services.outcome_adopt(
+            voting_round=voting_round, outcome_id=voting_round.winner_id, membership=enabler_membership
+        )
         pledges = [
             "Two outreach workers' time each week",
             "Data from our housing register",

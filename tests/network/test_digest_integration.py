@@ -1,0 +1,272 @@
+"""A meeting's digest reaches each alliance member once, through the real services.
+
+Nothing here is mocked: the test process queues the task on Redis, a Celery
+worker in its own process picks it up, reads the test database in PostgreSQL
+and sends the mail over SMTP to an aiosmtpd server that records every message.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import importlib.util
+import logging
+import os
+import subprocess
+import uuid
+from collections.abc import Iterator
+from email.utils import parseaddr
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.db import connection, transaction
+from django.urls import reverse
+
+from network import services
+from network.models import DigestDelivery, Rsvp
+from network.tasks import meeting_digest_send
+from outcomes.services import ballot_submit, outcome_commit, outcome_propose, round_close, round_open
+from systemsleader.celery import app
+from tests.conftest import make_site, require
+from tests.network.conftest import (
+    CELERY,
+    SITE_URL,
+    TASK_DONE,
+    WAIT_SECONDS,
+    Inbox,
+    Worker,
+    _free_port,
+    _redis_reachable,
+    _test_database_url,
+)
+
+REDIS_TEST_DB = 14  # reserved for tests; this one cleans up only its own keys, as others may share it
+
+
+def _test_broker_url() -> str:
+    """REDIS_URL's server, with the database reserved for this test."""
+    parts = urlsplit(settings.REDIS_URL)
+    return urlunsplit(parts._replace(path=f"/{REDIS_TEST_DB}"))
+
+
+def _redis_forget(url: str, token: str) -> None:
+    """Delete what this test's worker and queue left in Redis, and nothing else.
+
+    Not FLUSHDB: another run of this test may be using the same database at the same time.
+    """
+    import redis
+
+    with redis.Redis.from_url(url) as client:
+        for key in client.scan_iter(match=f"*{token}*"):
+            client.delete(key)
+        for key in client.scan_iter(match="_kombu.binding.*"):
+            # The worker's binding to the broadcast exchanges, e.g. celery.pidbox.
+            stale = [member for member in client.smembers(key) if token.encode() in member]
+            if stale:
+                client.srem(key, *stale)
+
+
+@pytest.fixture
+def broker_url() -> str:
+    """Skip or fail (REQUIRE_SERVICES) unless every real service is here; return the test's broker."""
+    require(
+        connection.vendor == "postgresql", "DATABASE_URL does not name a PostgreSQL database", env="REQUIRE_SERVICES"
+    )
+    require(bool(settings.REDIS_URL), "REDIS_URL is not set", env="REQUIRE_SERVICES")
+    url = _test_broker_url()
+    require(_redis_reachable(url), f"Redis does not answer at {settings.REDIS_URL}", env="REQUIRE_SERVICES")
+    require(importlib.util.find_spec("aiosmtpd") is not None, "aiosmtpd is not installed", env="REQUIRE_SERVICES")
+    require(CELERY.exists(), f"there is no celery command at {CELERY}", env="REQUIRE_SERVICES")
+    return url
+
+
+@pytest.fixture
+def inbox(broker_url: str, caplog: pytest.LogCaptureFixture) -> Iterator[Inbox]:
+    from aiosmtpd.controller import Controller
+
+    caplog.set_level(logging.WARNING, logger="mail.log")  # aiosmtpd logs every SMTP command at INFO
+    inbox = Inbox(port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
+    controller.start()
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def worker(transactional_db: None, broker_url: str, inbox: Inbox, tmp_path: Path) -> Iterator[Worker]:
+    """A Celery worker process on the test database, Redis and SMTP server, on a queue of its own.
+
+    It depends on transactional_db so that it stops before the database is flushed.
+    """
+    token = uuid.uuid4().hex[:12]  # names this worker and its queue, so no other worker can take its tasks
+    queue = f"digest-test-{token}"
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("CELERY_", "DATABASE_", "EMAIL_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="systemsleader.settings",
+        DATABASE_URL=_test_database_url(),
+        REDIS_URL=broker_url,
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(inbox.port),
+        SITE_URL=SITE_URL,
+        PYTHONUNBUFFERED="1",
+    )
+    log_path = tmp_path / "worker.log"
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [
+                str(CELERY),
+                "-A",
+                "systemsleader",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                f"--hostname=worker-{token}@%h",
+                "-Q",
+                queue,
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    worker = Worker(process=process, log_path=log_path, queue=queue)
+    try:
+        worker.wait_for(rf"worker-{token}@\S+ ready\.", "ready message from the worker")
+        yield worker
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        _redis_forget(broker_url, token)
+
+
+@pytest.fixture
+def tasks_on_broker(worker: Worker, broker_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Send this test's tasks through Redis to the worker, then put the app back as other tests expect it."""
+    # Celery reads these before its own settings; the test must publish where its worker listens.
+    for name in ("CELERY_BROKER_URL", "CELERY_BROKER_WRITE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    changes = {
+        "task_always_eager": False,
+        "broker_url": broker_url,
+        "task_default_queue": worker.queue,
+        # Waiting forever for a pooled connection would hang the whole run; fail instead.
+        "broker_pool_acquire_timeout": WAIT_SECONDS,
+    }
+    saved = {name: app.conf[name] for name in changes}
+
+    def forget_connections() -> None:
+        # The app caches its connection and producer pools on first use, even
+        # eager tasks use them, and they keep the broker URL they were made
+        # with. Dropping them makes the next publish build pools from app.conf.
+        app._pool = None  # type: ignore[attr-defined]
+        app.amqp._producer_pool = None  # type: ignore[attr-defined]
+
+    forget_connections()
+    app.conf.update(changes)
+    try:
+        with app.producer_or_acquire() as producer:
+            assert producer.connection.as_uri() == app.connection_for_write(broker_url).as_uri()
+        yield
+    finally:
+        # kombu keeps the test broker's pools for reuse (closing them would leave
+        # them empty, and the next acquire would wait forever); the app just lets go.
+        forget_connections()
+        app.conf.update(saved)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_it_sends_each_alliance_member_one_digest_through_a_real_worker(
+    worker: Worker, inbox: Inbox, tasks_on_broker: None
+) -> None:
+    site, _, enabler, coordinator, leaders = make_site("ashby", leader_count=5)
+    make_site("brindle", leader_count=1)  # people of another site, who must hear nothing
+    chosen = outcome_propose(
+        membership=leaders[0], statement="No one sleeps rough", why_it_matters="Everyone meets them."
+    )
+    other = outcome_propose(membership=leaders[1], statement="Children ready for school", why_it_matters="Early years.")
+    voting_round = round_open(membership=enabler, title="Spring round")
+    for leader in leaders:
+        ballot_submit(voting_round=voting_round, voter=leader, ranks={chosen.pk: 1, other.pk: 2})
+    voting_round = round_close(voting_round=voting_round, membership=enabler)
+    # The fifth leader does not commit, so is no member and gets no digest.
+    members = [outcome_commit(voting_round=voting_round, membership=leader) for leader in leaders[:4]]
+    alliance = members[0].alliance
+
+    with transaction.atomic():
+        # The digest is queued when this commits, so the replies below are in it.
+        meeting = services.meeting_create(
+            alliance=alliance,
+            created_by=coordinator,
+            title="Rough sleeping: first alliance meeting",
+            starts_at=dt.datetime(2031, 3, 13, 18, 30, tzinfo=ZoneInfo("Europe/London")),
+            place="Ashby Library & Hub",
+            agenda="Agree what each agency brings.\nPlan the first month.",
+        )
+        services.meeting_respond(meeting=meeting, member=members[1], rsvp=Rsvp.GOING)
+        services.meeting_respond(meeting=meeting, member=members[2], rsvp=Rsvp.MAYBE)
+
+    first = worker.wait_for(TASK_DONE.pattern, "digest task finishing in the worker")
+    meeting_url = SITE_URL + reverse(
+        "network:meeting-detail", kwargs={"site_slug": site.slug, "meeting_id": meeting.pk}
+    )
+    member_emails = sorted(member.membership.user.email for member in members)
+
+    with worker.log_on_failure():
+        assert ast.literal_eval(first["result"]) == {"sent": 4, "failed": 0, "skipped": 0}
+        assert mail.outbox == []  # nothing was sent in this process: the worker did it all
+        received = inbox.messages()
+        assert sorted(rcpt for r in received for rcpt in r.rcpt_tos) == member_emails
+        for r in received:
+            (recipient,) = r.rcpt_tos
+            name = next(m.membership.user.name for m in members if m.membership.user.email == recipient)
+            message = r.message
+            assert r.mail_from == parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+            assert message["To"] == recipient
+            assert message["Subject"] == "Ashby Pilot: Rough sleeping: first alliance meeting"
+            assert message.get_content_type() == "multipart/alternative"
+            # SMTP carries lines ending CRLF; compare with the templates' own line ends.
+            text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
+            html = message.get_body(("html",)).get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
+
+            assert f"Hello {name}," in text
+            assert "Rough sleeping: first alliance meeting\n" in text
+            assert "When: Thursday 13 March 2031, 18:30 (UK time)" in text
+            assert "Where: Ashby Library & Hub" in text
+            assert "Agenda:\nAgree what each agency brings.\nPlan the first month.\n" in text
+            assert "Who is coming (1):\n- Leader 1 of Ashby, Ashby NHS Trust\n\n" in text
+            assert f"Reply and see the details: {meeting_url}\n" in text
+            assert 'the alliance for "No one sleeps rough" in Ashby Pilot.' in text
+
+            assert f"<p>Hello {name},</p>" in html
+            assert "<h1>Rough sleeping: first alliance meeting</h1>" in html
+            assert "Thursday 13 March 2031, 18:30 (UK time)" in html
+            assert "<strong>Where:</strong> Ashby Library &amp; Hub" in html
+            assert "<p>Agree what each agency brings.<br>Plan the first month.</p>" in html
+            assert "<h2>Who is coming (1)</h2>\n<ul><li>Leader 1 of Ashby, Ashby NHS Trust</li></ul>" in html
+            assert f'<a href="{meeting_url}">' in html
+
+        # The task runs again, as a retried or duplicated task would: nobody gets a second copy.
+        again = meeting_digest_send.delay(meeting.pk)
+        worker.wait_for(rf"meeting_digest_send\[{again.id}\] succeeded", "second run of the digest task")
+        assert len(inbox.messages()) == 4
+        assert worker.results()[again.id] == {"sent": 0, "failed": 0, "skipped": 4}
+        deliveries = DigestDelivery.objects.filter(meeting=meeting)
+        assert sorted(deliveries.values_list("recipient_id", flat=True)) == sorted(m.pk for m in members)
+        assert {(d.status, d.error, d.sent_at is not None) for d in deliveries} == {
+            (DigestDelivery.Status.SENT, "", True)
+        }
