@@ -32,8 +32,9 @@ pytest: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+## Run every benchmark (see bench/README.md; some need PostgreSQL and Redis).
 bench: setup
-	$(BIN)/python bench/bench_tally.py
+	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache

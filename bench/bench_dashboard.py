@@ -1,6 +1,6 @@
 """The site dashboard with 100 agencies and 2,000 leaders: server time and query count.
 
-Run from the project root: /root/venv-sl/bin/python bench/bench_dashboard.py [--db postgres]
+Run from the project root: .venv/bin/python bench/bench_dashboard.py [--db postgres]
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A meeting digest to 10,000 people, rendered and sent by two Celery worker processes to a local SMTP server.
 
 Compared with a bare smtplib loop sending the same 10,000 pre-rendered messages over one connection.
-Run from the project root: /root/venv-sl/bin/python bench/bench_digest.py
+Run from the project root: .venv/bin/python bench/bench_digest.py
 Needs PostgreSQL (creates and drops the database bench_digest) and Redis on 127.0.0.1:6379 (uses db 10,
 flushed before and after).
 """

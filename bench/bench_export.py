@@ -1,6 +1,6 @@
 """Export 100,000 attendee rows as CSV: time to first byte, peak memory growth, and COPY for comparison.
 
-Run from the project root: /root/venv-sl/bin/python bench/bench_export.py
+Run from the project root: .venv/bin/python bench/bench_export.py
 It creates the PostgreSQL database bench_export on 127.0.0.1:5432 and drops it at the end.
 """
 

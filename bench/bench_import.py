@@ -1,6 +1,6 @@
 """Importing 5,000 leaders: the preview (upload, parse, check) and the confirm, each timed through HTTP.
 
-Run from the project root: /root/venv-sl/bin/python bench/bench_import.py [--db postgres]
+Run from the project root: .venv/bin/python bench/bench_import.py [--db postgres]
 """
 
 from __future__ import annotations

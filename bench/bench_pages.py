@@ -1,6 +1,6 @@
 """The ballot page and the result pages with 2,000 leaders and 50 outcomes: server time and query counts.
 
-Run from the project root: /root/venv-sl/bin/python bench/bench_pages.py [--db postgres]
+Run from the project root: .venv/bin/python bench/bench_pages.py [--db postgres]
 
 Builds the round with tests/outcomes/scale.py (bulk rows; opened and closed by
 the services), then times GET requests through Django's test client: the

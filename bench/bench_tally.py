@@ -1,6 +1,6 @@
 """Tallying 100,000 ranked ballots over 50 candidates: Schulze and instant runoff, against votelib and pyrankvote.
 
-Run from the project root: /root/venv-sl/bin/python bench/bench_tally.py
+Run from the project root: .venv/bin/python bench/bench_tally.py
 Options: --ballots N, --candidates N, --seed N, --repeats N (ours, best of),
 --reference-ballots N (time the references on the first N ballots and
 extrapolate linearly; the default is all of them), --no-reference.
