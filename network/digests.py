@@ -31,7 +31,15 @@ from django.utils import timezone
 
 from network import tokens
 from network.calendars import meeting_ics, meeting_url
-from network.models import Alliance, AllianceMember, DigestDelivery, DigestPreference, Meeting, Rsvp
+from network.models import (
+    Alliance,
+    AllianceMember,
+    DigestDelivery,
+    DigestPreference,
+    Meeting,
+    MeetingResponse,
+    Rsvp,
+)
 from network.selectors.digests import WeeklyNews, weekly_digest_for, weekly_news
 from network.selectors.meetings import AttendeeRow, meeting_attendee_rows
 
@@ -78,7 +86,10 @@ def _recipients(digest: Digest) -> Any:
     members = members.exclude(membership__digest_preference=DigestPreference.NONE)
     if digest.kind == Kind.PRE_MEETING:
         # Those who said they are not going have acted; a reminder is not for them.
-        members = members.exclude(responses__meeting=digest.meeting, responses__rsvp=Rsvp.NOT_GOING)
+        # A subquery, because one exclude() across a multi-valued relation does not tie
+        # both conditions to the same reply: a "not going" to any other meeting would count.
+        not_going = MeetingResponse.objects.filter(meeting=digest.meeting, rsvp=Rsvp.NOT_GOING)
+        members = members.exclude(pk__in=not_going.values("member_id"))
     return members
 
 

@@ -80,9 +80,9 @@ def round_analysis(
     if method in (Method.SCHULZE, Method.INSTANT_RUNOFF):
         ranked = [{o: e.rank for o, e in b.entries.items() if e.rank is not None} for b in ballots]
         ranked = [r for r in ranked if r]
-        schulze = tally.schulze(candidates, ranked)
-        result["pairwise"] = {"candidates": schulze.candidates, "counts": schulze.pairwise}
         if method == Method.SCHULZE:
+            schulze = tally.schulze(candidates, ranked)
+            result["pairwise"] = {"candidates": schulze.candidates, "counts": schulze.pairwise}
             result["tiers"] = schulze.tiers
             result["winner"] = schulze.winners[0] if ranked and len(schulze.winners) == 1 else None
             if ranked and len(schulze.winners) > 1:
@@ -232,6 +232,29 @@ def sector_groups(stored: list[dict[str, Any]]) -> list[Group]:
             Group(name=g["name"], voters=g["voters"], support={int(k): v for k, v in g["support"].items()})
         )
     return sorted((_merge(label, parts) for label, parts in by_sector.items()), key=lambda g: g.name)
+
+
+def shown_sector_groups(stored: list[dict[str, Any]], *, secret: bool, min_size: int) -> list[Group]:
+    """Sectors as a page may show them.
+
+    Under secrecy a sector is built only from the agencies shown on their own:
+    otherwise a sector's row minus its shown agencies' rows would give away a
+    hidden agency's votes. Hidden agencies' sectors join "Other", by label, so
+    `what_really_matters` still knows those sectors took part.
+    """
+    if not secret:
+        return shown_groups(sector_groups(stored), secret=False, min_size=min_size)
+    agencies = shown_groups(agency_groups(stored), secret=True, min_size=min_size)
+    hidden = {name for g in agencies if g.name == OTHER for name in g.members}
+    shown = shown_groups(sector_groups([g for g in stored if g["name"] not in hidden]), secret=True, min_size=min_size)
+    gone = [
+        Group(name=s.name, voters=s.voters, support=s.support)
+        for s in sector_groups([g for g in stored if g["name"] in hidden])
+    ]
+    if not gone:
+        return shown
+    others = [g for g in shown if g.name == OTHER]
+    return [g for g in shown if g.name != OTHER] + [_merge(OTHER, others + gone)]
 
 
 # --------------------------------------------------------------------------

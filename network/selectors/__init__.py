@@ -10,7 +10,6 @@ from network.selectors.alliances import alliance_current, alliance_member_for, a
 from network.selectors.meetings import AttendeeRow, meeting_attendee_rows, meeting_get, meetings_for_alliance
 from network.selectors.sites import (
     agencies_for_site,
-    leaders_for_site,
     membership_get,
     memberships_for_user,
     people_for_site,
@@ -22,7 +21,6 @@ __all__ = [
     "alliance_current",
     "alliance_member_for",
     "alliance_members",
-    "leaders_for_site",
     "meeting_attendee_rows",
     "meeting_get",
     "meetings_for_alliance",

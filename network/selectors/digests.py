@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from network.models import Alliance, AllianceMember, DigestDelivery, Meeting, MeetingResponse, Rsvp
+from network.models import Alliance, AllianceMember, DigestDelivery, Meeting, Rsvp
 from network.selectors.meetings import AttendeeRow, meeting_attendee_rows
 
 WEEK = dt.timedelta(days=7)
@@ -59,15 +59,11 @@ def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> Weekly
     upcoming = list(
         alliance.meetings.filter(cancelled_at__isnull=True, starts_at__gt=now).order_by("-created_at", "-pk")[:10]
     )
-    replies: dict[int, set[int]] = {m.pk: set() for m in upcoming}
-    for meeting_id, member_id in MeetingResponse.objects.filter(meeting__in=upcoming).values_list(
-        "meeting_id", "member_id"
-    ):
-        replies[meeting_id].add(member_id)
     for meeting in upcoming:
         rows = meeting_attendee_rows(meeting=meeting)
         going = [row for row in rows if row.rsvp == Rsvp.GOING and not row.waitlisted]
-        news.meetings.append(MeetingNews(meeting=meeting, going=going, replied_member_ids=replies[meeting.pk]))
+        replied = {row.member_id for row in rows if row.rsvp}
+        news.meetings.append(MeetingNews(meeting=meeting, going=going, replied_member_ids=replied))
     news.outcomes = [
         (o.proposed_by_id, o.statement, o.created_at)
         for o in CandidateOutcome.objects.filter(site_id=site_id, created_at__gte=since).order_by("-created_at")

@@ -159,7 +159,12 @@ def meeting_export_rows(*, meeting: Meeting, chunk_size: int = 2000) -> Iterator
 
 def rsvp_member_get(*, meeting_id: int, member_id: int) -> tuple[Meeting, AllianceMember] | None:
     """The meeting and invitee a signed RSVP link names, if both still exist and belong together."""
-    member = AllianceMember.objects.select_related("membership__user", "alliance__site").filter(pk=member_id).first()
+    # Someone removed from the site can no longer reply from an old email.
+    member = (
+        AllianceMember.objects.select_related("membership__user", "alliance__site")
+        .filter(pk=member_id, membership__archived_at__isnull=True)
+        .first()
+    )
     meeting = Meeting.objects.select_related("alliance__site").filter(pk=meeting_id).first()
     if member is None or meeting is None or member.alliance_id != meeting.alliance_id:
         return None

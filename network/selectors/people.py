@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from network.models import ActivityEntry, Agency, ImportBatch, Membership, PilotSite, User
+from network.selectors.sites import memberships_for_user
 
 
 def site_member_get(*, site: PilotSite, membership_id: int) -> Membership:
@@ -43,13 +44,9 @@ def import_batch_get(*, site: PilotSite, user: User, batch_id: int) -> ImportBat
     return batch
 
 
-def memberships_for_profile(*, user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user, archived_at__isnull=True).select_related("site").order_by("site__name")
-
-
 def landing_site_for(*, user: User, site_slug: str = "") -> PilotSite | None:
     """Where a link signs someone in to: the site it was sent for, or their only site."""
-    memberships = list(memberships_for_profile(user=user)[:2])
+    memberships = list(memberships_for_user(user=user)[:2])
     for membership in memberships:
         if membership.site.slug == site_slug:
             return membership.site

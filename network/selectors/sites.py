@@ -30,7 +30,7 @@ def memberships_for_user(*, user: User) -> QuerySet[Membership]:
 def agencies_for_site(*, site: PilotSite) -> QuerySet[Agency]:
     return (
         site.agencies.filter(archived_at__isnull=True)
-        .annotate(leader_count=Count("members", filter=Q(members__archived_at__isnull=True)))
+        .annotate(leader_count=Count("members", filter=Q(members__archived_at__isnull=True, members__role=Role.LEADER)))
         .order_by("name")
     )
 
@@ -41,7 +41,3 @@ def people_for_site(*, site: PilotSite) -> QuerySet[Membership]:
         .select_related("user", "agency")
         .order_by("role", "user__name")
     )
-
-
-def leaders_for_site(*, site: PilotSite) -> QuerySet[Membership]:
-    return people_for_site(site=site).filter(role=Role.LEADER)

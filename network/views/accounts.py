@@ -14,7 +14,8 @@ from network.errors import DomainError
 from network.forms import add_domain_error
 from network.models import User
 from network.people_forms import ProfileForm, SignInLinkForm, SitePreferenceForm
-from network.selectors.people import landing_site_for, memberships_for_profile
+from network.selectors.people import landing_site_for
+from network.selectors.sites import memberships_for_user
 from network.services import invitations, people
 
 
@@ -68,7 +69,7 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    memberships = list(memberships_for_profile(user=user))
+    memberships = list(memberships_for_user(user=user))
     data = request.POST if request.method == "POST" else None
     form = ProfileForm(data, initial={"name": user.name})
     site_forms = [SitePreferenceForm(data, membership=m) for m in memberships]

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from network import selectors, services
-from network.access import site_view
+from network.access import ENABLERS, require_role, site_view
 from network.errors import DomainError
 from network.forms import AgencyForm, MemberForm, SiteForm, add_domain_error
 from network.models import Membership, User
@@ -51,8 +51,7 @@ def site_people(request: HttpRequest, membership: Membership) -> HttpResponse:
     agency_form = AgencyForm(prefix="agency")
     member_form = MemberForm(site=site, prefix="member")
     if request.method == "POST":
-        if not membership.is_enabler:
-            return HttpResponse("Only enablers can change who is in the site.", status=403)
+        require_role(membership, ENABLERS)
         if "agency-name" in request.POST:
             agency_form = AgencyForm(request.POST, prefix="agency")
             if agency_form.is_valid():

@@ -6,7 +6,6 @@ from outcomes.selectors.results import RankedOutcome, RoundResult, round_result
 from outcomes.selectors.rounds import (
     OutcomeSummary,
     OwnBallot,
-    ballot_ranks_for,
     outcome_get,
     outcomes_for_site,
     own_ballot,
@@ -25,7 +24,6 @@ __all__ = [
     "RankedOutcome",
     "RoundResult",
     "SystemView",
-    "ballot_ranks_for",
     "outcome_get",
     "outcomes_for_site",
     "own_ballot",

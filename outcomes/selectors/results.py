@@ -102,10 +102,6 @@ class RoundResult:
     bars: list[Bar]
     chart_height: int
 
-    @property
-    def leading(self) -> RankedOutcome | None:
-        return self.ranking[0] if self.ranking and self.winner is not None else None
-
 
 def _names(outcomes: list[CandidateOutcome]) -> str:
     quoted = [f"“{o.statement}”" for o in outcomes]
@@ -240,10 +236,8 @@ def round_result(*, voting_round: VotingRound, candidates: list[CandidateOutcome
     tied_at_top = [by_id[i] for i in tie["ids"] if i in by_id] if tie else []
     verdict = None
     if winner is not None:
-        sectors = analysis.shown_groups(
-            analysis.sector_groups(stored.get("groups", [])),
-            secret=voting_round.is_secret,
-            min_size=voting_round.min_group_size,
+        sectors = analysis.shown_sector_groups(
+            stored.get("groups", []), secret=voting_round.is_secret, min_size=voting_round.min_group_size
         )
         e = energy.get(winner.pk, [0, 0, 0])
         verdict = analysis.what_really_matters(

@@ -19,7 +19,13 @@ class OutcomeSummary:
 
 
 def site_outcome_summary(*, site: PilotSite) -> OutcomeSummary:
-    rounds = list(site.voting_rounds.select_related("winner").order_by("-created_at", "-pk")[:5])
+    # Drafts are left out, so any number of them cannot push the open round off the list;
+    # only one round is open at a time, and it is the one opened last.
+    rounds = list(
+        site.voting_rounds.exclude(status=VotingRound.Status.DRAFT)
+        .select_related("winner")
+        .order_by("-opened_at", "-pk")[:2]
+    )
     return OutcomeSummary(
         candidate_count=site.candidate_outcomes.filter(
             alliance__isnull=True, withdrawn_at__isnull=True, merged_into__isnull=True
@@ -96,10 +102,6 @@ def own_ballot(*, voting_round: VotingRound, voter: Membership) -> OwnBallot:
         points={r.outcome_id: r.points for r in rows if r.points},
         energy={r.outcome_id: r.energy for r in rows if r.energy},
     )
-
-
-def ballot_ranks_for(*, voting_round: VotingRound, voter: Membership) -> dict[int, int]:
-    return own_ballot(voting_round=voting_round, voter=voter).ranks
 
 
 def round_ballot_count(*, voting_round: VotingRound) -> int:

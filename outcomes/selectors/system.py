@@ -93,7 +93,7 @@ def system_view(*, voting_round: VotingRound, ranked: list[CandidateOutcome]) ->
     stored = voting_round.result.get("groups", [])
     secret, size = voting_round.is_secret, voting_round.min_group_size
     agency_groups = analysis.shown_groups(analysis.agency_groups(stored), secret=secret, min_size=size)
-    sector_groups = analysis.shown_groups(analysis.sector_groups(stored), secret=secret, min_size=size)
+    sector_groups = analysis.shown_sector_groups(stored, secret=secret, min_size=size)
     by_id = {o.pk: o for o in ranked}
     ids = [o.pk for o in ranked]
     consensus, contested = analysis.consensus_and_contested(ids, sector_groups)

@@ -240,3 +240,16 @@ def test_the_digest_page_pins_its_query_count(cast: Cast, alliance: Alliance, dj
     with django_assert_num_queries(11):
         response = client.get(reverse("network:site-digests", args=[cast.site.slug]))
     assert "<strong>33</strong> sent" in response.content.decode()
+
+
+def test_the_reminder_skips_only_those_not_going_to_this_meeting(
+    cast: Cast, alliance: Alliance, mailoutbox: list
+) -> None:
+    this_meeting = _meeting(cast, alliance)
+    other_meeting = _meeting(cast, alliance, days=20)
+    # Going to this one, not going to the other: the reminder for this one is still theirs.
+    services.meeting_respond(meeting=this_meeting, member=_member(cast.leaders[0]), rsvp="going")
+    services.meeting_respond(meeting=other_meeting, member=_member(cast.leaders[0]), rsvp="not_going")
+    mailoutbox.clear()
+    digests.digest_send(key=f"pre_meeting:{this_meeting.pk}")
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(m.user.email for m in cast.leaders)

@@ -208,3 +208,16 @@ def test_the_meeting_page_shows_the_waiting_list_by_htmx(cast: Cast, alliance: A
     assert body.lstrip().startswith('<div id="rsvp"')
     assert "you are on the waiting list" in body
     assert "1 going, 1 waiting" in body
+
+
+def test_someone_removed_from_the_site_can_no_longer_reply_from_an_old_link(
+    cast: Cast, alliance: Alliance, client
+) -> None:
+    from network.services.people import member_archive
+
+    meeting = _meeting(cast, alliance)
+    member = _members(alliance)[0]
+    url = reverse("network:meeting-rsvp", args=[tokens.rsvp_token_make(meeting_id=meeting.pk, member_id=member.pk)])
+    member_archive(membership=member.membership, actor=cast.enabler.user)
+    assert client.post(url, {"rsvp": "going"}).status_code == 404
+    assert not MeetingResponse.objects.exists()

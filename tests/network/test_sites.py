@@ -208,3 +208,14 @@ def test_asking_for_a_password_link_does_not_reveal_who_has_an_account(db: None,
     assert unknown.status_code == 302
     assert unknown["Location"] == reverse("password_reset_done")
     assert mailoutbox == []
+
+
+def test_the_agencies_table_counts_only_leaders(cast: Cast) -> None:
+    from network.selectors import agencies_for_site
+    from network.services import member_add
+
+    member_add(
+        site=cast.site, name="Dana Reid", email="dana@example.org", role=Role.COORDINATOR, agency=cast.agencies[0]
+    )
+    counts = {agency.name: agency.leader_count for agency in agencies_for_site(site=cast.site)}  # type: ignore[attr-defined]
+    assert counts["Ashby Council"] == 1  # leader0; the coordinator in the same agency is not a leader

@@ -69,3 +69,40 @@ def test_it_finds_consensus_contest_and_divergent_pairs() -> None:
     pairs = analysis.divergent_pairs([1, 2, 3], sectors, limit=1)
     assert (pairs[0].first, pairs[0].second) == ("A", "B")
     assert pairs[0].outcome_id in (2, 3)
+
+
+def _stored(name: str, sector: str, voters: int, support: dict[int, int]) -> dict:
+    return {"name": name, "sector_label": sector, "voters": voters, "support": {str(k): v for k, v in support.items()}}
+
+
+def test_a_secret_sector_row_never_gives_away_a_hidden_agency() -> None:
+    stored = [
+        _stored("Council A", "Local authority", 4, {1: 2}),
+        _stored("Council B", "Local authority", 1, {1: 1}),  # one leader: must stay hidden
+        _stored("Trust", "NHS", 3, {1: 0}),
+        _stored("Police", "Police", 3, {1: 3}),
+    ]
+    agencies = analysis.shown_groups(analysis.agency_groups(stored), secret=True, min_size=3)
+    sectors = analysis.shown_sector_groups(stored, secret=True, min_size=3)
+    hidden = {m for g in agencies if g.name == analysis.OTHER for m in g.members}
+    assert "Council B" in hidden
+    # Every sector row other than "Other" is exactly the sum of agency rows shown on their own,
+    # so subtracting one from the other reveals nothing new.
+    shown_agencies = {g.name: g for g in agencies if g.name != analysis.OTHER}
+    for sector in sectors:
+        if sector.name == analysis.OTHER:
+            continue
+        parts = [g for g in stored if g["sector_label"] == sector.name and g["name"] not in hidden]
+        assert sector.voters == sum(shown_agencies[p["name"]].voters for p in parts)
+        assert sector.support.get(1, 0) == sum(shown_agencies[p["name"]].support.get(1, 0) for p in parts)
+    assert sum(g.voters for g in sectors) == sum(g["voters"] for g in stored)
+    # The hidden agency's sector still counts as present, so it is not reported as missing.
+    verdict = analysis.what_really_matters(
+        outcome_id=1,
+        sectors=sectors,
+        site_sectors=["Local authority", "NHS", "Police"],
+        energy=5,
+        min_sectors=1,
+        min_energy=1,
+    )
+    assert "Local authority" not in verdict.missing
