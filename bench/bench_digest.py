@@ -99,6 +99,7 @@ def main() -> None:
     )
     AllianceMember.objects.bulk_create([AllianceMember(alliance=alliance, membership=m) for m in memberships])
     meeting = Meeting.objects.create(
+        site=alliance.site,
         alliance=alliance,
         title="All-hands",
         starts_at=timezone.now() + dt.timedelta(days=7),
@@ -156,10 +157,10 @@ def main() -> None:
             time.sleep(0.1)
 
         app.conf.update(task_always_eager=False, broker_url=REDIS_URL, task_default_queue="bench-digest")
-        from network.tasks import meeting_digest_send
+        from network.tasks import digest_send
 
         started = time.perf_counter()
-        meeting_digest_send.delay(meeting.pk)
+        digest_send.delay(f"meeting:{meeting.pk}")
         deadline = time.monotonic() + 600
         while handler.count() < RECIPIENTS:
             if time.monotonic() > deadline:
@@ -181,12 +182,12 @@ def main() -> None:
     digest = digest_parse(f"meeting:{meeting.pk}")
     assert digest is not None
     rendered = []
-    members = AllianceMember.objects.filter(alliance=alliance).select_related("membership__user").order_by("pk")
+    people = Membership.objects.filter(alliance_memberships__alliance=alliance).select_related("user").order_by("pk")
     render_started = time.perf_counter()
-    for member in members:
-        message = digest_message(digest, member)
+    for membership in people:
+        message = digest_message(digest, membership)
         assert message is not None
-        rendered.append((member.membership.user.email, message.message().as_bytes(linesep="\r\n")))
+        rendered.append((membership.user.email, message.message().as_bytes(linesep="\r\n")))
     render_time = time.perf_counter() - render_started
     handler.rcpts.clear()
     started = time.perf_counter()

@@ -29,8 +29,8 @@ COPY (
   JOIN network_membership m ON m.id = am.membership_id
   JOIN network_user u ON u.id = m.user_id
   LEFT JOIN network_agency a ON a.id = m.agency_id
-  LEFT JOIN network_meetingresponse r ON r.member_id = am.id AND r.meeting_id = {meeting}
-  LEFT JOIN network_meetingattendance att ON att.member_id = am.id AND att.meeting_id = {meeting}
+  LEFT JOIN network_meetingresponse r ON r.membership_id = m.id AND r.meeting_id = {meeting}
+  LEFT JOIN network_meetingattendance att ON att.membership_id = m.id AND att.meeting_id = {meeting}
   WHERE am.alliance_id = {alliance}
   ORDER BY u.name, am.id
 ) TO STDOUT WITH (FORMAT csv, HEADER)
@@ -76,7 +76,11 @@ def main() -> None:
     )
     alliance = Alliance.objects.create(site=site, purpose="Everyone housed")
     meeting = Meeting.objects.create(
-        alliance=alliance, title="All-hands", starts_at=timezone.now() + dt.timedelta(days=7), place="Town Hall"
+        site=site,
+        alliance=alliance,
+        title="All-hands",
+        starts_at=timezone.now() + dt.timedelta(days=7),
+        place="Town Hall",
     )
     for start in range(0, ROWS, BATCH):
         users = User.objects.bulk_create(
@@ -97,15 +101,13 @@ def main() -> None:
                 for i, user in enumerate(users)
             ]
         )
-        members = AllianceMember.objects.bulk_create(
-            [AllianceMember(alliance=alliance, membership=m) for m in memberships]
-        )
+        AllianceMember.objects.bulk_create([AllianceMember(alliance=alliance, membership=m) for m in memberships])
         MeetingResponse.objects.bulk_create(
-            [MeetingResponse(meeting=meeting, member=m, rsvp=("going", "maybe", "not_going")[i % 3])
-             for i, m in enumerate(members) if i % 2 == 0]
+            [MeetingResponse(meeting=meeting, membership=m, rsvp=("going", "maybe", "not_going")[i % 3])
+             for i, m in enumerate(memberships) if i % 2 == 0]
         )  # fmt: skip
         MeetingAttendance.objects.bulk_create(
-            [MeetingAttendance(meeting=meeting, member=m) for i, m in enumerate(members) if i % 4 == 0]
+            [MeetingAttendance(meeting=meeting, membership=m) for i, m in enumerate(memberships) if i % 4 == 0]
         )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

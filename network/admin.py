@@ -77,7 +77,8 @@ class AllianceAdmin(admin.ModelAdmin[Alliance]):
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin[Meeting]):
-    list_display = ["title", "starts_at", "alliance"]
+    list_display = ["title", "starts_at", "site", "alliance"]
+    list_filter = ["site"]
     search_fields = ["title"]
     date_hierarchy = "starts_at"
 

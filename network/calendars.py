@@ -15,7 +15,7 @@ from network.models import Meeting, PilotSite
 
 def meeting_url(*, meeting: Meeting) -> str:
     return settings.SITE_URL + reverse(
-        "network:meeting-detail", kwargs={"site_slug": meeting.alliance.site.slug, "meeting_id": meeting.pk}
+        "network:meeting-detail", kwargs={"site_slug": meeting.site.slug, "meeting_id": meeting.pk}
     )
 
 

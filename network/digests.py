@@ -1,7 +1,8 @@
 """Digests: every email that goes to an alliance, each sent exactly once per person.
 
 A digest has a key ("meeting:12", "change:12:3", "pre_meeting:12",
-"weekly:4:2026-W48"). Each (key, recipient) pair has one DigestDelivery row,
+"weekly:4:2026-W48", or "place:12:7:<stamp>" for the one person a place
+on the waiting list came free for). Each (key, recipient) pair has one DigestDelivery row,
 created before any mail goes out. A recipient's row is locked while their
 email is sent and marked sent in the same transaction, so a task that runs
 twice, two workers on the same digest, or a schedule that fires twice never
@@ -33,15 +34,17 @@ from network import tokens
 from network.calendars import meeting_ics, meeting_url
 from network.models import (
     Alliance,
-    AllianceMember,
     DigestDelivery,
     DigestPreference,
+    DigestSchedule,
     Meeting,
     MeetingResponse,
+    Membership,
+    PilotSite,
     Rsvp,
 )
 from network.selectors.digests import WeeklyNews, weekly_digest_for, weekly_news
-from network.selectors.meetings import AttendeeRow, meeting_attendee_rows
+from network.selectors.meetings import AttendeeRow, meeting_attendee_rows, meeting_invitees
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +58,11 @@ class Digest:
 
     key: str
     kind: str
-    alliance: Alliance
+    site: PilotSite
+    alliance: Alliance | None = None
     meeting: Meeting | None = None
+    # For a "place came free" email, the one person it is for.
+    membership_id: int | None = None
     shared: dict[str, Any] = field(default_factory=dict)
 
 
@@ -66,45 +72,72 @@ def weekly_key(*, alliance: Alliance, when: dt.datetime) -> str:
 
 
 def digest_parse(key: str) -> Digest | None:
-    """The digest a key names, or None if what it names no longer exists."""
+    """The digest a key names, or None if the key is malformed or what it names no longer exists."""
     kind, _, rest = key.partition(":")
+    parts = rest.split(":")
+    if not parts[0].isdigit():
+        return None
     if kind == Kind.WEEKLY:
-        alliance = Alliance.objects.select_related("site").filter(pk=int(rest.split(":")[0])).first()
-        return Digest(key=key, kind=kind, alliance=alliance) if alliance else None
-    if kind in (Kind.MEETING, Kind.CHANGE, Kind.PRE_MEETING):
-        meeting = Meeting.objects.select_related("alliance__site").filter(pk=int(rest.split(":")[0])).first()
+        alliance = Alliance.objects.select_related("site").filter(pk=int(parts[0])).first()
+        return Digest(key=key, kind=kind, site=alliance.site, alliance=alliance) if alliance else None
+    if kind in (Kind.MEETING, Kind.CHANGE, Kind.PRE_MEETING, Kind.PLACE):
+        meeting = Meeting.objects.select_related("site", "alliance").filter(pk=int(parts[0])).first()
         if meeting is None:
             return None
-        return Digest(key=key, kind=kind, alliance=meeting.alliance, meeting=meeting)
+        digest = Digest(key=key, kind=kind, site=meeting.site, alliance=meeting.alliance, meeting=meeting)
+        if kind == Kind.PLACE:
+            if len(parts) < 2 or not parts[1].isdigit():
+                return None
+            digest.membership_id = int(parts[1])
+        return digest
     return None
 
 
 def _recipients(digest: Digest) -> Any:
-    members = digest.alliance.members.filter(membership__archived_at__isnull=True)
+    """Who gets this digest: still in the site, wanting this kind of email, and not having acted on it."""
     if digest.kind == Kind.WEEKLY:
-        return members.filter(membership__digest_preference=DigestPreference.WEEKLY)
-    members = members.exclude(membership__digest_preference=DigestPreference.NONE)
+        assert digest.alliance is not None  # noqa: S101 - a weekly key always names an alliance
+        return Membership.objects.filter(
+            alliance_memberships__alliance=digest.alliance,
+            archived_at__isnull=True,
+            digest_preference=DigestPreference.WEEKLY,
+        )
+    assert digest.meeting is not None  # noqa: S101 - every other kind names a meeting
+    people = meeting_invitees(meeting=digest.meeting).filter(archived_at__isnull=True)
+    if digest.kind == Kind.PLACE:
+        # Not a digest but an answer to their own "going": sent whatever their digest preference,
+        # and only while they still hold the place.
+        holding = MeetingResponse.objects.filter(
+            meeting=digest.meeting, rsvp=Rsvp.GOING, waitlisted_at__isnull=True
+        ).values("membership_id")
+        return people.filter(pk=digest.membership_id or 0).filter(pk__in=holding)
+    people = people.exclude(digest_preference=DigestPreference.NONE)
     if digest.kind == Kind.PRE_MEETING:
         # Those who said they are not going have acted; a reminder is not for them.
         # A subquery, because one exclude() across a multi-valued relation does not tie
         # both conditions to the same reply: a "not going" to any other meeting would count.
         not_going = MeetingResponse.objects.filter(meeting=digest.meeting, rsvp=Rsvp.NOT_GOING)
-        members = members.exclude(pk__in=not_going.values("member_id"))
-    return members
+        people = people.exclude(pk__in=not_going.values("membership_id"))
+    return people
+
+
+def digest_recipients(digest: Digest) -> Any:
+    """The people this digest would go to now, by name: for choosing whom to preview it as."""
+    return _recipients(digest).select_related("user").order_by("user__name", "pk")
 
 
 def deliveries_create(digest: Digest) -> int:
     """Make the digest's delivery rows; rows that exist already are left as they are."""
-    member_ids = list(_recipients(digest).values_list("pk", flat=True))
+    membership_ids = list(_recipients(digest).values_list("pk", flat=True))
     DigestDelivery.objects.bulk_create(
         [
-            DigestDelivery(key=digest.key, kind=digest.kind, meeting=digest.meeting, recipient_id=member_id)
-            for member_id in member_ids
+            DigestDelivery(key=digest.key, kind=digest.kind, meeting=digest.meeting, recipient_id=membership_id)
+            for membership_id in membership_ids
         ],
         ignore_conflicts=True,
         batch_size=1000,
     )
-    return len(member_ids)
+    return len(membership_ids)
 
 
 def _shared_context(digest: Digest) -> dict[str, Any]:
@@ -115,41 +148,42 @@ def _shared_context(digest: Digest) -> dict[str, Any]:
                 "meeting": digest.meeting,
                 "going": [row for row in rows if row.rsvp == Rsvp.GOING and not row.waitlisted],
                 "meeting_url": meeting_url(meeting=digest.meeting),
-                "site": digest.alliance.site,
+                "site": digest.site,
                 "alliance": digest.alliance,
             }
         else:
+            assert digest.alliance is not None  # noqa: S101 - only weekly digests have no meeting
             digest.shared = {
                 "news": weekly_news(alliance=digest.alliance),
-                "site": digest.alliance.site,
+                "site": digest.site,
                 "alliance": digest.alliance,
             }
     return digest.shared
 
 
-def _rsvp_links(meeting: Meeting, member: AllianceMember) -> dict[str, str]:
-    url = settings.SITE_URL + reverse(
-        "network:meeting-rsvp", kwargs={"token": tokens.rsvp_token_make(meeting_id=meeting.pk, member_id=member.pk)}
-    )
+def _rsvp_links(meeting: Meeting, membership: Membership) -> dict[str, str]:
+    token = tokens.rsvp_token_make(meeting_id=meeting.pk, membership_id=membership.pk)
+    url = settings.SITE_URL + reverse("network:meeting-rsvp", kwargs={"token": token})
     return {choice: f"{url}?answer={choice}" for choice in Rsvp.values}
 
 
 def digest_message(
-    digest: Digest, member: AllianceMember, *, connection: BaseEmailBackend | None = None, delivery_id: int = 0
+    digest: Digest, membership: Membership, *, connection: BaseEmailBackend | None = None, delivery_id: int = 0
 ) -> EmailMultiAlternatives | None:
-    """The email one member gets for this digest, or None when there is nothing new for them."""
+    """The email one person gets for this digest, or None when there is nothing new for them."""
     context = dict(_shared_context(digest))
-    membership = member.membership
     unsubscribe_url = settings.SITE_URL + reverse(
         "network:digest-unsubscribe", kwargs={"token": tokens.unsubscribe_token_make(membership_id=membership.pk)}
     )
-    context.update(recipient=membership.user, member=member, unsubscribe_url=unsubscribe_url, kind=digest.kind)
-    site = digest.alliance.site
+    context.update(recipient=membership.user, membership=membership, unsubscribe_url=unsubscribe_url, kind=digest.kind)
+    site = digest.site
     if digest.meeting is not None:
         meeting = digest.meeting
-        context["rsvp_links"] = _rsvp_links(meeting, member) if meeting.cancelled_at is None else {}
+        context["rsvp_links"] = _rsvp_links(meeting, membership) if meeting.cancelled_at is None else {}
         if digest.kind == Kind.MEETING:
             template, subject = "network/email/meeting_digest", f"{site.name}: {meeting.title}"
+        elif digest.kind == Kind.PLACE:
+            template, subject = "network/email/meeting_place", f"{site.name}: A place for you: {meeting.title}"
         elif digest.kind == Kind.CHANGE:
             template = "network/email/meeting_notice"
             word = "Cancelled" if meeting.cancelled_at else "Changed"
@@ -158,11 +192,11 @@ def digest_message(
             template, subject = "network/email/meeting_notice", f"{site.name}: Coming up: {meeting.title}"
     else:
         news: WeeklyNews = context["news"]
-        personal = weekly_digest_for(news=news, member=member)
+        personal = weekly_digest_for(news=news, membership=membership)
         if personal.is_empty:
             return None
         context["digest"] = personal
-        context["meeting_links"] = [(m, _rsvp_links(m.meeting, member)) for m in personal.meetings]
+        context["meeting_links"] = [(m, _rsvp_links(m.meeting, membership)) for m in personal.meetings]
         template, subject = "network/email/weekly_digest", f"{site.name}: your week in the alliance"
     message = EmailMultiAlternatives(
         subject=subject,
@@ -181,13 +215,13 @@ def digest_message(
         },
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    if digest.kind in (Kind.PRE_MEETING, Kind.CHANGE) and digest.meeting is not None:
+    if digest.kind in (Kind.PRE_MEETING, Kind.CHANGE, Kind.PLACE) and digest.meeting is not None:
         message.attach("meeting.ics", meeting_ics(meeting=digest.meeting), "text/calendar")
     return message
 
 
-def digest_preview(*, digest: Digest, member: AllianceMember) -> EmailMultiAlternatives | None:
-    return digest_message(digest, member)
+def digest_preview(*, digest: Digest, membership: Membership) -> EmailMultiAlternatives | None:
+    return digest_message(digest, membership)
 
 
 def _sendable(key: str) -> Any:
@@ -230,7 +264,7 @@ def _deliver_one(digest: Digest, delivery_id: int, connection: BaseEmailBackend)
         delivery = (
             _sendable(digest.key)
             .select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient__membership__user")
+            .select_related("recipient__user")
             .filter(pk=delivery_id)
             .first()
         )
@@ -269,39 +303,39 @@ def digest_retry_pending(*, key: str, delivery_ids: list[int] | None = None) -> 
     return failed.exists()
 
 
-def meeting_digest_send(*, meeting_id: int) -> dict[str, int]:
-    """Send a new meeting's digest to every alliance member who has not had it."""
-    return digest_send(key=f"{Kind.MEETING}:{meeting_id}")
+__all__ = ["MAX_ATTEMPTS", "AttendeeRow", "Digest", "digest_parse", "digest_send", "weekly_key"]
 
-
-__all__ = ["MAX_ATTEMPTS", "AttendeeRow", "Digest", "digest_parse", "digest_send", "meeting_digest_send", "weekly_key"]
+# A pre-meeting reminder is never set more than this many days ahead (the schedule form's limit).
+MAX_DAYS_BEFORE_MEETING = 30
 
 
 def digests_due(*, now: dt.datetime | None = None) -> list[str]:
     """The keys of digests whose time has come and that have not been started: weekly ones and reminders.
 
-    Run by Celery beat every few minutes. A key is the same however often this
-    runs in its week (or for its meeting), so a doubled schedule sends nothing twice.
+    Run by Celery beat every few minutes, in four queries however many sites and meetings there are.
+    A key is the same however often this runs in its week (or for its meeting), so a doubled
+    schedule sends nothing twice.
     """
-    from network.models import DigestSchedule
-
     now = now or timezone.now()
     local = timezone.localtime(now)
+    monday = local.date() - dt.timedelta(days=local.weekday())
     schedules = {s.site_id: s for s in DigestSchedule.objects.all()}
     default = DigestSchedule()
     keys: list[str] = []
-    for alliance in Alliance.objects.select_related("site").order_by("pk"):
+    for alliance in Alliance.objects.order_by("pk").only("pk", "site_id"):
         schedule = schedules.get(alliance.site_id, default)
-        monday = local.date() - dt.timedelta(days=local.weekday())
         moment = timezone.make_aware(
             dt.datetime.combine(monday + dt.timedelta(days=schedule.weekday), schedule.send_time)
         )
         if now >= moment:
             keys.append(weekly_key(alliance=alliance, when=now))
-        soon = now + dt.timedelta(days=schedule.days_before_meeting)
-        for meeting_id in alliance.meetings.filter(
-            cancelled_at__isnull=True, starts_at__gt=now, starts_at__lte=soon
-        ).values_list("pk", flat=True):
+    upcoming = Meeting.objects.filter(
+        cancelled_at__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=now + dt.timedelta(days=MAX_DAYS_BEFORE_MEETING),
+    ).order_by("starts_at", "pk")
+    for meeting_id, site_id, starts_at in upcoming.values_list("pk", "site_id", "starts_at"):
+        if starts_at <= now + dt.timedelta(days=schedules.get(site_id, default).days_before_meeting):
             keys.append(f"{Kind.PRE_MEETING}:{meeting_id}")
     started = set(DigestDelivery.objects.filter(key__in=keys).values_list("key", flat=True).distinct())
     return [key for key in keys if key not in started]

@@ -46,6 +46,9 @@ class MemberForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
+    ALLIANCE = "alliance"
+    SITE = "site"
+
     title = forms.CharField(max_length=200)
     starts_at = forms.DateTimeField(
         label="Starts at",
@@ -72,6 +75,18 @@ class MeetingForm(forms.Form):
         required=False,
         help_text="Leave empty for no limit. Once this many are going, others join a waiting list.",
     )
+
+    def __init__(self, *args: Any, invitees_from: Any = None, ask_invitees: bool = False, **kwargs: Any) -> None:
+        """A new meeting (ask_invitees) asks who is invited: the alliance, if there is one, or the whole site."""
+        super().__init__(*args, **kwargs)
+        if ask_invitees:
+            choices = [(self.SITE, "Everyone in the site")]
+            if invitees_from is not None:
+                choices.insert(0, (self.ALLIANCE, f"The alliance: {invitees_from.purpose[:80]}"))
+            self.fields["invitees"] = forms.ChoiceField(
+                label="Who is invited", choices=choices, initial=choices[0][0], widget=forms.RadioSelect
+            )
+            self.order_fields(["title", "invitees"])
 
 
 class RsvpForm(forms.Form):

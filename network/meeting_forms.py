@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from network.models import AllianceMember, DigestPreference
+from network.models import DigestPreference, Membership
 
 WEEKDAYS = [
     (0, "Monday"),
@@ -36,13 +36,15 @@ class DigestScheduleForm(forms.Form):
 
 
 class DigestPreviewForm(forms.Form):
-    member = forms.ModelChoiceField(queryset=AllianceMember.objects.none(), label="Preview as", empty_label=None)
+    digest = forms.ChoiceField(label="Which email")
+    member = forms.ModelChoiceField(queryset=Membership.objects.none(), label="Preview as", empty_label=None)
 
-    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], members: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["digest"].choices = choices  # type: ignore[attr-defined]
         field = self.fields["member"]
         field.queryset = members  # type: ignore[attr-defined]
-        field.label_from_instance = lambda m: f"{m.membership.user.name} ({m.membership.user.email})"  # type: ignore[attr-defined]
+        field.label_from_instance = lambda m: f"{m.user.name} ({m.user.email})"  # type: ignore[attr-defined]
 
 
 class DigestPreferenceForm(forms.Form):

@@ -196,7 +196,14 @@ class AllianceMember(models.Model):
 
 
 class Meeting(models.Model):
-    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="meetings")
+    """A meeting of an alliance, or of the whole site when it has no alliance.
+
+    Its invitees are the alliance's members, or everyone in the site; either
+    way they reply and are recorded through their site membership.
+    """
+
+    site = models.ForeignKey(PilotSite, on_delete=models.CASCADE, related_name="meetings")
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, null=True, blank=True, related_name="meetings")
     title = models.CharField(max_length=200)
     starts_at = models.DateTimeField()
     place = models.CharField(max_length=300, blank=True, help_text="Where people meet in person.")
@@ -217,6 +224,10 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_for_whole_site(self) -> bool:
+        return self.alliance_id is None
+
 
 class Rsvp(models.TextChoices):
     GOING = "going", "Going"
@@ -226,7 +237,7 @@ class Rsvp(models.TextChoices):
 
 class MeetingResponse(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="responses")
-    member = models.ForeignKey(AllianceMember, on_delete=models.CASCADE, related_name="responses")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="meeting_responses")
     rsvp = models.CharField(max_length=16, choices=Rsvp.choices)
     updated_at = models.DateTimeField(auto_now=True)
     # Set while a "going" reply waits for a place; the earliest is promoted when a place frees up.
@@ -234,11 +245,11 @@ class MeetingResponse(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "member"], name="meeting_response_unique"),
+            models.UniqueConstraint(fields=["meeting", "membership"], name="meeting_response_unique"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_rsvp_display()}: {self.member_id} to {self.meeting_id}"
+        return f"{self.get_rsvp_display()}: {self.membership_id} to {self.meeting_id}"
 
 
 class DigestDelivery(models.Model):
@@ -255,6 +266,7 @@ class DigestDelivery(models.Model):
         CHANGE = "change", "Meeting changed or cancelled"
         PRE_MEETING = "pre_meeting", "Before the meeting"
         WEEKLY = "weekly", "Weekly digest"
+        PLACE = "place", "A place came free"
 
     # The digest this delivery belongs to, e.g. "meeting:12" or "weekly:3:2026-W48"; with the
     # recipient it is unique, so however often a digest is scheduled each person gets one copy.
@@ -263,7 +275,7 @@ class DigestDelivery(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="digest_deliveries"
     )
-    recipient = models.ForeignKey(AllianceMember, on_delete=models.CASCADE, related_name="digest_deliveries")
+    recipient = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="digest_deliveries")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -284,8 +296,8 @@ class MeetingAttendance(models.Model):
     """Someone who was there: an invitee ticked off the list, or a walk-in who was not on it."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
-    member = models.ForeignKey(
-        AllianceMember, on_delete=models.CASCADE, null=True, blank=True, related_name="attendances"
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="attendances"
     )
     walk_in_name = models.CharField(max_length=150, blank=True)
     walk_in_email = models.EmailField(blank=True)
@@ -297,16 +309,18 @@ class MeetingAttendance(models.Model):
         ordering = ["recorded_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting", "member"], condition=models.Q(member__isnull=False), name="attendance_unique_member"
+                fields=["meeting", "membership"],
+                condition=models.Q(membership__isnull=False),
+                name="attendance_unique_member",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"Attendance at {self.meeting_id}: {self.member_id or self.walk_in_name}"
+        return f"Attendance at {self.meeting_id}: {self.membership_id or self.walk_in_name}"
 
     @property
     def is_walk_in(self) -> bool:
-        return self.member_id is None
+        return self.membership_id is None
 
 
 class DigestSchedule(models.Model):

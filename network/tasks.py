@@ -41,11 +41,6 @@ def _digest_run(task: Task, key: str, delivery_ids: list[int] | None = None) -> 
 
 
 @shared_task(bind=True, acks_late=True)
-def meeting_digest_send(self: Task, meeting_id: int) -> dict[str, int]:
-    return _digest_run(self, f"{DigestDelivery.Kind.MEETING}:{meeting_id}")
-
-
-@shared_task(bind=True, acks_late=True)
 def digest_send(self: Task, key: str) -> dict[str, int]:
     return _digest_run(self, key)
 

@@ -7,17 +7,20 @@ from __future__ import annotations
 
 from django.core import signing
 
-_RSVP = "network.meeting-rsvp"
+# Version 2: links now name a site membership; the salt changed so an older link, which named a
+# place in an alliance, is refused rather than read as someone else.
+_RSVP = "network.meeting-rsvp.v2"
 _UNSUBSCRIBE = "network.digest-unsubscribe"
-_CALENDAR = "network.calendar-feed"
+# Version 2: a feed is now one person's, so removing them from the site closes it.
+_CALENDAR = "network.calendar-feed.v2"
 
 
-def rsvp_token_make(*, meeting_id: int, member_id: int) -> str:
-    return signing.dumps({"m": meeting_id, "a": member_id}, salt=_RSVP, compress=True)
+def rsvp_token_make(*, meeting_id: int, membership_id: int) -> str:
+    return signing.dumps({"m": meeting_id, "a": membership_id}, salt=_RSVP, compress=True)
 
 
 def rsvp_token_read(token: str) -> tuple[int, int] | None:
-    """The (meeting id, alliance member id) a token was made for, or None if it was tampered with."""
+    """The (meeting id, membership id) a token was made for, or None if it was tampered with."""
     try:
         data = signing.loads(token, salt=_RSVP)
         return int(data["m"]), int(data["a"])
@@ -36,11 +39,12 @@ def unsubscribe_token_read(token: str) -> int | None:
         return None
 
 
-def calendar_token_make(*, site_id: int) -> str:
-    return signing.dumps(site_id, salt=_CALENDAR)
+def calendar_token_make(*, membership_id: int) -> str:
+    return signing.dumps(membership_id, salt=_CALENDAR)
 
 
 def calendar_token_read(token: str) -> int | None:
+    """The membership whose calendar feed this is, or None if the token was tampered with."""
     try:
         return int(signing.loads(token, salt=_CALENDAR))
     except (signing.BadSignature, TypeError, ValueError):

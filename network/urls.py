@@ -24,6 +24,7 @@ urlpatterns = [
     path("sites/<slug:site_slug>/agencies/<int:agency_id>/", convening.agency_edit, name="agency-edit"),
     path("sites/<slug:site_slug>/activity/", convening.site_activity, name="site-activity"),
     path("sites/<slug:site_slug>/alliance/", meetings.alliance_detail, name="alliance-detail"),
+    path("sites/<slug:site_slug>/meetings/", meetings.meeting_list, name="meeting-list"),
     path("sites/<slug:site_slug>/meetings/new/", meetings.meeting_create, name="meeting-create"),
     path("sites/<slug:site_slug>/meetings/<int:meeting_id>/", meetings.meeting_detail, name="meeting-detail"),
     path(
@@ -57,7 +58,7 @@ urlpatterns = [
     path("sites/<slug:site_slug>/meetings/<int:meeting_id>/walk-ins/", attendance.walk_in_add, name="walk-in-add"),
     path("sites/<slug:site_slug>/digests/", digests.site_digests, name="site-digests"),
     path("sites/<slug:site_slug>/digests/preview/", digests.digest_preview_email, name="digest-preview"),
-    path("sites/<slug:site_slug>/digests/send/", digests.digest_send_now, name="digest-send-now"),
+    path("sites/<slug:site_slug>/digests/send/", digests.digest_send_now_view, name="digest-send-now"),
     path("sites/<slug:site_slug>/digests/progress/", digests.digest_progress_view, name="digest-progress"),
     path("rsvp/<str:token>/", links.meeting_rsvp, name="meeting-rsvp"),
     path("email-preferences/<str:token>/", links.digest_unsubscribe, name="digest-unsubscribe"),

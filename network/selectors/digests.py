@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from network.models import Alliance, AllianceMember, DigestDelivery, Meeting, Rsvp
-from network.selectors.meetings import AttendeeRow, meeting_attendee_rows
+from network.models import Alliance, DigestDelivery, Meeting, Membership, PilotSite, Rsvp
+from network.selectors.meetings import AttendeeRow, meeting_attendee_rows, meetings_for_alliance
 
 WEEK = dt.timedelta(days=7)
 
@@ -21,7 +21,7 @@ WEEK = dt.timedelta(days=7)
 class MeetingNews:
     meeting: Meeting
     going: list[AttendeeRow]
-    replied_member_ids: set[int]
+    replied_member_ids: set[int]  # membership ids
 
 
 @dataclass
@@ -32,7 +32,7 @@ class WeeklyNews:
     outcomes: list[tuple[int | None, str, dt.datetime]] = field(default_factory=list)  # proposer, statement, when
     rounds_open: list[tuple[int, str, dt.datetime, set[int]]] = field(default_factory=list)  # id, title, voters
     rounds_closed: list[tuple[str, str, dt.datetime]] = field(default_factory=list)  # title, winner, closed
-    pledges: list[tuple[int, str, str, dt.datetime]] = field(default_factory=list)  # member id, name, pledge
+    pledges: list[tuple[int, str, str, dt.datetime]] = field(default_factory=list)  # membership id, name, pledge
 
 
 @dataclass
@@ -57,7 +57,9 @@ def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> Weekly
     site_id = alliance.site_id
     news = WeeklyNews()
     upcoming = list(
-        alliance.meetings.filter(cancelled_at__isnull=True, starts_at__gt=now).order_by("-created_at", "-pk")[:10]
+        meetings_for_alliance(alliance=alliance)
+        .filter(cancelled_at__isnull=True, starts_at__gt=now)
+        .order_by("-created_at", "-pk")[:10]
     )
     for meeting in upcoming:
         rows = meeting_attendee_rows(meeting=meeting)
@@ -80,7 +82,7 @@ def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> Weekly
         .order_by("-closed_at")
     ]
     news.pledges = [
-        (m.pk, m.membership.user.name, m.pledge, m.joined_at)
+        (m.membership_id, m.membership.user.name, m.pledge, m.joined_at)
         for m in alliance.members.filter(joined_at__gte=since)
         .exclude(pledge="")
         .select_related("membership__user")
@@ -89,15 +91,15 @@ def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> Weekly
     return news
 
 
-def weekly_digest_for(*, news: WeeklyNews, member: AllianceMember) -> PersonalDigest:
+def weekly_digest_for(*, news: WeeklyNews, membership: Membership) -> PersonalDigest:
     """The news one reader has not acted on: no meeting they answered, no round they voted in, nothing of theirs."""
-    membership_id = member.membership_id
+    membership_id = membership.pk
     return PersonalDigest(
-        meetings=[m for m in news.meetings if member.pk not in m.replied_member_ids],
+        meetings=[m for m in news.meetings if membership_id not in m.replied_member_ids],
         outcomes=[o for o in news.outcomes if o[0] != membership_id],
         rounds_open=[r for r in news.rounds_open if membership_id not in r[3]],
         rounds_closed=news.rounds_closed,
-        pledges=[p for p in news.pledges if p[0] != member.pk],
+        pledges=[p for p in news.pledges if p[0] != membership_id],
     )
 
 
@@ -116,7 +118,7 @@ class DigestProgress:
 
 
 def digest_progress(*, key: str, site_id: int) -> DigestProgress:
-    deliveries: QuerySet[DigestDelivery] = DigestDelivery.objects.filter(key=key, recipient__alliance__site_id=site_id)
+    deliveries: QuerySet[DigestDelivery] = DigestDelivery.objects.filter(key=key, recipient__site_id=site_id)
     counts = {status: 0 for status in DigestDelivery.Status.values}
     for row in deliveries.values("status").annotate(n=Count("pk")).order_by():
         counts[row["status"]] = row["n"]
@@ -125,8 +127,8 @@ def digest_progress(*, key: str, site_id: int) -> DigestProgress:
     retrying = deliveries.filter(status=DigestDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS).count()
     failures = list(
         deliveries.filter(status=DigestDelivery.Status.FAILED)
-        .order_by("recipient__membership__user__email")
-        .values_list("recipient__membership__user__email", "error")[:50]
+        .order_by("recipient__user__email")
+        .values_list("recipient__user__email", "error")[:50]
     )
     return DigestProgress(
         key=key,
@@ -136,3 +138,20 @@ def digest_progress(*, key: str, site_id: int) -> DigestProgress:
         remaining=counts[DigestDelivery.Status.PENDING] + retrying,
         failures=failures,
     )
+
+
+def digest_choices(
+    *, site: PilotSite, alliance: Alliance | None, now: dt.datetime | None = None
+) -> list[tuple[str, str]]:
+    """The digests an enabler can preview and send now, by key: this week's, and each upcoming meeting's reminder."""
+    from network.digests import weekly_key
+
+    now = now or timezone.now()
+    choices = []
+    if alliance is not None:
+        choices.append((weekly_key(alliance=alliance, when=now), "This week's digest to the alliance"))
+    upcoming = Meeting.objects.filter(site=site, cancelled_at__isnull=True, starts_at__gt=now).order_by("starts_at")
+    for meeting in upcoming[:20]:
+        when = timezone.localtime(meeting.starts_at).strftime("%-d %B, %H:%M")
+        choices.append((f"{DigestDelivery.Kind.PRE_MEETING}:{meeting.pk}", f"Reminder before {meeting.title} ({when})"))
+    return choices

@@ -19,26 +19,63 @@ from network.models import (
     Meeting,
     MeetingAttendance,
     MeetingResponse,
+    Membership,
     PilotSite,
     Sector,
 )
 
 
-def meetings_for_alliance(*, alliance: Alliance) -> QuerySet[Meeting]:
-    return alliance.meetings.annotate(
-        going_count=Count("responses", filter=Q(responses__rsvp="going", responses__waitlisted_at__isnull=True))
-    ).order_by("starts_at")
-
-
 def meetings_for_site(*, site: PilotSite) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(alliance__site=site).select_related("alliance__site").order_by("starts_at")
+    """Every meeting of the site, the alliance's and the whole site's, with how many are going."""
+    return (
+        Meeting.objects.filter(site=site)
+        .select_related("site", "alliance")
+        .annotate(
+            going_count=Count("responses", filter=Q(responses__rsvp="going", responses__waitlisted_at__isnull=True))
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def meetings_for_membership(*, membership: Membership) -> QuerySet[Meeting]:
+    """The meetings one person is invited to: the whole site's, and those of alliances they belong to."""
+    belongs = AllianceMember.objects.filter(alliance=OuterRef("alliance_id"), membership=membership)
+    return meetings_for_site(site=membership.site).filter(Q(alliance__isnull=True) | Exists(belongs))
+
+
+def meetings_for_alliance(*, alliance: Alliance) -> QuerySet[Meeting]:
+    """What an alliance's members are invited to: its own meetings and the whole site's."""
+    return meetings_for_site(site=alliance.site).filter(Q(alliance__isnull=True) | Q(alliance=alliance))
 
 
 def meeting_get(*, site: PilotSite, meeting_id: int) -> Meeting:
-    meeting = Meeting.objects.select_related("alliance__site").filter(pk=meeting_id, alliance__site=site).first()
+    meeting = Meeting.objects.select_related("site", "alliance").filter(pk=meeting_id, site=site).first()
     if meeting is None:
         raise Http404("No such meeting")
     return meeting
+
+
+def meeting_invitees(*, meeting: Meeting) -> QuerySet[Membership]:
+    """Who is invited: the alliance's members, or everyone in the site, leaving out those removed from it.
+
+    Someone removed after they were marked present stays on the list, so the record of who came holds.
+    """
+    people = Membership.objects.filter(site_id=meeting.site_id)
+    if meeting.alliance_id is not None:
+        people = people.filter(alliance_memberships__alliance_id=meeting.alliance_id)
+    came = MeetingAttendance.objects.filter(meeting=meeting, membership=OuterRef("pk"))
+    return people.filter(Q(archived_at__isnull=True) | Exists(came))
+
+
+def meeting_is_invited(*, meeting: Meeting, membership: Membership) -> bool:
+    return (
+        membership.site_id == meeting.site_id
+        and membership.archived_at is None
+        and (
+            meeting.alliance_id is None
+            or membership.alliance_memberships.filter(alliance_id=meeting.alliance_id).exists()
+        )
+    )
 
 
 def meeting_is_open_for_replies(*, meeting: Meeting) -> bool:
@@ -69,32 +106,31 @@ def _rsvp_label(rsvp: str, waitlisted: bool) -> str:
     return WAITING_LIST_LABEL if waitlisted else _RSVP_LABELS[rsvp or ""]
 
 
-def meeting_attendee_rows(*, meeting: Meeting, search: str = "") -> list[AttendeeRow]:
-    """Every alliance member with their reply and attendance, in a fixed number of queries."""
+def meeting_attendee_rows(*, meeting: Meeting, search: str = "", membership_id: int | None = None) -> list[AttendeeRow]:
+    """Every invitee with their reply and attendance (or just one, by membership id), in a fixed number of queries."""
     members = (
-        AllianceMember.objects.filter(alliance_id=meeting.alliance_id)
-        .select_related("membership__user", "membership__agency")
-        .prefetch_related(Prefetch("responses", queryset=meeting.responses.all(), to_attr="meeting_responses"))
-        .annotate(was_there=Exists(MeetingAttendance.objects.filter(meeting=meeting, member=OuterRef("pk"))))
-        .order_by("membership__user__name", "pk")
+        meeting_invitees(meeting=meeting)
+        .select_related("user", "agency")
+        .prefetch_related(Prefetch("meeting_responses", queryset=meeting.responses.all(), to_attr="replies"))
+        .annotate(was_there=Exists(MeetingAttendance.objects.filter(meeting=meeting, membership=OuterRef("pk"))))
+        .order_by("user__name", "pk")
     )
+    if membership_id is not None:
+        members = members.filter(pk=membership_id)
     if search.strip():
         words = search.strip()
         members = members.filter(
-            Q(membership__user__name__icontains=words)
-            | Q(membership__user__email__icontains=words)
-            | Q(membership__agency__name__icontains=words)
+            Q(user__name__icontains=words) | Q(user__email__icontains=words) | Q(agency__name__icontains=words)
         )
     rows = []
-    for member in members:
-        membership = member.membership
+    for membership in members:
         agency = membership.agency
-        responses = member.meeting_responses
+        responses = membership.replies
         rsvp = responses[0].rsvp if responses else ""
         waitlisted = bool(responses and responses[0].waitlisted_at is not None)
         rows.append(
             AttendeeRow(
-                member_id=member.pk,
+                member_id=membership.pk,
                 name=membership.user.name,
                 email=membership.user.email,
                 agency=agency.name if agency else "",
@@ -103,14 +139,14 @@ def meeting_attendee_rows(*, meeting: Meeting, search: str = "") -> list[Attende
                 rsvp=rsvp,
                 rsvp_label=_rsvp_label(rsvp, waitlisted),
                 waitlisted=waitlisted,
-                attended=member.was_there,
+                attended=membership.was_there,
             )
         )
     return rows
 
 
 def meeting_walk_ins(*, meeting: Meeting) -> QuerySet[MeetingAttendance]:
-    return meeting.attendances.filter(member__isnull=True).order_by("walk_in_name", "pk")
+    return meeting.attendances.filter(membership__isnull=True).order_by("walk_in_name", "pk")
 
 
 EXPORT_HEADER = ["Name", "Email", "Agency", "Sector", "Role", "RSVP", "Attended", "Walk-in"]
@@ -124,18 +160,18 @@ def meeting_export_rows(*, meeting: Meeting, chunk_size: int = 2000) -> Iterator
     """
     # Joins, not a subquery per row: PostgreSQL then sorts once and streams, as its own COPY would.
     members = (
-        AllianceMember.objects.filter(alliance_id=meeting.alliance_id)
+        meeting_invitees(meeting=meeting)
         .annotate(
-            reply=FilteredRelation("responses", condition=Q(responses__meeting=meeting)),
+            reply=FilteredRelation("meeting_responses", condition=Q(meeting_responses__meeting=meeting)),
             presence=FilteredRelation("attendances", condition=Q(attendances__meeting=meeting)),
         )
-        .order_by("membership__user__name", "pk")
+        .order_by("user__name", "pk")
         .values_list(
-            "membership__user__name",
-            "membership__user__email",
-            "membership__agency__name",
-            "membership__agency__sector",
-            "membership__role_title",
+            "user__name",
+            "user__email",
+            "agency__name",
+            "agency__sector",
+            "role_title",
             "reply__rsvp",
             "reply__waitlisted_at",
             "presence__id",
@@ -157,22 +193,18 @@ def meeting_export_rows(*, meeting: Meeting, chunk_size: int = 2000) -> Iterator
         yield [name, email, agency, "", "", "", "Yes", "Yes"]
 
 
-def rsvp_member_get(*, meeting_id: int, member_id: int) -> tuple[Meeting, AllianceMember] | None:
-    """The meeting and invitee a signed RSVP link names, if both still exist and belong together."""
-    # Someone removed from the site can no longer reply from an old email.
-    member = (
-        AllianceMember.objects.select_related("membership__user", "alliance__site")
-        .filter(pk=member_id, membership__archived_at__isnull=True)
-        .first()
-    )
-    meeting = Meeting.objects.select_related("alliance__site").filter(pk=meeting_id).first()
-    if member is None or meeting is None or member.alliance_id != meeting.alliance_id:
+def rsvp_member_get(*, meeting_id: int, member_id: int) -> tuple[Meeting, Membership] | None:
+    """The meeting and invitee a signed RSVP link names, if the person is still invited to it."""
+    # Someone removed from the site, or from the alliance, can no longer reply from an old email.
+    membership = Membership.objects.select_related("user", "site").filter(pk=member_id).first()
+    meeting = Meeting.objects.select_related("site", "alliance").filter(pk=meeting_id).first()
+    if membership is None or meeting is None or not meeting_is_invited(meeting=meeting, membership=membership):
         return None
-    return meeting, member
+    return meeting, membership
 
 
-def member_rsvp(*, meeting: Meeting, member: AllianceMember) -> MeetingResponse | None:
-    return MeetingResponse.objects.filter(meeting=meeting, member=member).first()
+def member_rsvp(*, meeting: Meeting, membership: Membership) -> MeetingResponse | None:
+    return MeetingResponse.objects.filter(meeting=meeting, membership=membership).first()
 
 
 def meeting_present_count(*, meeting: Meeting) -> int:

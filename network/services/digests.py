@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
-from network.digests import weekly_key
 from network.errors import DomainError
-from network.models import Alliance, DigestPreference, DigestSchedule, Membership
+from network.models import DigestPreference, DigestSchedule, Membership
+from network.selectors.digests import digest_choices
 
 
 def digest_schedule_get(*, membership: Membership) -> DigestSchedule:
@@ -38,12 +37,15 @@ def digest_preference_set(*, membership: Membership, preference: str) -> Members
     return membership
 
 
-def weekly_digest_send_now(*, membership: Membership, alliance: Alliance) -> str:
-    """Send this week's digest now; whoever already has this week's copy is not sent another."""
-    if not membership.is_enabler or alliance.site_id != membership.site_id:
-        raise DomainError("Only the site's enablers send digests.")
+def digest_send_now(*, membership: Membership, key: str) -> str:
+    """Send one of the site's digests now; whoever already has their copy is not sent another."""
+    from network.selectors.alliances import alliance_current
     from network.tasks import digest_send
 
-    key = weekly_key(alliance=alliance, when=timezone.now())
+    if not membership.is_enabler:
+        raise DomainError("Only the site's enablers send digests.")
+    offered = digest_choices(site=membership.site, alliance=alliance_current(site=membership.site))
+    if key not in dict(offered):
+        raise DomainError("That digest is not one this site can send now.")
     transaction.on_commit(lambda: digest_send.delay(key))
     return key

@@ -10,7 +10,6 @@ from django.utils import timezone
 from network.errors import DomainError
 from network.models import (
     Alliance,
-    AllianceMember,
     DigestDelivery,
     Meeting,
     MeetingAttendance,
@@ -18,6 +17,7 @@ from network.models import (
     Membership,
     Rsvp,
 )
+from network.selectors.meetings import meeting_invitees, meeting_is_invited
 
 
 def _check_details(*, starts_at: dt.datetime, ends_at: dt.datetime | None, place: str, online_link: str) -> None:
@@ -27,21 +27,17 @@ def _check_details(*, starts_at: dt.datetime, ends_at: dt.datetime | None, place
         raise DomainError("The meeting must end after it starts.", field="ends_at")
 
 
-def _digest_queue(*, meeting: Meeting, kind: str) -> None:
-    """Queue the meeting's notice once this transaction commits; its key makes it go once per person."""
+def _digest_queue(key: str) -> None:
+    """Queue a digest once this transaction commits; its key makes it go once per person."""
     from network import tasks
 
-    if kind == DigestDelivery.Kind.MEETING:
-        transaction.on_commit(lambda: tasks.meeting_digest_send.delay(meeting.pk))
-    else:
-        key = f"{kind}:{meeting.pk}:{meeting.revision}"
-        transaction.on_commit(lambda: tasks.digest_send.delay(key))
+    transaction.on_commit(lambda: tasks.digest_send.delay(key))
 
 
 @transaction.atomic
 def meeting_create(
     *,
-    alliance: Alliance,
+    alliance: Alliance | None,
     created_by: Membership,
     title: str,
     starts_at: dt.datetime,
@@ -51,11 +47,12 @@ def meeting_create(
     agenda: str = "",
     capacity: int | None = None,
 ) -> Meeting:
-    """Create a meeting and, once it is saved, queue its digest to the alliance."""
-    if not created_by.is_coordinator or created_by.site_id != alliance.site_id:
+    """Create a meeting for an alliance, or for the whole site when alliance is None, and queue its digest."""
+    if not created_by.is_coordinator or (alliance is not None and created_by.site_id != alliance.site_id):
         raise DomainError("Only the site's coordinators and enablers can create meetings.")
     _check_details(starts_at=starts_at, ends_at=ends_at, place=place, online_link=online_link)
     meeting = Meeting.objects.create(
+        site_id=created_by.site_id,
         alliance=alliance,
         created_by=created_by,
         title=title.strip(),
@@ -66,12 +63,12 @@ def meeting_create(
         agenda=agenda.strip(),
         capacity=capacity,
     )
-    _digest_queue(meeting=meeting, kind=DigestDelivery.Kind.MEETING)
+    _digest_queue(f"{DigestDelivery.Kind.MEETING}:{meeting.pk}")
     return meeting
 
 
 def _check_coordinator(*, meeting: Meeting, by: Membership) -> None:
-    if not by.is_coordinator or by.site_id != meeting.alliance.site_id:
+    if not by.is_coordinator or by.site_id != meeting.site_id:
         raise DomainError("Only the site's coordinators and enablers can change meetings.")
     if meeting.cancelled_at is not None:
         raise DomainError("This meeting has been cancelled.")
@@ -91,7 +88,7 @@ def meeting_update(
     capacity: int | None = None,
 ) -> Meeting:
     """Save a meeting's new details and tell everyone invited what changed."""
-    meeting = Meeting.objects.select_for_update().select_related("alliance__site").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("site", "alliance").get(pk=meeting.pk)
     _check_coordinator(meeting=meeting, by=updated_by)
     _check_details(starts_at=starts_at, ends_at=ends_at, place=place, online_link=online_link)
     meeting.title = title.strip()
@@ -104,19 +101,19 @@ def meeting_update(
     meeting.revision += 1
     meeting.save()
     _waiting_list_promote(meeting=meeting)
-    _digest_queue(meeting=meeting, kind=DigestDelivery.Kind.CHANGE)
+    _digest_queue(f"{DigestDelivery.Kind.CHANGE}:{meeting.pk}:{meeting.revision}")
     return meeting
 
 
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, cancelled_by: Membership) -> Meeting:
     """Cancel a meeting and tell everyone invited."""
-    meeting = Meeting.objects.select_for_update().select_related("alliance__site").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("site", "alliance").get(pk=meeting.pk)
     _check_coordinator(meeting=meeting, by=cancelled_by)
     meeting.cancelled_at = timezone.now()
     meeting.revision += 1
     meeting.save(update_fields=["cancelled_at", "revision"])
-    _digest_queue(meeting=meeting, kind=DigestDelivery.Kind.CHANGE)
+    _digest_queue(f"{DigestDelivery.Kind.CHANGE}:{meeting.pk}:{meeting.revision}")
     return meeting
 
 
@@ -124,27 +121,34 @@ def _going_count(*, meeting: Meeting) -> int:
     return meeting.responses.filter(rsvp=Rsvp.GOING, waitlisted_at__isnull=True).count()
 
 
+def place_key(*, meeting: Meeting, membership_id: int, waitlisted_at: dt.datetime) -> str:
+    """The key of the email telling someone a place came free: one per time they waited."""
+    return f"{DigestDelivery.Kind.PLACE}:{meeting.pk}:{membership_id}:{int(waitlisted_at.timestamp() * 1_000_000)}"
+
+
 def _waiting_list_promote(*, meeting: Meeting) -> None:
-    """Give free places to the longest-waiting; the caller holds the meeting's row lock."""
+    """Give free places to the longest-waiting and email each of them; the caller holds the meeting's row lock."""
     waiting = meeting.responses.filter(rsvp=Rsvp.GOING, waitlisted_at__isnull=False).order_by("waitlisted_at", "pk")
-    if meeting.capacity is None:
-        waiting.update(waitlisted_at=None)
+    free = None if meeting.capacity is None else meeting.capacity - _going_count(meeting=meeting)
+    if free is not None and free <= 0:
         return
-    free = meeting.capacity - _going_count(meeting=meeting)
-    if free > 0:
-        promoted = list(waiting.values_list("pk", flat=True)[:free])
-        MeetingResponse.objects.filter(pk__in=promoted).update(waitlisted_at=None)
+    promoted = list(waiting.values_list("pk", "membership_id", "waitlisted_at")[:free])
+    MeetingResponse.objects.filter(pk__in=[pk for pk, _, _ in promoted]).update(waitlisted_at=None)
+    if meeting.cancelled_at is None and meeting.starts_at > timezone.now():
+        for _, membership_id, waitlisted_at in promoted:
+            assert waitlisted_at is not None  # noqa: S101 - only waiting replies were read
+            _digest_queue(place_key(meeting=meeting, membership_id=membership_id, waitlisted_at=waitlisted_at))
 
 
 @transaction.atomic
 def meeting_respond(
-    *, meeting: Meeting, member: AllianceMember, rsvp: str, now: dt.datetime | None = None
+    *, meeting: Meeting, membership: Membership, rsvp: str, now: dt.datetime | None = None
 ) -> MeetingResponse:
     """Record a reply. Past capacity a "going" joins the waiting list; a place freed goes to the longest waiting."""
     if rsvp not in Rsvp.values:
         raise DomainError("Choose going, maybe or not going.", field="rsvp")
-    if member.alliance_id != meeting.alliance_id:
-        raise DomainError("Only members of this alliance can reply.")
+    if not meeting_is_invited(meeting=meeting, membership=membership):
+        raise DomainError("Only those invited to this meeting can reply.")
     # The meeting row's lock serialises replies, so two people cannot both take the last place.
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     now = now or timezone.now()
@@ -152,9 +156,9 @@ def meeting_respond(
         raise DomainError("This meeting has been cancelled.", field="rsvp")
     if meeting.starts_at <= now:
         raise DomainError("This meeting has started, so replies are closed.", field="rsvp")
-    response = MeetingResponse.objects.filter(meeting=meeting, member=member).first()
+    response = MeetingResponse.objects.filter(meeting=meeting, membership=membership).first()
     if response is None:
-        response = MeetingResponse(meeting=meeting, member=member)
+        response = MeetingResponse(meeting=meeting, membership=membership)
     already_going = response.pk is not None and response.rsvp == Rsvp.GOING
     response.rsvp = rsvp
     if rsvp != Rsvp.GOING:
@@ -173,19 +177,21 @@ def meeting_respond(
 
 
 def _check_attendance_taker(*, meeting: Meeting, by: Membership) -> None:
-    if not by.is_coordinator or by.site_id != meeting.alliance.site_id:
+    if not by.is_coordinator or by.site_id != meeting.site_id:
         raise DomainError("Only the site's coordinators and enablers take attendance.")
 
 
-def attendance_set(*, meeting: Meeting, member: AllianceMember, present: bool, recorded_by: Membership) -> bool:
+def attendance_set(*, meeting: Meeting, membership: Membership, present: bool, recorded_by: Membership) -> bool:
     """Mark an invitee present or not; returns whether they are now marked present."""
     _check_attendance_taker(meeting=meeting, by=recorded_by)
-    if member.alliance_id != meeting.alliance_id:
+    if not meeting_invitees(meeting=meeting).filter(pk=membership.pk).exists():
         raise DomainError("That person is not invited to this meeting.")
     if present:
-        MeetingAttendance.objects.get_or_create(meeting=meeting, member=member, defaults={"recorded_by": recorded_by})
+        MeetingAttendance.objects.get_or_create(
+            meeting=meeting, membership=membership, defaults={"recorded_by": recorded_by}
+        )
     else:
-        MeetingAttendance.objects.filter(meeting=meeting, member=member).delete()
+        MeetingAttendance.objects.filter(meeting=meeting, membership=membership).delete()
     return present
 
 

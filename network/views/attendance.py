@@ -13,7 +13,7 @@ from network.errors import DomainError
 from network.forms import add_domain_error
 from network.meeting_forms import WalkInForm
 from network.models import Membership
-from network.selectors.meetings import meeting_present_count, meeting_walk_ins
+from network.selectors.meetings import meeting_invitees, meeting_present_count, meeting_walk_ins
 from network.services.meetings import attendance_set, walk_in_record
 
 
@@ -49,13 +49,18 @@ def meeting_attendance(request: HttpRequest, membership: Membership, meeting_id:
 @site_view(COORDINATORS)
 def attendance_toggle(request: HttpRequest, membership: Membership, meeting_id: int, member_id: int) -> HttpResponse:
     meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
-    member = meeting.alliance.members.filter(pk=member_id).first()
-    if member is None:
+    invitee = meeting_invitees(meeting=meeting).filter(pk=member_id).first()
+    if invitee is None:
         raise Http404("Not invited to this meeting")
     present = request.POST.get("present") == "1"
-    attendance_set(meeting=meeting, member=member, present=present, recorded_by=membership)
+    try:
+        attendance_set(meeting=meeting, membership=invitee, present=present, recorded_by=membership)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("network:meeting-attendance", site_slug=membership.site.slug, meeting_id=meeting.pk)
     if request.htmx:  # type: ignore[attr-defined]
-        row = next(r for r in selectors.meeting_attendee_rows(meeting=meeting) if r.member_id == member.pk)
+        # Only the one row is read back and re-drawn, however long the list.
+        (row,) = selectors.meeting_attendee_rows(meeting=meeting, membership_id=invitee.pk)
         context = {"row": row, "meeting": meeting, "site": membership.site, "search": ""}
         return render(request, "network/meeting_attendance.html#attendee-row", context)
     return redirect("network:meeting-attendance", site_slug=membership.site.slug, meeting_id=meeting.pk)

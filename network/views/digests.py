@@ -1,41 +1,55 @@
-"""The enabler's digest page: schedule, preview as a member, send now with live progress."""
+"""The enabler's digest page: schedule, preview as a member, send now with live progress.
+
+Both kinds of digest can be previewed and sent from here: this week's digest to
+the alliance, and the reminder before each upcoming meeting. The digest is
+chosen by its key, which must be one the site offers (`digest_choices`).
+"""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from network import selectors
 from network.access import ENABLERS, site_view
-from network.digests import Digest, digest_preview, weekly_key
+from network.digests import Digest, digest_parse, digest_preview, digest_recipients
 from network.errors import DomainError
 from network.forms import add_domain_error
 from network.meeting_forms import DigestPreviewForm, DigestScheduleForm
-from network.models import Alliance, DigestDelivery, Membership
-from network.selectors.digests import digest_progress
-from network.services.digests import digest_schedule_get, digest_schedule_set, weekly_digest_send_now
+from network.models import Membership
+from network.selectors.digests import digest_choices, digest_progress
+from network.services.digests import digest_schedule_get, digest_schedule_set, digest_send_now
 
 
-def _alliance_or_404(membership: Membership) -> Alliance:
-    alliance = selectors.alliance_current(site=membership.site)
-    if alliance is None:
-        raise Http404("No alliance yet")
-    return alliance
+def _chosen(request: HttpRequest, membership: Membership) -> tuple[list[tuple[str, str]], Digest | None]:
+    """The digests this site can preview and send, and the one asked for (the first, if none or a foreign one)."""
+    choices = digest_choices(site=membership.site, alliance=selectors.alliance_current(site=membership.site))
+    keys = [key for key, _ in choices]
+    wanted = request.POST.get("digest") or request.GET.get("digest") or ""
+    key = wanted if wanted in keys else (keys[0] if keys else "")
+    return choices, digest_parse(key) if key else None
 
 
-def _preview_form(request: HttpRequest, alliance: Alliance) -> DigestPreviewForm:
-    members = selectors.alliance_members(alliance=alliance)
-    return DigestPreviewForm(request.GET or None, members=members, initial={"member": members.first()})
+def _page_url(membership: Membership, digest: Digest) -> str:
+    return reverse("network:site-digests", kwargs={"site_slug": membership.site.slug}) + f"?digest={digest.key}"
+
+
+def _preview_form(
+    request: HttpRequest, choices: list[tuple[str, str]], digest: Digest, *, bound: bool = True
+) -> DigestPreviewForm:
+    members = digest_recipients(digest)
+    data = request.GET if bound and "member" in request.GET else None
+    initial = {"digest": digest.key, "member": members.first()}
+    return DigestPreviewForm(data, choices=choices, members=members, initial=initial)
 
 
 @site_view(ENABLERS)
 def site_digests(request: HttpRequest, membership: Membership) -> HttpResponse:
     site = membership.site
-    alliance = selectors.alliance_current(site=site)
     schedule = digest_schedule_get(membership=membership)
     form = DigestScheduleForm(
         request.POST or None,
@@ -53,20 +67,23 @@ def site_digests(request: HttpRequest, membership: Membership) -> HttpResponse:
         else:
             messages.success(request, "Digest schedule saved.")
             return redirect("network:site-digests", site_slug=site.slug)
-    preview_form = _preview_form(request, alliance) if alliance else None
+    choices, digest = _chosen(request, membership)
+    preview_form = _preview_form(request, choices, digest) if digest else None
+    if digest and preview_form is not None and preview_form.is_bound and not preview_form.is_valid():
+        # Switching to an email the chosen person would not get: preview it as the first who would.
+        preview_form = _preview_form(request, choices, digest, bound=False)
     member = None
     if preview_form is not None:
-        member = preview_form.cleaned_data["member"] if preview_form.is_valid() else preview_form.initial["member"]
+        member = preview_form.cleaned_data["member"] if preview_form.is_bound else preview_form.initial["member"]
     context = {
         "membership": membership,
         "site": site,
-        "alliance": alliance,
         "form": form,
+        "digest": digest,
+        "digest_label": dict(choices).get(digest.key, "") if digest else "",
         "preview_form": preview_form,
         "preview_member": member,
-        "progress": digest_progress(key=weekly_key(alliance=alliance, when=timezone.now()), site_id=site.pk)
-        if alliance
-        else None,
+        "progress": digest_progress(key=digest.key, site_id=site.pk) if digest else None,
     }
     return render(request, "network/site_digests.html", context, status=422 if form.errors else 200)
 
@@ -74,16 +91,14 @@ def site_digests(request: HttpRequest, membership: Membership) -> HttpResponse:
 @xframe_options_sameorigin  # shown in an iframe on the digests page
 @site_view(ENABLERS)
 def digest_preview_email(request: HttpRequest, membership: Membership) -> HttpResponse:
-    """This week's digest exactly as the chosen member would get it: its HTML part, or its text with ?part=text."""
-    alliance = _alliance_or_404(membership)
-    form = _preview_form(request, alliance)
+    """The chosen digest exactly as the chosen member would get it: its HTML part, or its text with ?part=text."""
+    choices, digest = _chosen(request, membership)
+    if digest is None:
+        raise Http404("Nothing to preview")
+    form = _preview_form(request, choices, digest)
     if not form.is_valid():
-        raise Http404("Choose a member of the alliance")
-    member = form.cleaned_data["member"]
-    digest = Digest(
-        key=weekly_key(alliance=alliance, when=timezone.now()), kind=DigestDelivery.Kind.WEEKLY, alliance=alliance
-    )
-    message = digest_preview(digest=digest, member=member)
+        raise Http404("Choose someone who would receive this email")
+    message = digest_preview(digest=digest, membership=form.cleaned_data["member"])
     if message is None:
         body = (
             "<!doctype html><html lang='en-GB'><title>Nothing to send</title><body>"
@@ -98,18 +113,26 @@ def digest_preview_email(request: HttpRequest, membership: Membership) -> HttpRe
 
 @require_POST
 @site_view(ENABLERS)
-def digest_send_now(request: HttpRequest, membership: Membership) -> HttpResponse:
-    alliance = _alliance_or_404(membership)
-    weekly_digest_send_now(membership=membership, alliance=alliance)
-    messages.success(request, "This week's digest is being sent. Progress shows below.")
-    return redirect("network:site-digests", site_slug=membership.site.slug)
+def digest_send_now_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    _, digest = _chosen(request, membership)
+    if digest is None:
+        raise Http404("Nothing to send")
+    try:
+        digest_send_now(membership=membership, key=digest.key)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "It is being sent. Progress shows below.")
+    return redirect(_page_url(membership, digest))
 
 
 @site_view(ENABLERS)
 def digest_progress_view(request: HttpRequest, membership: Membership) -> HttpResponse:
-    alliance = _alliance_or_404(membership)
-    progress = digest_progress(key=weekly_key(alliance=alliance, when=timezone.now()), site_id=membership.site.pk)
-    context = {"membership": membership, "site": membership.site, "alliance": alliance, "progress": progress}
+    _, digest = _chosen(request, membership)
+    if digest is None:
+        raise Http404("Nothing being sent")
+    progress = digest_progress(key=digest.key, site_id=membership.site.pk)
+    context = {"membership": membership, "site": membership.site, "digest": digest, "progress": progress}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "network/site_digests.html#progress", context)
-    return redirect("network:site-digests", site_slug=membership.site.slug)
+    return redirect(_page_url(membership, digest))

@@ -13,8 +13,8 @@ from openpyxl.cell import WriteOnlyCell
 
 from network import calendars, selectors, tokens
 from network.access import COORDINATORS, site_view
-from network.models import Membership, PilotSite
-from network.selectors.meetings import EXPORT_HEADER, meeting_export_rows, meetings_for_site
+from network.models import Membership
+from network.selectors.meetings import EXPORT_HEADER, meeting_export_rows, meetings_for_membership
 
 
 class _Echo:
@@ -93,10 +93,18 @@ def meeting_ics(request: HttpRequest, membership: Membership, meeting_id: int) -
 
 
 def site_calendar(request: HttpRequest, token: str) -> HttpResponse:
-    """A site's meetings as a calendar feed; the signed token in the URL is the only key, for calendar apps."""
-    site_id = tokens.calendar_token_read(token)
-    site = PilotSite.objects.filter(pk=site_id).first() if site_id else None
-    if site is None:
+    """One person's meetings in a site as a calendar feed; the signed token in the URL is the only key.
+
+    The token names a membership, so the feed closes when that person is removed from the site.
+    """
+    membership_id = tokens.calendar_token_read(token)
+    membership = (
+        Membership.objects.select_related("site").filter(pk=membership_id, archived_at__isnull=True).first()
+        if membership_id
+        else None
+    )
+    if membership is None:
         raise Http404("No such calendar")
-    body = calendars.site_calendar_ics(site=site, meetings=meetings_for_site(site=site))
+    meetings = meetings_for_membership(membership=membership)
+    body = calendars.site_calendar_ics(site=membership.site, meetings=meetings)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

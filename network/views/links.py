@@ -22,8 +22,8 @@ def meeting_rsvp(request: HttpRequest, token: str) -> HttpResponse:
     found = rsvp_member_get(meeting_id=ids[0], member_id=ids[1]) if ids else None
     if found is None:
         raise Http404("This link is not valid.")
-    meeting, member = found
-    response = member_rsvp(meeting=meeting, member=member)
+    meeting, invitee = found
+    response = member_rsvp(meeting=meeting, membership=invitee)
     answer = request.GET.get("answer", "")
     initial = answer if answer in ("going", "maybe", "not_going") else (response.rsvp if response else None)
     form = RsvpForm(request.POST or None, initial={"rsvp": initial})
@@ -31,7 +31,7 @@ def meeting_rsvp(request: HttpRequest, token: str) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            response = meeting_respond(meeting=meeting, member=member, rsvp=form.cleaned_data["rsvp"])
+            response = meeting_respond(meeting=meeting, membership=invitee, rsvp=form.cleaned_data["rsvp"])
         except DomainError as error:
             add_domain_error(form, error)
             status = 422
@@ -41,7 +41,7 @@ def meeting_rsvp(request: HttpRequest, token: str) -> HttpResponse:
         status = 422
     context = {
         "meeting": meeting,
-        "member": member,
+        "invitee": invitee,
         "form": form,
         "response": response,
         "saved": saved,

@@ -11,7 +11,7 @@ from network.access import COORDINATORS, site_view
 from network.errors import DomainError
 from network.forms import MeetingForm, RsvpForm, add_domain_error
 from network.models import Membership
-from network.selectors.meetings import meeting_is_open_for_replies
+from network.selectors.meetings import meeting_is_invited, meeting_is_open_for_replies, meetings_for_site
 from network.services.meetings import meeting_cancel as cancel
 from network.services.meetings import meeting_update
 
@@ -26,30 +26,44 @@ def alliance_detail(request: HttpRequest, membership: Membership) -> HttpRespons
         "alliance": alliance,
         "members": selectors.alliance_members(alliance=alliance) if alliance else [],
         "meetings": selectors.meetings_for_alliance(alliance=alliance) if alliance else [],
-        "calendar_url": request.build_absolute_uri(
-            reverse("network:site-calendar", kwargs={"token": tokens.calendar_token_make(site_id=site.pk)})
-        ),
     }
     return render(request, "network/alliance_detail.html", context)
+
+
+@site_view()
+def meeting_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Every meeting of the site, so everyone sees what is being convened, and their own calendar feed."""
+    site = membership.site
+    token = tokens.calendar_token_make(membership_id=membership.pk)
+    context = {
+        "membership": membership,
+        "site": site,
+        "meetings": meetings_for_site(site=site),
+        "calendar_url": request.build_absolute_uri(reverse("network:site-calendar", kwargs={"token": token})),
+    }
+    return render(request, "network/meeting_list.html", context)
 
 
 @site_view(COORDINATORS)
 def meeting_create(request: HttpRequest, membership: Membership) -> HttpResponse:
     site = membership.site
     alliance = selectors.alliance_current(site=site)
-    form = MeetingForm(request.POST or None)
-    if alliance is None:
-        messages.error(request, "There is no alliance yet: meetings follow once leaders commit to an outcome.")
-        return redirect("network:site-detail", site_slug=site.slug)
+    form = MeetingForm(request.POST or None, invitees_from=alliance, ask_invitees=True)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        for_alliance = data.pop("invitees") == MeetingForm.ALLIANCE
         try:
-            meeting = services.meeting_create(alliance=alliance, created_by=membership, **form.cleaned_data)
+            meeting = services.meeting_create(
+                alliance=alliance if for_alliance else None, created_by=membership, **data
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, "Meeting created. The alliance is being sent a digest.")
+            who = "The alliance" if for_alliance else "Everyone in the site"
+            messages.success(request, f"Meeting created. {who} is being emailed its details.")
             return redirect("network:meeting-detail", site_slug=site.slug, meeting_id=meeting.pk)
-    return render(request, "network/meeting_create.html", {"membership": membership, "site": site, "form": form})
+    context = {"membership": membership, "site": site, "form": form, "alliance": alliance}
+    return render(request, "network/meeting_create.html", context, status=422 if form.errors else 200)
 
 
 @site_view(COORDINATORS)
@@ -95,17 +109,17 @@ def meeting_cancel(request: HttpRequest, membership: Membership, meeting_id: int
 def meeting_detail(request: HttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
     site = membership.site
     meeting = selectors.meeting_get(site=site, meeting_id=meeting_id)
-    member = selectors.alliance_member_for(alliance=meeting.alliance, membership=membership)
+    invited = meeting_is_invited(meeting=meeting, membership=membership)
     rows = selectors.meeting_attendee_rows(meeting=meeting)
     form = None
     status = 200
     open_for_replies = meeting_is_open_for_replies(meeting=meeting)
-    if member is not None and open_for_replies:
-        current = next((row.rsvp for row in rows if row.member_id == member.pk), "")
+    if invited and open_for_replies:
+        current = next((row.rsvp for row in rows if row.member_id == membership.pk), "")
         form = RsvpForm(request.POST or None, initial={"rsvp": current or None})
         if request.method == "POST" and form.is_valid():
             try:
-                services.meeting_respond(meeting=meeting, member=member, rsvp=form.cleaned_data["rsvp"])
+                services.meeting_respond(meeting=meeting, membership=membership, rsvp=form.cleaned_data["rsvp"])
             except DomainError as error:
                 add_domain_error(form, error)
                 status = 422
@@ -115,10 +129,10 @@ def meeting_detail(request: HttpRequest, membership: Membership, meeting_id: int
                     return redirect("network:meeting-detail", site_slug=site.slug, meeting_id=meeting.pk)
                 rows = selectors.meeting_attendee_rows(meeting=meeting)
     elif request.method == "POST":
-        if member is None:
-            return HttpResponse("Only members of the alliance can reply.", status=403)
+        if not invited:
+            return HttpResponse("Only those invited to this meeting can reply.", status=403)
         return HttpResponse("Replies to this meeting are closed.", status=409)
-    mine = next((row for row in rows if member is not None and row.member_id == member.pk), None)
+    mine = next((row for row in rows if invited and row.member_id == membership.pk), None)
     context = {
         "membership": membership,
         "site": site,

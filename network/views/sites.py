@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from network import selectors, services
 from network.access import ENABLERS, require_role, site_view
 from network.errors import DomainError
 from network.forms import AgencyForm, MemberForm, SiteForm, add_domain_error
 from network.models import Membership, User
+from network.selectors.meetings import meetings_for_membership
 
 
 @login_required
@@ -39,7 +41,9 @@ def site_detail(request: HttpRequest, membership: Membership) -> HttpResponse:
         "membership": membership,
         "site": site,
         "alliance": alliance,
-        "meetings": selectors.meetings_for_alliance(alliance=alliance) if alliance else [],
+        "meetings": meetings_for_membership(membership=membership).filter(
+            cancelled_at__isnull=True, starts_at__gt=timezone.now()
+        )[:5],
         "outcomes": site_outcome_summary(site=site),
     }
     return render(request, "network/site_detail.html", context)

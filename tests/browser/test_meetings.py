@@ -20,6 +20,7 @@ from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from network import services
+from network.models import Meeting
 from tests.browser.conftest import PageAudit
 from tests.conftest import PASSWORD, make_site
 
@@ -56,9 +57,13 @@ def test_a_meeting_from_invitation_to_attendance_and_exports(
     dana = page
     sign_in(dana, base, coordinator.user.email)
     dana.goto(f"{site_url}alliance/")
-    audit.check(dana, "alliance-with-calendar")
+    audit.check(dana, "alliance")
+    dana.get_by_role("link", name="Meetings", exact=True).click()
+    expect(dana.get_by_role("heading", level=1)).to_have_text("Meetings")
+    audit.check(dana, "meetings-with-calendar")
     dana.get_by_role("link", name="Create a meeting").click()
     dana.get_by_label("Title").fill("Rough sleeping: first meeting")
+    expect(dana.get_by_label("The alliance: No one sleeps rough")).to_be_checked()
     dana.get_by_label("Starts at").fill("2031-03-13T18:30")
     dana.get_by_label("Ends at").fill("2031-03-13T20:00")
     dana.get_by_label("Place").fill("Ashby Library")
@@ -151,12 +156,24 @@ def test_a_meeting_from_invitation_to_attendance_and_exports(
     assert "https://meet.example/ashby" in str(event["DESCRIPTION"])
     assert event.decoded("DTSTART").isoformat() == "2031-03-13T18:30:00+00:00"
 
-    # 5. The enabler's digest page: schedule, preview as a member, progress.
+    # 5. The enabler's digest page: schedule, preview as a member, then the meeting's reminder, sent now.
     erin = new_context().new_page()
     sign_in(erin, base, enabler.user.email)
     erin.goto(f"{site_url}digests/")
     expect(erin.get_by_role("heading", level=1)).to_have_text("Digests")
     expect(erin.frame_locator("iframe.digest-preview").get_by_text("Hello Leader 0 of Ashby,")).to_be_visible()
     audit.check(erin, "digests")
+    meeting = Meeting.objects.get()
+    erin.get_by_label("Which email").select_option(f"pre_meeting:{meeting.pk}")
+    erin.get_by_label("Preview as").select_option(label=f"{leaders[2].user.name} ({leaders[2].user.email})")
+    erin.get_by_role("button", name="Show preview").click()
+    preview = erin.frame_locator("iframe.digest-preview")
+    expect(preview.get_by_text("Coming up soon:")).to_be_visible()
+    expect(preview.get_by_text("Hello Leader 2 of Ashby,")).to_be_visible()
+    mailoutbox.clear()
+    erin.get_by_role("button", name="Send now").click()
+    expect(erin.get_by_role("status").filter(has_text="So far:")).to_contain_text("4 sent, 0 failed, 0 remaining")
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(leader.user.email for leader in leaders)
+    audit.check(erin, "digests-reminder-sent")
 
     audit.assert_clean()

@@ -28,7 +28,7 @@ SITE_URL = "http://testserver"
 WAIT_SECONDS = 30
 CELERY = Path(sys.executable).parent / "celery"
 TASK_DONE = re.compile(
-    r"Task network\.tasks\.meeting_digest_send\[(?P<id>[0-9a-f-]+)\] succeeded in [0-9.e-]+s: (?P<result>\{.*?\})"
+    r"Task network\.tasks\.digest_send\[(?P<id>[0-9a-f-]+)\] succeeded in [0-9.e-]+s: (?P<result>\{.*?\})"
 )
 
 
@@ -68,7 +68,7 @@ class Worker:
         return self.log_path.read_text(errors="replace")
 
     def results(self) -> dict[str, dict[str, int]]:
-        """What each finished meeting_digest_send returned, by task id, from the worker's log."""
+        """What each finished digest_send returned, by task id, from the worker's log."""
         return {m["id"]: ast.literal_eval(m["result"]) for m in TASK_DONE.finditer(self.log())}
 
     def wait_for(self, pattern: str, what: str) -> re.Match[str]:

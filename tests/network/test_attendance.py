@@ -8,13 +8,16 @@ import io
 
 import openpyxl
 import pytest
+from django.core import signing
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
 from network import services, tokens
-from network.models import Alliance, AllianceMember, Meeting, MeetingAttendance
+from network.models import Alliance, AllianceMember, Meeting, MeetingAttendance, Membership
 from network.services.meetings import attendance_set, walk_in_record
+from network.services.people import member_archive
 from tests.conftest import Cast
 
 
@@ -45,14 +48,14 @@ def _url(name: str, cast: Cast, meeting: Meeting, *extra: int) -> str:
 
 
 def test_a_coordinator_marks_people_present_with_one_tap(cast: Cast, meeting: Meeting) -> None:
-    member = AllianceMember.objects.get(membership=cast.leaders[1])
+    member = cast.leaders[1]
     client = cast.client_for(cast.coordinator)
     url = _url("attendance-toggle", cast, meeting, member.pk)
     response = client.post(url, {"present": "1"}, headers={"HX-Request": "true"})
     body = response.content.decode()
     assert body.lstrip().startswith(f'<li id="attendee-{member.pk}"')
     assert 'aria-pressed="true"' in body
-    assert MeetingAttendance.objects.get().member == member
+    assert MeetingAttendance.objects.get().membership == member
     assert client.post(url, {"present": "1"}).status_code == 302  # tapping twice quickly records once
     assert MeetingAttendance.objects.count() == 1
     client.post(url, {"present": "0"})
@@ -112,8 +115,8 @@ def test_the_attendance_page_query_count_does_not_grow(
     for i in range(30):
         leader = services.member_add(site=cast.site, name=f"L{i}", email=f"l{i}@example.org", agency=cast.agencies[0])
         member = services.alliance_join(alliance=alliance, membership=leader)
-        services.meeting_respond(meeting=meeting, member=member, rsvp="going")
-        attendance_set(meeting=meeting, member=member, present=True, recorded_by=cast.coordinator)
+        services.meeting_respond(meeting=meeting, membership=member.membership, rsvp="going")
+        attendance_set(meeting=meeting, membership=member.membership, present=True, recorded_by=cast.coordinator)
     client = cast.client_for(cast.coordinator)
     with django_assert_num_queries(8):
         response = client.get(_url("meeting-attendance", cast, meeting))
@@ -125,8 +128,8 @@ def _export(cast: Cast, meeting: Meeting) -> None:
     tricky.role_title = '=HYPERLINK("http://evil.example","Click")'
     tricky.save()
     member = AllianceMember.objects.get(membership=cast.leaders[0])
-    services.meeting_respond(meeting=meeting, member=member, rsvp="going")
-    attendance_set(meeting=meeting, member=member, present=True, recorded_by=cast.coordinator)
+    services.meeting_respond(meeting=meeting, membership=member.membership, rsvp="going")
+    attendance_set(meeting=meeting, membership=member.membership, present=True, recorded_by=cast.coordinator)
     walk_in_record(meeting=meeting, name="+Pat Visitor", agency="@Food Bank", recorded_by=cast.coordinator)
 
 
@@ -177,10 +180,26 @@ def test_the_meeting_ics_has_the_page_and_the_online_link(cast: Cast, meeting: M
     assert cast.client_for(cast.outsider).get(_url("meeting-ics", cast, meeting)).status_code == 404
 
 
-def test_the_site_calendar_feed_needs_its_signed_token(cast: Cast, meeting: Meeting, client) -> None:
-    url = reverse("network:site-calendar", args=[tokens.calendar_token_make(site_id=cast.site.pk)])
-    calendar = Calendar.from_ical(client.get(url).content)
-    assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == ["First alliance meeting"]
-    other = reverse("network:site-calendar", args=[tokens.calendar_token_make(site_id=cast.other_site.pk)])
-    assert Calendar.from_ical(client.get(other).content).walk("VEVENT") == []
+def test_the_calendar_feed_is_personal_and_closes_when_someone_leaves(cast: Cast, meeting: Meeting, client) -> None:
+    whole_site = services.meeting_create(
+        alliance=None, created_by=cast.coordinator, title="Open session", starts_at=meeting.starts_at, place="Hall"
+    )
+
+    def feed(membership: Membership) -> HttpResponse:
+        return client.get(
+            reverse("network:site-calendar", args=[tokens.calendar_token_make(membership_id=membership.pk)])
+        )
+
+    def titles(membership: Membership) -> list[str]:
+        return sorted(str(e["SUMMARY"]) for e in Calendar.from_ical(feed(membership).content).walk("VEVENT"))
+
+    newcomer = services.member_add(site=cast.site, name="Newcomer", email="new@ashby.example", agency=cast.agencies[0])
+    assert titles(cast.leaders[0]) == ["First alliance meeting", "Open session"]  # in the alliance
+    assert titles(newcomer) == ["Open session"]  # not in it: only the whole site's meeting
+    assert titles(cast.outsider) == []  # another site's person sees none of this site's meetings
+    assert whole_site.site_id == cast.site.pk
+    member_archive(membership=cast.leaders[0], actor=cast.enabler.user)
+    assert feed(cast.leaders[0]).status_code == 404  # removed from the site: the feed closes
+    old = signing.dumps(cast.site.pk, salt="network.calendar-feed")  # a feed address of the old, per-site kind
+    assert client.get(reverse("network:site-calendar", args=[old])).status_code == 404
     assert client.get(reverse("network:site-calendar", args=["forged"])).status_code == 404

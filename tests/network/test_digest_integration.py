@@ -28,7 +28,7 @@ from django.urls import reverse
 
 from network import services
 from network.models import DigestDelivery, Rsvp
-from network.tasks import meeting_digest_send
+from network.tasks import digest_send
 from outcomes.services import ballot_submit, outcome_commit, outcome_propose, round_close, round_open
 from systemsleader.celery import app
 from tests.conftest import make_site, require
@@ -217,8 +217,8 @@ def test_it_sends_each_alliance_member_one_digest_through_a_real_worker(
             place="Ashby Library & Hub",
             agenda="Agree what each agency brings.\nPlan the first month.",
         )
-        services.meeting_respond(meeting=meeting, member=members[1], rsvp=Rsvp.GOING)
-        services.meeting_respond(meeting=meeting, member=members[2], rsvp=Rsvp.MAYBE)
+        services.meeting_respond(meeting=meeting, membership=members[1].membership, rsvp=Rsvp.GOING)
+        services.meeting_respond(meeting=meeting, membership=members[2].membership, rsvp=Rsvp.MAYBE)
 
     first = worker.wait_for(TASK_DONE.pattern, "digest task finishing in the worker")
     meeting_url = SITE_URL + reverse(
@@ -261,12 +261,12 @@ def test_it_sends_each_alliance_member_one_digest_through_a_real_worker(
             assert f'<a href="{meeting_url}">' in html
 
         # The task runs again, as a retried or duplicated task would: nobody gets a second copy.
-        again = meeting_digest_send.delay(meeting.pk)
-        worker.wait_for(rf"meeting_digest_send\[{again.id}\] succeeded", "second run of the digest task")
+        again = digest_send.delay(f"meeting:{meeting.pk}")
+        worker.wait_for(rf"digest_send\[{again.id}\] succeeded", "second run of the digest task")
         assert len(inbox.messages()) == 4
         assert worker.results()[again.id] == {"sent": 0, "failed": 0, "skipped": 4}
         deliveries = DigestDelivery.objects.filter(meeting=meeting)
-        assert sorted(deliveries.values_list("recipient_id", flat=True)) == sorted(m.pk for m in members)
+        assert sorted(deliveries.values_list("recipient_id", flat=True)) == sorted(m.membership_id for m in members)
         assert {(d.status, d.error, d.sent_at is not None) for d in deliveries} == {
             (DigestDelivery.Status.SENT, "", True)
         }

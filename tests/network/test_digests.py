@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from network import digests, services, tokens
+from network.errors import DomainError
 from network.models import Alliance, AllianceMember, DigestDelivery, DigestSchedule, Meeting, Membership
+from network.services.digests import digest_send_now
 from network.tasks import digest_send, digests_due_send
 from outcomes.services import ballot_submit, outcome_propose, round_open
 from tests.conftest import Cast
@@ -45,7 +47,7 @@ def test_the_weekly_digest_is_personal_grouped_and_leaves_out_what_you_did(
     cast: Cast, alliance: Alliance, mailoutbox: list
 ) -> None:
     meeting = _meeting(cast, alliance)
-    services.meeting_respond(meeting=meeting, member=_member(cast.leaders[0]), rsvp="going")
+    services.meeting_respond(meeting=meeting, membership=cast.leaders[0], rsvp="going")
     outcome_propose(membership=cast.leaders[0], statement="Safe streets after dark", why_it_matters="Fear.")
     outcome_propose(membership=cast.leaders[1], statement="Children ready for school", why_it_matters="Early.")
     voting_round = round_open(membership=cast.enabler, title="Spring round")
@@ -101,7 +103,7 @@ def test_the_pre_meeting_digest_carries_the_calendar_file_and_skips_those_not_go
     cast: Cast, alliance: Alliance, mailoutbox: list
 ) -> None:
     meeting = _meeting(cast, alliance)
-    services.meeting_respond(meeting=meeting, member=_member(cast.leaders[2]), rsvp="not_going")
+    services.meeting_respond(meeting=meeting, membership=cast.leaders[2], rsvp="not_going")
     mailoutbox.clear()
     digests.digest_send(key=f"pre_meeting:{meeting.pk}")
     assert sorted(m.to[0] for m in mailoutbox) == sorted(m.user.email for m in cast.leaders[:2])
@@ -142,19 +144,71 @@ def test_the_preferences_page_from_the_email_link(cast: Cast, client) -> None:
 
 def test_an_enabler_previews_the_digest_as_a_member_gets_it(cast: Cast, alliance: Alliance, mailoutbox: list) -> None:
     _meeting(cast, alliance)
-    member = _member(cast.leaders[1])
+    member = cast.leaders[1]
     client = cast.client_for(cast.enabler)
-    page = client.get(reverse("network:site-digests", args=[cast.site.slug]), {"member": member.pk})
+    key = _weekly_key(alliance)
+    page = client.get(reverse("network:site-digests", args=[cast.site.slug]), {"digest": key, "member": str(member.pk)})
     assert page.status_code == 200
-    assert f"?member={member.pk}" in page.content.decode()
-    preview = client.get(reverse("network:digest-preview", args=[cast.site.slug]), {"member": member.pk})
+    assert f"member={member.pk}" in page.content.decode()
+    preview_url = reverse("network:digest-preview", args=[cast.site.slug])
+    preview = client.get(preview_url, {"digest": key, "member": str(member.pk)})
     assert "<p>Hello Leader 1 of Ashby,</p>" in preview.content.decode()
-    text = client.get(
-        reverse("network:digest-preview", args=[cast.site.slug]), {"member": str(member.pk), "part": "text"}
-    )
+    text = client.get(preview_url, {"digest": key, "member": str(member.pk), "part": "text"})
     assert text.content.decode().startswith("Hello Leader 1 of Ashby,")
-    other = client.get(reverse("network:digest-preview", args=[cast.site.slug]), {"member": 999999})
-    assert other.status_code == 404
+    assert client.get(preview_url, {"digest": key, "member": "999999"}).status_code == 404
+    # Someone of another site is never offered, and cannot be asked for.
+    assert client.get(preview_url, {"digest": key, "member": str(cast.outsider.pk)}).status_code == 404
+
+
+def test_an_enabler_previews_and_sends_a_meeting_reminder_now(
+    cast: Cast, alliance: Alliance, mailoutbox: list, django_capture_on_commit_callbacks
+) -> None:
+    meeting = _meeting(cast, alliance)
+    services.meeting_respond(meeting=meeting, membership=cast.leaders[2], rsvp="not_going")
+    key = f"pre_meeting:{meeting.pk}"
+    client = cast.client_for(cast.enabler)
+    page = client.get(reverse("network:site-digests", args=[cast.site.slug]), {"digest": key}).content.decode()
+    assert "Reminder before Alliance meeting" in page
+    assert "Leader 2 of Ashby (" not in page  # said not going: would not get it, so not offered
+    preview_url = reverse("network:digest-preview", args=[cast.site.slug])
+    preview = client.get(preview_url, {"digest": key, "member": str(cast.leaders[0].pk)}).content.decode()
+    assert "Coming up soon:" in preview
+    assert "<h1>Alliance meeting</h1>" in preview
+    assert client.get(preview_url, {"digest": key, "member": str(cast.leaders[2].pk)}).status_code == 404
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(reverse("network:digest-send-now", args=[cast.site.slug]), {"digest": key})
+    assert sent.status_code == 302
+    assert sent["Location"].endswith(f"?digest={key}")
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(m.user.email for m in cast.leaders[:2])
+    assert all(m.attachments[0][0] == "meeting.ics" for m in mailoutbox)
+    progress = client.get(
+        reverse("network:digest-progress", args=[cast.site.slug]), {"digest": key}, headers={"HX-Request": "true"}
+    )
+    assert "<strong>2</strong> sent" in progress.content.decode()
+
+
+def test_send_now_only_sends_what_the_site_offers(
+    cast: Cast, alliance: Alliance, mailoutbox: list, django_capture_on_commit_callbacks
+) -> None:
+    other_alliance = services.alliance_for_outcome(site=cast.other_site, purpose="Elsewhere")
+    services.alliance_join(alliance=other_alliance, membership=cast.outsider)
+    foreign = services.meeting_create(
+        alliance=other_alliance,
+        created_by=cast.other_site.memberships.get(role="coordinator"),
+        title="Their meeting",
+        starts_at=timezone.now() + dt.timedelta(days=2),
+        place="Brindle",
+    )
+    mailoutbox.clear()
+    with pytest.raises(DomainError):
+        digest_send_now(membership=cast.enabler, key=f"pre_meeting:{foreign.pk}")
+    client = cast.client_for(cast.enabler)
+    with django_capture_on_commit_callbacks(execute=True):
+        # A key the site does not offer falls back to the first it does (this week's digest), never the foreign one.
+        client.post(reverse("network:digest-send-now", args=[cast.site.slug]), {"digest": f"pre_meeting:{foreign.pk}"})
+    assert cast.outsider.user.email not in {m.to[0] for m in mailoutbox}
+    assert not DigestDelivery.objects.filter(key=f"pre_meeting:{foreign.pk}").exists()
 
 
 def test_send_now_sends_once_and_shows_progress(
@@ -237,7 +291,7 @@ def test_the_digest_page_pins_its_query_count(cast: Cast, alliance: Alliance, dj
         services.alliance_join(alliance=alliance, membership=leader)
     digests.digest_send(key=_weekly_key(alliance))
     client = cast.client_for(cast.enabler)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         response = client.get(reverse("network:site-digests", args=[cast.site.slug]))
     assert "<strong>33</strong> sent" in response.content.decode()
 
@@ -248,8 +302,8 @@ def test_the_reminder_skips_only_those_not_going_to_this_meeting(
     this_meeting = _meeting(cast, alliance)
     other_meeting = _meeting(cast, alliance, days=20)
     # Going to this one, not going to the other: the reminder for this one is still theirs.
-    services.meeting_respond(meeting=this_meeting, member=_member(cast.leaders[0]), rsvp="going")
-    services.meeting_respond(meeting=other_meeting, member=_member(cast.leaders[0]), rsvp="not_going")
+    services.meeting_respond(meeting=this_meeting, membership=cast.leaders[0], rsvp="going")
+    services.meeting_respond(meeting=other_meeting, membership=cast.leaders[0], rsvp="not_going")
     mailoutbox.clear()
     digests.digest_send(key=f"pre_meeting:{this_meeting.pk}")
     assert sorted(m.to[0] for m in mailoutbox) == sorted(m.user.email for m in cast.leaders)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from network import services, tokens
+from network import digests, services, tokens
 from network.errors import DomainError
 from network.models import Alliance, AllianceMember, DigestDelivery, Meeting, MeetingResponse
 from network.services.meetings import meeting_cancel, meeting_update
@@ -53,33 +54,83 @@ def _form(meeting: Meeting, **changes: str) -> dict[str, str]:
     }
 
 
+def _rsvp_url(meeting: Meeting, member: AllianceMember) -> str:
+    token = tokens.rsvp_token_make(meeting_id=meeting.pk, membership_id=member.membership_id)
+    return reverse("network:meeting-rsvp", args=[token])
+
+
 def test_it_waitlists_past_capacity_and_promotes_when_someone_drops_out(cast: Cast, alliance: Alliance) -> None:
     meeting = _meeting(cast, alliance, capacity=2)
     first, second, third = _members(alliance)
-    services.meeting_respond(meeting=meeting, member=first, rsvp="going")
-    services.meeting_respond(meeting=meeting, member=second, rsvp="going")
-    waiting = services.meeting_respond(meeting=meeting, member=third, rsvp="going")
+    services.meeting_respond(meeting=meeting, membership=first.membership, rsvp="going")
+    services.meeting_respond(meeting=meeting, membership=second.membership, rsvp="going")
+    waiting = services.meeting_respond(meeting=meeting, membership=third.membership, rsvp="going")
     assert waiting.waitlisted_at is not None
 
-    services.meeting_respond(meeting=meeting, member=first, rsvp="not_going")
-    assert MeetingResponse.objects.get(member=third).waitlisted_at is None
+    services.meeting_respond(meeting=meeting, membership=first.membership, rsvp="not_going")
+    assert MeetingResponse.objects.get(membership=third.membership).waitlisted_at is None
     assert MeetingResponse.objects.filter(rsvp="going", waitlisted_at__isnull=True).count() == 2
+
+
+def test_whoever_gets_a_freed_place_is_emailed_once(
+    cast: Cast, alliance: Alliance, mailoutbox: list, django_capture_on_commit_callbacks
+) -> None:
+    meeting = _meeting(cast, alliance, capacity=1)
+    first, second, third = (m.membership for m in _members(alliance))
+    services.meeting_respond(meeting=meeting, membership=first, rsvp="going")
+    services.meeting_respond(meeting=meeting, membership=second, rsvp="going")
+    services.meeting_respond(meeting=meeting, membership=third, rsvp="going")
+    second.digest_preference = "none"  # they asked for this place, so it reaches them whatever their digests
+    second.save()
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_respond(meeting=meeting, membership=first, rsvp="not_going")
+    assert [m.to[0] for m in mailoutbox] == [second.user.email]
+    place = mailoutbox[0]
+    assert place.subject == "Ashby Pilot: A place for you: First alliance meeting"
+    assert "A place has come free and it is yours" in place.body
+    not_going = re.search(r"Not going: (\S+)", place.body)
+    assert not_going is not None and "/rsvp/" in not_going.group(1)
+    assert place.attachments[0][0] == "meeting.ics"
+    key = DigestDelivery.objects.get(recipient=second).key
+    digests.digest_send(key=key)  # the task again, as a retry would: no second copy
+    assert len(mailoutbox) == 1
+    # Giving the place back passes it on, and the next person is told in turn.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_respond(meeting=meeting, membership=second, rsvp="not_going")
+    assert [m.to[0] for m in mailoutbox] == [second.user.email, third.user.email]
+
+
+def test_no_place_email_once_the_place_is_given_back(
+    cast: Cast, alliance: Alliance, mailoutbox: list, django_capture_on_commit_callbacks
+) -> None:
+    meeting = _meeting(cast, alliance, capacity=1)
+    first, second, _ = (m.membership for m in _members(alliance))
+    services.meeting_respond(meeting=meeting, membership=first, rsvp="going")
+    services.meeting_respond(meeting=meeting, membership=second, rsvp="going")
+    with django_capture_on_commit_callbacks() as queued:
+        services.meeting_respond(meeting=meeting, membership=first, rsvp="not_going")  # promotes second
+    assert len(queued) == 1
+    services.meeting_respond(meeting=meeting, membership=second, rsvp="maybe")  # who changes their mind at once
+    mailoutbox.clear()
+    queued[0]()  # the queued email task runs only now
+    assert mailoutbox == []
 
 
 def test_saying_going_again_keeps_a_place(cast: Cast, alliance: Alliance) -> None:
     meeting = _meeting(cast, alliance, capacity=1)
     first, second, _ = _members(alliance)
-    services.meeting_respond(meeting=meeting, member=first, rsvp="going")
-    services.meeting_respond(meeting=meeting, member=second, rsvp="going")
-    assert services.meeting_respond(meeting=meeting, member=first, rsvp="going").waitlisted_at is None
-    assert MeetingResponse.objects.get(member=second).waitlisted_at is not None
+    services.meeting_respond(meeting=meeting, membership=first.membership, rsvp="going")
+    services.meeting_respond(meeting=meeting, membership=second.membership, rsvp="going")
+    assert services.meeting_respond(meeting=meeting, membership=first.membership, rsvp="going").waitlisted_at is None
+    assert MeetingResponse.objects.get(membership=second.membership).waitlisted_at is not None
 
 
 def test_raising_capacity_promotes_the_waiting_list(cast: Cast, alliance: Alliance) -> None:
     meeting = _meeting(cast, alliance, capacity=1)
     first, second, _ = _members(alliance)
-    services.meeting_respond(meeting=meeting, member=first, rsvp="going")
-    services.meeting_respond(meeting=meeting, member=second, rsvp="going")
+    services.meeting_respond(meeting=meeting, membership=first.membership, rsvp="going")
+    services.meeting_respond(meeting=meeting, membership=second.membership, rsvp="going")
     meeting_update(
         meeting=meeting,
         updated_by=cast.coordinator,
@@ -88,7 +139,7 @@ def test_raising_capacity_promotes_the_waiting_list(cast: Cast, alliance: Allian
         place=meeting.place,
         capacity=5,
     )
-    assert MeetingResponse.objects.get(member=second).waitlisted_at is None
+    assert MeetingResponse.objects.get(membership=second.membership).waitlisted_at is None
 
 
 def test_replies_close_when_the_meeting_starts(cast: Cast, alliance: Alliance) -> None:
@@ -96,7 +147,7 @@ def test_replies_close_when_the_meeting_starts(cast: Cast, alliance: Alliance) -
     member = _members(alliance)[0]
     with pytest.raises(DomainError, match="started"):
         services.meeting_respond(
-            meeting=meeting, member=member, rsvp="going", now=meeting.starts_at + dt.timedelta(minutes=1)
+            meeting=meeting, membership=member.membership, rsvp="going", now=meeting.starts_at + dt.timedelta(minutes=1)
         )
 
 
@@ -142,7 +193,7 @@ def test_cancelling_notifies_everyone_and_closes_replies(
     assert len(cancelled) == 3
     assert "This meeting has been cancelled" in cancelled[0].body
     with pytest.raises(DomainError):
-        services.meeting_respond(meeting=meeting, member=_members(alliance)[0], rsvp="going")
+        services.meeting_respond(meeting=meeting, membership=_members(alliance)[0].membership, rsvp="going")
     detail = cast.client_for(cast.leaders[0]).get(reverse("network:meeting-detail", args=[cast.site.slug, meeting.pk]))
     assert "This meeting has been cancelled." in detail.content.decode()
 
@@ -162,7 +213,9 @@ def test_only_the_sites_coordinators_edit_or_cancel(cast: Cast, alliance: Allian
 def test_an_invitee_replies_from_the_signed_link_without_signing_in(cast: Cast, alliance: Alliance) -> None:
     meeting = _meeting(cast, alliance)
     member = _members(alliance)[0]
-    url = reverse("network:meeting-rsvp", args=[tokens.rsvp_token_make(meeting_id=meeting.pk, member_id=member.pk)])
+    url = reverse(
+        "network:meeting-rsvp", args=[tokens.rsvp_token_make(meeting_id=meeting.pk, membership_id=member.membership_id)]
+    )
     client = cast.client_for(cast.outsider)
     client.logout()
     page = client.get(url + "?answer=going")
@@ -180,7 +233,7 @@ def test_an_invitee_replies_from_the_signed_link_without_signing_in(cast: Cast, 
 def test_a_tampered_or_foreign_rsvp_link_is_refused(cast: Cast, alliance: Alliance, client) -> None:
     meeting = _meeting(cast, alliance)
     member = _members(alliance)[0]
-    token = tokens.rsvp_token_make(meeting_id=meeting.pk, member_id=member.pk)
+    token = tokens.rsvp_token_make(meeting_id=meeting.pk, membership_id=member.membership_id)
     assert client.get(reverse("network:meeting-rsvp", args=[token[:-2] + "xx"])).status_code == 404
     other = signing.dumps({"m": meeting.pk, "a": member.pk}, salt="network.digest-unsubscribe")
     assert client.get(reverse("network:meeting-rsvp", args=[other])).status_code == 404
@@ -193,7 +246,9 @@ def test_the_signed_link_refuses_replies_after_the_start(cast: Cast, alliance: A
     meeting = _meeting(cast, alliance)
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(minutes=5))
     member = _members(alliance)[0]
-    url = reverse("network:meeting-rsvp", args=[tokens.rsvp_token_make(meeting_id=meeting.pk, member_id=member.pk)])
+    url = reverse(
+        "network:meeting-rsvp", args=[tokens.rsvp_token_make(meeting_id=meeting.pk, membership_id=member.membership_id)]
+    )
     assert "replies are closed" in client.get(url).content.decode()
     assert client.post(url, {"rsvp": "going"}).status_code == 422
     assert not MeetingResponse.objects.exists()
@@ -201,7 +256,7 @@ def test_the_signed_link_refuses_replies_after_the_start(cast: Cast, alliance: A
 
 def test_the_meeting_page_shows_the_waiting_list_by_htmx(cast: Cast, alliance: Alliance) -> None:
     meeting = _meeting(cast, alliance, capacity=1)
-    services.meeting_respond(meeting=meeting, member=_members(alliance)[1], rsvp="going")
+    services.meeting_respond(meeting=meeting, membership=_members(alliance)[1].membership, rsvp="going")
     url = reverse("network:meeting-detail", args=[cast.site.slug, meeting.pk])
     response = cast.client_for(cast.leaders[0]).post(url, {"rsvp": "going"}, headers={"HX-Request": "true"})
     body = response.content.decode()
@@ -217,7 +272,9 @@ def test_someone_removed_from_the_site_can_no_longer_reply_from_an_old_link(
 
     meeting = _meeting(cast, alliance)
     member = _members(alliance)[0]
-    url = reverse("network:meeting-rsvp", args=[tokens.rsvp_token_make(meeting_id=meeting.pk, member_id=member.pk)])
+    url = reverse(
+        "network:meeting-rsvp", args=[tokens.rsvp_token_make(meeting_id=meeting.pk, membership_id=member.membership_id)]
+    )
     member_archive(membership=member.membership, actor=cast.enabler.user)
     assert client.post(url, {"rsvp": "going"}).status_code == 404
     assert not MeetingResponse.objects.exists()

@@ -6,7 +6,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from network import digests, services
+from network import digests, selectors, services
+from network.errors import DomainError
 from network.models import Alliance, AllianceMember, DigestDelivery, Meeting, MeetingResponse
 from tests.conftest import Cast
 
@@ -16,6 +17,7 @@ MEETING_FORM = {
     "place": "Central Library, Room 2",
     "online_link": "",
     "agenda": "1. Why we are here",
+    "invitees": "alliance",
 }
 
 
@@ -68,7 +70,7 @@ def test_it_reads_meeting_times_as_uk_time(cast: Cast, alliance: Alliance) -> No
 def test_it_needs_a_place_or_a_link(cast: Cast, alliance: Alliance) -> None:
     url = reverse("network:meeting-create", args=[cast.site.slug])
     response = cast.client_for(cast.coordinator).post(url, {**MEETING_FORM, "place": ""})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'id="id_place_error"' in response.content.decode()
     assert not Meeting.objects.exists()
 
@@ -87,10 +89,52 @@ def test_leaders_cannot_create_meetings(cast: Cast, alliance: Alliance) -> None:
     assert not Meeting.objects.exists()
 
 
-def test_meetings_wait_for_an_alliance(cast: Cast) -> None:
+def test_before_there_is_an_alliance_a_meeting_is_for_the_whole_site(
+    cast: Cast, mailoutbox: list, django_capture_on_commit_callbacks
+) -> None:
     url = reverse("network:meeting-create", args=[cast.site.slug])
-    response = cast.client_for(cast.coordinator).get(url)
-    assert response.status_code == 302
+    client = cast.client_for(cast.coordinator)
+    page = client.get(url).content.decode()
+    assert "Everyone in the site" in page
+    assert 'value="alliance"' not in page  # no alliance to choose
+    assert client.post(url, MEETING_FORM).status_code == 422  # asking for an alliance that is not there
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {**MEETING_FORM, "invitees": "site"}).status_code == 302
+    meeting = Meeting.objects.get()
+    assert (meeting.site_id, meeting.alliance_id) == (cast.site.pk, None)
+    everyone = [cast.enabler, cast.coordinator, *cast.leaders]
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(p.user.email for p in everyone)
+    assert "this meeting is for everyone in the site" in mailoutbox[0].body
+    assert cast.outsider.user.email not in {m.to[0] for m in mailoutbox}
+
+
+def test_a_whole_site_meeting_welcomes_those_outside_the_alliance(
+    cast: Cast, alliance: Alliance, mailoutbox: list, django_capture_on_commit_callbacks
+) -> None:
+    newcomer = services.member_add(site=cast.site, name="Newcomer", email="new@ashby.example", agency=cast.agencies[1])
+    url = reverse("network:meeting-create", args=[cast.site.slug])
+    client = cast.client_for(cast.coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**MEETING_FORM, "title": "Open session", "invitees": "site"})
+        client.post(url, {**MEETING_FORM, "title": "Alliance only"})
+    open_session = Meeting.objects.get(title="Open session")
+    alliance_only = Meeting.objects.get(title="Alliance only")
+    assert alliance_only.alliance_id == alliance.pk
+    got = {(m.to[0], m.subject.split(": ")[-1]) for m in mailoutbox}
+    assert (newcomer.user.email, "Open session") in got
+    assert (newcomer.user.email, "Alliance only") not in got
+    newcomer_client = cast.client_for(newcomer)
+    detail = reverse("network:meeting-detail", args=[cast.site.slug, open_session.pk])
+    assert newcomer_client.post(detail, {"rsvp": "going"}).status_code == 302
+    other = reverse("network:meeting-detail", args=[cast.site.slug, alliance_only.pk])
+    assert newcomer_client.get(other).status_code == 200  # everyone sees what is being convened
+    assert newcomer_client.post(other, {"rsvp": "going"}).status_code == 403  # but only invitees reply
+    with pytest.raises(DomainError):
+        services.meeting_respond(meeting=alliance_only, membership=newcomer, rsvp="going")
+    names = [row.name for row in selectors.meeting_attendee_rows(meeting=open_session)]
+    assert "Newcomer" in names and cast.coordinator.user.name in names
+    listing = newcomer_client.get(reverse("network:meeting-list", args=[cast.site.slug])).content.decode()
+    assert "Open session" in listing and "Everyone in the site" in listing
 
 
 def test_a_member_replies_by_full_page_and_by_htmx(cast: Cast, alliance: Alliance) -> None:
@@ -126,7 +170,7 @@ def test_non_members_of_the_alliance_cannot_reply(cast: Cast, alliance: Alliance
 def test_the_coordinator_downloads_the_attendee_list(cast: Cast, alliance: Alliance) -> None:
     meeting = _meeting(cast, alliance)
     member = AllianceMember.objects.get(membership=cast.leaders[0])
-    services.meeting_respond(meeting=meeting, member=member, rsvp="going")
+    services.meeting_respond(meeting=meeting, membership=member.membership, rsvp="going")
     url = reverse("network:meeting-attendees-csv", args=[cast.site.slug, meeting.pk])
     response = cast.client_for(cast.coordinator).get(url)
     assert response.status_code == 200
@@ -165,8 +209,8 @@ def test_only_coordinators_download_attendees(cast: Cast, alliance: Alliance, wh
 
 def test_the_digest_is_sent_once_however_often_the_task_runs(cast: Cast, alliance: Alliance, mailoutbox: list) -> None:
     meeting = _meeting(cast, alliance)
-    first = digests.meeting_digest_send(meeting_id=meeting.pk)
-    second = digests.meeting_digest_send(meeting_id=meeting.pk)
+    first = digests.digest_send(key=f"meeting:{meeting.pk}")
+    second = digests.digest_send(key=f"meeting:{meeting.pk}")
     assert first == {"sent": 3, "failed": 0, "skipped": 0}
     assert second == {"sent": 0, "failed": 0, "skipped": 3}
     assert len(mailoutbox) == 3
@@ -176,8 +220,8 @@ def test_the_digest_is_sent_once_however_often_the_task_runs(cast: Cast, allianc
 def test_the_digest_lists_who_is_coming(cast: Cast, alliance: Alliance, mailoutbox: list) -> None:
     meeting = _meeting(cast, alliance)
     going = AllianceMember.objects.get(membership=cast.leaders[2])
-    services.meeting_respond(meeting=meeting, member=going, rsvp="going")
-    digests.meeting_digest_send(meeting_id=meeting.pk)
+    services.meeting_respond(meeting=meeting, membership=going.membership, rsvp="going")
+    digests.digest_send(key=f"meeting:{meeting.pk}")
     body = mailoutbox[0].body
     assert "Who is coming (1):" in body
     assert f"- {cast.leaders[2].user.name}, Ashby Police" in body
@@ -186,16 +230,16 @@ def test_the_digest_lists_who_is_coming(cast: Cast, alliance: Alliance, mailoutb
 def test_a_failed_delivery_is_recorded_and_retried(cast: Cast, alliance: Alliance, mailoutbox: list, settings) -> None:
     meeting = _meeting(cast, alliance)
     settings.EMAIL_BACKEND = "tests.network.failing_backend.RefusingBackend"
-    failed = digests.meeting_digest_send(meeting_id=meeting.pk)
+    failed = digests.digest_send(key=f"meeting:{meeting.pk}")
     assert failed["failed"] == 3
     assert set(DigestDelivery.objects.values_list("status", flat=True)) == {"failed"}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert digests.meeting_digest_send(meeting_id=meeting.pk)["sent"] == 3
+    assert digests.digest_send(key=f"meeting:{meeting.pk}")["sent"] == 3
     assert len(mailoutbox) == 3
 
 
 def test_a_digest_for_a_deleted_meeting_does_nothing(db: None, mailoutbox: list) -> None:
-    assert digests.meeting_digest_send(meeting_id=12345) == {"sent": 0, "failed": 0, "skipped": 0}
+    assert digests.digest_send(key=f"meeting:{12345}") == {"sent": 0, "failed": 0, "skipped": 0}
     assert mailoutbox == []
 
 
@@ -206,7 +250,7 @@ def test_it_pins_the_meeting_page_query_count(cast: Cast, alliance: Alliance, dj
     for i in range(40):
         leader = member_add(site=cast.site, name=f"L{i}", email=f"l{i}@example.org", agency=cast.agencies[i % 3])
         member = services.alliance_join(alliance=alliance, membership=leader)
-        services.meeting_respond(meeting=meeting, member=member, rsvp="going")
+        services.meeting_respond(meeting=meeting, membership=member.membership, rsvp="going")
     client = cast.client_for(cast.coordinator)
     url = reverse("network:meeting-detail", args=[cast.site.slug, meeting.pk])
     with django_assert_num_queries(7):

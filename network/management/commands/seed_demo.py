@@ -215,4 +215,18 @@ class Command(BaseCommand):
             agenda="1. Why we are here\n2. What each of us brings\n3. First ninety days",
         )
         for member in members[:10]:
-            services.meeting_respond(meeting=meeting, member=member, rsvp=rng.choice(["going", "going", "maybe"]))
+            services.meeting_respond(
+                meeting=meeting, membership=member.membership, rsvp=rng.choice(["going", "going", "maybe"])
+            )
+        town_hall = services.meeting_create(
+            alliance=None,
+            created_by=coordinator,
+            title="Open session for everyone in the pilot",
+            starts_at=timezone.now().replace(hour=18, minute=30, second=0, microsecond=0) + dt.timedelta(days=21),
+            ends_at=timezone.now().replace(hour=20, minute=0, second=0, microsecond=0) + dt.timedelta(days=21),
+            place="Northbrook Town Hall",
+            agenda="What the alliance has heard so far, and who else needs to be in the room.",
+            capacity=30,
+        )
+        for leader in leaders[18:30]:
+            services.meeting_respond(meeting=town_hall, membership=leader, rsvp="going")
