@@ -25,7 +25,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -224,10 +224,22 @@ def digest_preview(*, digest: Digest, membership: Membership) -> EmailMultiAlter
     return digest_message(digest, membership)
 
 
+def _retry_due(now: dt.datetime) -> Q:
+    """Refused before, with attempts left, and its backoff over."""
+    return Q(status=DigestDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS) & (
+        Q(retry_at__isnull=True) | Q(retry_at__lte=now)
+    )
+
+
 def _sendable(key: str) -> Any:
     return DigestDelivery.objects.filter(key=key).filter(
-        Q(status=DigestDelivery.Status.PENDING) | Q(status=DigestDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS)
+        Q(status=DigestDelivery.Status.PENDING) | _retry_due(timezone.now())
     )
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """How long to wait after the given number of refusals: the base delay, doubling each time."""
+    return dt.timedelta(seconds=settings.DIGEST_RETRY_SECONDS * 2 ** max(attempts - 1, 0))
 
 
 def digest_send(*, key: str, delivery_ids: list[int] | None = None) -> dict[str, int]:
@@ -285,7 +297,8 @@ def _deliver_one(digest: Digest, delivery_id: int, connection: BaseEmailBackend)
             delivery.status = DigestDelivery.Status.FAILED
             delivery.attempts += 1
             delivery.error = str(exc)[:500]
-            delivery.save(update_fields=["status", "attempts", "error"])
+            delivery.retry_at = timezone.now() + retry_delay(delivery.attempts)
+            delivery.save(update_fields=["status", "attempts", "error", "retry_at"])
             return "failed"
         delivery.status = DigestDelivery.Status.SENT
         delivery.attempts += 1
@@ -295,12 +308,15 @@ def _deliver_one(digest: Digest, delivery_id: int, connection: BaseEmailBackend)
         return "sent"
 
 
-def digest_retry_pending(*, key: str, delivery_ids: list[int] | None = None) -> bool:
-    """Whether some of these deliveries failed but have attempts left."""
+def digest_retry_next(*, key: str, delivery_ids: list[int] | None = None) -> dt.datetime | None:
+    """When the soonest of these refused deliveries (with attempts left) may be tried again, if any."""
     failed = DigestDelivery.objects.filter(key=key, status=DigestDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS)
     if delivery_ids is not None:
         failed = failed.filter(pk__in=delivery_ids)
-    return failed.exists()
+    soonest = failed.order_by(F("retry_at").asc(nulls_first=True)).values_list("retry_at", flat=True).first()
+    if soonest is None and not failed.exists():
+        return None
+    return soonest or timezone.now()
 
 
 __all__ = ["MAX_ATTEMPTS", "AttendeeRow", "Digest", "digest_parse", "digest_send", "weekly_key"]
@@ -312,7 +328,8 @@ MAX_DAYS_BEFORE_MEETING = 30
 def digests_due(*, now: dt.datetime | None = None) -> list[str]:
     """The keys of digests whose time has come and that have not been started: weekly ones and reminders.
 
-    Run by Celery beat every few minutes, in four queries however many sites and meetings there are.
+    Run by Celery beat every few minutes (or `manage.py send_due_digests` from cron when there is no
+    Celery), in five queries however many sites and meetings there are.
     A key is the same however often this runs in its week (or for its meeting), so a doubled
     schedule sends nothing twice.
     """
@@ -338,4 +355,7 @@ def digests_due(*, now: dt.datetime | None = None) -> list[str]:
         if starts_at <= now + dt.timedelta(days=schedules.get(site_id, default).days_before_meeting):
             keys.append(f"{Kind.PRE_MEETING}:{meeting_id}")
     started = set(DigestDelivery.objects.filter(key__in=keys).values_list("key", flat=True).distinct())
-    return [key for key in keys if key not in started]
+    keys = [key for key in keys if key not in started]
+    # Refused emails whose backoff is over: retried here too, so they go even with no worker to retry them.
+    retries = DigestDelivery.objects.filter(_retry_due(now)).values_list("key", flat=True).distinct().order_by("key")
+    return keys + [key for key in retries if key not in keys]

@@ -45,6 +45,10 @@ class User(AbstractUser):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["name"]
 
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # keeps its verbose names
+        # Lists and exports are in name order; the index lets PostgreSQL start them without sorting everyone.
+        indexes = [models.Index(fields=["name"], name="user_name_idx")]
+
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     def __str__(self) -> str:
@@ -279,6 +283,8 @@ class DigestDelivery(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # After a refusal, not tried again before this (the backoff); the beat sweeps up those that are due.
+    retry_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, null=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import Task, shared_task
 from celery.exceptions import MaxRetriesExceededError
 from django.conf import settings
+from django.utils import timezone
 
 from network import digests
 from network.models import DigestDelivery, Membership
@@ -26,15 +27,16 @@ def _digest_run(task: Task, key: str, delivery_ids: list[int] | None = None) -> 
                 digest_send_chunk.apply_async((key, delivery_ids[start : start + chunk]), queue=queue)  # type: ignore[arg-type]
             return {"sent": 0, "failed": 0, "skipped": 0, "queued": len(delivery_ids)}
     counts = digests.digest_send(key=key, delivery_ids=delivery_ids)
-    # Run in-process (no broker) there is no worker to come back later, so the next run retries instead.
-    if (
-        counts["failed"]
-        and not task.request.is_eager
-        and digests.digest_retry_pending(key=key, delivery_ids=delivery_ids)
-    ):
-        countdown = settings.DIGEST_RETRY_SECONDS * 2**task.request.retries
+    # Run in-process (no broker) there is no worker to come back later: `send_due_digests` (or the beat)
+    # picks refused emails up once their backoff is over.
+    if task.request.is_eager:
+        return counts
+    retry_at = digests.digest_retry_next(key=key, delivery_ids=delivery_ids)
+    if retry_at is not None:
+        # Come back when the soonest backoff ends; the beat sweeps up anything this misses.
+        countdown = max((retry_at - timezone.now()).total_seconds(), 0) + 0.5
         try:
-            raise task.retry(countdown=countdown, max_retries=digests.MAX_ATTEMPTS - 1)
+            raise task.retry(countdown=countdown, max_retries=2 * digests.MAX_ATTEMPTS)
         except MaxRetriesExceededError:
             return counts
     return counts

@@ -6,6 +6,7 @@ from outcomes.services.adoption import outcome_adopt, outcome_commit
 from outcomes.services.ballots import ballot_submit, ranks_after_move
 from outcomes.services.outcomes import (
     can_edit,
+    editable_outcome_ids,
     outcome_edit,
     outcome_merge,
     outcome_propose,
@@ -16,6 +17,7 @@ from outcomes.services.rounds import round_close, round_create, round_open, roun
 __all__ = [
     "ballot_submit",
     "can_edit",
+    "editable_outcome_ids",
     "outcome_adopt",
     "outcome_commit",
     "outcome_edit",

@@ -52,17 +52,43 @@ def _in_open_round(outcome: CandidateOutcome) -> bool:
     return outcome.rounds.filter(status=VotingRound.Status.OPEN).exists()
 
 
-def can_edit(*, outcome: CandidateOutcome, membership: Membership) -> bool:
-    """Enablers edit any outcome while no open round holds it; a leader edits their own until voting on it opens."""
+def _edit_allowed(
+    outcome: CandidateOutcome, membership: Membership, *, in_open_round: bool, voting_opened: bool
+) -> bool:
     if outcome.site_id != membership.site_id or not outcome.is_active:
         return False
     if membership.role == Role.ENABLER:
-        return not _in_open_round(outcome)
-    return (
-        membership.role == Role.LEADER
-        and outcome.proposed_by_id == membership.pk
-        and not outcome.rounds.exclude(status=VotingRound.Status.DRAFT).exists()
+        return not in_open_round
+    return membership.role == Role.LEADER and outcome.proposed_by_id == membership.pk and not voting_opened
+
+
+def can_edit(*, outcome: CandidateOutcome, membership: Membership) -> bool:
+    """Enablers edit any outcome while no open round holds it; a leader edits their own until voting on it opens."""
+    statuses = set(outcome.rounds.values_list("status", flat=True))
+    return _edit_allowed(
+        outcome,
+        membership,
+        in_open_round=VotingRound.Status.OPEN in statuses,
+        voting_opened=bool(statuses - {VotingRound.Status.DRAFT}),
     )
+
+
+def editable_outcome_ids(*, outcomes: Iterable[CandidateOutcome], membership: Membership) -> set[int]:
+    """The ids of those outcomes `can_edit` allows, without a query per outcome.
+
+    Each outcome must carry the `open_rounds` and `opened_rounds` counts that
+    `selectors.outcomes_for_site` annotates.
+    """
+    return {
+        outcome.pk
+        for outcome in outcomes
+        if _edit_allowed(
+            outcome,
+            membership,
+            in_open_round=outcome.open_rounds > 0,  # type: ignore[attr-defined]
+            voting_opened=outcome.opened_rounds > 0,  # type: ignore[attr-defined]
+        )
+    }
 
 
 @transaction.atomic

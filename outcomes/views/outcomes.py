@@ -35,20 +35,11 @@ def outcome_list(request: HttpRequest, membership: Membership) -> HttpResponse:
         "form": form,
         "can_propose": membership.role in PROPOSERS,
         "outcomes": outcomes,
-        "editable": {o.pk for o in outcomes if _can_edit_listed(o, membership)},
+        "editable": services.editable_outcome_ids(outcomes=outcomes, membership=membership),
         "rounds": selectors.rounds_for_site(site=site),
         "round_form": RoundForm() if membership.role in ENABLERS else None,
     }
     return render(request, "outcomes/outcome_list.html", context, status=422 if form.errors else 200)
-
-
-def _can_edit_listed(outcome, membership: Membership) -> bool:  # type: ignore[no-untyped-def]
-    # The list annotates open rounds, so this needs no query per outcome for enablers.
-    if outcome.alliance_id:
-        return False
-    if membership.is_enabler:
-        return not outcome.open_rounds
-    return outcome.proposed_by_id == membership.pk
 
 
 @site_view(PROPOSERS)

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from network import services, tokens
+from network import selectors, services, tokens
 from network.models import Alliance, AllianceMember, Meeting, MeetingAttendance, Membership
+from network.selectors.meetings import meeting_export_rows
 from network.services.meetings import attendance_set, walk_in_record
 from network.services.people import member_archive
 from tests.conftest import Cast
@@ -142,6 +143,28 @@ def test_the_csv_has_attendance_walk_ins_and_no_formulas(cast: Cast, meeting: Me
     assert by_name["Leader 0 of Ashby"][5:] == ["Going", "Yes", "No"]
     assert by_name["Leader 1 of Ashby"][4] == '\'=HYPERLINK("http://evil.example","Click")'
     assert by_name["'+Pat Visitor"] == ["'+Pat Visitor", "", "'@Food Bank", "", "", "", "Yes", "Yes"]
+
+
+@pytest.mark.parametrize("first", [1, 2, 4, 500])
+def test_the_export_continues_after_its_first_rows_in_the_same_order(cast: Cast, meeting: Meeting, first: int) -> None:
+    # Same-named people, so the hand-over from the first rows to the rest must break ties by id.
+    for i in range(6):
+        twin = services.member_add(
+            site=cast.site,
+            name="Sam Twin",
+            email=f"twin{i}@ashby.example",
+            agency=cast.agencies[i % 3],
+            role_title=str(i),
+        )
+        services.alliance_join(alliance=meeting.alliance, membership=twin)  # type: ignore[arg-type]
+    services.meeting_respond(meeting=meeting, membership=cast.leaders[0], rsvp="going")
+    expected = [
+        [row.name, row.email, row.role_title, row.rsvp_label]
+        for row in selectors.meeting_attendee_rows(meeting=meeting)
+    ]
+    got = [[r[0], r[1], r[4], r[5]] for r in meeting_export_rows(meeting=meeting, first=first, chunk_size=2)]
+    assert got == expected
+    assert len(got) == 9  # three leaders and six twins, each once
 
 
 def test_the_xlsx_keeps_every_value_as_text(cast: Cast, meeting: Meeting) -> None:

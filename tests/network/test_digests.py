@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -235,6 +237,7 @@ def test_a_refused_recipient_is_retried_then_shown_failed(
     settings.EMAIL_BACKEND = "tests.network.failing_backend.RefusingBackend"
     for _ in range(digests.MAX_ATTEMPTS + 1):  # as the worker's retries would; one more changes nothing
         digest_send.delay(_weekly_key(alliance))
+        DigestDelivery.objects.update(retry_at=timezone.now())  # each backoff over
     deliveries = DigestDelivery.objects.filter(key=_weekly_key(alliance))
     assert {(d.status, d.attempts) for d in deliveries} == {("failed", digests.MAX_ATTEMPTS)}
     assert "No such user" in deliveries[0].error
@@ -275,6 +278,39 @@ def test_beat_starts_each_due_digest_once(cast: Cast, alliance: Alliance, mailou
     assert sent == 6
     assert digests_due_send.delay().get() == []  # a doubled schedule finds nothing left to start
     assert len(mailoutbox) == sent
+
+
+def test_a_refused_email_waits_out_its_backoff_then_the_beat_or_cron_retries_it(
+    cast: Cast, alliance: Alliance, settings, mailoutbox: list
+) -> None:
+    meeting = _meeting(cast, alliance)
+    key = f"meeting:{meeting.pk}"
+    settings.EMAIL_BACKEND = "tests.network.failing_backend.RefusingBackend"
+    settings.DIGEST_RETRY_SECONDS = 60
+    digests.digest_send(key=key)
+    first = DigestDelivery.objects.get(recipient=cast.leaders[0])
+    assert first.attempts == 1 and first.retry_at is not None
+    assert dt.timedelta(seconds=55) < first.retry_at - timezone.now() <= dt.timedelta(seconds=60)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert digests.digest_send(key=key) == {"sent": 0, "failed": 0, "skipped": 3}  # too soon: backing off
+    assert key not in digests.digests_due()
+    assert mailoutbox == []
+    later = timezone.now() + dt.timedelta(seconds=61)
+    assert key in digests.digests_due(now=later)
+    DigestDelivery.objects.update(retry_at=timezone.now() - dt.timedelta(seconds=1))  # the minute has passed
+    out = io.StringIO()
+    call_command("send_due_digests", stdout=out)  # what cron runs when there is no Celery
+    assert f"{key}: 3 sent, 0 failed, 0 skipped" in out.getvalue()
+    retried = [m.to[0] for m in mailoutbox if m.subject == "Ashby Pilot: Alliance meeting"]
+    assert sorted(retried) == sorted(m.user.email for m in cast.leaders)
+    sent = len(mailoutbox)  # the weekly digest was due too, and went with it
+    call_command("send_due_digests", stdout=out)
+    assert len(mailoutbox) == sent
+
+
+def test_the_backoff_doubles_with_each_refusal(settings) -> None:
+    settings.DIGEST_RETRY_SECONDS = 60
+    assert [digests.retry_delay(n).total_seconds() for n in (1, 2, 3, 4)] == [60, 120, 240, 480]
 
 
 def test_the_weekly_digest_waits_for_its_day(cast: Cast, alliance: Alliance) -> None:

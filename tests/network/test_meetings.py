@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from network import digests, selectors, services
 from network.errors import DomainError
@@ -234,6 +235,7 @@ def test_a_failed_delivery_is_recorded_and_retried(cast: Cast, alliance: Allianc
     assert failed["failed"] == 3
     assert set(DigestDelivery.objects.values_list("status", flat=True)) == {"failed"}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    DigestDelivery.objects.update(retry_at=timezone.now())  # its backoff is over
     assert digests.digest_send(key=f"meeting:{meeting.pk}")["sent"] == 3
     assert len(mailoutbox) == 3
 

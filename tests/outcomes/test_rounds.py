@@ -158,6 +158,30 @@ def test_a_leader_proposes_with_agencies_and_edits_until_voting_opens(
     assert cast.client_for(cast.coordinator).get(edit).status_code == 403
 
 
+def test_the_list_offers_edit_only_while_the_edit_page_allows_it(
+    cast: Cast, candidates: list[CandidateOutcome]
+) -> None:
+    own = candidates[0]  # proposed by leaders[0]
+    leader, enabler = cast.client_for(cast.leaders[0]), cast.client_for(cast.enabler)
+    edit = _url(cast, "outcome-edit", own.pk)
+    link = f'href="{edit}"'
+    assert link in leader.get(_url(cast, "outcome-list")).content.decode()
+    # A draft round does not start voting, so the leader may still edit.
+    draft = services.round_create(membership=cast.enabler, title="Later", open_now=False)
+    assert link in leader.get(_url(cast, "outcome-list")).content.decode()
+    voting_round = services.round_start(voting_round=draft, membership=cast.enabler)
+    assert own in voting_round.candidates.all()
+    assert link not in leader.get(_url(cast, "outcome-list")).content.decode()
+    assert link not in enabler.get(_url(cast, "outcome-list")).content.decode()
+    assert "cannot edit" in leader.get(edit).content.decode()
+    assert leader.post(edit, {"statement": "Changed", "why_it_matters": "x"}).status_code == 422
+    # Once it closes the enabler may edit again; the leader may not, because voting on it has happened.
+    services.round_close(voting_round=voting_round, membership=cast.enabler)
+    assert link not in leader.get(_url(cast, "outcome-list")).content.decode()
+    assert leader.post(edit, {"statement": "Changed", "why_it_matters": "x"}).status_code == 422
+    assert link in enabler.get(_url(cast, "outcome-list")).content.decode()
+
+
 def test_an_enabler_merges_duplicates_crediting_both_and_withdraws(
     cast: Cast, candidates: list[CandidateOutcome]
 ) -> None:
