@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -258,3 +259,24 @@ def test_it_pins_the_meeting_page_query_count(cast: Cast, alliance: Alliance, dj
     with django_assert_num_queries(7):
         response = client.get(url)
     assert "40 going" in response.content.decode()
+
+
+@pytest.mark.parametrize("meetings", [1, 12])
+def test_the_meetings_list_and_site_page_pin_their_query_counts(
+    cast: Cast, alliance: Alliance, django_assert_num_queries, meetings: int
+) -> None:
+    for i in range(meetings):
+        meeting = services.meeting_create(
+            alliance=alliance if i % 2 else None,
+            created_by=cast.coordinator,
+            title=f"Meeting {i}",
+            starts_at=timezone.now() + dt.timedelta(days=i + 1),
+            place="Hall",
+        )
+        services.meeting_respond(meeting=meeting, membership=cast.leaders[0], rsvp="going")
+    client = cast.client_for(cast.leaders[0])
+    with django_assert_num_queries(4):
+        listing = client.get(reverse("network:meeting-list", args=[cast.site.slug]))
+    assert listing.content.decode().count("<tr>") == meetings + 1
+    with django_assert_num_queries(7):
+        client.get(reverse("network:site-detail", args=[cast.site.slug]))
