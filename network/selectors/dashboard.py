@@ -1,16 +1,16 @@
 """The site dashboard: who and what is missing. A fixed number of queries whatever the site's size.
 
-Whether someone has voted is read from outcomes' models; this module is
-network's one seam onto voting.
+Whether someone has voted is read through outcomes.selectors.for_network.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
 from network.models import Agency, InvitationStatus, Membership, PilotSite, Role, Sector
+from outcomes.selectors import for_network
 
 LIST_LIMIT = 50  # names listed per heading; the count says how many more
 
@@ -39,8 +39,6 @@ class Dashboard:
 
 
 def dashboard_for_site(*, site: PilotSite) -> Dashboard:
-    from outcomes.models import Ballot, VotingRound
-
     agencies = list(
         site.agencies.filter(archived_at__isnull=True)
         .annotate(leaders=Count("members", filter=Q(members__archived_at__isnull=True, members__role=Role.LEADER)))
@@ -72,10 +70,10 @@ def dashboard_for_site(*, site: PilotSite) -> Dashboard:
             people.filter(invitation_status__in=[InvitationStatus.PENDING, InvitationStatus.FAILED])[:LIST_LIMIT]
         ),
     )
-    open_round = VotingRound.objects.filter(site=site, status=VotingRound.Status.OPEN).only("pk", "title").first()
+    open_round = for_network.open_round_for_site(site_id=site.pk)
     if open_round is not None:
         # EXISTS rather than IN: PostgreSQL plans it as an anti-join, several times faster here.
-        has_voted = Exists(Ballot.objects.filter(round=open_round, voter=OuterRef("pk")))
+        has_voted = for_network.voted_in_round(round_id=open_round.pk)
         dashboard.open_round_title, dashboard.open_round_id = open_round.title, open_round.pk
         dashboard.voted = leaders.filter(has_voted).count()
         dashboard.not_voted_people = list(people.filter(~has_voted)[:LIST_LIMIT])

@@ -1,6 +1,6 @@
 """What a digest says: read once per digest run, then filtered per reader without further queries.
 
-This is the one place network reads outcomes (new candidates, rounds), read-only.
+What it says of outcomes (new candidates, rounds) comes through outcomes.selectors.for_network.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from network.models import Alliance, DigestDelivery, Meeting, Membership, PilotSite, Rsvp
 from network.selectors.meetings import AttendeeRow, meeting_attendee_rows, meetings_for_alliance
+from outcomes.selectors import for_network
 
 WEEK = dt.timedelta(days=7)
 
@@ -50,8 +51,6 @@ class PersonalDigest:
 
 def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> WeeklyNews:
     """The site's news of the past week, in a fixed number of queries whatever the alliance's size."""
-    from outcomes.models import Ballot, CandidateOutcome, VotingRound
-
     now = now or timezone.now()
     since = now - WEEK
     site_id = alliance.site_id
@@ -66,21 +65,10 @@ def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> Weekly
         going = [row for row in rows if row.rsvp == Rsvp.GOING and not row.waitlisted]
         replied = {row.member_id for row in rows if row.rsvp}
         news.meetings.append(MeetingNews(meeting=meeting, going=going, replied_member_ids=replied))
-    news.outcomes = [
-        (o.proposed_by_id, o.statement, o.created_at)
-        for o in CandidateOutcome.objects.filter(site_id=site_id, created_at__gte=since).order_by("-created_at")
-    ]
-    open_rounds = list(VotingRound.objects.filter(site_id=site_id, status=VotingRound.Status.OPEN))
-    voters: dict[int, set[int]] = {r.pk: set() for r in open_rounds}
-    for round_id, voter_id in Ballot.objects.filter(round__in=open_rounds).values_list("round_id", "voter_id"):
-        voters[round_id].add(voter_id)
-    news.rounds_open = [(r.pk, r.title, r.opened_at or now, voters[r.pk]) for r in open_rounds]
-    news.rounds_closed = [
-        (r.title, r.winner.statement if r.winner else "", r.closed_at or now)
-        for r in VotingRound.objects.filter(site_id=site_id, status=VotingRound.Status.CLOSED, closed_at__gte=since)
-        .select_related("winner")
-        .order_by("-closed_at")
-    ]
+    outcome_news = for_network.news_since(site_id=site_id, since=since, now=now)
+    news.outcomes = list(outcome_news.outcomes)
+    news.rounds_open = list(outcome_news.rounds_open)
+    news.rounds_closed = list(outcome_news.rounds_closed)
     news.pledges = [
         (m.membership_id, m.membership.user.name, m.pledge, m.joined_at)
         for m in alliance.members.filter(joined_at__gte=since)

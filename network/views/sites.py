@@ -12,6 +12,7 @@ from network.errors import DomainError
 from network.forms import AgencyForm, MemberForm, SiteForm, add_domain_error
 from network.models import Membership, User
 from network.selectors.meetings import meetings_for_membership
+from outcomes.selectors import for_network
 
 
 @login_required
@@ -33,8 +34,6 @@ def site_create(request: HttpRequest) -> HttpResponse:
 
 @site_view()
 def site_detail(request: HttpRequest, membership: Membership) -> HttpResponse:
-    from outcomes.selectors import site_outcome_summary
-
     site = membership.site
     alliance = selectors.alliance_current(site=site)
     context = {
@@ -44,7 +43,7 @@ def site_detail(request: HttpRequest, membership: Membership) -> HttpResponse:
         "meetings": meetings_for_membership(membership=membership).filter(
             cancelled_at__isnull=True, starts_at__gt=timezone.now()
         )[:5],
-        "outcomes": site_outcome_summary(site=site),
+        "outcomes": for_network.site_outcomes(site=site),
     }
     return render(request, "network/site_detail.html", context)
 

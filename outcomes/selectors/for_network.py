@@ -1,0 +1,128 @@
+"""The only place network reads outcomes: small, read-only answers as plain values.
+
+`outcomes` builds on `network`, so network imports this module and nothing else of
+outcomes. Each function answers one question a network page or digest asks and
+returns dataclasses or named tuples, never a model, so voting can change shape behind
+this seam. The one exception is `voted_in_round`, a filter expression for network's
+own membership queries: an EXISTS keeps the dashboard's count a single anti-join.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.db.models import Exists, OuterRef
+
+from network.models import PilotSite
+from outcomes.models import Ballot, CandidateOutcome, VotingRound
+from outcomes.selectors.rounds import site_outcome_summary as _site_outcome_summary
+
+
+@dataclass(frozen=True)
+class OpenRound:
+    pk: int
+    title: str
+
+
+@dataclass(frozen=True)
+class Winner:
+    statement: str
+
+
+@dataclass(frozen=True)
+class ClosedRound:
+    pk: int
+    title: str
+    winner: Winner | None  # None for a tie
+
+
+@dataclass(frozen=True)
+class SiteOutcomes:
+    """What the site page says of voting: the open round, else the last closed one."""
+
+    candidate_count: int
+    open_round: OpenRound | None
+    latest_closed: ClosedRound | None
+
+
+def site_outcomes(*, site: PilotSite) -> SiteOutcomes:
+    """The site page's summary of outcomes and rounds, in two queries."""
+    summary = _site_outcome_summary(site=site)
+    opened, closed = summary.open_round, summary.latest_closed
+    return SiteOutcomes(
+        candidate_count=summary.candidate_count,
+        open_round=OpenRound(pk=opened.pk, title=opened.title) if opened is not None else None,
+        latest_closed=ClosedRound(
+            pk=closed.pk,
+            title=closed.title,
+            winner=Winner(statement=closed.winner.statement) if closed.winner is not None else None,
+        )
+        if closed is not None
+        else None,
+    )
+
+
+def open_round_for_site(*, site_id: int) -> OpenRound | None:
+    """The site's open round, if any (only one is open at a time), in one query."""
+    row = VotingRound.objects.filter(site_id=site_id, status=VotingRound.Status.OPEN).only("pk", "title").first()
+    return OpenRound(pk=row.pk, title=row.title) if row is not None else None
+
+
+def voted_in_round(*, round_id: int) -> Exists:
+    """A filter for a query of memberships: true where that membership has a ballot in the round."""
+    return Exists(Ballot.objects.filter(round_id=round_id, voter=OuterRef("pk")))
+
+
+class NewOutcome(NamedTuple):
+    proposer_id: int | None  # a membership id
+    statement: str
+    created_at: dt.datetime
+
+
+class RoundOpen(NamedTuple):
+    id: int
+    title: str
+    opened_at: dt.datetime
+    voter_ids: set[int]  # membership ids
+
+
+class RoundClosed(NamedTuple):
+    title: str
+    winner: str  # the winning statement, "" for a tie
+    closed_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class OutcomeNews:
+    outcomes: list[NewOutcome]  # newest first
+    rounds_open: list[RoundOpen]
+    rounds_closed: list[RoundClosed]  # most recently closed first
+
+
+def news_since(*, site_id: int, since: dt.datetime, now: dt.datetime) -> OutcomeNews:
+    """Outcomes proposed and rounds closed since `since`, and the rounds open now with who voted.
+
+    Three queries, four when a round is open, whatever the number of rounds or ballots.
+    `now` stands in for a round's missing opened or closed time.
+    """
+    outcomes = [
+        NewOutcome(o.proposed_by_id, o.statement, o.created_at)
+        for o in CandidateOutcome.objects.filter(site_id=site_id, created_at__gte=since).order_by("-created_at")
+    ]
+    open_rounds = list(VotingRound.objects.filter(site_id=site_id, status=VotingRound.Status.OPEN))
+    voters: dict[int, set[int]] = {r.pk: set() for r in open_rounds}
+    for round_id, voter_id in Ballot.objects.filter(round__in=open_rounds).values_list("round_id", "voter_id"):
+        voters[round_id].add(voter_id)
+    rounds_closed = [
+        RoundClosed(r.title, r.winner.statement if r.winner else "", r.closed_at or now)
+        for r in VotingRound.objects.filter(site_id=site_id, status=VotingRound.Status.CLOSED, closed_at__gte=since)
+        .select_related("winner")
+        .order_by("-closed_at")
+    ]
+    return OutcomeNews(
+        outcomes=outcomes,
+        rounds_open=[RoundOpen(r.pk, r.title, r.opened_at or now, voters[r.pk]) for r in open_rounds],
+        rounds_closed=rounds_closed,
+    )
