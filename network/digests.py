@@ -226,9 +226,7 @@ def digest_preview(*, digest: Digest, membership: Membership) -> EmailMultiAlter
 
 def _retry_due(now: dt.datetime) -> Q:
     """Refused before, with attempts left, and its backoff over."""
-    return Q(status=DigestDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS) & (
-        Q(retry_at__isnull=True) | Q(retry_at__lte=now)
-    )
+    return Q(status=DigestDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS, retry_at__lte=now)
 
 
 def _sendable(key: str) -> Any:
@@ -255,6 +253,15 @@ def digest_send(*, key: str, delivery_ids: list[int] | None = None) -> dict[str,
     if delivery_ids is None:
         deliveries_create(digest)
         delivery_ids = list(DigestDelivery.objects.filter(key=key).order_by("pk").values_list("pk", flat=True))
+    late = digest_too_late(digest)
+    if late:
+        # A reminder after the meeting began, or last week's news: recorded as failed, for the enabler to see.
+        counts["failed"] = (
+            _sendable(key)
+            .filter(pk__in=delivery_ids)
+            .update(status=DigestDelivery.Status.FAILED, attempts=MAX_ATTEMPTS, error=late)
+        )
+        return counts
     connection = get_connection()
     try:
         for delivery_id in delivery_ids:
@@ -263,6 +270,20 @@ def digest_send(*, key: str, delivery_ids: list[int] | None = None) -> dict[str,
         with contextlib.suppress(Exception):  # a connection that broke mid-run has nothing left to close
             connection.close()
     return counts
+
+
+def digest_too_late(digest: Digest, now: dt.datetime | None = None) -> str:
+    """Why this digest should no longer go out, or "" if it still should."""
+    now = now or timezone.now()
+    if digest.kind == Kind.WEEKLY:
+        assert digest.alliance is not None  # noqa: S101 - a weekly key always names an alliance
+        return "" if digest.key == weekly_key(alliance=digest.alliance, when=now) else "Not sent: that week has passed."
+    meeting = digest.meeting
+    if meeting is not None and meeting.starts_at <= now:
+        return "Not sent: the meeting had already started."
+    if meeting is not None and meeting.cancelled_at is not None and digest.kind != Kind.CHANGE:
+        return "Not sent: the meeting was cancelled."
+    return ""
 
 
 def _deliver_one(digest: Digest, delivery_id: int, connection: BaseEmailBackend) -> str:
@@ -281,6 +302,10 @@ def _deliver_one(digest: Digest, delivery_id: int, connection: BaseEmailBackend)
             .first()
         )
         if delivery is None:
+            return "skipped"
+        if digest.kind == Kind.PLACE and not _recipients(digest).filter(pk=delivery.recipient_id).exists():
+            delivery.status = DigestDelivery.Status.SKIPPED  # they gave the place back before it went
+            delivery.save(update_fields=["status"])
             return "skipped"
         try:
             message = digest_message(digest, delivery.recipient, connection=connection, delivery_id=delivery.pk)
@@ -329,7 +354,7 @@ def digests_due(*, now: dt.datetime | None = None) -> list[str]:
     """The keys of digests whose time has come and that have not been started: weekly ones and reminders.
 
     Run by Celery beat every few minutes (or `manage.py send_due_digests` from cron when there is no
-    Celery), in five queries however many sites and meetings there are.
+    Celery), in four queries however many sites and meetings there are.
     A key is the same however often this runs in its week (or for its meeting), so a doubled
     schedule sends nothing twice.
     """
@@ -355,7 +380,16 @@ def digests_due(*, now: dt.datetime | None = None) -> list[str]:
         if starts_at <= now + dt.timedelta(days=schedules.get(site_id, default).days_before_meeting):
             keys.append(f"{Kind.PRE_MEETING}:{meeting_id}")
     started = set(DigestDelivery.objects.filter(key__in=keys).values_list("key", flat=True).distinct())
-    keys = [key for key in keys if key not in started]
-    # Refused emails whose backoff is over: retried here too, so they go even with no worker to retry them.
-    retries = DigestDelivery.objects.filter(_retry_due(now)).values_list("key", flat=True).distinct().order_by("key")
-    return keys + [key for key in retries if key not in keys]
+    return [key for key in keys if key not in started]
+
+
+def retries_due(*, now: dt.datetime | None = None) -> dict[str, list[int]]:
+    """Refused emails whose backoff is over, by digest key: the beat retries exactly these deliveries.
+
+    So they go even with no worker to retry them, and a retry never adds people to an old digest.
+    """
+    due: dict[str, list[int]] = {}
+    rows = DigestDelivery.objects.filter(_retry_due(now or timezone.now())).order_by("key", "pk")
+    for key, delivery_id in rows.values_list("key", "pk"):
+        due.setdefault(key, []).append(delivery_id)
+    return due

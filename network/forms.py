@@ -84,7 +84,12 @@ class MeetingForm(forms.Form):
             if invitees_from is not None:
                 choices.insert(0, (self.ALLIANCE, f"The alliance: {invitees_from.purpose[:80]}"))
             self.fields["invitees"] = forms.ChoiceField(
-                label="Who is invited", choices=choices, initial=choices[0][0], widget=forms.RadioSelect
+                label="Who is invited",
+                choices=choices,
+                initial=choices[0][0],
+                widget=forms.RadioSelect,
+                help_text="Everyone in the site means its enablers, its coordinators and everyone sent an "
+                "invitation; people imported but not yet invited are not emailed.",
             )
             self.order_fields(["title", "invitees"])
 

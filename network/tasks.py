@@ -54,10 +54,13 @@ def digest_send_chunk(self: Task, key: str, delivery_ids: list[int]) -> dict[str
 
 @shared_task(acks_late=True)
 def digests_due_send() -> list[str]:
-    """Celery beat's entry: start every weekly digest and meeting reminder whose time has come."""
+    """Celery beat's entry: start every weekly digest and meeting reminder whose time has come, and retry
+    the refused emails whose backoff is over."""
     keys = digests.digests_due()
     for key in keys:
         digest_send.delay(key)
+    for key, delivery_ids in digests.retries_due().items():
+        digest_send_chunk.delay(key, delivery_ids)
     return keys
 
 

@@ -10,6 +10,7 @@ from django.core import signing
 # Version 2: links now name a site membership; the salt changed so an older link, which named a
 # place in an alliance, is refused rather than read as someone else.
 _RSVP = "network.meeting-rsvp.v2"
+_RSVP_V1 = "network.meeting-rsvp"
 _UNSUBSCRIBE = "network.digest-unsubscribe"
 # Version 2: a feed is now one person's, so removing them from the site closes it.
 _CALENDAR = "network.calendar-feed.v2"
@@ -23,6 +24,15 @@ def rsvp_token_read(token: str) -> tuple[int, int] | None:
     """The (meeting id, membership id) a token was made for, or None if it was tampered with."""
     try:
         data = signing.loads(token, salt=_RSVP)
+        return int(data["m"]), int(data["a"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def legacy_rsvp_token_read(token: str) -> tuple[int, int] | None:
+    """The (meeting id, alliance member id) of a link emailed before links named memberships, if genuine."""
+    try:
+        data = signing.loads(token, salt=_RSVP_V1)
         return int(data["m"]), int(data["a"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None

@@ -1,6 +1,7 @@
 """Meetings for the whole site (2 of 3): copy each row's alliance member over to their membership."""
 
 from django.db import migrations
+from django.db.migrations.exceptions import IrreversibleError
 from django.db.models import OuterRef, Subquery
 
 
@@ -21,11 +22,20 @@ def forwards(apps, schema_editor):
     )
 
 
+def backwards(apps, schema_editor):
+    """Only an empty database goes back: a whole-site meeting's replies have no alliance member to return to."""
+    for name in ("Meeting", "MeetingResponse", "MeetingAttendance", "DigestDelivery"):
+        if apps.get_model("network", name).objects.exists():
+            raise IrreversibleError(
+                "Meetings have moved to memberships; with meetings, replies or deliveries saved this cannot be undone."
+            )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("network", "0005_meetings_for_the_site"),
     ]
 
     operations = [
-        migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(forwards, backwards, elidable=True),
     ]

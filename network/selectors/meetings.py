@@ -14,14 +14,17 @@ from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch
 from django.http import Http404
 from django.utils import timezone
 
+from network import tokens
 from network.models import (
     Alliance,
     AllianceMember,
+    InvitationStatus,
     Meeting,
     MeetingAttendance,
     MeetingResponse,
     Membership,
     PilotSite,
+    Role,
     Sector,
 )
 
@@ -56,27 +59,39 @@ def meeting_get(*, site: PilotSite, meeting_id: int) -> Meeting:
     return meeting
 
 
-def meeting_invitees(*, meeting: Meeting) -> QuerySet[Membership]:
-    """Who is invited: the alliance's members, or everyone in the site, leaving out those removed from it.
+# Who a whole-site meeting reaches: enablers and coordinators, and those the enabler has invited.
+# Someone imported but not yet invited (or whose invitation bounced) hears of the site first from
+# their invitation, never from a meeting email.
+_REACHABLE = Q(role__in=[Role.ENABLER, Role.COORDINATOR]) | Q(
+    invitation_status__in=[InvitationStatus.SENT, InvitationStatus.ACCEPTED]
+)
 
-    Someone removed after they were marked present stays on the list, so the record of who came holds.
+
+def meeting_invitees(*, meeting: Meeting) -> QuerySet[Membership]:
+    """Who is invited: the alliance's members, or everyone in the site who has been invited to it.
+
+    Those removed from the site are left out; someone removed after they were marked present
+    stays on the list, so the record of who came holds.
     """
     people = Membership.objects.filter(site_id=meeting.site_id)
     if meeting.alliance_id is not None:
         people = people.filter(alliance_memberships__alliance_id=meeting.alliance_id)
+    else:
+        people = people.filter(_REACHABLE)
     came = MeetingAttendance.objects.filter(meeting=meeting, membership=OuterRef("pk"))
     return people.filter(Q(archived_at__isnull=True) | Exists(came))
 
 
 def meeting_is_invited(*, meeting: Meeting, membership: Membership) -> bool:
-    return (
-        membership.site_id == meeting.site_id
-        and membership.archived_at is None
-        and (
-            meeting.alliance_id is None
-            or membership.alliance_memberships.filter(alliance_id=meeting.alliance_id).exists()
+    """Whether this person may reply to the meeting: invited to it and still in the site."""
+    if membership.site_id != meeting.site_id or membership.archived_at is not None:
+        return False
+    if meeting.alliance_id is None:
+        return membership.role in (Role.ENABLER, Role.COORDINATOR) or membership.invitation_status in (
+            InvitationStatus.SENT,
+            InvitationStatus.ACCEPTED,
         )
-    )
+    return membership.alliance_memberships.filter(alliance_id=meeting.alliance_id).exists()
 
 
 def meeting_is_open_for_replies(*, meeting: Meeting) -> bool:
@@ -231,6 +246,21 @@ def rsvp_member_get(*, meeting_id: int, member_id: int) -> tuple[Meeting, Member
     if membership is None or meeting is None or not meeting_is_invited(meeting=meeting, membership=membership):
         return None
     return meeting, membership
+
+
+def rsvp_invitee_for_token(token: str) -> tuple[Meeting, Membership] | None:
+    """The meeting and invitee a signed RSVP link names; links emailed before links named a membership
+    (they named a place in an alliance) still work, read as that place's membership."""
+    ids = tokens.rsvp_token_read(token)
+    if ids is None:
+        legacy = tokens.legacy_rsvp_token_read(token)
+        if legacy is None:
+            return None
+        membership_id = AllianceMember.objects.filter(pk=legacy[1]).values_list("membership_id", flat=True).first()
+        if membership_id is None:
+            return None
+        ids = (legacy[0], membership_id)
+    return rsvp_member_get(meeting_id=ids[0], member_id=ids[1])
 
 
 def member_rsvp(*, meeting: Meeting, membership: Membership) -> MeetingResponse | None:

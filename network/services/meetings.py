@@ -118,7 +118,10 @@ def meeting_cancel(*, meeting: Meeting, cancelled_by: Membership) -> Meeting:
 
 
 def _going_count(*, meeting: Meeting) -> int:
-    return meeting.responses.filter(rsvp=Rsvp.GOING, waitlisted_at__isnull=True).count()
+    """Places taken: by those going who are still in the site (a removed person's place is free)."""
+    return meeting.responses.filter(
+        rsvp=Rsvp.GOING, waitlisted_at__isnull=True, membership__archived_at__isnull=True
+    ).count()
 
 
 def place_key(*, meeting: Meeting, membership_id: int, waitlisted_at: dt.datetime) -> str:
@@ -128,7 +131,9 @@ def place_key(*, meeting: Meeting, membership_id: int, waitlisted_at: dt.datetim
 
 def _waiting_list_promote(*, meeting: Meeting) -> None:
     """Give free places to the longest-waiting and email each of them; the caller holds the meeting's row lock."""
-    waiting = meeting.responses.filter(rsvp=Rsvp.GOING, waitlisted_at__isnull=False).order_by("waitlisted_at", "pk")
+    waiting = meeting.responses.filter(
+        rsvp=Rsvp.GOING, waitlisted_at__isnull=False, membership__archived_at__isnull=True
+    ).order_by("waitlisted_at", "pk")
     free = None if meeting.capacity is None else meeting.capacity - _going_count(meeting=meeting)
     if free is not None and free <= 0:
         return

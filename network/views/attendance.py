@@ -60,8 +60,11 @@ def attendance_toggle(request: HttpRequest, membership: Membership, meeting_id: 
         return redirect("network:meeting-attendance", site_slug=membership.site.slug, meeting_id=meeting.pk)
     if request.htmx:  # type: ignore[attr-defined]
         # Only the one row is read back and re-drawn, however long the list.
-        (row,) = selectors.meeting_attendee_rows(meeting=meeting, membership_id=invitee.pk)
-        context = {"row": row, "meeting": meeting, "site": membership.site, "search": ""}
+        rows = selectors.meeting_attendee_rows(meeting=meeting, membership_id=invitee.pk)
+        if not rows:
+            # Someone removed from the site, kept on the list only because they came, now marked absent.
+            return HttpResponse("")
+        context = {"row": rows[0], "meeting": meeting, "site": membership.site, "search": ""}
         return render(request, "network/meeting_attendance.html#attendee-row", context)
     return redirect("network:meeting-attendance", site_slug=membership.site.slug, meeting_id=meeting.pk)
 

@@ -11,15 +11,14 @@ from network.errors import DomainError
 from network.forms import RsvpForm, add_domain_error
 from network.meeting_forms import DigestPreferenceForm
 from network.models import DigestPreference, Membership
-from network.selectors.meetings import meeting_is_open_for_replies, member_rsvp, rsvp_member_get
+from network.selectors.meetings import meeting_is_open_for_replies, member_rsvp, rsvp_invitee_for_token
 from network.services.digests import digest_preference_set
 from network.services.meetings import meeting_respond
 
 
 def meeting_rsvp(request: HttpRequest, token: str) -> HttpResponse:
     """Reply to a meeting from the email. A GET only shows the choice (mail scanners follow links); a POST saves it."""
-    ids = tokens.rsvp_token_read(token)
-    found = rsvp_member_get(meeting_id=ids[0], member_id=ids[1]) if ids else None
+    found = rsvp_invitee_for_token(token)
     if found is None:
         raise Http404("This link is not valid.")
     meeting, invitee = found

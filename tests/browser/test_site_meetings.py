@@ -16,6 +16,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
+from network.models import Membership
 from tests.browser.conftest import PageAudit
 from tests.browser.test_meetings import sign_in
 from tests.conftest import make_site
@@ -43,6 +44,7 @@ def test_a_site_wide_meeting_fills_up_and_passes_a_freed_place_on(
     base = live_server.url
     settings.SITE_URL = base  # emailed links point at the live server
     site, _, enabler, coordinator, leaders = make_site("ashby", leader_count=3)  # and no alliance
+    Membership.objects.filter(pk__in=[m.pk for m in leaders]).update(invitation_status="accepted")  # invited
     meetings_url = f"{base}/sites/{site.slug}/meetings/"
 
     # 1. The coordinator finds Meetings in the site's navigation and calls a meeting for everyone.

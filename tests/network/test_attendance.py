@@ -63,6 +63,17 @@ def test_a_coordinator_marks_people_present_with_one_tap(cast: Cast, meeting: Me
     assert not MeetingAttendance.objects.exists()
 
 
+def test_someone_removed_since_they_came_can_be_marked_absent(cast: Cast, meeting: Meeting) -> None:
+    leaver = cast.leaders[2]
+    attendance_set(meeting=meeting, membership=leaver, present=True, recorded_by=cast.coordinator)
+    member_archive(membership=leaver, actor=cast.enabler.user)
+    assert leaver.user.name in [row.name for row in selectors.meeting_attendee_rows(meeting=meeting)]
+    url = _url("attendance-toggle", cast, meeting, leaver.pk)
+    response = cast.client_for(cast.coordinator).post(url, {"present": "0"}, headers={"HX-Request": "true"})
+    assert (response.status_code, response.content) == (200, b"")  # their row simply goes
+    assert not MeetingAttendance.objects.exists()
+
+
 def test_the_list_is_searchable_as_a_page_and_by_htmx(cast: Cast, meeting: Meeting) -> None:
     client = cast.client_for(cast.coordinator)
     page = client.get(_url("meeting-attendance", cast, meeting), {"q": "Leader 2"}).content.decode()
@@ -217,6 +228,7 @@ def test_the_calendar_feed_is_personal_and_closes_when_someone_leaves(cast: Cast
         return sorted(str(e["SUMMARY"]) for e in Calendar.from_ical(feed(membership).content).walk("VEVENT"))
 
     newcomer = services.member_add(site=cast.site, name="Newcomer", email="new@ashby.example", agency=cast.agencies[0])
+    Membership.objects.filter(pk=newcomer.pk).update(invitation_status="sent")
     assert titles(cast.leaders[0]) == ["First alliance meeting", "Open session"]  # in the alliance
     assert titles(newcomer) == ["Open session"]  # not in it: only the whole site's meeting
     assert titles(cast.outsider) == []  # another site's person sees none of this site's meetings

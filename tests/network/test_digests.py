@@ -293,19 +293,54 @@ def test_a_refused_email_waits_out_its_backoff_then_the_beat_or_cron_retries_it(
     assert dt.timedelta(seconds=55) < first.retry_at - timezone.now() <= dt.timedelta(seconds=60)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert digests.digest_send(key=key) == {"sent": 0, "failed": 0, "skipped": 3}  # too soon: backing off
-    assert key not in digests.digests_due()
+    assert key not in digests.retries_due()
     assert mailoutbox == []
     later = timezone.now() + dt.timedelta(seconds=61)
-    assert key in digests.digests_due(now=later)
+    assert sorted(digests.retries_due(now=later)[key]) == sorted(DigestDelivery.objects.values_list("pk", flat=True))
     DigestDelivery.objects.update(retry_at=timezone.now() - dt.timedelta(seconds=1))  # the minute has passed
     out = io.StringIO()
     call_command("send_due_digests", stdout=out)  # what cron runs when there is no Celery
-    assert f"{key}: 3 sent, 0 failed, 0 skipped" in out.getvalue()
+    assert f"{key} (retried): 3 sent, 0 failed, 0 skipped" in out.getvalue()
     retried = [m.to[0] for m in mailoutbox if m.subject == "Ashby Pilot: Alliance meeting"]
     assert sorted(retried) == sorted(m.user.email for m in cast.leaders)
     sent = len(mailoutbox)  # the weekly digest was due too, and went with it
     call_command("send_due_digests", stdout=out)
     assert len(mailoutbox) == sent
+
+
+def test_a_retry_never_goes_late_nor_to_people_added_since(
+    cast: Cast, alliance: Alliance, settings, mailoutbox: list
+) -> None:
+    meeting = _meeting(cast, alliance)
+    settings.EMAIL_BACKEND = "tests.network.failing_backend.RefusingBackend"
+    digests.digest_send(key=f"meeting:{meeting.pk}")
+    refused = sorted(DigestDelivery.objects.values_list("pk", flat=True))
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    newcomer = services.member_add(site=cast.site, name="New", email="new@ashby.example", agency=cast.agencies[0])
+    services.alliance_join(alliance=alliance, membership=newcomer)
+    later = timezone.now() + dt.timedelta(hours=1)
+    assert digests.retries_due(now=later) == {f"meeting:{meeting.pk}": refused}  # only those refused
+    # A failed row from before retries had a time (no retry_at) is never swept up.
+    DigestDelivery.objects.filter(pk=refused[0]).update(retry_at=None)
+    assert digests.retries_due(now=later) == {f"meeting:{meeting.pk}": refused[1:]}
+    # The meeting starts before the backoff ends: the retry is recorded as too late, and nothing goes.
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(minutes=1))
+    DigestDelivery.objects.update(retry_at=timezone.now())
+    for key, delivery_ids in digests.retries_due().items():
+        digests.digest_send(key=key, delivery_ids=delivery_ids)
+    assert mailoutbox == []
+    late = DigestDelivery.objects.filter(pk__in=refused[1:])
+    assert {(d.status, d.attempts, d.error) for d in late} == {
+        ("failed", digests.MAX_ATTEMPTS, "Not sent: the meeting had already started.")
+    }
+    assert not DigestDelivery.objects.filter(recipient=newcomer).exists()
+
+
+def test_last_weeks_digest_is_not_sent_this_week(cast: Cast, alliance: Alliance, mailoutbox: list) -> None:
+    last_week = digests.weekly_key(alliance=alliance, when=timezone.now() - dt.timedelta(days=7))
+    assert digests.digest_send(key=last_week)["failed"] == 3
+    assert mailoutbox == []
+    assert set(DigestDelivery.objects.values_list("error", flat=True)) == {"Not sent: that week has passed."}
 
 
 def test_the_backoff_doubles_with_each_refusal(settings) -> None:

@@ -14,6 +14,7 @@ from network import digests, services, tokens
 from network.errors import DomainError
 from network.models import Alliance, AllianceMember, DigestDelivery, Meeting, MeetingResponse
 from network.services.meetings import meeting_cancel, meeting_update
+from network.services.people import member_archive
 from tests.conftest import Cast
 
 
@@ -115,6 +116,33 @@ def test_no_place_email_once_the_place_is_given_back(
     mailoutbox.clear()
     queued[0]()  # the queued email task runs only now
     assert mailoutbox == []
+
+
+def test_someone_removed_from_the_site_frees_their_place(cast: Cast, alliance: Alliance) -> None:
+    meeting = _meeting(cast, alliance, capacity=1)
+    first, second, _ = (m.membership for m in _members(alliance))
+    services.meeting_respond(meeting=meeting, membership=first, rsvp="going")
+    services.meeting_respond(meeting=meeting, membership=second, rsvp="going")
+    member_archive(membership=first, actor=cast.enabler.user)
+    meeting_update(
+        meeting=meeting, updated_by=cast.coordinator, title=meeting.title, starts_at=meeting.starts_at,
+        place=meeting.place, capacity=1,
+    )  # fmt: skip
+    assert MeetingResponse.objects.get(membership=second).waitlisted_at is None
+
+
+def test_an_rsvp_link_emailed_before_the_move_to_memberships_still_works(
+    cast: Cast, alliance: Alliance, client
+) -> None:
+    meeting = _meeting(cast, alliance)
+    member = _members(alliance)[0]
+    old = signing.dumps({"m": meeting.pk, "a": member.pk}, salt="network.meeting-rsvp", compress=True)
+    url = reverse("network:meeting-rsvp", args=[old])
+    assert member.membership.user.name in client.get(url).content.decode()
+    assert client.post(url, {"rsvp": "going"}).status_code == 200
+    assert MeetingResponse.objects.get(membership=member.membership).rsvp == "going"
+    forged = signing.dumps({"m": meeting.pk, "a": member.pk}, salt="network.meeting-rsvp", key="not-the-key")
+    assert client.get(reverse("network:meeting-rsvp", args=[forged])).status_code == 404
 
 
 def test_saying_going_again_keeps_a_place(cast: Cast, alliance: Alliance) -> None:

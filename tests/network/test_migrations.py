@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.migrations.exceptions import IrreversibleError
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
@@ -55,3 +56,16 @@ def test_meetings_move_to_memberships_without_losing_a_row() -> None:
 
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())  # back to the latest, for the tests after this one
+
+
+@pytest.mark.django_db(transaction=True)
+def test_going_back_past_the_move_is_refused_once_there_are_meetings() -> None:
+    from network.models import Meeting, PilotSite
+
+    site = PilotSite.objects.create(name="Ashby", slug="ashby-back", place="Ashby")
+    Meeting.objects.create(site=site, title="Open", starts_at=timezone.now())
+    executor = MigrationExecutor(connection)
+    with pytest.raises(IrreversibleError, match="cannot be undone"):
+        executor.migrate(BEFORE)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

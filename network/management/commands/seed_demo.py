@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from network import services
-from network.models import PilotSite, Role, Sector, User
+from network.models import InvitationStatus, Membership, PilotSite, Role, Sector, User
 from outcomes import services as outcome_services
 from outcomes.models import Energy
 
@@ -218,6 +218,11 @@ class Command(BaseCommand):
             services.meeting_respond(
                 meeting=meeting, membership=member.membership, rsvp=rng.choice(["going", "going", "maybe"])
             )
+        # Most leaders have accepted their invitations; the last five are still to be invited,
+        # so the Invitations page has work to show and the open session does not reach them.
+        for leader in leaders[:35]:
+            leader.invitation_status = InvitationStatus.ACCEPTED
+        Membership.objects.bulk_update(leaders[:35], ["invitation_status"])
         town_hall = services.meeting_create(
             alliance=None,
             created_by=coordinator,

@@ -19,9 +19,13 @@ class Command(BaseCommand):
     help = "Send the weekly digests, meeting reminders and email retries that are due (what Celery beat does)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        keys = digests.digests_due()
-        for key in keys:
-            counts = digests.digest_send(key=key)
-            self.stdout.write(f"{key}: {counts['sent']} sent, {counts['failed']} failed, {counts['skipped']} skipped")
-        if not keys:
+        runs: list[tuple[str, list[int] | None]] = [(key, None) for key in digests.digests_due()]
+        runs += list(digests.retries_due().items())
+        for key, delivery_ids in runs:
+            counts = digests.digest_send(key=key, delivery_ids=delivery_ids)
+            what = "retried" if delivery_ids else "sent"
+            self.stdout.write(
+                f"{key} ({what}): {counts['sent']} sent, {counts['failed']} failed, {counts['skipped']} skipped"
+            )
+        if not runs:
             self.stdout.write("Nothing is due.")
