@@ -22,7 +22,7 @@ def _digest_run(task: Task, key: str, delivery_ids: list[int] | None = None) -> 
         chunk = settings.DIGEST_CHUNK_SIZE
         if len(delivery_ids) > chunk:
             # Chunks go to the queue this task came from, so the workers serving it share them.
-            queue = (task.request.delivery_info or {}).get("routing_key") or None
+            queue = _same_queue(task)
             for start in range(0, len(delivery_ids), chunk):
                 digest_send_chunk.apply_async((key, delivery_ids[start : start + chunk]), queue=queue)  # type: ignore[arg-type]
             return {"sent": 0, "failed": 0, "skipped": 0, "queued": len(delivery_ids)}
@@ -52,15 +52,21 @@ def digest_send_chunk(self: Task, key: str, delivery_ids: list[int]) -> dict[str
     return _digest_run(self, key, delivery_ids)
 
 
-@shared_task(acks_late=True)
-def digests_due_send() -> list[str]:
+def _same_queue(task: Task) -> str | None:
+    """The queue this task came from, so the work it starts goes to the workers serving that queue."""
+    return (task.request.delivery_info or {}).get("routing_key") or None
+
+
+@shared_task(bind=True, acks_late=True)
+def digests_due_send(self: Task) -> list[str]:
     """Celery beat's entry: start every weekly digest and meeting reminder whose time has come, and retry
     the refused emails whose backoff is over."""
+    queue = _same_queue(self)
     keys = digests.digests_due()
     for key in keys:
-        digest_send.delay(key)
+        digest_send.apply_async((key,), queue=queue)  # type: ignore[arg-type]
     for key, delivery_ids in digests.retries_due().items():
-        digest_send_chunk.delay(key, delivery_ids)
+        digest_send_chunk.apply_async((key, delivery_ids), queue=queue)  # type: ignore[arg-type]
     return keys
 
 

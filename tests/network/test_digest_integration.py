@@ -13,8 +13,9 @@ import importlib.util
 import logging
 import os
 import subprocess
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -24,11 +25,14 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import connection, transaction
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from network import services
-from network.models import DigestDelivery, Rsvp
-from network.tasks import digest_send
+from network import digests, services
+from network.models import DigestDelivery, DigestSchedule, Rsvp
+from network.services.meetings import meeting_update
+from network.tasks import digest_send, digests_due_send
 from outcomes.services import ballot_submit, outcome_commit, outcome_propose, round_close, round_open
 from systemsleader.celery import app
 from tests.conftest import make_site, require
@@ -270,3 +274,76 @@ def test_it_sends_each_alliance_member_one_digest_through_a_real_worker(
         assert {(d.status, d.error, d.sent_at is not None) for d in deliveries} == {
             (DigestDelivery.Status.SENT, "", True)
         }
+
+
+def _wait_until(condition: Callable[[], bool], what: str, worker: Worker) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"No {what} after {WAIT_SECONDS}s.\n--- worker log ---\n{worker.log()}")
+        time.sleep(0.05)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_weekly_digest_and_the_reminder_arrive_once_each_and_unsubscribe_works(
+    worker: Worker, inbox: Inbox, tasks_on_broker: None, client: Client
+) -> None:
+    site, _, _, coordinator, leaders = make_site("ashby", leader_count=3)
+    alliance = services.alliance_for_outcome(site=site, purpose="No one sleeps rough")
+    for leader in leaders:
+        services.alliance_join(alliance=alliance, membership=leader, pledge=f"{leader.user.name}'s outreach team")
+    DigestSchedule.objects.create(site=site, weekday=0, send_time=dt.time(0, 0), days_before_meeting=2)
+    title = "Rough sleeping: tomorrow"
+    with transaction.atomic():
+        meeting = services.meeting_create(
+            alliance=alliance,
+            created_by=coordinator,
+            title=title,
+            starts_at=timezone.now() + dt.timedelta(days=1),
+            place="Ashby Library",
+        )
+    worker.wait_for(TASK_DONE.pattern, "the new meeting's digest")
+    emails = sorted(leader.user.email for leader in leaders)
+    weekly_subject = "Ashby Pilot: your week in the alliance"
+    reminder_subject = f"Ashby Pilot: Coming up: {title}"
+
+    def received(subject: str) -> list[str]:
+        return sorted(r.rcpt_tos[0] for r in inbox.messages() if r.message["Subject"] == subject)
+
+    # What Celery beat does every few minutes, run on the worker: both digests are due.
+    beat = digests_due_send.delay()
+    _wait_until(lambda: len(received(weekly_subject)) + len(received(reminder_subject)) == 6, "digests", worker)
+    with worker.log_on_failure():
+        assert received(weekly_subject) == emails  # one each
+        assert received(reminder_subject) == emails
+        assert sorted(worker.wait_for(rf"digests_due_send\[{beat.id}\] succeeded in [0-9.e-]+s: (\[.*?\])", "beat")
+                      .group(1).strip("[]").replace("'", "").split(", ")) == sorted(
+            [digests.weekly_key(alliance=alliance, when=timezone.now()), f"pre_meeting:{meeting.pk}"]
+        )  # fmt: skip
+        # The beat fires again, as a doubled schedule would: nothing is due, nobody gets a second copy.
+        again = digests_due_send.delay()
+        worker.wait_for(rf"digests_due_send\[{again.id}\] succeeded in [0-9.e-]+s: \[\]", "second beat")
+        count = len(inbox.messages())
+        weekly = next(r.message for r in inbox.messages() if r.rcpt_tos == [leaders[0].user.email]
+                      and r.message["Subject"] == weekly_subject)  # fmt: skip
+        assert "Leader 1 of Ashby's outreach team" in weekly.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+    # One-click unsubscribe, as a mail client does it: POST to the List-Unsubscribe address.
+    assert weekly["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    address = urlsplit(str(weekly["List-Unsubscribe"]).strip().strip("<>"))
+    response = client.post(address.path, {"List-Unsubscribe": "One-Click"})
+    assert (response.status_code, response.content) == (200, b"Unsubscribed.")
+    leaders[0].refresh_from_db()
+    assert leaders[0].digest_preference == "none"
+
+    # The next email about the meeting goes to the others only.
+    with transaction.atomic():
+        meeting_update(
+            meeting=meeting, updated_by=coordinator, title=title, starts_at=meeting.starts_at, place="Ashby Town Hall"
+        )
+    changed = f"Ashby Pilot: Changed: {title}"
+    _wait_until(lambda: len(received(changed)) == 2, "the change notice", worker)
+    with worker.log_on_failure():
+        assert received(changed) == emails[1:]
+        assert len(inbox.messages()) == count + 2
