@@ -97,6 +97,7 @@ def main() -> None:
                     site=site,
                     user=user,
                     role=Role.LEADER,
+                    invitation_status="accepted",
                     agency=agencies[i % 100],
                     role_title="=SUM(A1:A9)" if i % 1000 == 0 else "Director",
                 )

@@ -238,3 +238,14 @@ def test_the_calendar_feed_is_personal_and_closes_when_someone_leaves(cast: Cast
     old = signing.dumps(cast.site.pk, salt="network.calendar-feed")  # a feed address of the old, per-site kind
     assert client.get(reverse("network:site-calendar", args=[old])).status_code == 404
     assert client.get(reverse("network:site-calendar", args=["forged"])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_download_holds_no_transaction_open_between_pages(cast: Cast, meeting: Meeting) -> None:
+    from django.db import connection
+
+    rows = meeting_export_rows(meeting=meeting, first=1, chunk_size=1)
+    next(rows)
+    # Half-way through, as a slow download would be: nothing held that a migration would wait on.
+    assert not connection.in_atomic_block
+    assert len(list(rows)) == 2
