@@ -143,10 +143,9 @@ def deliveries_create(digest: Digest) -> int:
 def _shared_context(digest: Digest) -> dict[str, Any]:
     if not digest.shared:
         if digest.meeting is not None:
-            rows = meeting_attendee_rows(meeting=digest.meeting)
             digest.shared = {
                 "meeting": digest.meeting,
-                "going": [row for row in rows if row.rsvp == Rsvp.GOING and not row.waitlisted],
+                "going": meeting_attendee_rows(meeting=digest.meeting, going_only=True),
                 "meeting_url": meeting_url(meeting=digest.meeting),
                 "site": digest.site,
                 "alliance": digest.alliance,

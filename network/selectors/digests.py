@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from network.models import Alliance, DigestDelivery, Meeting, Membership, PilotSite, Rsvp
+from network.models import Alliance, DigestDelivery, Meeting, Membership, PilotSite
 from network.selectors.meetings import AttendeeRow, meeting_attendee_rows, meetings_for_alliance
 from outcomes.selectors import for_network
 
@@ -61,9 +61,8 @@ def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> Weekly
         .order_by("-created_at", "-pk")[:10]
     )
     for meeting in upcoming:
-        rows = meeting_attendee_rows(meeting=meeting)
-        going = [row for row in rows if row.rsvp == Rsvp.GOING and not row.waitlisted]
-        replied = {row.member_id for row in rows if row.rsvp}
+        going = meeting_attendee_rows(meeting=meeting, going_only=True)
+        replied = set(meeting.responses.values_list("membership_id", flat=True))
         news.meetings.append(MeetingNews(meeting=meeting, going=going, replied_member_ids=replied))
     outcome_news = for_network.news_since(site_id=site_id, since=since, now=now)
     news.outcomes = list(outcome_news.outcomes)

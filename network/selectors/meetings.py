@@ -121,7 +121,9 @@ def _rsvp_label(rsvp: str, waitlisted: bool) -> str:
     return WAITING_LIST_LABEL if waitlisted else _RSVP_LABELS[rsvp or ""]
 
 
-def meeting_attendee_rows(*, meeting: Meeting, search: str = "", membership_id: int | None = None) -> list[AttendeeRow]:
+def meeting_attendee_rows(
+    *, meeting: Meeting, search: str = "", membership_id: int | None = None, going_only: bool = False
+) -> list[AttendeeRow]:
     """Every invitee with their reply and attendance (or just one, by membership id), in a fixed number of queries."""
     members = (
         meeting_invitees(meeting=meeting)
@@ -132,6 +134,9 @@ def meeting_attendee_rows(*, meeting: Meeting, search: str = "", membership_id: 
     )
     if membership_id is not None:
         members = members.filter(pk=membership_id)
+    if going_only:  # who is coming, for emails: a few rows, however large the list of invitees
+        going = meeting.responses.filter(rsvp="going", waitlisted_at__isnull=True).values("membership_id")
+        members = members.filter(pk__in=going)
     if search.strip():
         words = search.strip()
         members = members.filter(
