@@ -23,7 +23,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -287,12 +286,6 @@ def digest_too_late(digest: Digest, now: dt.datetime | None = None) -> str:
 
 def _deliver_one(digest: Digest, delivery_id: int, connection: BaseEmailBackend) -> str:
     with transaction.atomic():
-        if db_connection.vendor == "postgresql":
-            # One commit per email is what makes a worker crash safe; waiting for each commit's disk flush
-            # is not needed for that (the row is visible to other workers at once) and was the bottleneck.
-            # Only a crash of PostgreSQL itself in the last fraction of a second could resend a message.
-            with db_connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         delivery = (
             _sendable(digest.key)
             .select_for_update(skip_locked=True, of=("self",))
