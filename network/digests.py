@@ -227,7 +227,7 @@ def _retry_due(now: dt.datetime) -> Q:
     return Q(status=DigestDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS, retry_at__lte=now)
 
 
-def _sendable(key: str) -> Any:
+def deliveries_sendable(key: str) -> Any:
     return DigestDelivery.objects.filter(key=key).filter(
         Q(status=DigestDelivery.Status.PENDING) | _retry_due(timezone.now())
     )
@@ -255,7 +255,7 @@ def digest_send(*, key: str, delivery_ids: list[int] | None = None) -> dict[str,
     if late:
         # A reminder after the meeting began, or last week's news: recorded as failed, for the enabler to see.
         counts["failed"] = (
-            _sendable(key)
+            deliveries_sendable(key)
             .filter(pk__in=delivery_ids)
             .update(status=DigestDelivery.Status.FAILED, attempts=MAX_ATTEMPTS, error=late)
         )
@@ -287,7 +287,7 @@ def digest_too_late(digest: Digest, now: dt.datetime | None = None) -> str:
 def _deliver_one(digest: Digest, delivery_id: int, connection: BaseEmailBackend) -> str:
     with transaction.atomic():
         delivery = (
-            _sendable(digest.key)
+            deliveries_sendable(digest.key)
             .select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient__user")
             .filter(pk=delivery_id)

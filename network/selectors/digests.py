@@ -142,3 +142,14 @@ def digest_choices(
         when = timezone.localtime(meeting.starts_at).strftime("%-d %B, %H:%M")
         choices.append((f"{DigestDelivery.Kind.PRE_MEETING}:{meeting.pk}", f"Reminder before {meeting.title} ({when})"))
     return choices
+
+
+def digest_has_work(*, key: str) -> bool:
+    """Whether sending this digest now would email anyone: someone not yet sent it, or a retry that is due."""
+    from network.digests import deliveries_sendable, digest_parse, digest_recipients
+
+    digest = digest_parse(key)
+    if digest is None:
+        return False
+    already = DigestDelivery.objects.filter(key=key).values("recipient_id")
+    return digest_recipients(digest).exclude(pk__in=already).exists() or deliveries_sendable(key).exists()

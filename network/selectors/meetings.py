@@ -269,5 +269,13 @@ def member_rsvp(*, meeting: Meeting, membership: Membership) -> MeetingResponse 
     return MeetingResponse.objects.filter(meeting=meeting, membership=membership).first()
 
 
+def meeting_places_left(*, meeting: Meeting) -> int | None:
+    """Places still free, or None when the meeting has no limit."""
+    if meeting.capacity is None:
+        return None
+    going = meeting.responses.filter(rsvp="going", waitlisted_at__isnull=True, membership__archived_at__isnull=True)
+    return max(meeting.capacity - going.count(), 0)
+
+
 def meeting_present_count(*, meeting: Meeting) -> int:
     return meeting.attendances.count()

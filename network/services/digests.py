@@ -8,7 +8,7 @@ from django.db import transaction
 
 from network.errors import DomainError
 from network.models import DigestPreference, DigestSchedule, Membership
-from network.selectors.digests import digest_choices
+from network.selectors.digests import digest_choices, digest_has_work
 
 
 def digest_schedule_get(*, membership: Membership) -> DigestSchedule:
@@ -47,5 +47,7 @@ def digest_send_now(*, membership: Membership, key: str) -> str:
     offered = digest_choices(site=membership.site, alliance=alliance_current(site=membership.site))
     if key not in dict(offered):
         raise DomainError("That digest is not one this site can send now.")
+    if not digest_has_work(key=key):
+        raise DomainError("Everyone it is for has already been sent this one, so nothing more was sent.")
     transaction.on_commit(lambda: digest_send.delay(key))
     return key

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from network import selectors
@@ -60,12 +61,18 @@ def attendance_toggle(request: HttpRequest, membership: Membership, meeting_id: 
         return redirect("network:meeting-attendance", site_slug=membership.site.slug, meeting_id=meeting.pk)
     if request.htmx:  # type: ignore[attr-defined]
         # Only the one row is read back and re-drawn, however long the list.
+        # The count of who is here travels with it, out of band, so the two stay in step.
+        count = render_to_string(
+            "network/meeting_attendance.html#present-count",
+            {"present": meeting_present_count(meeting=meeting), "oob": True},
+        )
         rows = selectors.meeting_attendee_rows(meeting=meeting, membership_id=invitee.pk)
         if not rows:
             # Someone removed from the site, kept on the list only because they came, now marked absent.
-            return HttpResponse("")
+            return HttpResponse(count)
         context = {"row": rows[0], "meeting": meeting, "site": membership.site, "search": ""}
-        return render(request, "network/meeting_attendance.html#attendee-row", context)
+        row = render_to_string("network/meeting_attendance.html#attendee-row", context, request=request)
+        return HttpResponse(row + count)
     return redirect("network:meeting-attendance", site_slug=membership.site.slug, meeting_id=meeting.pk)
 
 

@@ -35,7 +35,8 @@ def _chosen(request: HttpRequest, membership: Membership) -> tuple[list[tuple[st
 
 
 def _page_url(membership: Membership, digest: Digest) -> str:
-    return reverse("network:site-digests", kwargs={"site_slug": membership.site.slug}) + f"?digest={digest.key}"
+    url = reverse("network:site-digests", kwargs={"site_slug": membership.site.slug})
+    return f"{url}?digest={digest.key}#send-heading"
 
 
 def _preview_form(

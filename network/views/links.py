@@ -11,7 +11,12 @@ from network.errors import DomainError
 from network.forms import RsvpForm, add_domain_error
 from network.meeting_forms import DigestPreferenceForm
 from network.models import DigestPreference, Membership
-from network.selectors.meetings import meeting_is_open_for_replies, member_rsvp, rsvp_invitee_for_token
+from network.selectors.meetings import (
+    meeting_is_open_for_replies,
+    meeting_places_left,
+    member_rsvp,
+    rsvp_invitee_for_token,
+)
 from network.services.digests import digest_preference_set
 from network.services.meetings import meeting_respond
 
@@ -45,6 +50,7 @@ def meeting_rsvp(request: HttpRequest, token: str) -> HttpResponse:
         "response": response,
         "saved": saved,
         "open_for_replies": meeting_is_open_for_replies(meeting=meeting),
+        "places_left": meeting_places_left(meeting=meeting),
     }
     return render(request, "network/meeting_rsvp.html", context, status=status)
 

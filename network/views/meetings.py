@@ -133,12 +133,14 @@ def meeting_detail(request: HttpRequest, membership: Membership, meeting_id: int
             return HttpResponse("Only those invited to this meeting can reply.", status=403)
         return HttpResponse("Replies to this meeting are closed.", status=409)
     mine = next((row for row in rows if invited and row.member_id == membership.pk), None)
+    going = sum(1 for row in rows if row.rsvp == "going" and not row.waitlisted)
     context = {
         "membership": membership,
         "site": site,
         "meeting": meeting,
         "rows": rows,
-        "going": sum(1 for row in rows if row.rsvp == "going" and not row.waitlisted),
+        "going": going,
+        "places_left": max(meeting.capacity - going, 0) if meeting.capacity else None,
         "waiting": sum(1 for row in rows if row.waitlisted),
         "mine": mine,
         "form": form,

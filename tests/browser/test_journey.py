@@ -309,7 +309,7 @@ def test_it_takes_a_site_from_set_up_to_a_meeting(
     asha.get_by_label("Going", exact=True).check()
     htmx_submit(asha, asha.get_by_role("button", name="Save my reply").click)
     expect(asha.locator("#rsvp").get_by_role("status")).to_contain_text("your reply is saved")
-    expect(asha.get_by_role("heading", name="Who is coming (1 going)")).to_be_visible()
+    expect(asha.get_by_role("heading", name="Replies (1 going)")).to_be_visible()
 
     dana.reload()
     with dana.expect_download() as download_info:

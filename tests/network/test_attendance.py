@@ -56,6 +56,7 @@ def test_a_coordinator_marks_people_present_with_one_tap(cast: Cast, meeting: Me
     body = response.content.decode()
     assert body.lstrip().startswith(f'<li id="attendee-{member.pk}"')
     assert 'aria-pressed="true"' in body
+    assert '<strong id="present-count" role="status" hx-swap-oob="true">1</strong>' in body  # the count moves too
     assert MeetingAttendance.objects.get().membership == member
     assert client.post(url, {"present": "1"}).status_code == 302  # tapping twice quickly records once
     assert MeetingAttendance.objects.count() == 1
@@ -70,7 +71,10 @@ def test_someone_removed_since_they_came_can_be_marked_absent(cast: Cast, meetin
     assert leaver.user.name in [row.name for row in selectors.meeting_attendee_rows(meeting=meeting)]
     url = _url("attendance-toggle", cast, meeting, leaver.pk)
     response = cast.client_for(cast.coordinator).post(url, {"present": "0"}, headers={"HX-Request": "true"})
-    assert (response.status_code, response.content) == (200, b"")  # their row simply goes
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<li" not in body  # their row simply goes
+    assert '<strong id="present-count" role="status" hx-swap-oob="true">0</strong>' in body
     assert not MeetingAttendance.objects.exists()
 
 
@@ -132,7 +136,7 @@ def test_the_attendance_page_query_count_does_not_grow(
     client = cast.client_for(cast.coordinator)
     with django_assert_num_queries(8):
         response = client.get(_url("meeting-attendance", cast, meeting))
-    assert "<strong>30</strong> present" in response.content.decode()
+    assert '<strong id="present-count" role="status">30</strong> present' in response.content.decode()
 
 
 def _export(cast: Cast, meeting: Meeting) -> None:

@@ -181,13 +181,15 @@ def test_an_enabler_previews_and_sends_a_meeting_reminder_now(
     with django_capture_on_commit_callbacks(execute=True):
         sent = client.post(reverse("network:digest-send-now", args=[cast.site.slug]), {"digest": key})
     assert sent.status_code == 302
-    assert sent["Location"].endswith(f"?digest={key}")
+    assert sent["Location"].endswith(f"?digest={key}#send-heading")  # lands on the progress
     assert sorted(m.to[0] for m in mailoutbox) == sorted(m.user.email for m in cast.leaders[:2])
     assert all(m.attachments[0][0] == "meeting.ics" for m in mailoutbox)
     progress = client.get(
         reverse("network:digest-progress", args=[cast.site.slug]), {"digest": key}, headers={"HX-Request": "true"}
     )
     assert "<strong>2</strong> sent" in progress.content.decode()
+    again = client.post(reverse("network:digest-send-now", args=[cast.site.slug]), {"digest": key}, follow=True)
+    assert "Everyone it is for has already been sent this one" in again.content.decode()
 
 
 def test_send_now_only_sends_what_the_site_offers(

@@ -219,3 +219,15 @@ def test_the_agencies_table_counts_only_leaders(cast: Cast) -> None:
     )
     counts = {agency.name: agency.leader_count for agency in agencies_for_site(site=cast.site)}  # type: ignore[attr-defined]
     assert counts["Ashby Council"] == 1  # leader0; the coordinator in the same agency is not a leader
+
+
+def test_error_pages_explain_and_lead_back(cast: Cast, settings) -> None:
+    settings.DEBUG = False
+    leader = cast.client_for(cast.leaders[0])
+    forbidden = leader.get(reverse("network:site-digests", args=[cast.site.slug]))
+    assert forbidden.status_code == 403
+    assert "This page is not for your role" in forbidden.content.decode()
+    assert 'href="/"' in forbidden.content.decode()
+    missing = leader.get(reverse("network:site-detail", args=[cast.other_site.slug]))
+    assert missing.status_code == 404
+    assert "Page not found" in missing.content.decode()
