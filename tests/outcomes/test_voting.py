@@ -277,3 +277,16 @@ def test_anonymous_visitors_are_sent_to_sign_in(cast: Cast, candidates: list[Can
     voting_round = _open(cast)
     response = Client().get(reverse("outcomes:round-detail", args=[cast.site.slug, voting_round.pk]))
     assert response.status_code == 302
+
+
+def test_the_pressed_move_button_comes_back_with_autofocus(cast: Cast) -> None:
+    outcomes = [
+        services.outcome_propose(membership=cast.leaders[i], statement=f"Outcome {i}", why_it_matters="It matters.")
+        for i in range(2)
+    ]
+    voting_round = services.round_open(membership=cast.enabler, title="Spring")
+    url = reverse("outcomes:round-detail", args=[cast.site.slug, voting_round.pk])
+    client = cast.client_for(cast.leaders[0])
+    body = client.post(url, {"move": f"up:{outcomes[1].pk}"}, headers={"HX-Request": "true"}).content.decode()
+    assert f'id="up-{outcomes[1].pk}" autofocus>' in body
+    assert body.count("autofocus") == 1
