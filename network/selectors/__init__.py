@@ -6,7 +6,7 @@ an object of another site is a 404 rather than a leak.
 
 from __future__ import annotations
 
-from network.selectors.alliances import alliance_current, alliance_member_for, alliance_members
+from network.selectors.alliances import alliance_current, alliance_members
 from network.selectors.meetings import AttendeeRow, meeting_attendee_rows, meeting_get, meetings_for_alliance
 from network.selectors.sites import (
     agencies_for_site,
@@ -19,7 +19,6 @@ __all__ = [
     "AttendeeRow",
     "agencies_for_site",
     "alliance_current",
-    "alliance_member_for",
     "alliance_members",
     "meeting_attendee_rows",
     "meeting_get",

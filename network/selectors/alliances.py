@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from network.models import Alliance, AllianceMember, Membership, PilotSite
+from network.models import Alliance, AllianceMember, PilotSite
 
 
 def alliance_current(*, site: PilotSite) -> Alliance | None:
@@ -18,7 +18,3 @@ def alliance_current(*, site: PilotSite) -> Alliance | None:
 
 def alliance_members(*, alliance: Alliance) -> QuerySet[AllianceMember]:
     return alliance.members.select_related("membership__user", "membership__agency").order_by("membership__user__name")
-
-
-def alliance_member_for(*, alliance: Alliance, membership: Membership) -> AllianceMember | None:
-    return alliance.members.filter(membership=membership).first()

@@ -82,15 +82,10 @@ def meeting_invitees(*, meeting: Meeting) -> QuerySet[Membership]:
 
 
 def meeting_is_invited(*, meeting: Meeting, membership: Membership) -> bool:
-    """Whether this person may reply to the meeting: invited to it and still in the site."""
+    """Whether this person may reply: invited by `meeting_invitees`' rule, and still in the site."""
     if membership.site_id != meeting.site_id or membership.archived_at is not None:
         return False
-    if meeting.alliance_id is None:
-        return membership.role in (Role.ENABLER, Role.COORDINATOR) or membership.invitation_status in (
-            InvitationStatus.SENT,
-            InvitationStatus.ACCEPTED,
-        )
-    return membership.alliance_memberships.filter(alliance_id=meeting.alliance_id).exists()
+    return meeting_invitees(meeting=meeting).filter(pk=membership.pk).exists()
 
 
 def meeting_is_open_for_replies(*, meeting: Meeting) -> bool:
@@ -269,12 +264,18 @@ def member_rsvp(*, meeting: Meeting, membership: Membership) -> MeetingResponse 
     return MeetingResponse.objects.filter(meeting=meeting, membership=membership).first()
 
 
+def meeting_going_count(*, meeting: Meeting) -> int:
+    """Places taken: by those going who are still in the site (a removed person's place is free)."""
+    return meeting.responses.filter(
+        rsvp="going", waitlisted_at__isnull=True, membership__archived_at__isnull=True
+    ).count()
+
+
 def meeting_places_left(*, meeting: Meeting) -> int | None:
     """Places still free, or None when the meeting has no limit."""
     if meeting.capacity is None:
         return None
-    going = meeting.responses.filter(rsvp="going", waitlisted_at__isnull=True, membership__archived_at__isnull=True)
-    return max(meeting.capacity - going.count(), 0)
+    return max(meeting.capacity - meeting_going_count(meeting=meeting), 0)
 
 
 def meeting_present_count(*, meeting: Meeting) -> int:

@@ -17,7 +17,7 @@ from network.models import (
     Membership,
     Rsvp,
 )
-from network.selectors.meetings import meeting_invitees, meeting_is_invited
+from network.selectors.meetings import meeting_going_count, meeting_invitees, meeting_is_invited
 
 
 def _check_details(*, starts_at: dt.datetime, ends_at: dt.datetime | None, place: str, online_link: str) -> None:
@@ -117,13 +117,6 @@ def meeting_cancel(*, meeting: Meeting, cancelled_by: Membership) -> Meeting:
     return meeting
 
 
-def _going_count(*, meeting: Meeting) -> int:
-    """Places taken: by those going who are still in the site (a removed person's place is free)."""
-    return meeting.responses.filter(
-        rsvp=Rsvp.GOING, waitlisted_at__isnull=True, membership__archived_at__isnull=True
-    ).count()
-
-
 def place_key(*, meeting: Meeting, membership_id: int, waitlisted_at: dt.datetime) -> str:
     """The key of the email telling someone a place came free: one per time they waited."""
     return f"{DigestDelivery.Kind.PLACE}:{meeting.pk}:{membership_id}:{int(waitlisted_at.timestamp() * 1_000_000)}"
@@ -134,7 +127,7 @@ def _waiting_list_promote(*, meeting: Meeting) -> None:
     waiting = meeting.responses.filter(
         rsvp=Rsvp.GOING, waitlisted_at__isnull=False, membership__archived_at__isnull=True
     ).order_by("waitlisted_at", "pk")
-    free = None if meeting.capacity is None else meeting.capacity - _going_count(meeting=meeting)
+    free = None if meeting.capacity is None else meeting.capacity - meeting_going_count(meeting=meeting)
     if free is not None and free <= 0:
         return
     promoted = list(waiting.values_list("pk", "membership_id", "waitlisted_at")[:free])
@@ -169,7 +162,7 @@ def meeting_respond(
     if rsvp != Rsvp.GOING:
         response.waitlisted_at = None
     elif not already_going:
-        full = meeting.capacity is not None and _going_count(meeting=meeting) >= meeting.capacity
+        full = meeting.capacity is not None and meeting_going_count(meeting=meeting) >= meeting.capacity
         response.waitlisted_at = now if full else None
     try:
         with transaction.atomic():
