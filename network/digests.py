@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -327,13 +327,12 @@ def _deliver_one(digest: Digest, delivery_id: int, connection: BaseEmailBackend)
 
 def digest_retry_next(*, key: str, delivery_ids: list[int] | None = None) -> dt.datetime | None:
     """When the soonest of these refused deliveries (with attempts left) may be tried again, if any."""
-    failed = DigestDelivery.objects.filter(key=key, status=DigestDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS)
+    failed = DigestDelivery.objects.filter(
+        key=key, status=DigestDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS, retry_at__isnull=False
+    )
     if delivery_ids is not None:
         failed = failed.filter(pk__in=delivery_ids)
-    soonest = failed.order_by(F("retry_at").asc(nulls_first=True)).values_list("retry_at", flat=True).first()
-    if soonest is None and not failed.exists():
-        return None
-    return soonest or timezone.now()
+    return failed.order_by("retry_at").values_list("retry_at", flat=True).first()
 
 
 __all__ = ["MAX_ATTEMPTS", "AttendeeRow", "Digest", "digest_parse", "digest_send", "weekly_key"]
