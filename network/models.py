@@ -146,6 +146,9 @@ class Membership(models.Model):
     invited_at = models.DateTimeField(null=True, blank=True)
     invitation_error = models.TextField(blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # Part of the calendar feed's signed address: raising it gives the person a new address and
+    # closes the old one, for when it was shared too widely.
+    calendar_key = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -49,13 +49,20 @@ def unsubscribe_token_read(token: str) -> int | None:
         return None
 
 
-def calendar_token_make(*, membership_id: int) -> str:
-    return signing.dumps(membership_id, salt=_CALENDAR)
+def calendar_token_make(*, membership_id: int, key: int) -> str:
+    return signing.dumps({"m": membership_id, "k": key}, salt=_CALENDAR)
 
 
-def calendar_token_read(token: str) -> int | None:
-    """The membership whose calendar feed this is, or None if the token was tampered with."""
+def calendar_token_read(token: str) -> tuple[int, int] | None:
+    """The (membership id, calendar key) this feed address was made for, or None if it was tampered with.
+
+    Addresses made before feeds had keys carry the membership id alone; they read as key 0, so they
+    work until the person first asks for a new address.
+    """
     try:
-        return int(signing.loads(token, salt=_CALENDAR))
-    except (signing.BadSignature, TypeError, ValueError):
+        data = signing.loads(token, salt=_CALENDAR)
+        if isinstance(data, dict):
+            return int(data["m"]), int(data["k"])
+        return int(data), 0
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None

@@ -26,6 +26,11 @@ urlpatterns = [
     path("sites/<slug:site_slug>/alliance/", meetings.alliance_detail, name="alliance-detail"),
     path("sites/<slug:site_slug>/meetings/", meetings.meeting_list, name="meeting-list"),
     path("sites/<slug:site_slug>/meetings/new/", meetings.meeting_create, name="meeting-create"),
+    path(
+        "sites/<slug:site_slug>/meetings/calendar-address/",
+        meetings.calendar_feed_renew,
+        name="calendar-feed-renew",
+    ),
     path("sites/<slug:site_slug>/meetings/<int:meeting_id>/", meetings.meeting_detail, name="meeting-detail"),
     path(
         "sites/<slug:site_slug>/meetings/<int:meeting_id>/attendees.csv",

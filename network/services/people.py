@@ -7,6 +7,7 @@ Every change is written to the site's activity log.
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from network.errors import DomainError
@@ -149,3 +150,10 @@ def profile_update(*, user: User, name: str, memberships: list[tuple[Membership,
         membership.digest_preference = digest_preference
         membership.save(update_fields=["role_title", "digest_preference"])
     return user
+
+
+def calendar_feed_new_address(*, membership: Membership) -> Membership:
+    """Raise the person's calendar key, so their feed has a new address and the old one is closed."""
+    Membership.objects.filter(pk=membership.pk).update(calendar_key=F("calendar_key") + 1)
+    membership.refresh_from_db(fields=["calendar_key"])
+    return membership

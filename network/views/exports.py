@@ -95,12 +95,15 @@ def meeting_ics(request: HttpRequest, membership: Membership, meeting_id: int) -
 def site_calendar(request: HttpRequest, token: str) -> HttpResponse:
     """One person's meetings in a site as a calendar feed; the signed token in the URL is the only key.
 
-    The token names a membership, so the feed closes when that person is removed from the site.
+    The token names a membership and its calendar key, so the feed closes when that person is removed
+    from the site or asks for a new address.
     """
-    membership_id = tokens.calendar_token_read(token)
+    read = tokens.calendar_token_read(token)
     membership = (
-        Membership.objects.select_related("site").filter(pk=membership_id, archived_at__isnull=True).first()
-        if membership_id
+        Membership.objects.select_related("site")
+        .filter(pk=read[0], calendar_key=read[1], archived_at__isnull=True)
+        .first()
+        if read
         else None
     )
     if membership is None:

@@ -14,6 +14,7 @@ from network.models import Membership
 from network.selectors.meetings import meeting_is_invited, meeting_is_open_for_replies, meetings_for_site
 from network.services.meetings import meeting_cancel as cancel
 from network.services.meetings import meeting_update
+from network.services.people import calendar_feed_new_address
 
 
 @site_view()
@@ -34,7 +35,7 @@ def alliance_detail(request: HttpRequest, membership: Membership) -> HttpRespons
 def meeting_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Every meeting of the site, so everyone sees what is being convened, and their own calendar feed."""
     site = membership.site
-    token = tokens.calendar_token_make(membership_id=membership.pk)
+    token = tokens.calendar_token_make(membership_id=membership.pk, key=membership.calendar_key)
     context = {
         "membership": membership,
         "site": site,
@@ -42,6 +43,19 @@ def meeting_list(request: HttpRequest, membership: Membership) -> HttpResponse:
         "calendar_url": request.build_absolute_uri(reverse("network:site-calendar", kwargs={"token": token})),
     }
     return render(request, "network/meeting_list.html", context)
+
+
+@require_POST
+@site_view()
+def calendar_feed_renew(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Give the person a new calendar feed address; the old one stops working at once."""
+    calendar_feed_new_address(membership=membership)
+    messages.success(
+        request,
+        "Your calendar feed has a new address, below. The old one no longer works: "
+        "subscribe again with the new one in your calendar app.",
+    )
+    return redirect(reverse("network:meeting-list", kwargs={"site_slug": membership.site.slug}) + "#calendar")
 
 
 @site_view(COORDINATORS)

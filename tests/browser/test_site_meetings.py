@@ -133,4 +133,13 @@ def test_a_site_wide_meeting_fills_up_and_passes_a_freed_place_on(
     assert events[0].decoded("DTSTART").isoformat() == "2031-03-13T18:30:00+00:00"
     assert "Ashby Library" in str(events[0]["LOCATION"])
 
+    # 5. The address was shared too widely: a new one, and the old one stops answering.
+    dana.get_by_role("button", name="Get a new feed address").click()
+    expect(dana.get_by_role("status")).to_contain_text("Your calendar feed has a new address")
+    new_url = dana.get_by_role("link", name="your calendar feed").get_attribute("href")
+    assert new_url is not None and new_url != feed_url
+    assert dana.request.get(feed_url).status == 404
+    assert dana.request.get(new_url).ok
+    audit.check(dana, "site-meetings-new-feed-address")
+
     audit.assert_clean()

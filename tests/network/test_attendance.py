@@ -225,7 +225,10 @@ def test_the_calendar_feed_is_personal_and_closes_when_someone_leaves(cast: Cast
 
     def feed(membership: Membership) -> HttpResponse:
         return client.get(
-            reverse("network:site-calendar", args=[tokens.calendar_token_make(membership_id=membership.pk)])
+            reverse(
+                "network:site-calendar",
+                args=[tokens.calendar_token_make(membership_id=membership.pk, key=membership.calendar_key)],
+            )
         )
 
     def titles(membership: Membership) -> list[str]:
@@ -242,6 +245,39 @@ def test_the_calendar_feed_is_personal_and_closes_when_someone_leaves(cast: Cast
     old = signing.dumps(cast.site.pk, salt="network.calendar-feed")  # a feed address of the old, per-site kind
     assert client.get(reverse("network:site-calendar", args=[old])).status_code == 404
     assert client.get(reverse("network:site-calendar", args=["forged"])).status_code == 404
+
+
+def test_a_new_feed_address_closes_the_old_one(cast: Cast, meeting: Meeting, client) -> None:
+    leader = cast.leaders[0]
+    meetings_page = reverse("network:meeting-list", args=[cast.site.slug])
+    renew = reverse("network:calendar-feed-renew", args=[cast.site.slug])
+
+    def feed_status(token: str) -> int:
+        return client.get(reverse("network:site-calendar", args=[token])).status_code
+
+    def token_in(url: str) -> str:
+        return url.split("/calendar/")[1].removesuffix("/meetings.ics")
+
+    before = cast.client_for(leader).get(meetings_page).context["calendar_url"]
+    first = token_in(before)
+    assert tokens.calendar_token_read(first) == (leader.pk, 0)
+    unkeyed = signing.dumps(leader.pk, salt="network.calendar-feed.v2")  # an address from before keys
+    assert feed_status(first) == feed_status(unkeyed) == 200
+
+    assert cast.client_for(leader).get(renew).status_code == 405  # a link cannot change it, only the button
+    response = cast.client_for(leader).post(renew, follow=True)
+    assert response.redirect_chain == [(meetings_page + "#calendar", 302)]
+    assert "Your calendar feed has a new address" in response.content.decode()
+    after = response.context["calendar_url"]
+    assert tokens.calendar_token_read(token_in(after)) == (leader.pk, 1)
+    assert feed_status(first) == feed_status(unkeyed) == 404  # the old addresses are closed
+    assert client.get(after.removeprefix("http://testserver")).status_code == 200
+    other = tokens.calendar_token_make(membership_id=cast.leaders[1].pk, key=0)
+    assert feed_status(other) == 200  # nobody else's address changed
+
+    # Someone from another site cannot reach this site's button, so cannot close anyone's feed here.
+    assert cast.client_for(cast.outsider).post(renew).status_code == 404
+    assert Membership.objects.get(pk=cast.outsider.pk).calendar_key == 0
 
 
 @pytest.mark.django_db(transaction=True)
