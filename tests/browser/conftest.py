@@ -20,6 +20,9 @@ from tests.conftest import require
 
 TIMEOUT_MS = 10_000  # generous for a slow CI machine, short enough that a wrong locator fails fast
 NARROW_WIDTH = 320  # WCAG 1.4.10 reflow: content must fit 320 CSS pixels without scrolling sideways
+# True once htmx has no request in flight and nothing left to swap or settle. htmx moves focus to an
+# [autofocus] element only when it settles (20 ms after the swap), so keys pressed before then race it.
+SETTLED = "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
 SHOTS_DIR = Path(os.environ.get("SHOTS_DIR") or Path(tempfile.gettempdir()) / "shots")  # outside the repository
 
 

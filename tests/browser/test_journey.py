@@ -22,7 +22,7 @@ from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from network.models import User
-from tests.browser.conftest import PageAudit
+from tests.browser.conftest import SETTLED, PageAudit
 from tests.conftest import PASSWORD, make_user
 
 SITE_NAME = "Calder Valley Together"
@@ -47,17 +47,12 @@ def sign_in(page: Page, base: str, email: str) -> None:
     expect(page.get_by_role("heading", level=1, name="Your pilot sites")).to_be_visible()
 
 
-SETTLED = "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
-
-
 def htmx_submit(page: Page, submit: Callable[[], None]) -> None:
     """Submit an htmx form and wait for its response, which may leave the page looking the same."""
     with page.expect_response(lambda response: response.request.method == "POST"):
         submit()
     page.wait_for_load_state()
-    # The response arrives before htmx has swapped and settled it. htmx moves focus to any [autofocus]
-    # only when it settles (20 ms later), so a test that presses keys before then races that move.
-    page.wait_for_function(SETTLED)
+    page.wait_for_function(SETTLED)  # the response arrives before htmx has swapped and settled it
 
 
 def tab_to(page: Page, element_id: str, limit: int = 40) -> None:

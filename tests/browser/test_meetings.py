@@ -21,7 +21,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from network import services
 from network.models import Meeting
-from tests.browser.conftest import PageAudit
+from tests.browser.conftest import SETTLED, PageAudit
 from tests.conftest import PASSWORD, make_site
 
 PHONE: ViewportSize = {"width": 375, "height": 812}
@@ -164,10 +164,19 @@ def test_a_meeting_from_invitation_to_attendance_and_exports(
     expect(erin.frame_locator("iframe.digest-preview").get_by_text("Hello Leader 0 of Ashby,")).to_be_visible()
     audit.check(erin, "digests")
     meeting = Meeting.objects.get()
-    erin.get_by_label("Which email").select_option(f"pre_meeting:{meeting.pk}")
+    # Choosing the email swaps in its preview and its sending panel at once, keeping focus on the list.
+    which = erin.get_by_label("Which email")
+    which.focus()
+    with erin.expect_response(lambda response: f"digest=pre_meeting%3A{meeting.pk}" in response.url):
+        which.select_option(f"pre_meeting:{meeting.pk}")
+    erin.wait_for_function(SETTLED)
+    preview = erin.frame_locator("iframe.digest-preview")
+    expect(preview.get_by_text("Coming up soon:")).to_be_visible()
+    expect(erin.locator("#send-heading + p")).to_contain_text(meeting.title)
+    expect(which).to_be_focused()
+    assert f"digest=pre_meeting%3A{meeting.pk}" in erin.url  # a reload keeps the choice
     erin.get_by_label("Preview as").select_option(label=f"{leaders[2].user.name} ({leaders[2].user.email})")
     erin.get_by_role("button", name="Show preview").click()
-    preview = erin.frame_locator("iframe.digest-preview")
     expect(preview.get_by_text("Coming up soon:")).to_be_visible()
     expect(preview.get_by_text("Hello Leader 2 of Ashby,")).to_be_visible()
     mailoutbox.clear()
