@@ -16,11 +16,14 @@ from network.models import (
 )
 from network.services.activity import activity_record
 
+# Addresses under /sites/ that are pages, not sites: a site with one of these slugs could not be reached.
+_RESERVED_SLUGS = frozenset({"new"})
+
 
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:70] or "site"
     slug, n = base, 1
-    while PilotSite.objects.filter(slug=slug).exists():
+    while slug in _RESERVED_SLUGS or PilotSite.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug

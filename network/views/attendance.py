@@ -22,7 +22,8 @@ def _page(
     request: HttpRequest, membership: Membership, meeting_id: int, *, form: WalkInForm, status: int = 200
 ) -> HttpResponse:
     meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
-    search = request.GET.get("q", "")[:100]
+    # Raw from the address bar, not through a form: drop NUL, which PostgreSQL cannot compare and a person cannot type.
+    search = request.GET.get("q", "").replace("\x00", "")[:100]
     rows = selectors.meeting_attendee_rows(meeting=meeting, search=search)
     walk_ins = list(meeting_walk_ins(meeting=meeting))
     context = {

@@ -90,6 +90,10 @@ def test_the_list_is_searchable_as_a_page_and_by_htmx(cast: Cast, meeting: Meeti
     assert partial.lstrip().startswith('<ul id="attendee-list"')
     assert "Leader 2 of Ashby" in partial  # found by agency
     assert "<h1>" not in partial
+    # A NUL in a hand-made address is dropped rather than sent to the database (a 500 on PostgreSQL).
+    nul = client.get(_url("meeting-attendance", cast, meeting), {"q": "Leader\x00 2"})
+    assert nul.status_code == 200
+    assert "Leader 2 of Ashby" in nul.content.decode()
 
 
 def test_a_walk_in_is_recorded_as_such(cast: Cast, meeting: Meeting) -> None:

@@ -40,6 +40,15 @@ def test_it_gives_each_site_a_unique_slug(cast: Cast) -> None:
     assert again.slug == f"{cast.site.slug}-2"
 
 
+def test_a_site_named_new_is_not_hidden_by_the_create_page(cast: Cast) -> None:
+    client = cast.client_for(cast.enabler)
+    response = client.post(reverse("network:site-create"), {"name": "New", "place": "Leeds"})
+    site = PilotSite.objects.get(name="New")
+    assert site.slug == "new-2"
+    assert response["Location"] == reverse("network:site-people", args=[site.slug])
+    assert client.get(reverse("network:site-detail", args=[site.slug])).context["site"] == site
+
+
 def test_it_asks_anonymous_visitors_to_sign_in(cast: Cast) -> None:
     response = Client().get(reverse("network:site-detail", args=[cast.site.slug]))
     assert response.status_code == 302
