@@ -13,9 +13,9 @@ from typing import Concatenate, ParamSpec
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
+from network.http import AuthenticatedHttpRequest
 from network.models import Membership, Role
 from network.selectors import membership_get
 
@@ -27,16 +27,18 @@ COORDINATORS = frozenset({Role.ENABLER, Role.COORDINATOR})
 LEADERS = frozenset({Role.LEADER})
 PROPOSERS = frozenset({Role.LEADER, Role.ENABLER})
 
-SiteView = Callable[Concatenate[HttpRequest, Membership, P], HttpResponseBase]
+SiteView = Callable[Concatenate[AuthenticatedHttpRequest, Membership, P], HttpResponseBase]
 
 
 def site_view(
     roles: frozenset[str] = EVERYONE,
-) -> Callable[[SiteView[P]], Callable[Concatenate[HttpRequest, str, P], HttpResponseBase]]:
-    def decorator(view: SiteView[P]) -> Callable[Concatenate[HttpRequest, str, P], HttpResponseBase]:
+) -> Callable[[SiteView[P]], Callable[Concatenate[AuthenticatedHttpRequest, str, P], HttpResponseBase]]:
+    def decorator(view: SiteView[P]) -> Callable[Concatenate[AuthenticatedHttpRequest, str, P], HttpResponseBase]:
         @wraps(view)
-        def wrapper(request: HttpRequest, site_slug: str, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
-            membership = membership_get(user=request.user, site_slug=site_slug)  # type: ignore[arg-type]
+        def wrapper(
+            request: AuthenticatedHttpRequest, site_slug: str, *args: P.args, **kwargs: P.kwargs
+        ) -> HttpResponseBase:
+            membership = membership_get(user=request.user, site_slug=site_slug)
             if membership.role not in roles:
                 raise PermissionDenied("Your role in this site does not allow that.")
             return view(request, membership, *args, **kwargs)
