@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from network.digests.due import MAX_DAYS_BEFORE_MEETING
 from network.models import DigestPreference, Membership
 
 WEEKDAYS = [
@@ -31,7 +32,7 @@ class DigestScheduleForm(forms.Form):
         label="Weekly digest time", help_text="UK time.", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     days_before_meeting = forms.IntegerField(
-        min_value=0, max_value=30, label="Meeting reminder", help_text="Days before each meeting."
+        min_value=0, max_value=MAX_DAYS_BEFORE_MEETING, label="Meeting reminder", help_text="Days before each meeting."
     )
 
 

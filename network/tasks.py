@@ -1,73 +1,80 @@
-"""Celery tasks: thin adapters that load by id and call a service."""
+"""Celery tasks: thin adapters that take ids and call a service.
+
+Every task may run twice (acks_late: a worker that dies mid-task hands it to another), and
+each is safe to: a digest's deliveries make it go once per person.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import Task, shared_task
 from celery.exceptions import MaxRetriesExceededError
-from django.conf import settings
-from django.utils import timezone
 
-from network import digests
-from network.models import DigestDelivery, Membership
+from network.digests import MAX_ATTEMPTS, SendCounts, digest_run, runs_due
+from network.models import Membership
+
+# Task is generic in celery-types; these adapters are bound to their own task, whatever its signature.
+BoundTask = Task[Any, Any]
 
 
-def _digest_run(task: Task, key: str, delivery_ids: list[int] | None = None) -> dict[str, int]:
-    """Send a digest, or fan a big one out in chunks that any worker can take; retry refusals with backoff."""
-    if delivery_ids is None:
-        digest = digests.digest_parse(key)
-        if digest is None:
-            return {"sent": 0, "failed": 0, "skipped": 0}
-        digests.deliveries_create(digest)
-        delivery_ids = list(DigestDelivery.objects.filter(key=key).order_by("pk").values_list("pk", flat=True))
-        chunk = settings.DIGEST_CHUNK_SIZE
-        if len(delivery_ids) > chunk:
-            # Chunks go to the queue this task came from, so the workers serving it share them.
-            queue = _same_queue(task)
-            for start in range(0, len(delivery_ids), chunk):
-                digest_send_chunk.apply_async((key, delivery_ids[start : start + chunk]), queue=queue)  # type: ignore[arg-type]
-            return {"sent": 0, "failed": 0, "skipped": 0, "queued": len(delivery_ids)}
-    counts = digests.digest_send(key=key, delivery_ids=delivery_ids)
-    # Run in-process (no broker) there is no worker to come back later: `send_due_digests` (or the beat)
+def _same_queue(task: BoundTask) -> str | None:
+    """The queue this task came from, so the work it starts goes to the workers serving that queue."""
+    routing_key: str | None = (task.request.delivery_info or {}).get("routing_key")
+    return routing_key or None
+
+
+def _queue(task: BoundTask, args: tuple[object, ...], *, queue: str | None) -> None:
+    """Queue a task on the given queue, or where Celery routes it when there is none (run in-process)."""
+    if queue is None:
+        task.apply_async(args)
+    else:
+        task.apply_async(args, queue=queue)
+
+
+def _digest_run(task: BoundTask, key: str, delivery_ids: list[int] | None) -> SendCounts:
+    queue = _same_queue(task)
+
+    def fan_out(key: str, chunk: list[int]) -> None:
+        # Chunks go to the queue this task came from, so the workers serving it share them.
+        _queue(digest_send_chunk, (key, chunk), queue=queue)
+
+    # Run in-process (no broker) there is no worker to come back later: the beat or `send_due_digests`
     # picks refused emails up once their backoff is over.
-    if task.request.is_eager:
-        return counts
-    retry_at = digests.digest_retry_next(key=key, delivery_ids=delivery_ids)
-    if retry_at is not None:
-        # Come back when the soonest backoff ends; the beat sweeps up anything this misses.
-        countdown = max((retry_at - timezone.now()).total_seconds(), 0) + 0.5
-        try:
-            raise task.retry(countdown=countdown, max_retries=2 * digests.MAX_ATTEMPTS)
-        except MaxRetriesExceededError:
-            return counts
-    return counts
+    run = digest_run(key=key, delivery_ids=delivery_ids, fan_out=fan_out, plan_retry=not task.request.is_eager)
+    if run.retry_in_seconds is None:
+        return run.counts
+    try:
+        raise task.retry(countdown=run.retry_in_seconds, max_retries=2 * MAX_ATTEMPTS)
+    except MaxRetriesExceededError:
+        return run.counts  # the beat sweeps up whatever is still due
 
 
 @shared_task(bind=True, acks_late=True)
-def digest_send(self: Task, key: str) -> dict[str, int]:
-    return _digest_run(self, key)
+def digest_send(self: BoundTask, key: str) -> SendCounts:
+    """Send a digest to everyone it is for, fanning a big one out in chunks any worker can take."""
+    return _digest_run(self, key, None)
 
 
 @shared_task(bind=True, acks_late=True)
-def digest_send_chunk(self: Task, key: str, delivery_ids: list[int]) -> dict[str, int]:
+def digest_send_chunk(self: BoundTask, key: str, delivery_ids: list[int]) -> SendCounts:
+    """Send a digest to these of its deliveries that are still to be sent."""
     return _digest_run(self, key, delivery_ids)
 
 
-def _same_queue(task: Task) -> str | None:
-    """The queue this task came from, so the work it starts goes to the workers serving that queue."""
-    return (task.request.delivery_info or {}).get("routing_key") or None
-
-
 @shared_task(bind=True, acks_late=True)
-def digests_due_send(self: Task) -> list[str]:
+def digests_due_send(self: BoundTask) -> list[str]:
     """Celery beat's entry: start every weekly digest and meeting reminder whose time has come, and retry
-    the refused emails whose backoff is over."""
+    the refused emails whose backoff is over. Returns the keys of the digests it started."""
     queue = _same_queue(self)
-    keys = digests.digests_due()
-    for key in keys:
-        digest_send.apply_async((key,), queue=queue)  # type: ignore[arg-type]
-    for key, delivery_ids in digests.retries_due().items():
-        digest_send_chunk.apply_async((key, delivery_ids), queue=queue)  # type: ignore[arg-type]
-    return keys
+    started = []
+    for run in runs_due():
+        if run.delivery_ids is None:
+            _queue(digest_send, (run.key,), queue=queue)
+            started.append(run.key)
+        else:
+            _queue(digest_send_chunk, (run.key, run.delivery_ids), queue=queue)
+    return started
 
 
 @shared_task(acks_late=True)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from network.errors import DomainError
 from network.models import DigestPreference, DigestSchedule, Membership
+from network.selectors.alliances import alliance_current
 from network.selectors.digests import digest_choices, digest_has_work
 
 
@@ -19,9 +21,9 @@ def digest_schedule_set(
     *, membership: Membership, weekday: int, send_time: dt.time, days_before_meeting: int
 ) -> DigestSchedule:
     if not membership.is_enabler:
-        raise DomainError("Only the site's enablers set when digests go out.")
+        raise DomainError(gettext("Only the site's enablers set when digests go out."))
     if not 0 <= weekday <= 6:
-        raise DomainError("Choose a day of the week.", field="weekday")
+        raise DomainError(gettext("Choose a day of the week."), field="weekday")
     schedule, _ = DigestSchedule.objects.update_or_create(
         site=membership.site,
         defaults={"weekday": weekday, "send_time": send_time, "days_before_meeting": days_before_meeting},
@@ -31,7 +33,7 @@ def digest_schedule_set(
 
 def digest_preference_set(*, membership: Membership, preference: str) -> Membership:
     if preference not in DigestPreference.values:
-        raise DomainError("Choose weekly, meetings only or none.", field="digest_preference")
+        raise DomainError(gettext("Choose weekly, meetings only or none."), field="digest_preference")
     membership.digest_preference = preference
     membership.save(update_fields=["digest_preference"])
     return membership
@@ -39,15 +41,14 @@ def digest_preference_set(*, membership: Membership, preference: str) -> Members
 
 def digest_send_now(*, membership: Membership, key: str) -> str:
     """Send one of the site's digests now; whoever already has their copy is not sent another."""
-    from network.selectors.alliances import alliance_current
-    from network.tasks import digest_send
-
     if not membership.is_enabler:
-        raise DomainError("Only the site's enablers send digests.")
+        raise DomainError(gettext("Only the site's enablers send digests."))
     offered = digest_choices(site=membership.site, alliance=alliance_current(site=membership.site))
     if key not in dict(offered):
-        raise DomainError("That digest is not one this site can send now.")
+        raise DomainError(gettext("That digest is not one this site can send now."))
     if not digest_has_work(key=key):
-        raise DomainError("Everyone it is for has already been sent this one, so nothing more was sent.")
+        raise DomainError(gettext("Everyone it is for has already been sent this one, so nothing more was sent."))
+    from network.tasks import digest_send
+
     transaction.on_commit(lambda: digest_send.delay(key))
     return key

@@ -7,10 +7,10 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from network.digests.keys import change_key, meeting_key, place_key
 from network.errors import DomainError
 from network.models import (
     Alliance,
-    DigestDelivery,
     Meeting,
     MeetingAttendance,
     MeetingResponse,
@@ -63,7 +63,7 @@ def meeting_create(
         agenda=agenda.strip(),
         capacity=capacity,
     )
-    _digest_queue(f"{DigestDelivery.Kind.MEETING}:{meeting.pk}")
+    _digest_queue(meeting_key(meeting_id=meeting.pk))
     return meeting
 
 
@@ -101,7 +101,7 @@ def meeting_update(
     meeting.revision += 1
     meeting.save()
     _waiting_list_promote(meeting=meeting)
-    _digest_queue(f"{DigestDelivery.Kind.CHANGE}:{meeting.pk}:{meeting.revision}")
+    _digest_queue(change_key(meeting=meeting))
     return meeting
 
 
@@ -113,13 +113,8 @@ def meeting_cancel(*, meeting: Meeting, cancelled_by: Membership) -> Meeting:
     meeting.cancelled_at = timezone.now()
     meeting.revision += 1
     meeting.save(update_fields=["cancelled_at", "revision"])
-    _digest_queue(f"{DigestDelivery.Kind.CHANGE}:{meeting.pk}:{meeting.revision}")
+    _digest_queue(change_key(meeting=meeting))
     return meeting
-
-
-def place_key(*, meeting: Meeting, membership_id: int, waitlisted_at: dt.datetime) -> str:
-    """The key of the email telling someone a place came free: one per time they waited."""
-    return f"{DigestDelivery.Kind.PLACE}:{meeting.pk}:{membership_id}:{int(waitlisted_at.timestamp() * 1_000_000)}"
 
 
 def _waiting_list_promote(*, meeting: Meeting) -> None:

@@ -380,3 +380,46 @@ def test_the_reminder_skips_only_those_not_going_to_this_meeting(
     mailoutbox.clear()
     digests.digest_send(key=f"pre_meeting:{this_meeting.pk}")
     assert sorted(m.to[0] for m in mailoutbox) == sorted(m.user.email for m in cast.leaders)
+
+
+def test_one_run_hands_a_big_digest_out_in_chunks(cast: Cast, alliance: Alliance, settings, mailoutbox: list) -> None:
+    settings.DIGEST_CHUNK_SIZE = 2
+    key = _weekly_key(alliance)
+    chunks: list[tuple[str, list[int]]] = []
+    run = digests.digest_run(key=key, fan_out=lambda k, ids: chunks.append((k, ids)))
+    ids = list(DigestDelivery.objects.filter(key=key).order_by("pk").values_list("pk", flat=True))
+    assert len(ids) == 3
+    assert chunks == [(key, ids[:2]), (key, ids[2:])]
+    assert run.counts == {"sent": 0, "failed": 0, "skipped": 0, "queued": 3}
+    assert mailoutbox == []
+    # Without anyone to hand chunks to (`send_due_digests`), the same run sends them all itself.
+    assert digests.digest_run(key=key).counts == {"sent": 3, "failed": 0, "skipped": 0}
+
+
+def test_a_run_that_can_come_back_says_when_its_refusals_are_due(cast: Cast, alliance: Alliance, settings) -> None:
+    settings.EMAIL_BACKEND = "tests.network.failing_backend.RefusingBackend"
+    settings.DIGEST_RETRY_SECONDS = 60
+    meeting = _meeting(cast, alliance)
+    run = digests.digest_run(key=f"meeting:{meeting.pk}", plan_retry=True)
+    assert run.counts == {"sent": 0, "failed": 3, "skipped": 0}
+    assert run.retry_in_seconds is not None
+    assert 0.5 < run.retry_in_seconds <= 60.5  # the first backoff, not at once
+    # A caller that cannot come back (in-process) is not told: the sweep picks the refusals up.
+    again = digests.digest_run(key=f"change:{meeting.pk}:1")
+    assert again.counts["failed"] == 3
+    assert again.retry_in_seconds is None
+
+
+def test_what_is_due_is_the_same_for_the_beat_and_for_cron(cast: Cast, alliance: Alliance, settings) -> None:
+    soon = _meeting(cast, alliance, days=1)
+    DigestSchedule.objects.create(site=cast.site, weekday=0, send_time=dt.time(0, 0), days_before_meeting=2)
+    settings.EMAIL_BACKEND = "tests.network.failing_backend.RefusingBackend"
+    digests.digest_send(key=f"meeting:{soon.pk}")
+    refused = sorted(DigestDelivery.objects.filter(key=f"meeting:{soon.pk}").values_list("pk", flat=True))
+    later = timezone.now() + dt.timedelta(minutes=2)
+    assert digests.runs_due(now=later) == [
+        digests.DueRun(digests.weekly_key(alliance=alliance, when=later), None),
+        digests.DueRun(f"pre_meeting:{soon.pk}", None),
+        digests.DueRun(f"meeting:{soon.pk}", refused),
+    ]
+

@@ -12,20 +12,19 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from network import digests
+from network.digests import digest_send, runs_due
 
 
 class Command(BaseCommand):
     help = "Send the weekly digests, meeting reminders and email retries that are due (what Celery beat does)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        runs: list[tuple[str, list[int] | None]] = [(key, None) for key in digests.digests_due()]
-        runs += list(digests.retries_due().items())
-        for key, delivery_ids in runs:
-            counts = digests.digest_send(key=key, delivery_ids=delivery_ids)
-            what = "retried" if delivery_ids else "sent"
+        runs = runs_due()
+        for run in runs:
+            counts = digest_send(key=run.key, delivery_ids=run.delivery_ids)
+            what = "retried" if run.delivery_ids else "sent"
             self.stdout.write(
-                f"{key} ({what}): {counts['sent']} sent, {counts['failed']} failed, {counts['skipped']} skipped"
+                f"{run.key} ({what}): {counts['sent']} sent, {counts['failed']} failed, {counts['skipped']} skipped"
             )
         if not runs:
             self.stdout.write("Nothing is due.")

@@ -1,0 +1,55 @@
+"""Digests: every email that goes to an alliance or to those invited to a meeting, each sent once per person.
+
+A digest is named by a key; each (key, recipient) pair has one DigestDelivery row, made before
+any mail goes out and locked while that person's email is sent, so nobody gets a second copy
+however often the digest is started. The package, one module per job:
+
+- keys.py        what a key names: every key is made and parsed there
+- recipients.py  who receives a digest (reads)
+- content.py     what a digest says, read once per run (reads)
+- messages.py    building one person's email (renders; reads only through content)
+- sending.py     sending under row locks: every write to deliveries
+- due.py         what is due: digests to start, refused emails to retry, digests too late to send (reads)
+- runs.py        the one orchestration of "send this digest", used by the Celery tasks (network.tasks),
+                 `manage.py send_due_digests` and the Digests page's "send now"
+
+What the Digests page shows is read in network.selectors.digests; its writes (the schedule, a person's
+preference, "send now") are in network.services.digests. Nothing in this package imports either.
+"""
+
+from __future__ import annotations
+
+from network.digests.due import (
+    MAX_ATTEMPTS,
+    MAX_DAYS_BEFORE_MEETING,
+    DueRun,
+    digests_due,
+    retries_due,
+    retry_delay,
+    runs_due,
+)
+from network.digests.keys import Digest, digest_parse, weekly_key
+from network.digests.messages import digest_message, digest_preview
+from network.digests.recipients import digest_recipients
+from network.digests.runs import DigestRun, digest_run, digest_send
+from network.digests.sending import SendCounts
+
+__all__ = [
+    "MAX_ATTEMPTS",
+    "MAX_DAYS_BEFORE_MEETING",
+    "Digest",
+    "DigestRun",
+    "DueRun",
+    "SendCounts",
+    "digest_message",
+    "digest_parse",
+    "digest_preview",
+    "digest_recipients",
+    "digest_run",
+    "digest_send",
+    "digests_due",
+    "retries_due",
+    "retry_delay",
+    "runs_due",
+    "weekly_key",
+]

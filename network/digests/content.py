@@ -1,0 +1,118 @@
+"""What a digest says: read once per digest run, then made personal for each reader without further queries.
+
+A meeting's emails say who is going; the weekly digest says what happened in the alliance's site
+in the past week. What the weekly digest says of outcomes (new candidates, rounds) comes through
+outcomes.selectors.for_network, the only part of outcomes that network reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.utils import timezone
+
+from network.calendars import meeting_url
+from network.models import Alliance, Meeting, Membership
+from network.selectors.meetings import AttendeeRow, meeting_attendee_rows, meetings_for_alliance
+from outcomes.selectors.for_network import NewOutcome, RoundClosed, RoundOpen, news_since
+
+WEEK = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class MeetingContent:
+    """What every email about one meeting shares."""
+
+    going: list[AttendeeRow]
+    meeting_url: str
+
+
+class Pledge(NamedTuple):
+    membership_id: int
+    name: str
+    pledge: str
+    joined_at: dt.datetime
+
+
+@dataclass
+class MeetingNews:
+    meeting: Meeting
+    going: list[AttendeeRow]
+    replied_member_ids: set[int]  # membership ids
+
+
+@dataclass
+class WeeklyNews:
+    """Everything that happened in an alliance's site lately, before it is made personal."""
+
+    meetings: list[MeetingNews] = field(default_factory=list)
+    outcomes: list[NewOutcome] = field(default_factory=list)
+    rounds_open: list[RoundOpen] = field(default_factory=list)
+    rounds_closed: list[RoundClosed] = field(default_factory=list)
+    pledges: list[Pledge] = field(default_factory=list)
+
+
+@dataclass
+class PersonalDigest:
+    """The part of the week's news one reader has not acted on."""
+
+    meetings: list[MeetingNews]
+    outcomes: list[NewOutcome]
+    rounds_open: list[RoundOpen]
+    rounds_closed: list[RoundClosed]
+    pledges: list[Pledge]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.meetings or self.outcomes or self.rounds_open or self.rounds_closed or self.pledges)
+
+
+DigestContent = MeetingContent | WeeklyNews
+
+
+def meeting_content(*, meeting: Meeting) -> MeetingContent:
+    return MeetingContent(
+        going=meeting_attendee_rows(meeting=meeting, going_only=True), meeting_url=meeting_url(meeting=meeting)
+    )
+
+
+def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> WeeklyNews:
+    """The site's news of the past week, in a fixed number of queries whatever the alliance's size."""
+    now = now or timezone.now()
+    since = now - WEEK
+    news = WeeklyNews()
+    upcoming = list(
+        meetings_for_alliance(alliance=alliance)
+        .filter(cancelled_at__isnull=True, starts_at__gt=now)
+        .order_by("-created_at", "-pk")[:10]
+    )
+    for meeting in upcoming:
+        going = meeting_attendee_rows(meeting=meeting, going_only=True)
+        replied = set(meeting.responses.values_list("membership_id", flat=True))
+        news.meetings.append(MeetingNews(meeting=meeting, going=going, replied_member_ids=replied))
+    outcome_news = news_since(site_id=alliance.site_id, since=since, now=now)
+    news.outcomes = list(outcome_news.outcomes)
+    news.rounds_open = list(outcome_news.rounds_open)
+    news.rounds_closed = list(outcome_news.rounds_closed)
+    news.pledges = [
+        Pledge(m.membership_id, m.membership.user.name, m.pledge, m.joined_at)
+        for m in alliance.members.filter(joined_at__gte=since)
+        .exclude(pledge="")
+        .select_related("membership__user")
+        .order_by("-joined_at")
+    ]
+    return news
+
+
+def weekly_digest_for(*, news: WeeklyNews, membership: Membership) -> PersonalDigest:
+    """The news one reader has not acted on: no meeting they answered, no round they voted in, nothing of theirs."""
+    membership_id = membership.pk
+    return PersonalDigest(
+        meetings=[m for m in news.meetings if membership_id not in m.replied_member_ids],
+        outcomes=[o for o in news.outcomes if o.proposer_id != membership_id],
+        rounds_open=[r for r in news.rounds_open if membership_id not in r.voter_ids],
+        rounds_closed=news.rounds_closed,
+        pledges=[p for p in news.pledges if p.membership_id != membership_id],
+    )

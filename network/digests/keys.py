@@ -1,0 +1,84 @@
+"""What a digest's key names: every key is made here, and read back here.
+
+A key names one digest, which goes to each of its recipients once: "meeting:12" (a new meeting),
+"change:12:3" (its third change or its cancellation), "pre_meeting:12" (the reminder before it),
+"weekly:4:2026-W48" (an alliance's week), or "place:12:7:<stamp>" (a place on the waiting list came
+free for membership 7, once per time they waited).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from network.digests.content import DigestContent
+from network.models import Alliance, DigestDelivery, Meeting, PilotSite
+
+Kind = DigestDelivery.Kind
+
+_MEETING_KINDS = (Kind.MEETING, Kind.CHANGE, Kind.PRE_MEETING, Kind.PLACE)
+
+
+@dataclass
+class Digest:
+    """One digest, parsed from its key."""
+
+    key: str
+    kind: str
+    site: PilotSite
+    alliance: Alliance | None = None
+    meeting: Meeting | None = None
+    # For a "place came free" email, the one person it is for.
+    membership_id: int | None = None
+    # What every copy says, read once on first use by network.digests.messages.
+    content: DigestContent | None = field(default=None, repr=False, compare=False)
+
+
+def weekly_key(*, alliance: Alliance, when: dt.datetime) -> str:
+    """The key of an alliance's digest for the week (Monday to Sunday, UK time) that `when` falls in."""
+    year, week, _ = timezone.localtime(when).isocalendar()
+    return f"{Kind.WEEKLY}:{alliance.pk}:{year}-W{week:02d}"
+
+
+def meeting_key(*, meeting_id: int) -> str:
+    """The key of the email telling everyone invited of a new meeting."""
+    return f"{Kind.MEETING}:{meeting_id}"
+
+
+def change_key(*, meeting: Meeting) -> str:
+    """The key of the email telling everyone invited of a meeting's latest change or its cancellation."""
+    return f"{Kind.CHANGE}:{meeting.pk}:{meeting.revision}"
+
+
+def pre_meeting_key(*, meeting_id: int) -> str:
+    """The key of the reminder a few days before a meeting."""
+    return f"{Kind.PRE_MEETING}:{meeting_id}"
+
+
+def place_key(*, meeting: Meeting, membership_id: int, waitlisted_at: dt.datetime) -> str:
+    """The key of the email telling someone a place came free: one per time they waited."""
+    return f"{Kind.PLACE}:{meeting.pk}:{membership_id}:{int(waitlisted_at.timestamp() * 1_000_000)}"
+
+
+def digest_parse(key: str) -> Digest | None:
+    """The digest a key names, or None if the key is malformed or what it names no longer exists."""
+    kind, _, rest = key.partition(":")
+    parts = rest.split(":")
+    if not parts[0].isdigit():
+        return None
+    if kind == Kind.WEEKLY:
+        alliance = Alliance.objects.select_related("site").filter(pk=int(parts[0])).first()
+        return Digest(key=key, kind=kind, site=alliance.site, alliance=alliance) if alliance else None
+    if kind not in _MEETING_KINDS:
+        return None
+    meeting = Meeting.objects.select_related("site", "alliance").filter(pk=int(parts[0])).first()
+    if meeting is None:
+        return None
+    digest = Digest(key=key, kind=kind, site=meeting.site, alliance=meeting.alliance, meeting=meeting)
+    if kind == Kind.PLACE:
+        if len(parts) < 2 or not parts[1].isdigit():
+            return None
+        digest.membership_id = int(parts[1])
+    return digest

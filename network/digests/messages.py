@@ -1,0 +1,106 @@
+"""Building the email one person gets for a digest. Nothing here writes; the only reads are of the
+digest's content, once per digest (network.digests.content)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from network import tokens
+from network.calendars import meeting_ics
+from network.digests.content import DigestContent, MeetingContent, meeting_content, weekly_digest_for, weekly_news
+from network.digests.keys import Digest, Kind
+from network.models import Meeting, Membership, Rsvp
+
+# Emails about a meeting that carry its calendar file.
+_WITH_CALENDAR = (Kind.PRE_MEETING, Kind.CHANGE, Kind.PLACE)
+
+
+def _content(digest: Digest) -> DigestContent:
+    """What every copy of the digest says, read on first use and kept on the digest for the rest of its run."""
+    if digest.content is None:
+        if digest.meeting is not None:
+            digest.content = meeting_content(meeting=digest.meeting)
+        else:
+            assert digest.alliance is not None  # noqa: S101 - only weekly digests have no meeting
+            digest.content = weekly_news(alliance=digest.alliance)
+    return digest.content
+
+
+def _rsvp_links(meeting: Meeting, membership: Membership) -> dict[str, str]:
+    token = tokens.rsvp_token_make(meeting_id=meeting.pk, membership_id=membership.pk)
+    url = settings.SITE_URL + reverse("network:meeting-rsvp", kwargs={"token": token})
+    return {choice: f"{url}?answer={choice}" for choice in Rsvp.values}
+
+
+def _meeting_template_and_subject(digest: Digest, meeting: Meeting) -> tuple[str, str]:
+    names = {"site": digest.site.name, "title": meeting.title}
+    if digest.kind == Kind.MEETING:
+        return "network/email/meeting_digest", gettext("%(site)s: %(title)s") % names
+    if digest.kind == Kind.PLACE:
+        return "network/email/meeting_place", gettext("%(site)s: A place for you: %(title)s") % names
+    if digest.kind == Kind.CHANGE and meeting.cancelled_at:
+        return "network/email/meeting_notice", gettext("%(site)s: Cancelled: %(title)s") % names
+    if digest.kind == Kind.CHANGE:
+        return "network/email/meeting_notice", gettext("%(site)s: Changed: %(title)s") % names
+    return "network/email/meeting_notice", gettext("%(site)s: Coming up: %(title)s") % names
+
+
+def _message_id(delivery_id: int) -> dict[str, str]:
+    """A stable id per delivery, so a mail system can drop a copy it has already seen."""
+    if not delivery_id:
+        return {}
+    return {"Message-ID": f"<digest-{delivery_id}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}>"}
+
+
+def digest_message(
+    digest: Digest, membership: Membership, *, connection: BaseEmailBackend | None = None, delivery_id: int = 0
+) -> EmailMultiAlternatives | None:
+    """The email one person gets for this digest, or None when there is nothing new for them."""
+    unsubscribe_url = settings.SITE_URL + reverse(
+        "network:digest-unsubscribe", kwargs={"token": tokens.unsubscribe_token_make(membership_id=membership.pk)}
+    )
+    # The templates' context: what every copy shares, then what is this reader's own.
+    context: dict[str, object] = {"site": digest.site, "alliance": digest.alliance}
+    context.update(recipient=membership.user, membership=membership, unsubscribe_url=unsubscribe_url, kind=digest.kind)
+    content = _content(digest)
+    if isinstance(content, MeetingContent):
+        meeting = digest.meeting
+        assert meeting is not None  # noqa: S101 - meeting content is read only for a meeting's digest
+        context.update(meeting=meeting, going=content.going, meeting_url=content.meeting_url)
+        context["rsvp_links"] = _rsvp_links(meeting, membership) if meeting.cancelled_at is None else {}
+        template, subject = _meeting_template_and_subject(digest, meeting)
+    else:
+        personal = weekly_digest_for(news=content, membership=membership)
+        if personal.is_empty:
+            return None
+        context.update(news=content, digest=personal)
+        context["meeting_links"] = [(m, _rsvp_links(m.meeting, membership)) for m in personal.meetings]
+        template = "network/email/weekly_digest"
+        subject = gettext("%(site)s: your week in the alliance") % {"site": digest.site.name}
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        to=[membership.user.email],
+        connection=connection,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            **_message_id(delivery_id),
+        },
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    if digest.kind in _WITH_CALENDAR and digest.meeting is not None:
+        message.attach("meeting.ics", meeting_ics(meeting=digest.meeting), "text/calendar")
+    return message
+
+
+def digest_preview(*, digest: Digest, membership: Membership) -> EmailMultiAlternatives | None:
+    """The email as this person would get it, for the enabler to look at; nothing is sent or recorded."""
+    return digest_message(digest, membership)
