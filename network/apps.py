@@ -6,3 +6,12 @@ from django.apps import AppConfig
 class NetworkConfig(AppConfig):
     name = "network"
     verbose_name = "Network: sites, people and meetings"
+
+    def ready(self) -> None:
+        # Services ask network.dispatch for background work; the tasks that do it are connected here,
+        # once the models are loaded (which is why the imports wait for ready()), so services never import tasks.
+        from network import dispatch, tasks
+
+        dispatch.digest_send.connect(tasks.digest_send.delay)
+        dispatch.invitation_send.connect(tasks.invitation_send.delay)
+        dispatch.sign_in_link_send.connect(tasks.sign_in_link_send.delay)

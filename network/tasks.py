@@ -1,6 +1,7 @@
 """Celery tasks: thin adapters that take ids and call a service.
 
-Every task may run twice (acks_late: a worker that dies mid-task hands it to another), and
+Services never import this module: they ask network.dispatch, which network.apps connects to these
+tasks. Every task may run twice (acks_late: a worker that dies mid-task hands it to another), and
 each is safe to: a digest's deliveries make it go once per person.
 """
 
@@ -12,7 +13,8 @@ from celery import Task, shared_task
 from celery.exceptions import MaxRetriesExceededError
 
 from network.digests import MAX_ATTEMPTS, SendCounts, digest_run, runs_due
-from network.models import Membership
+from network.models import Membership, User
+from network.services import invitations
 
 # Task is generic in celery-types; these adapters are bound to their own task, whatever its signature.
 BoundTask = Task[Any, Any]
@@ -79,17 +81,12 @@ def digests_due_send(self: BoundTask) -> list[str]:
 
 @shared_task(acks_late=True)
 def invitation_send(membership_id: int) -> bool:
-    from network.services.invitations import invitation_send as send
-
     membership = Membership.objects.select_related("user", "site", "agency").filter(pk=membership_id).first()
-    return membership is not None and send(membership=membership)
+    return membership is not None and invitations.invitation_send(membership=membership)
 
 
 @shared_task(acks_late=True)
 def sign_in_link_send(user_id: int, site_slug: str = "") -> None:
-    from network.models import User
-    from network.services.invitations import sign_in_link_send as send
-
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is not None:
-        send(user=user, site_slug=site_slug)
+        invitations.sign_in_link_send(user=user, site_slug=site_slug)

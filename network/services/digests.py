@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils.translation import gettext
 
+from network import dispatch
 from network.errors import DomainError
 from network.models import DigestPreference, DigestSchedule, Membership
 from network.selectors.alliances import alliance_current
@@ -48,7 +48,5 @@ def digest_send_now(*, membership: Membership, key: str) -> str:
         raise DomainError(gettext("That digest is not one this site can send now."))
     if not digest_has_work(key=key):
         raise DomainError(gettext("Everyone it is for has already been sent this one, so nothing more was sent."))
-    from network.tasks import digest_send
-
-    transaction.on_commit(lambda: digest_send.delay(key))
+    dispatch.digest_send.after_commit(key)
     return key

@@ -14,7 +14,6 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import UTC, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core import signing
@@ -27,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from network import dispatch
 from network.errors import DomainError
 from network.models import InvitationStatus, Membership, PilotSite, User
 from network.services.activity import activity_record
@@ -134,15 +134,13 @@ def invitable_for_site(*, site: PilotSite) -> QuerySet[Membership]:
 @transaction.atomic
 def invitations_queue(*, site: PilotSite, actor: User, memberships: list[Membership]) -> int:
     """Queue invitations to these members of `site`; sending happens in a Celery task after commit."""
-    from network.tasks import invitation_send as invitation_send_task
-
     # An enabler is signed in already and never invites themself.
     chosen = [m for m in memberships if m.site_id == site.pk and m.archived_at is None and m.user_id != actor.pk]
     ids = [m.pk for m in chosen]
     if not ids:
         return 0
     for membership_id in ids:
-        transaction.on_commit(partial(invitation_send_task.delay, membership_id))
+        dispatch.invitation_send.after_commit(membership_id)
     if len(ids) == 1:
         summary = f"Invited {chosen[0].user.name or chosen[0].user.email}"
     else:
@@ -185,9 +183,7 @@ def sign_in_link_request(*, email: str, ip: str) -> None:
     user = User.objects.filter(email__iexact=email, is_active=True).only("pk").first()
     if user is None:
         return
-    from network.tasks import sign_in_link_send as sign_in_link_send_task
-
-    transaction.on_commit(lambda: sign_in_link_send_task.delay(user.pk))
+    dispatch.sign_in_link_send.after_commit(user.pk, "")
 
 
 def sign_in_link_send(*, user: User, site_slug: str = "") -> None:
@@ -208,10 +204,7 @@ def fresh_link_send(*, check: LinkCheck) -> None:
     email_key = salted_hmac(LINK_SALT, check.user.email.lower()).hexdigest()
     if _rate_exceeded(f"sign-in-link:email:{email_key}", RATE_PER_EMAIL):
         return  # the same limit as asking on the sign-in page
-    from network.tasks import sign_in_link_send as sign_in_link_send_task
-
-    user_id, site_slug = check.user.pk, check.site_slug
-    transaction.on_commit(lambda: sign_in_link_send_task.delay(user_id, site_slug))
+    dispatch.sign_in_link_send.after_commit(check.user.pk, check.site_slug)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from network import dispatch
 from network.digests.keys import change_key, meeting_key, place_key
 from network.errors import DomainError
 from network.models import (
@@ -25,13 +26,6 @@ def _check_details(*, starts_at: dt.datetime, ends_at: dt.datetime | None, place
         raise DomainError("Give a place to meet, an online link, or both.", field="place")
     if ends_at is not None and ends_at <= starts_at:
         raise DomainError("The meeting must end after it starts.", field="ends_at")
-
-
-def _digest_queue(key: str) -> None:
-    """Queue a digest once this transaction commits; its key makes it go once per person."""
-    from network import tasks
-
-    transaction.on_commit(lambda: tasks.digest_send.delay(key))
 
 
 @transaction.atomic
@@ -63,7 +57,7 @@ def meeting_create(
         agenda=agenda.strip(),
         capacity=capacity,
     )
-    _digest_queue(meeting_key(meeting_id=meeting.pk))
+    dispatch.digest_send.after_commit(meeting_key(meeting_id=meeting.pk))
     return meeting
 
 
@@ -101,7 +95,7 @@ def meeting_update(
     meeting.revision += 1
     meeting.save()
     _waiting_list_promote(meeting=meeting)
-    _digest_queue(change_key(meeting=meeting))
+    dispatch.digest_send.after_commit(change_key(meeting=meeting))
     return meeting
 
 
@@ -113,7 +107,7 @@ def meeting_cancel(*, meeting: Meeting, cancelled_by: Membership) -> Meeting:
     meeting.cancelled_at = timezone.now()
     meeting.revision += 1
     meeting.save(update_fields=["cancelled_at", "revision"])
-    _digest_queue(change_key(meeting=meeting))
+    dispatch.digest_send.after_commit(change_key(meeting=meeting))
     return meeting
 
 
@@ -130,7 +124,8 @@ def _waiting_list_promote(*, meeting: Meeting) -> None:
     if meeting.cancelled_at is None and meeting.starts_at > timezone.now():
         for _, membership_id, waitlisted_at in promoted:
             assert waitlisted_at is not None  # noqa: S101 - only waiting replies were read
-            _digest_queue(place_key(meeting=meeting, membership_id=membership_id, waitlisted_at=waitlisted_at))
+            key = place_key(meeting=meeting, membership_id=membership_id, waitlisted_at=waitlisted_at)
+            dispatch.digest_send.after_commit(key)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from network.access import ENABLERS, LEADERS
 from network.errors import DomainError
 from network.models import AllianceMember, Membership
 from network.services import alliance_for_outcome, alliance_join
+from outcomes import dispatch
 from outcomes.models import BallotRank, CandidateOutcome, Energy, VotingRound
 from outcomes.services.outcomes import check_role
 
@@ -50,17 +51,10 @@ def outcome_adopt(*, voting_round: VotingRound, outcome_id: int, membership: Mem
     _ensure_alliance(outcome)
     outcome.adopted_at = timezone.now()
     outcome.save(update_fields=["adopted_at"])
-    invited = [m.pk for m in energy_givers(voting_round=voting_round, outcome=outcome)]
-    transaction.on_commit(lambda: _invite(voting_round.pk, outcome.pk, invited))
+    for invited in energy_givers(voting_round=voting_round, outcome=outcome):
+        # One email per invited leader, to that leader alone.
+        dispatch.adoption_invitation_send.after_commit(voting_round.pk, outcome.pk, invited.pk)
     return outcome
-
-
-def _invite(round_id: int, outcome_id: int, membership_ids: list[int]) -> None:
-    """One email per invited leader, to that leader alone."""
-    from outcomes.tasks import adoption_invitation_send
-
-    for membership_id in membership_ids:
-        adoption_invitation_send.delay(round_id, outcome_id, membership_id)
 
 
 def adoption_invitation_send(*, voting_round: VotingRound, outcome: CandidateOutcome, membership: Membership) -> None:
