@@ -44,7 +44,7 @@ def deliveries_sendable(key: str) -> QuerySet[DigestDelivery]:
     )
 
 
-def digest_too_late(digest: Digest, now: dt.datetime | None = None) -> str:
+def digest_too_late(*, digest: Digest, now: dt.datetime | None = None) -> str:
     """Why this digest should no longer go out, or "" if it still should."""
     now = now or timezone.now()
     if digest.kind == Kind.WEEKLY:

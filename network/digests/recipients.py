@@ -9,7 +9,7 @@ from network.models import DigestPreference, MeetingResponse, Membership, Rsvp
 from network.selectors.meetings import meeting_invitees
 
 
-def recipients_for(digest: Digest) -> QuerySet[Membership]:
+def recipients_for(*, digest: Digest) -> QuerySet[Membership]:
     """Everyone this digest goes to now, unordered: the rows its deliveries are made for."""
     if digest.kind == Kind.WEEKLY:
         assert digest.alliance is not None  # noqa: S101 - a weekly key always names an alliance
@@ -39,9 +39,9 @@ def recipients_for(digest: Digest) -> QuerySet[Membership]:
 
 def digest_recipients(digest: Digest) -> QuerySet[Membership]:
     """The people this digest would go to now, by name: for choosing whom to preview it as."""
-    return recipients_for(digest).select_related("user").order_by("user__name", "pk")
+    return recipients_for(digest=digest).select_related("user").order_by("user__name", "pk")
 
 
 def place_still_held(*, digest: Digest, membership_id: int) -> bool:
     """For a "place came free" email: whether they still hold the place, rather than having given it back."""
-    return recipients_for(digest).filter(pk=membership_id).exists()
+    return recipients_for(digest=digest).filter(pk=membership_id).exists()

@@ -43,18 +43,18 @@ def digest_run(
     if digest is None:
         return DigestRun(SendCounts(sent=0, failed=0, skipped=0))
     if delivery_ids is None:
-        delivery_ids = deliveries_create(digest)
+        delivery_ids = deliveries_create(digest=digest)
         chunk = settings.DIGEST_CHUNK_SIZE
         if fan_out is not None and len(delivery_ids) > chunk:
             for start in range(0, len(delivery_ids), chunk):
                 fan_out(key, delivery_ids[start : start + chunk])
             return DigestRun(SendCounts(sent=0, failed=0, skipped=0, queued=len(delivery_ids)))
-    late = digest_too_late(digest)
+    late = digest_too_late(digest=digest)
     if late:
         # A reminder after the meeting began, or last week's news: recorded as failed, for the enabler to see.
         failed = deliveries_fail_late(key=key, delivery_ids=delivery_ids, reason=late)
         return DigestRun(SendCounts(sent=0, failed=failed, skipped=0))
-    counts = deliveries_send(digest, delivery_ids)
+    counts = deliveries_send(digest=digest, delivery_ids=delivery_ids)
     if not plan_retry:
         return DigestRun(counts)
     retry_at = retry_next(key=key, delivery_ids=delivery_ids)

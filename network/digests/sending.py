@@ -38,10 +38,10 @@ class SendCounts(TypedDict):
     queued: NotRequired[int]
 
 
-def deliveries_create(digest: Digest) -> list[int]:
+def deliveries_create(*, digest: Digest) -> list[int]:
     """Make the digest's delivery rows (rows that exist already are left as they are); every delivery id of
     the digest, oldest first."""
-    membership_ids = list(recipients_for(digest).values_list("pk", flat=True))
+    membership_ids = list(recipients_for(digest=digest).values_list("pk", flat=True))
     DigestDelivery.objects.bulk_create(
         [
             DigestDelivery(key=digest.key, kind=digest.kind, meeting=digest.meeting, recipient_id=membership_id)
@@ -62,7 +62,7 @@ def deliveries_fail_late(*, key: str, delivery_ids: list[int], reason: str) -> i
     )
 
 
-def deliveries_send(digest: Digest, delivery_ids: list[int]) -> SendCounts:
+def deliveries_send(*, digest: Digest, delivery_ids: list[int]) -> SendCounts:
     """Send the digest to each of these deliveries still to be sent, over one connection to the mail server."""
     counts = SendCounts(sent=0, failed=0, skipped=0)
     connection = get_connection()
