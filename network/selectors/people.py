@@ -1,11 +1,13 @@
-"""Reads for managing people and agencies: one person or agency of a site, archives and the activity log."""
+"""Reads for managing people and agencies: one person or agency of a site, who is still to be invited,
+archives and the activity log, and whose email preferences a signed link opens."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from network.models import ActivityEntry, Agency, ImportBatch, Membership, PilotSite, User
+from network import tokens
+from network.models import ActivityEntry, Agency, ImportBatch, InvitationStatus, Membership, PilotSite, User
 from network.selectors.sites import memberships_for_user
 
 
@@ -22,6 +24,11 @@ def site_agency_get(*, site: PilotSite, agency_id: int) -> Agency:
     if agency is None:
         raise Http404("No such agency in this site")
     return agency
+
+
+def agency_choices(*, site: PilotSite) -> QuerySet[Agency]:
+    """The agencies a person can be put in: the site's own, not archived."""
+    return site.agencies.filter(archived_at__isnull=True).order_by("name")
 
 
 def archived_people_for_site(*, site: PilotSite) -> QuerySet[Membership]:
@@ -51,3 +58,18 @@ def landing_site_for(*, user: User, site_slug: str = "") -> PilotSite | None:
         if membership.site.slug == site_slug:
             return membership.site
     return memberships[0].site if len(memberships) == 1 else None
+
+
+def invitable_for_site(*, site: PilotSite) -> QuerySet[Membership]:
+    """Everyone in the site who has not been invited yet, or whose invitation failed."""
+    return site.memberships.filter(
+        archived_at__isnull=True, invitation_status__in=[InvitationStatus.PENDING, InvitationStatus.FAILED]
+    )
+
+
+def membership_for_unsubscribe_token(token: str) -> Membership | None:
+    """Whose email preferences a signed link from an email opens, or None for a link that is not ours."""
+    membership_id = tokens.unsubscribe_token_read(token)
+    if membership_id is None:
+        return None
+    return Membership.objects.select_related("user", "site").filter(pk=membership_id).first()
