@@ -3,12 +3,14 @@ archives and the activity log, and whose email preferences a signed link opens."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.http import Http404
 
 from network import tokens
 from network.models import ActivityEntry, Agency, ImportBatch, InvitationStatus, Membership, PilotSite, User
-from network.selectors.sites import memberships_for_user
+from network.selectors.sites import memberships_for_user, people_for_site
 
 
 def site_member_get(*, site: PilotSite, membership_id: int) -> Membership:
@@ -64,6 +66,22 @@ def invitable_for_site(*, site: PilotSite) -> QuerySet[Membership]:
     """Everyone in the site who has not been invited yet, or whose invitation failed."""
     return site.memberships.filter(
         archived_at__isnull=True, invitation_status__in=[InvitationStatus.PENDING, InvitationStatus.FAILED]
+    )
+
+
+@dataclass(frozen=True)
+class InvitationList:
+    """The invitations page: everyone but the enabler looking, and how many are still to be invited."""
+
+    people: QuerySet[Membership]
+    invitable: int
+
+
+def invitation_list_for_site(*, site: PilotSite, viewer: Membership) -> InvitationList:
+    """An enabler is signed in already and never invites themself, so they are left out."""
+    return InvitationList(
+        people=people_for_site(site=site).exclude(pk=viewer.pk),
+        invitable=invitable_for_site(site=site).exclude(pk=viewer.pk).count(),
     )
 
 

@@ -13,8 +13,7 @@ from network.access import ENABLERS, site_view
 from network.errors import DomainError
 from network.http import AuthenticatedHttpRequest, render_page
 from network.models import Membership
-from network.selectors.people import invitable_for_site
-from network.selectors.sites import people_for_site
+from network.selectors.people import invitable_for_site, invitation_list_for_site
 from network.services import invitations
 
 
@@ -52,10 +51,6 @@ def site_invitations(request: AuthenticatedHttpRequest, membership: Membership) 
         _invite(request, membership)
         if not request.htmx:
             return redirect("network:site-invitations", site_slug=site.slug)
-    context = {
-        "membership": membership,
-        "site": site,
-        "people": people_for_site(site=site).exclude(pk=membership.pk),
-        "invitable": invitable_for_site(site=site).exclude(pk=membership.pk).count(),
-    }
+    listing = invitation_list_for_site(site=site, viewer=membership)
+    context = {"membership": membership, "site": site, "people": listing.people, "invitable": listing.invitable}
     return render_page(request, "network/site_invitations.html", context, partial="invitations")
