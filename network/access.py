@@ -4,10 +4,11 @@
 own membership of it. Someone with no membership of that site gets a 404, as
 if it did not exist; a member whose role is not allowed gets a 403.
 
-Who may do what is written once, in `network/roles.py`, and re-exported here:
-views name a role set (`site_view(ENABLERS)`), services ask a predicate
-(`can_call_meetings(membership)`), templates ask the membership
-(`membership.can_manage_people`).
+Who may do what is written once, in `network/roles.py`, and re-exported here
+for views and for outcomes: views name a role set (`site_view(ENABLERS)`),
+services and selectors ask a predicate from `network.roles` (they sit below
+this module, which reads memberships through the selectors), and templates ask
+the membership (`membership.can_manage_people`).
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from network import tokens
-from network.access import COORDINATORS
 from network.models import (
     Alliance,
     AllianceMember,
@@ -27,6 +26,7 @@ from network.models import (
     Rsvp,
     Sector,
 )
+from network.roles import COORDINATORS
 
 
 def _has_place(prefix: str = "") -> Q:

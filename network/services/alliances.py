@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from network.access import can_commit
 from network.errors import DomainError
 from network.models import Alliance, AllianceMember, Membership, PilotSite
+from network.roles import can_commit
 
 
 def alliance_for_outcome(*, site: PilotSite, purpose: str) -> Alliance:

@@ -7,7 +7,6 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from network.access import can_call_meetings
 from network.errors import DomainError
 from network.models import (
     Alliance,
@@ -18,6 +17,7 @@ from network.models import (
     Membership,
     Rsvp,
 )
+from network.roles import can_call_meetings
 from network.selectors.meetings import (
     meeting_going_count,
     meeting_invitees,

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from network.access import ENABLERS, is_enabler, role_needs_agency
 from network.errors import DomainError
 from network.models import Agency, DigestPreference, Membership, PilotSite, Role, User
+from network.roles import ENABLERS, is_enabler, role_needs_agency
 from network.services.activity import activity_record
 
 
