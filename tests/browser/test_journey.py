@@ -27,7 +27,7 @@ from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from network.models import User
-from tests.browser.conftest import SETTLED, PageAudit
+from tests.browser.conftest import SETTLED, PageAudit, sign_in
 from tests.conftest import PASSWORD, make_user
 
 SITE_NAME = "Calder Valley Together"
@@ -42,14 +42,6 @@ COORDINATOR = ("Dana Reid", "dana@calder.example")
 ROUGH = "No one sleeps rough in the valley"
 SCHOOL = "Every child starts school ready to learn"
 STREETS = "Streets that feel safe after dark"
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1, name="Your pilot sites")).to_be_visible()
 
 
 def htmx_submit(page: Page, submit: Callable[[], None]) -> None:
