@@ -3,54 +3,92 @@
 `site_view` resolves the pilot site in the URL through the signed-in user's
 own membership of it. Someone with no membership of that site gets a 404, as
 if it did not exist; a member whose role is not allowed gets a 403.
+
+Who may do what is written once, in `network/roles.py`, and re-exported here
+for views and for outcomes: views name a role set (`site_view(ENABLERS)`),
+services and selectors ask a predicate from `network.roles` (they sit below
+this module, which reads memberships through the selectors), and templates ask
+the membership (`membership.can_manage_people`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Concatenate, ParamSpec
+from functools import update_wrapper
+from typing import Concatenate, ParamSpec, Protocol
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http.response import HttpResponseBase
 
 from network.http import AuthenticatedHttpRequest
-from network.models import Membership, Role
+from network.models import Membership
+from network.roles import (
+    COORDINATORS,
+    ENABLERS,
+    EVERYONE,
+    LEADERS,
+    PROPOSERS,
+    can_call_meetings,
+    can_commit,
+    can_manage_people,
+    is_coordinator,
+    is_enabler,
+    is_leader,
+    role_needs_agency,
+)
 from network.selectors import membership_get
 
 P = ParamSpec("P")
 
-EVERYONE = frozenset(Role.values)
-ENABLERS = frozenset({Role.ENABLER})
-COORDINATORS = frozenset({Role.ENABLER, Role.COORDINATOR})
-LEADERS = frozenset({Role.LEADER})
-PROPOSERS = frozenset({Role.LEADER, Role.ENABLER})
-
 SiteView = Callable[Concatenate[AuthenticatedHttpRequest, Membership, P], HttpResponseBase]
 
 
-def site_view(
-    roles: frozenset[str] = EVERYONE,
-) -> Callable[[SiteView[P]], Callable[Concatenate[AuthenticatedHttpRequest, str, P], HttpResponseBase]]:
-    def decorator(view: SiteView[P]) -> Callable[Concatenate[AuthenticatedHttpRequest, str, P], HttpResponseBase]:
-        @wraps(view)
+class SiteUrlView(Protocol[P]):
+    """What `site_view` makes of a view: the URL's `site_slug` (a keyword, as Django passes it) in place of
+    the membership."""
+
+    def __call__(
+        self, request: AuthenticatedHttpRequest, site_slug: str, *args: P.args, **kwargs: P.kwargs
+    ) -> HttpResponseBase: ...
+
+
+def site_view(roles: frozenset[str] = EVERYONE) -> Callable[[SiteView[P]], SiteUrlView[P]]:
+    """Hand the view the signed-in person's membership of the site in the URL, if their role is one of `roles`."""
+
+    def decorator(view: SiteView[P]) -> SiteUrlView[P]:
         def wrapper(
             request: AuthenticatedHttpRequest, site_slug: str, *args: P.args, **kwargs: P.kwargs
         ) -> HttpResponseBase:
             membership = membership_get(user=request.user, site_slug=site_slug)
-            if membership.role not in roles:
-                raise PermissionDenied("Your role in this site does not allow that.")
+            require_role(membership, roles)
             return view(request, membership, *args, **kwargs)
 
+        update_wrapper(wrapper, view)
         return login_required(wrapper)
 
     return decorator
 
 
 def require_role(membership: Membership, roles: frozenset[str]) -> None:
+    """A 403 unless the membership's role is one of `roles`: for a view where only some methods are restricted."""
     if membership.role not in roles:
         raise PermissionDenied("Your role in this site does not allow that.")
 
 
-__all__ = ["COORDINATORS", "ENABLERS", "EVERYONE", "LEADERS", "PROPOSERS", "require_role", "site_view"]
+__all__ = [
+    "COORDINATORS",
+    "ENABLERS",
+    "EVERYONE",
+    "LEADERS",
+    "PROPOSERS",
+    "can_call_meetings",
+    "can_commit",
+    "can_manage_people",
+    "is_coordinator",
+    "is_enabler",
+    "is_leader",
+    "require_role",
+    "role_needs_agency",
+    "site_view",
+]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from network.forms import PasswordChooseForm
+from network.forms.accounts import PasswordChooseForm
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),

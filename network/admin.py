@@ -19,7 +19,7 @@ from network.models import (
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     ordering = ["email"]
     list_display = ["email", "name", "is_staff", "last_login"]
     list_filter = ["is_staff", "is_active", "memberships__role", "memberships__site"]

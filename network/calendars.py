@@ -54,15 +54,20 @@ def _calendar(name: str) -> Calendar:
     return calendar
 
 
+def _ical(calendar: Calendar) -> bytes:
+    body: bytes = calendar.to_ical()  # icalendar leaves its return untyped
+    return body
+
+
 def meeting_ics(*, meeting: Meeting) -> bytes:
     calendar = _calendar(meeting.title)
     calendar.add("method", "CANCEL" if meeting.cancelled_at else "PUBLISH")
     calendar.add_component(_event(meeting))
-    return calendar.to_ical()
+    return _ical(calendar)
 
 
 def site_calendar_ics(*, site: PilotSite, meetings: Iterable[Meeting]) -> bytes:
     calendar = _calendar(f"{site.name} meetings")
     for meeting in meetings:
         calendar.add_component(_event(meeting))
-    return calendar.to_ical()
+    return _ical(calendar)

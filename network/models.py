@@ -6,6 +6,10 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from network import roles
+from network.roles import Role as Role  # re-exported: the role is part of the model
 
 
 class UserManager(BaseUserManager["User"]):
@@ -45,7 +49,10 @@ class User(AbstractUser):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["name"]
 
-    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # keeps its verbose names
+    class Meta:
+        # AbstractUser's names, written out: its Meta is not typed, so subclassing it needs a type: ignore.
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         # Lists and exports are in name order; the index lets PostgreSQL start them without sorting everyone.
         indexes = [models.Index(fields=["name"], name="user_name_idx")]
 
@@ -106,12 +113,6 @@ class Agency(models.Model):
         return self.name
 
 
-class Role(models.TextChoices):
-    ENABLER = "enabler", "Enabler"
-    COORDINATOR = "coordinator", "Coordinator"
-    LEADER = "leader", "Leader"
-
-
 class DigestPreference(models.TextChoices):
     WEEKLY = "weekly", "Weekly digest and meeting reminders"
     MEETINGS = "meetings", "Meeting reminders only"
@@ -158,13 +159,26 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.site})"
 
+    # The rules of network/roles.py, read through the membership so templates can ask them too.
     @property
     def is_enabler(self) -> bool:
-        return self.role == Role.ENABLER
+        return roles.is_enabler(self)
 
     @property
     def is_coordinator(self) -> bool:
-        return self.role in (Role.ENABLER, Role.COORDINATOR)
+        return roles.is_coordinator(self)
+
+    @property
+    def is_leader(self) -> bool:
+        return roles.is_leader(self)
+
+    @property
+    def can_manage_people(self) -> bool:
+        return roles.can_manage_people(self)
+
+    @property
+    def can_call_meetings(self) -> bool:
+        return roles.can_call_meetings(self)
 
 
 class Alliance(models.Model):
@@ -257,6 +271,11 @@ class MeetingResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_rsvp_display()}: {self.membership_id} to {self.meeting_id}"
+
+    @property
+    def has_place(self) -> bool:
+        """Going, with a place rather than waiting (the same rule in SQL: `_has_place`, selectors/meetings.py)."""
+        return self.rsvp == Rsvp.GOING and self.waitlisted_at is None
 
 
 class DigestDelivery(models.Model):

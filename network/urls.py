@@ -2,7 +2,21 @@ from __future__ import annotations
 
 from django.urls import path
 
-from network.views import accounts, attendance, convening, digests, exports, links, meetings, sites
+from network.views import (
+    accounts,
+    activity,
+    agencies,
+    attendance,
+    dashboard,
+    digests,
+    exports,
+    imports,
+    invitations,
+    links,
+    meetings,
+    people,
+    sites,
+)
 
 app_name = "network"
 
@@ -10,19 +24,19 @@ urlpatterns = [
     path("", sites.home, name="home"),
     path("sites/new/", sites.site_create, name="site-create"),
     path("sites/<slug:site_slug>/", sites.site_detail, name="site-detail"),
-    path("sites/<slug:site_slug>/people/", sites.site_people, name="site-people"),
+    path("sites/<slug:site_slug>/people/", people.site_people, name="site-people"),
     path("accounts/sign-in-link/", accounts.sign_in_link_request, name="sign-in-link-request"),
     path("accounts/sign-in-link/sent/", accounts.sign_in_link_sent, name="sign-in-link-sent"),
     path("accounts/link/<str:token>/", accounts.sign_in_link, name="sign-in-link"),
     path("accounts/profile/", accounts.profile, name="profile"),
-    path("sites/<slug:site_slug>/dashboard/", convening.site_dashboard, name="site-dashboard"),
-    path("sites/<slug:site_slug>/invitations/", convening.site_invitations, name="site-invitations"),
-    path("sites/<slug:site_slug>/import/", convening.site_import, name="site-import"),
-    path("sites/<slug:site_slug>/import/template.csv", convening.site_import_template, name="site-import-template"),
-    path("sites/<slug:site_slug>/import/<int:batch_id>/", convening.site_import_preview, name="site-import-preview"),
-    path("sites/<slug:site_slug>/people/<int:membership_id>/", convening.member_edit, name="member-edit"),
-    path("sites/<slug:site_slug>/agencies/<int:agency_id>/", convening.agency_edit, name="agency-edit"),
-    path("sites/<slug:site_slug>/activity/", convening.site_activity, name="site-activity"),
+    path("sites/<slug:site_slug>/dashboard/", dashboard.site_dashboard, name="site-dashboard"),
+    path("sites/<slug:site_slug>/invitations/", invitations.site_invitations, name="site-invitations"),
+    path("sites/<slug:site_slug>/import/", imports.site_import, name="site-import"),
+    path("sites/<slug:site_slug>/import/template.csv", imports.site_import_template, name="site-import-template"),
+    path("sites/<slug:site_slug>/import/<int:batch_id>/", imports.site_import_preview, name="site-import-preview"),
+    path("sites/<slug:site_slug>/people/<int:membership_id>/", people.member_edit, name="member-edit"),
+    path("sites/<slug:site_slug>/agencies/<int:agency_id>/", agencies.agency_edit, name="agency-edit"),
+    path("sites/<slug:site_slug>/activity/", activity.site_activity, name="site-activity"),
     path("sites/<slug:site_slug>/alliance/", meetings.alliance_detail, name="alliance-detail"),
     path("sites/<slug:site_slug>/meetings/", meetings.meeting_list, name="meeting-list"),
     path("sites/<slug:site_slug>/meetings/new/", meetings.meeting_create, name="meeting-create"),

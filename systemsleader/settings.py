@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "django_htmx",
     "template_partials",
     "network",
@@ -74,6 +75,9 @@ TEMPLATES = [
         },
     }
 ]
+
+# Every form is drawn by templates/forms/fields.html: pages write {{ form }}.
+FORM_RENDERER = "systemsleader.forms.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from network import services
-from network.models import Agency, Membership, PilotSite, Role, Sector, User
+from network.models import Agency, Alliance, Membership, PilotSite, Role, Sector, User
 from outcomes.models import CandidateOutcome
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server runs beside Playwright's event loop
@@ -104,6 +104,15 @@ def cast(db: None) -> Cast:
         leaders=leaders,
         outsider=other_leaders[0],
     )
+
+
+@pytest.fixture
+def alliance(cast: Cast) -> Alliance:
+    """The site's alliance: every leader of the cast has committed, each with a pledge."""
+    alliance = services.alliance_for_outcome(site=cast.site, purpose="No one sleeps rough")
+    for leader in cast.leaders:
+        services.alliance_join(alliance=alliance, membership=leader, pledge=f"I bring {leader.user.name}'s team")
+    return alliance
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from network.models import Agency, InvitationStatus, Membership, PilotSite, Role, Sector
+from network.models import Agency, InvitationStatus, Membership, PilotSite, Sector
+from network.roles import LEADERS
+from network.selectors.sites import agencies_for_site
 from outcomes.selectors import for_network
 
 LIST_LIMIT = 50  # names listed per heading; the count says how many more
@@ -39,13 +41,9 @@ class Dashboard:
 
 
 def dashboard_for_site(*, site: PilotSite) -> Dashboard:
-    agencies = list(
-        site.agencies.filter(archived_at__isnull=True)
-        .annotate(leaders=Count("members", filter=Q(members__archived_at__isnull=True, members__role=Role.LEADER)))
-        .order_by("name")
-    )
+    agencies = list(agencies_for_site(site=site))
     present = {agency.sector for agency in agencies}
-    leaders = site.memberships.filter(archived_at__isnull=True, role=Role.LEADER)
+    leaders = site.memberships.filter(archived_at__isnull=True, role__in=LEADERS)
     counts = leaders.aggregate(
         total=Count("pk"),
         not_invited=Count("pk", filter=Q(invitation_status=InvitationStatus.PENDING)),
@@ -59,7 +57,7 @@ def dashboard_for_site(*, site: PilotSite) -> Dashboard:
         leader_count=counts["total"],
         agency_count=len(agencies),
         sectors_without_agency=[label for value, label in Sector.choices if value not in present],
-        agencies_without_leader=[agency for agency in agencies if agency.leaders == 0],
+        agencies_without_leader=[agency for agency in agencies if agency.leader_count == 0],
         not_invited=counts["not_invited"],
         invited=counts["invited"],
         accepted=counts["accepted"],

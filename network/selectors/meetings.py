@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,9 +23,31 @@ from network.models import (
     MeetingResponse,
     Membership,
     PilotSite,
-    Role,
+    Rsvp,
     Sector,
 )
+from network.roles import COORDINATORS
+
+
+def _has_place(prefix: str = "") -> Q:
+    """A reply that holds a place: going, and not on the waiting list. `prefix` reaches replies from another model."""
+    return Q(**{f"{prefix}rsvp": Rsvp.GOING, f"{prefix}waitlisted_at__isnull": True})
+
+
+def _waiting(prefix: str = "") -> Q:
+    """A reply waiting for a place, from someone still in the site."""
+    return Q(
+        **{
+            f"{prefix}rsvp": Rsvp.GOING,
+            f"{prefix}waitlisted_at__isnull": False,
+            f"{prefix}membership__archived_at__isnull": True,
+        }
+    )
+
+
+def _place_taken(prefix: str = "") -> Q:
+    """A place that counts against the meeting's capacity: held by someone still in the site."""
+    return _has_place(prefix) & Q(**{f"{prefix}membership__archived_at__isnull": True})
 
 
 def meetings_for_site(*, site: PilotSite) -> QuerySet[Meeting]:
@@ -33,9 +55,7 @@ def meetings_for_site(*, site: PilotSite) -> QuerySet[Meeting]:
     return (
         Meeting.objects.filter(site=site)
         .select_related("site", "alliance")
-        .annotate(
-            going_count=Count("responses", filter=Q(responses__rsvp="going", responses__waitlisted_at__isnull=True))
-        )
+        .annotate(going_count=Count("responses", filter=_place_taken("responses__")))
         .order_by("starts_at", "pk")
     )
 
@@ -44,6 +64,13 @@ def meetings_for_membership(*, membership: Membership) -> QuerySet[Meeting]:
     """The meetings one person is invited to: the whole site's, and those of alliances they belong to."""
     belongs = AllianceMember.objects.filter(alliance=OuterRef("alliance_id"), membership=membership)
     return meetings_for_site(site=membership.site).filter(Q(alliance__isnull=True) | Exists(belongs))
+
+
+def upcoming_meetings_for_membership(*, membership: Membership, limit: int) -> QuerySet[Meeting]:
+    """The next few meetings this person is invited to that are still on."""
+    return meetings_for_membership(membership=membership).filter(
+        cancelled_at__isnull=True, starts_at__gt=timezone.now()
+    )[:limit]
 
 
 def meetings_for_alliance(*, alliance: Alliance) -> QuerySet[Meeting]:
@@ -61,9 +88,7 @@ def meeting_get(*, site: PilotSite, meeting_id: int) -> Meeting:
 # Who a whole-site meeting reaches: enablers and coordinators, and those the enabler has invited.
 # Someone imported but not yet invited (or whose invitation bounced) hears of the site first from
 # their invitation, never from a meeting email.
-_REACHABLE = Q(role__in=[Role.ENABLER, Role.COORDINATOR]) | Q(
-    invitation_status__in=[InvitationStatus.SENT, InvitationStatus.ACCEPTED]
-)
+_REACHABLE = Q(role__in=COORDINATORS) | Q(invitation_status__in=[InvitationStatus.SENT, InvitationStatus.ACCEPTED])
 
 
 def meeting_invitees(*, meeting: Meeting) -> QuerySet[Membership]:
@@ -79,6 +104,19 @@ def meeting_invitees(*, meeting: Meeting) -> QuerySet[Membership]:
         people = people.filter(_REACHABLE)
     came = MeetingAttendance.objects.filter(meeting=meeting, membership=OuterRef("pk"))
     return people.filter(Q(archived_at__isnull=True) | Exists(came))
+
+
+def meeting_invitee_get(*, meeting: Meeting, membership_id: int) -> Membership:
+    """One invitee of the meeting; anyone else is a 404."""
+    invitee = meeting_invitees(meeting=meeting).filter(pk=membership_id).first()
+    if invitee is None:
+        raise Http404("Not invited to this meeting")
+    return invitee
+
+
+def meeting_waiting_list(*, meeting: Meeting) -> QuerySet[MeetingResponse]:
+    """Replies waiting for a place, longest waiting first; those removed from the site wait no more."""
+    return meeting.responses.filter(_waiting()).order_by("waitlisted_at", "pk")
 
 
 def meeting_is_invited(*, meeting: Meeting, membership: Membership) -> bool:
@@ -106,31 +144,43 @@ class AttendeeRow:
     attended: bool = False
     walk_in: bool = False
 
+    @property
+    def has_place(self) -> bool:
+        """Going, with a place rather than on the waiting list."""
+        return self.rsvp == Rsvp.GOING and not self.waitlisted
 
-_RSVP_LABELS = {"going": "Going", "maybe": "Maybe", "not_going": "Not going", "": "No reply"}
+
 _SECTORS = dict(Sector.choices)
+NO_REPLY_LABEL = "No reply"
 WAITING_LIST_LABEL = "Waiting list"
 
 
 def _rsvp_label(rsvp: str, waitlisted: bool) -> str:
-    return WAITING_LIST_LABEL if waitlisted else _RSVP_LABELS[rsvp or ""]
+    """How a reply reads on the page and in exports: Rsvp's own labels, or no reply, or the waiting list."""
+    if waitlisted:
+        return WAITING_LIST_LABEL
+    return Rsvp(rsvp).label if rsvp else NO_REPLY_LABEL
 
 
 def meeting_attendee_rows(
     *, meeting: Meeting, search: str = "", membership_id: int | None = None, going_only: bool = False
 ) -> list[AttendeeRow]:
-    """Every invitee with their reply and attendance (or just one, by membership id), in a fixed number of queries."""
+    """Every invitee with their reply and attendance (or just one, by membership id), in one query."""
     members = (
         meeting_invitees(meeting=meeting)
         .select_related("user", "agency")
-        .prefetch_related(Prefetch("meeting_responses", queryset=meeting.responses.all(), to_attr="replies"))
-        .annotate(was_there=Exists(MeetingAttendance.objects.filter(meeting=meeting, membership=OuterRef("pk"))))
+        .annotate(reply=FilteredRelation("meeting_responses", condition=Q(meeting_responses__meeting=meeting)))
+        .annotate(
+            reply_rsvp=F("reply__rsvp"),
+            reply_waitlisted_at=F("reply__waitlisted_at"),
+            was_there=Exists(MeetingAttendance.objects.filter(meeting=meeting, membership=OuterRef("pk"))),
+        )
         .order_by("user__name", "pk")
     )
     if membership_id is not None:
         members = members.filter(pk=membership_id)
     if going_only:  # who is coming, for emails: a few rows, however large the list of invitees
-        going = meeting.responses.filter(rsvp="going", waitlisted_at__isnull=True).values("membership_id")
+        going = meeting.responses.filter(_has_place()).values("membership_id")
         members = members.filter(pk__in=going)
     if search.strip():
         words = search.strip()
@@ -140,9 +190,8 @@ def meeting_attendee_rows(
     rows = []
     for membership in members:
         agency = membership.agency
-        responses = membership.replies
-        rsvp = responses[0].rsvp if responses else ""
-        waitlisted = bool(responses and responses[0].waitlisted_at is not None)
+        rsvp = membership.reply_rsvp or ""
+        waitlisted = membership.reply_waitlisted_at is not None
         rows.append(
             AttendeeRow(
                 member_id=membership.pk,
@@ -260,22 +309,54 @@ def rsvp_invitee_for_token(token: str) -> tuple[Meeting, Membership] | None:
     return rsvp_member_get(meeting_id=ids[0], member_id=ids[1])
 
 
+def calendar_owner_for_token(token: str) -> Membership | None:
+    """Whose calendar feed a signed address is: None once they are removed from the site or have a new address."""
+    read = tokens.calendar_token_read(token)
+    if read is None:
+        return None
+    membership_id, key = read
+    return (
+        Membership.objects.select_related("site")
+        .filter(pk=membership_id, calendar_key=key, archived_at__isnull=True)
+        .first()
+    )
+
+
 def member_rsvp(*, meeting: Meeting, membership: Membership) -> MeetingResponse | None:
     return MeetingResponse.objects.filter(meeting=meeting, membership=membership).first()
 
 
+@dataclass(frozen=True)
+class Places:
+    """A meeting's places: taken by those going, and wanted by those on the waiting list."""
+
+    capacity: int | None  # None: no limit
+    going: int
+    waiting: int
+
+    @property
+    def left(self) -> int | None:
+        """Places still free, or None when the meeting has no limit."""
+        return None if self.capacity is None else max(self.capacity - self.going, 0)
+
+
+def meeting_places(*, meeting: Meeting) -> Places:
+    """Places taken and waited for, counting only those still in the site (a removed person's place is free)."""
+    counts = meeting.responses.aggregate(
+        going=Count("pk", filter=_place_taken()),
+        waiting=Count("pk", filter=_waiting()),
+    )
+    return Places(capacity=meeting.capacity, going=counts["going"], waiting=counts["waiting"])
+
+
 def meeting_going_count(*, meeting: Meeting) -> int:
-    """Places taken: by those going who are still in the site (a removed person's place is free)."""
-    return meeting.responses.filter(
-        rsvp="going", waitlisted_at__isnull=True, membership__archived_at__isnull=True
-    ).count()
+    """Places taken: by those going who are still in the site."""
+    return meeting_places(meeting=meeting).going
 
 
 def meeting_places_left(*, meeting: Meeting) -> int | None:
     """Places still free, or None when the meeting has no limit."""
-    if meeting.capacity is None:
-        return None
-    return max(meeting.capacity - meeting_going_count(meeting=meeting), 0)
+    return meeting_places(meeting=meeting).left
 
 
 def meeting_present_count(*, meeting: Meeting) -> int:

@@ -1,12 +1,16 @@
-"""Reads for managing people and agencies: one person or agency of a site, archives and the activity log."""
+"""Reads for managing people and agencies: one person or agency of a site, who is still to be invited,
+archives and the activity log, and whose email preferences a signed link opens."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from network.models import ActivityEntry, Agency, ImportBatch, Membership, PilotSite, User
-from network.selectors.sites import memberships_for_user
+from network import tokens
+from network.models import ActivityEntry, Agency, ImportBatch, InvitationStatus, Membership, PilotSite, User
+from network.selectors.sites import memberships_for_user, people_for_site
 
 
 def site_member_get(*, site: PilotSite, membership_id: int) -> Membership:
@@ -22,6 +26,11 @@ def site_agency_get(*, site: PilotSite, agency_id: int) -> Agency:
     if agency is None:
         raise Http404("No such agency in this site")
     return agency
+
+
+def agency_choices(*, site: PilotSite) -> QuerySet[Agency]:
+    """The agencies a person can be put in: the site's own, not archived."""
+    return site.agencies.filter(archived_at__isnull=True).order_by("name")
 
 
 def archived_people_for_site(*, site: PilotSite) -> QuerySet[Membership]:
@@ -51,3 +60,34 @@ def landing_site_for(*, user: User, site_slug: str = "") -> PilotSite | None:
         if membership.site.slug == site_slug:
             return membership.site
     return memberships[0].site if len(memberships) == 1 else None
+
+
+def invitable_for_site(*, site: PilotSite) -> QuerySet[Membership]:
+    """Everyone in the site who has not been invited yet, or whose invitation failed."""
+    return site.memberships.filter(
+        archived_at__isnull=True, invitation_status__in=[InvitationStatus.PENDING, InvitationStatus.FAILED]
+    )
+
+
+@dataclass(frozen=True)
+class InvitationList:
+    """The invitations page: everyone but the enabler looking, and how many are still to be invited."""
+
+    people: QuerySet[Membership]
+    invitable: int
+
+
+def invitation_list_for_site(*, site: PilotSite, viewer: Membership) -> InvitationList:
+    """An enabler is signed in already and never invites themself, so they are left out."""
+    return InvitationList(
+        people=people_for_site(site=site).exclude(pk=viewer.pk),
+        invitable=invitable_for_site(site=site).exclude(pk=viewer.pk).count(),
+    )
+
+
+def membership_for_unsubscribe_token(token: str) -> Membership | None:
+    """Whose email preferences a signed link from an email opens, or None for a link that is not ours."""
+    membership_id = tokens.unsubscribe_token_read(token)
+    if membership_id is None:
+        return None
+    return Membership.objects.select_related("user", "site").filter(pk=membership_id).first()

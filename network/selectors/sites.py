@@ -6,10 +6,16 @@ an object of another site is a 404 rather than a leak.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from network.models import Agency, Membership, PilotSite, Role, User
+from network.models import Agency, Membership, PilotSite, User
+from network.roles import LEADERS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def membership_get(*, user: User, site_slug: str) -> Membership:
@@ -27,10 +33,19 @@ def memberships_for_user(*, user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user, archived_at__isnull=True).select_related("site").order_by("site__name")
 
 
-def agencies_for_site(*, site: PilotSite) -> QuerySet[Agency]:
+class _LeaderCount(TypedDict):
+    leader_count: int
+
+
+if TYPE_CHECKING:  # django-stubs' form of an annotated model; at run time it takes one argument only
+    AgencyWithLeaders = WithAnnotations[Agency, _LeaderCount]
+
+
+def agencies_for_site(*, site: PilotSite) -> QuerySet[AgencyWithLeaders]:
+    """The site's agencies in use, each with its number of leaders still in the site."""
     return (
         site.agencies.filter(archived_at__isnull=True)
-        .annotate(leader_count=Count("members", filter=Q(members__archived_at__isnull=True, members__role=Role.LEADER)))
+        .annotate(leader_count=Count("members", filter=Q(members__archived_at__isnull=True, members__role__in=LEADERS)))
         .order_by("name")
     )
 

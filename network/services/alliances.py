@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 from network.errors import DomainError
-from network.models import (
-    Alliance,
-    AllianceMember,
-    Membership,
-    PilotSite,
-    Role,
-)
+from network.models import Alliance, AllianceMember, Membership, PilotSite
+from network.roles import can_commit
 
 
 def alliance_for_outcome(*, site: PilotSite, purpose: str) -> Alliance:
@@ -20,7 +15,7 @@ def alliance_join(*, alliance: Alliance, membership: Membership, pledge: str = "
     """Commit a leader to an alliance. Committing twice updates the pledge."""
     if membership.site_id != alliance.site_id:
         raise DomainError("You can only join an alliance in your own site.")
-    if membership.role != Role.LEADER:
+    if not can_commit(membership):
         raise DomainError("Only leaders commit to an outcome.")
     member, created = AllianceMember.objects.get_or_create(
         alliance=alliance, membership=membership, defaults={"pledge": pledge.strip()}

@@ -172,6 +172,53 @@ def table_parse(*, data: bytes, filename: str) -> list[dict[str, str]]:
     ]
 
 
+def _check_agency(row: PreviewRow, existing: Agency | None, defined: dict[str, str]) -> None:
+    """The row's agency: one of the site's (not archived), or a new one the file defines with its sector."""
+    if not row.agency:
+        row.errors.append("Missing agency.")
+    elif existing is not None and existing.archived_at is not None:
+        row.errors.append(f"The agency {existing.name} is archived. Restore it first.")
+    elif existing is None:
+        if row.agency.casefold() in defined:
+            row.new_agency = True
+            if not row.errors:  # every row of a new agency carries the sector it will be created with
+                row.sector = defined[row.agency.casefold()]
+        elif not row.sector:
+            row.errors.append(f"Unknown agency “{row.agency}”: give its sector to add it.")
+    if row.is_agency_only and existing is not None and existing.archived_at is None:
+        row.errors.append(f"The agency {existing.name} is already in this site.")
+
+
+def _check_person(row: PreviewRow, first_line: dict[str, int], in_site: set[str]) -> None:
+    """The row's person: named, with a well-formed address that is new to the site and to the file."""
+    if not row.name:
+        row.errors.append("Missing name.")
+    if not row.email:
+        row.errors.append("Missing email.")
+        return
+    try:
+        validate_email(row.email)
+    except ValidationError:
+        row.errors.append(f"Malformed email “{row.email}”.")
+    else:
+        if row.email in first_line:
+            row.errors.append(f"Duplicate: {row.email} is also on row {first_line[row.email]}.")
+        elif row.email in in_site:
+            row.errors.append(f"{row.email} is already in this site.")
+    first_line.setdefault(row.email, row.line)
+
+
+def _preview_row(line: int, raw: dict[str, str]) -> PreviewRow:
+    return PreviewRow(
+        line=line,
+        name=raw.get("name", "").strip()[:150],
+        email=raw.get("email", "").strip().lower(),
+        agency=raw.get("agency", "").strip()[:200],
+        sector=raw.get("sector", "").strip(),
+        role_title=raw.get("role_title", "").strip()[:200],
+    )
+
+
 def rows_validate(*, site: PilotSite, rows: list[dict[str, str]]) -> Preview:
     """Check every row against the site as it is now and against the rows before it."""
     agencies = {a.name.casefold(): a for a in Agency.objects.filter(site=site)}
@@ -187,48 +234,13 @@ def rows_validate(*, site: PilotSite, rows: list[dict[str, str]]) -> Preview:
     result: list[PreviewRow] = []
     first_line: dict[str, int] = {}
     for index, raw in enumerate(rows, start=2):  # row 1 is the header
-        row = PreviewRow(
-            line=index,
-            name=raw.get("name", "").strip()[:150],
-            email=raw.get("email", "").strip().lower(),
-            agency=raw.get("agency", "").strip()[:200],
-            sector=raw.get("sector", "").strip(),
-            role_title=raw.get("role_title", "").strip()[:200],
-        )
-        errors = row.errors
+        row = _preview_row(index, raw)
         if row.sector and row.sector.casefold() not in _SECTORS:
-            errors.append(f"Unknown sector “{row.sector}”.")
+            row.errors.append(f"Unknown sector “{row.sector}”.")
         existing = agencies.get(row.agency.casefold())
-        if not row.agency:
-            errors.append("Missing agency.")
-        elif existing is not None and existing.archived_at is not None:
-            errors.append(f"The agency {existing.name} is archived. Restore it first.")
-        elif existing is None:
-            if row.agency.casefold() in defined:
-                row.new_agency = True
-                if not errors:  # every row of a new agency carries the sector it will be created with
-                    row.sector = defined[row.agency.casefold()]
-            elif not row.sector:
-                errors.append(f"Unknown agency “{row.agency}”: give its sector to add it.")
-        if row.is_agency_only:
-            if existing is not None and existing.archived_at is None:
-                errors.append(f"The agency {existing.name} is already in this site.")
-        else:
-            if not row.name:
-                errors.append("Missing name.")
-            if not row.email:
-                errors.append("Missing email.")
-            else:
-                try:
-                    validate_email(row.email)
-                except ValidationError:
-                    errors.append(f"Malformed email “{row.email}”.")
-                else:
-                    if row.email in first_line:
-                        errors.append(f"Duplicate: {row.email} is also on row {first_line[row.email]}.")
-                    elif row.email in in_site:
-                        errors.append(f"{row.email} is already in this site.")
-                first_line.setdefault(row.email, index)
+        _check_agency(row, existing, defined)
+        if not row.is_agency_only:
+            _check_person(row, first_line, in_site)
         if existing is not None:
             row.agency = existing.name
         result.append(row)

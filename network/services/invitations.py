@@ -20,7 +20,6 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -122,13 +121,6 @@ def invitation_send(*, membership: Membership) -> bool:
         invitation_status=InvitationStatus.SENT, invited_at=timezone.now(), invitation_error=""
     )
     return True
-
-
-def invitable_for_site(*, site: PilotSite) -> QuerySet[Membership]:
-    """Everyone in the site who has not been invited yet, or whose invitation failed."""
-    return site.memberships.filter(
-        archived_at__isnull=True, invitation_status__in=[InvitationStatus.PENDING, InvitationStatus.FAILED]
-    )
 
 
 @transaction.atomic

@@ -18,7 +18,13 @@ from network.models import (
     Membership,
     Rsvp,
 )
-from network.selectors.meetings import meeting_going_count, meeting_invitees, meeting_is_invited
+from network.roles import can_call_meetings
+from network.selectors.meetings import (
+    meeting_going_count,
+    meeting_invitees,
+    meeting_is_invited,
+    meeting_waiting_list,
+)
 
 
 def _check_details(*, starts_at: dt.datetime, ends_at: dt.datetime | None, place: str, online_link: str) -> None:
@@ -42,7 +48,7 @@ def meeting_create(
     capacity: int | None = None,
 ) -> Meeting:
     """Create a meeting for an alliance, or for the whole site when alliance is None, and queue its digest."""
-    if not created_by.is_coordinator or (alliance is not None and created_by.site_id != alliance.site_id):
+    if not can_call_meetings(created_by) or (alliance is not None and created_by.site_id != alliance.site_id):
         raise DomainError("Only the site's coordinators and enablers can create meetings.")
     _check_details(starts_at=starts_at, ends_at=ends_at, place=place, online_link=online_link)
     meeting = Meeting.objects.create(
@@ -62,7 +68,7 @@ def meeting_create(
 
 
 def _check_coordinator(*, meeting: Meeting, by: Membership) -> None:
-    if not by.is_coordinator or by.site_id != meeting.site_id:
+    if not can_call_meetings(by) or by.site_id != meeting.site_id:
         raise DomainError("Only the site's coordinators and enablers can change meetings.")
     if meeting.cancelled_at is not None:
         raise DomainError("This meeting has been cancelled.")
@@ -113,9 +119,7 @@ def meeting_cancel(*, meeting: Meeting, cancelled_by: Membership) -> Meeting:
 
 def _waiting_list_promote(*, meeting: Meeting) -> None:
     """Give free places to the longest-waiting and email each of them; the caller holds the meeting's row lock."""
-    waiting = meeting.responses.filter(
-        rsvp=Rsvp.GOING, waitlisted_at__isnull=False, membership__archived_at__isnull=True
-    ).order_by("waitlisted_at", "pk")
+    waiting = meeting_waiting_list(meeting=meeting)
     free = None if meeting.capacity is None else meeting.capacity - meeting_going_count(meeting=meeting)
     if free is not None and free <= 0:
         return
@@ -165,7 +169,7 @@ def meeting_respond(
 
 
 def _check_attendance_taker(*, meeting: Meeting, by: Membership) -> None:
-    if not by.is_coordinator or by.site_id != meeting.site_id:
+    if not can_call_meetings(by) or by.site_id != meeting.site_id:
         raise DomainError("Only the site's coordinators and enablers take attendance.")
 
 

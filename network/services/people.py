@@ -1,7 +1,7 @@
-"""Writes: changing people's roles, removing and restoring them, and editing agencies.
+"""Writes: people in a site. Adding them, changing their role, removing and restoring them, their profile.
 
 Removing archives rather than deletes, so a removed leader's ballots stay counted.
-Every change is written to the site's activity log.
+Every change an enabler makes is written to the site's activity log.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from network.errors import DomainError
-from network.models import Agency, DigestPreference, Membership, Role, Sector, User
+from network.models import Agency, DigestPreference, Membership, PilotSite, Role, User
+from network.roles import ENABLERS, is_enabler, role_needs_agency
 from network.services.activity import activity_record
 
 
@@ -19,10 +20,64 @@ def _label(membership: Membership) -> str:
     return membership.user.name or membership.user.email
 
 
+def _check_agency_for_role(*, role: str, agency: Agency | None) -> None:
+    if role_needs_agency(role) and agency is None:
+        raise DomainError("A leader needs an agency.", field="agency")
+
+
 def _ensure_another_enabler(membership: Membership) -> None:
-    others = membership.site.memberships.filter(role=Role.ENABLER, archived_at__isnull=True).exclude(pk=membership.pk)
-    if membership.role == Role.ENABLER and not others.exists():
+    others = membership.site.memberships.filter(role__in=ENABLERS, archived_at__isnull=True).exclude(pk=membership.pk)
+    if is_enabler(membership) and not others.exists():
         raise DomainError("A site needs at least one enabler. Make someone else an enabler first.", field="role")
+
+
+def user_get_or_create(*, email: str, name: str) -> User:
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, name=name.strip())
+    return user
+
+
+@transaction.atomic
+def member_add(
+    *,
+    site: PilotSite,
+    name: str,
+    email: str,
+    role: str = Role.LEADER,
+    agency: Agency | None = None,
+    role_title: str = "",
+    actor: User | None = None,
+) -> Membership:
+    """Add a person to a site. Nobody is emailed: an enabler invites people when ready.
+
+    A person removed from the site earlier is restored with the new details.
+    """
+    if agency is not None and agency.site_id != site.pk:
+        raise DomainError("That agency belongs to another site.", field="agency")
+    _check_agency_for_role(role=role, agency=agency)
+    user = user_get_or_create(email=email, name=name)
+    existing = Membership.objects.filter(site=site, user=user).first()
+    if existing is not None and existing.archived_at is None:
+        raise DomainError(f"{email} is already in this site.", field="email")
+    if existing is not None:
+        existing.role, existing.agency, existing.role_title = role, agency, role_title.strip()
+        existing.archived_at = None
+        existing.save(update_fields=["role", "agency", "role_title", "archived_at"])
+        membership = existing
+    else:
+        membership = Membership.objects.create(
+            site=site, user=user, role=role, agency=agency, role_title=role_title.strip()
+        )
+    if actor is not None:
+        activity_record(
+            site=site,
+            actor=actor,
+            action="person-add",
+            summary=f"Added {user.name or user.email} as {membership.get_role_display().lower()}",
+        )
+    return membership
 
 
 @transaction.atomic
@@ -33,8 +88,7 @@ def member_update(
         raise DomainError("Choose a role.", field="role")
     if agency is not None and (agency.site_id != membership.site_id or agency.archived_at is not None):
         raise DomainError("Choose one of this site's agencies.", field="agency")
-    if role == Role.LEADER and agency is None:
-        raise DomainError("A leader needs an agency.", field="agency")
+    _check_agency_for_role(role=role, agency=agency)
     if role != membership.role:
         _ensure_another_enabler(membership)
     changes = []
@@ -82,55 +136,6 @@ def member_restore(*, membership: Membership, actor: User) -> Membership:
         site=membership.site, actor=actor, action="person-restore", summary=f"Restored {_label(membership)}"
     )
     return membership
-
-
-@transaction.atomic
-def agency_update(*, agency: Agency, actor: User, name: str, sector: str) -> Agency:
-    name = name.strip()
-    if not name:
-        raise DomainError("Give the agency a name.", field="name")
-    if sector not in Sector.values:
-        raise DomainError(f"“{sector}” is not one of the sectors.", field="sector")
-    if agency.site.agencies.filter(name__iexact=name).exclude(pk=agency.pk).exists():
-        raise DomainError(f"{name} is already an agency in this site.", field="name")
-    changes = []
-    if name != agency.name:
-        changes.append(f"renamed {agency.name} to {name}")
-    if sector != agency.sector:
-        changes.append(f"sector of {name} to {Sector(sector).label}")
-    agency.name, agency.sector = name, sector
-    agency.save(update_fields=["name", "sector"])
-    if changes:
-        activity_record(
-            site=agency.site, actor=actor, action="agency-edit", summary="Changed agency: " + "; ".join(changes)
-        )
-    return agency
-
-
-@transaction.atomic
-def agency_archive(*, agency: Agency, actor: User) -> Agency:
-    if agency.archived_at is not None:
-        return agency
-    if agency.members.filter(archived_at__isnull=True).exists():
-        raise DomainError(f"{agency.name} still has people. Move or remove them first.")
-    agency.archived_at = timezone.now()
-    agency.save(update_fields=["archived_at"])
-    activity_record(
-        site=agency.site, actor=actor, action="agency-archive", summary=f"Archived the agency {agency.name}"
-    )
-    return agency
-
-
-@transaction.atomic
-def agency_restore(*, agency: Agency, actor: User) -> Agency:
-    if agency.archived_at is None:
-        return agency
-    agency.archived_at = None
-    agency.save(update_fields=["archived_at"])
-    activity_record(
-        site=agency.site, actor=actor, action="agency-restore", summary=f"Restored the agency {agency.name}"
-    )
-    return agency
 
 
 @transaction.atomic

@@ -6,45 +6,46 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from network.errors import DomainError
 from network.forms import add_domain_error
-from network.models import User
-from network.people_forms import ProfileForm, SignInLinkForm, SitePreferenceForm
+from network.forms.accounts import ProfileForm, SignInLinkForm, SitePreferenceForm
+from network.http import AuthenticatedHttpRequest, HtmxHttpRequest, render_page
 from network.selectors.people import landing_site_for
 from network.selectors.sites import memberships_for_user
 from network.services import invitations, people
 
 
-def _client_ip(request: HttpRequest) -> str:
+def _client_ip(request: HtmxHttpRequest) -> str:
     # REMOTE_ADDR only: a forwarded-for header is the client's to invent.
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
 @require_http_methods(["GET", "POST"])
-def sign_in_link_request(request: HttpRequest) -> HttpResponse:
+def sign_in_link_request(request: HtmxHttpRequest) -> HttpResponse:
     form = SignInLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             invitations.sign_in_link_request(email=form.cleaned_data["email"], ip=_client_ip(request))
         except invitations.RateLimitedError:
-            form.add_error(None, "Too many sign-in links have been asked for from here. Please try again later.")
-            return render(request, "accounts/sign_in_link_request.html", {"form": form}, status=429)
+            form.add_error(None, _("Too many sign-in links have been asked for from here. Please try again later."))
+            return render_page(request, "accounts/sign_in_link_request.html", {"form": form}, status=429)
         return redirect("network:sign-in-link-sent")
     status = 422 if form.errors else 200
-    return render(request, "accounts/sign_in_link_request.html", {"form": form}, status=status)
+    return render_page(request, "accounts/sign_in_link_request.html", {"form": form}, status=status)
 
 
-def sign_in_link_sent(request: HttpRequest) -> HttpResponse:
+def sign_in_link_sent(request: HtmxHttpRequest) -> HttpResponse:
     # The same page whether or not the address has an account.
-    return render(request, "accounts/sign_in_link_sent.html")
+    return render_page(request, "accounts/sign_in_link_sent.html", {})
 
 
 @require_http_methods(["GET", "POST"])
-def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
+def sign_in_link(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """GET shows a button rather than signing in, so a mail scanner that fetches links cannot use one up."""
     if request.method == "POST" and request.POST.get("action") == "fresh":
         invitations.fresh_link_send(check=invitations.sign_in_token_check(token=token))
@@ -55,7 +56,8 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
             if check.state is invitations.LinkState.VALID and check.user is not None:
                 login(request, check.user, backend="django.contrib.auth.backends.ModelBackend")
         if check.state is invitations.LinkState.VALID and check.user is not None:
-            messages.success(request, f"Welcome, {check.user.name or check.user.email}. You are signed in.")
+            name = check.user.name or check.user.email
+            messages.success(request, _("Welcome, %(name)s. You are signed in.") % {"name": name})
             landing = landing_site_for(user=check.user, site_slug=check.site_slug)
             if landing is not None:
                 return redirect("network:site-detail", site_slug=landing.slug)
@@ -63,12 +65,14 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
     else:
         check = invitations.sign_in_token_check(token=token)
     status = {"valid": 200, "expired": 410, "used": 410, "invalid": 404}[check.state.value]
-    return render(request, "accounts/sign_in_link.html", {"check": check, "state": check.state.value}, status=status)
+    return render_page(
+        request, "accounts/sign_in_link.html", {"check": check, "state": check.state.value}, status=status
+    )
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     memberships = list(memberships_for_user(user=user))
     data = request.POST if request.method == "POST" else None
     form = ProfileForm(data, initial={"name": user.name})
@@ -86,9 +90,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, "Your profile is saved.")
+            messages.success(request, _("Your profile is saved."))
             return redirect("network:profile")
     invalid = request.method == "POST"
-    return render(
+    return render_page(
         request, "accounts/profile.html", {"form": form, "site_forms": site_forms}, status=422 if invalid else 200
     )

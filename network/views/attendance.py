@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from network import selectors
 from network.access import COORDINATORS, site_view
 from network.errors import DomainError
 from network.forms import add_domain_error
-from network.meeting_forms import WalkInForm
+from network.forms.meetings import WalkInForm
+from network.http import AuthenticatedHttpRequest, render_page
 from network.models import Membership
-from network.selectors.meetings import meeting_invitees, meeting_present_count, meeting_walk_ins
+from network.selectors.meetings import meeting_invitee_get, meeting_present_count, meeting_walk_ins
 from network.services.meetings import attendance_set, walk_in_record
 
 
 def _page(
-    request: HttpRequest, membership: Membership, meeting_id: int, *, form: WalkInForm, status: int = 200
+    request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int, *, form: WalkInForm, status: int = 200
 ) -> HttpResponse:
     meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
     # Raw from the address bar, not through a form: drop NUL, which PostgreSQL cannot compare and a person cannot type.
@@ -36,31 +38,30 @@ def _page(
         "present": meeting_present_count(meeting=meeting),
         "form": form,
     }
-    template = "network/meeting_attendance.html"
-    if request.htmx and request.GET.get("partial") == "list":  # type: ignore[attr-defined]
-        template += "#attendee-list"
-    return render(request, template, context, status=status)
+    # The search box asks for just the list as you type.
+    partial = "attendee-list" if request.GET.get("partial") == "list" else None
+    return render_page(request, "network/meeting_attendance.html", context, partial=partial, status=status)
 
 
 @site_view(COORDINATORS)
-def meeting_attendance(request: HttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
+def meeting_attendance(request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
     return _page(request, membership, meeting_id, form=WalkInForm())
 
 
 @require_POST
 @site_view(COORDINATORS)
-def attendance_toggle(request: HttpRequest, membership: Membership, meeting_id: int, member_id: int) -> HttpResponse:
+def attendance_toggle(
+    request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int, member_id: int
+) -> HttpResponse:
     meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
-    invitee = meeting_invitees(meeting=meeting).filter(pk=member_id).first()
-    if invitee is None:
-        raise Http404("Not invited to this meeting")
+    invitee = meeting_invitee_get(meeting=meeting, membership_id=member_id)
     present = request.POST.get("present") == "1"
     try:
         attendance_set(meeting=meeting, membership=invitee, present=present, recorded_by=membership)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("network:meeting-attendance", site_slug=membership.site.slug, meeting_id=meeting.pk)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         # Only the one row is read back and re-drawn, however long the list.
         # The count of who is here travels with it, out of band, so the two stay in step.
         count = render_to_string(
@@ -79,7 +80,7 @@ def attendance_toggle(request: HttpRequest, membership: Membership, meeting_id: 
 
 @require_POST
 @site_view(COORDINATORS)
-def walk_in_add(request: HttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
+def walk_in_add(request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
     form = WalkInForm(request.POST)
     if form.is_valid():
@@ -88,6 +89,6 @@ def walk_in_add(request: HttpRequest, membership: Membership, meeting_id: int) -
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, f"{form.cleaned_data['name']} is recorded as a walk-in.")
+            messages.success(request, _("%(name)s is recorded as a walk-in.") % {"name": form.cleaned_data["name"]})
             return redirect("network:meeting-attendance", site_slug=membership.site.slug, meeting_id=meeting.pk)
     return _page(request, membership, meeting_id, form=form, status=422)

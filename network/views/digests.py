@@ -8,8 +8,8 @@ chosen by its key, which must be one the site offers (`digest_choices`).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
@@ -19,13 +19,14 @@ from network.access import ENABLERS, site_view
 from network.digests import Digest, digest_parse, digest_preview, digest_recipients
 from network.errors import DomainError
 from network.forms import add_domain_error
-from network.meeting_forms import DigestPreviewForm, DigestScheduleForm
+from network.forms.digests import DigestPreviewForm, DigestScheduleForm
+from network.http import AuthenticatedHttpRequest, render_page
 from network.models import Membership
 from network.selectors.digests import digest_choices, digest_progress
 from network.services.digests import digest_schedule_get, digest_schedule_set, digest_send_now
 
 
-def _chosen(request: HttpRequest, membership: Membership) -> tuple[list[tuple[str, str]], Digest | None]:
+def _chosen(request: AuthenticatedHttpRequest, membership: Membership) -> tuple[list[tuple[str, str]], Digest | None]:
     """The digests this site can preview and send, and the one asked for (the first, if none or a foreign one)."""
     choices = digest_choices(site=membership.site, alliance=selectors.alliance_current(site=membership.site))
     keys = [key for key, _ in choices]
@@ -40,7 +41,7 @@ def _page_url(membership: Membership, digest: Digest) -> str:
 
 
 def _preview_form(
-    request: HttpRequest, choices: list[tuple[str, str]], digest: Digest, *, bound: bool = True
+    request: AuthenticatedHttpRequest, choices: list[tuple[str, str]], digest: Digest, *, bound: bool = True
 ) -> DigestPreviewForm:
     members = digest_recipients(digest)
     data = request.GET if bound and "member" in request.GET else None
@@ -49,7 +50,7 @@ def _preview_form(
 
 
 @site_view(ENABLERS)
-def site_digests(request: HttpRequest, membership: Membership) -> HttpResponse:
+def site_digests(request: AuthenticatedHttpRequest, membership: Membership) -> HttpResponse:
     site = membership.site
     schedule = digest_schedule_get(membership=membership)
     form = DigestScheduleForm(
@@ -86,12 +87,12 @@ def site_digests(request: HttpRequest, membership: Membership) -> HttpResponse:
         "preview_member": member,
         "progress": digest_progress(key=digest.key, site_id=site.pk) if digest else None,
     }
-    return render(request, "network/site_digests.html", context, status=422 if form.errors else 200)
+    return render_page(request, "network/site_digests.html", context, status=422 if form.errors else 200)
 
 
 @xframe_options_sameorigin  # shown in an iframe on the digests page
 @site_view(ENABLERS)
-def digest_preview_email(request: HttpRequest, membership: Membership) -> HttpResponse:
+def digest_preview_email(request: AuthenticatedHttpRequest, membership: Membership) -> HttpResponse:
     """The chosen digest exactly as the chosen member would get it: its HTML part, or its text with ?part=text."""
     choices, digest = _chosen(request, membership)
     if digest is None:
@@ -114,7 +115,7 @@ def digest_preview_email(request: HttpRequest, membership: Membership) -> HttpRe
 
 @require_POST
 @site_view(ENABLERS)
-def digest_send_now_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+def digest_send_now_view(request: AuthenticatedHttpRequest, membership: Membership) -> HttpResponse:
     _, digest = _chosen(request, membership)
     if digest is None:
         raise Http404("Nothing to send")
@@ -128,12 +129,12 @@ def digest_send_now_view(request: HttpRequest, membership: Membership) -> HttpRe
 
 
 @site_view(ENABLERS)
-def digest_progress_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+def digest_progress_view(request: AuthenticatedHttpRequest, membership: Membership) -> HttpResponse:
     _, digest = _chosen(request, membership)
     if digest is None:
         raise Http404("Nothing being sent")
     progress = digest_progress(key=digest.key, site_id=membership.site.pk)
     context = {"membership": membership, "site": membership.site, "digest": digest, "progress": progress}
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "network/site_digests.html#progress", context)
+    if request.htmx:  # polled by the progress region; without script the page shows it
+        return render_page(request, "network/site_digests.html", context, partial="progress")
     return redirect(_page_url(membership, digest))

@@ -6,15 +6,20 @@ import csv
 import tempfile
 from collections.abc import Iterator
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from network import calendars, selectors, tokens
+from network import calendars, selectors
 from network.access import COORDINATORS, site_view
+from network.http import AuthenticatedHttpRequest, HtmxHttpRequest, render_page
 from network.models import Membership
-from network.selectors.meetings import EXPORT_HEADER, meeting_export_rows, meetings_for_membership
+from network.selectors.meetings import (
+    EXPORT_HEADER,
+    calendar_owner_for_token,
+    meeting_export_rows,
+    meetings_for_membership,
+)
 
 
 class _Echo:
@@ -41,7 +46,9 @@ def attendee_csv_lines(*, rows: Iterator[list[str]]) -> Iterator[str]:
 
 
 @site_view(COORDINATORS)
-def meeting_attendees_csv(request: HttpRequest, membership: Membership, meeting_id: int) -> StreamingHttpResponse:
+def meeting_attendees_csv(
+    request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int
+) -> StreamingHttpResponse:
     meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
     response = StreamingHttpResponse(
         attendee_csv_lines(rows=meeting_export_rows(meeting=meeting)), content_type="text/csv; charset=utf-8"
@@ -51,7 +58,7 @@ def meeting_attendees_csv(request: HttpRequest, membership: Membership, meeting_
 
 
 @site_view(COORDINATORS)
-def meeting_attendees_xlsx(request: HttpRequest, membership: Membership, meeting_id: int) -> FileResponse:
+def meeting_attendees_xlsx(request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int) -> FileResponse:
     meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
     # A write-only workbook streams rows to a temporary file, so memory stays flat for long lists.
     workbook = Workbook(write_only=True)
@@ -77,35 +84,28 @@ def meeting_attendees_xlsx(request: HttpRequest, membership: Membership, meeting
 
 
 @site_view(COORDINATORS)
-def meeting_sign_in_sheet(request: HttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
+def meeting_sign_in_sheet(request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
     rows = selectors.meeting_attendee_rows(meeting=meeting)
     context = {"membership": membership, "site": membership.site, "meeting": meeting, "rows": rows}
-    return render(request, "network/meeting_sign_in_sheet.html", context)
+    return render_page(request, "network/meeting_sign_in_sheet.html", context)
 
 
 @site_view()
-def meeting_ics(request: HttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
+def meeting_ics(request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
     response = HttpResponse(calendars.meeting_ics(meeting=meeting), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response
 
 
-def site_calendar(request: HttpRequest, token: str) -> HttpResponse:
+def site_calendar(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """One person's meetings in a site as a calendar feed; the signed token in the URL is the only key.
 
     The token names a membership and its calendar key, so the feed closes when that person is removed
     from the site or asks for a new address.
     """
-    read = tokens.calendar_token_read(token)
-    membership = (
-        Membership.objects.select_related("site")
-        .filter(pk=read[0], calendar_key=read[1], archived_at__isnull=True)
-        .first()
-        if read
-        else None
-    )
+    membership = calendar_owner_for_token(token)
     if membership is None:
         raise Http404("No such calendar")
     meetings = meetings_for_membership(membership=membership)

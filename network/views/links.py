@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.views.decorators.csrf import csrf_exempt
 
-from network import tokens
 from network.errors import DomainError
-from network.forms import RsvpForm, add_domain_error
-from network.meeting_forms import DigestPreferenceForm
-from network.models import DigestPreference, Membership
+from network.forms import add_domain_error
+from network.forms.digests import DigestPreferenceForm
+from network.forms.meetings import RsvpForm
+from network.http import HtmxHttpRequest, render_page
+from network.models import DigestPreference, Rsvp
 from network.selectors.meetings import (
     meeting_is_open_for_replies,
-    meeting_places_left,
+    meeting_places,
     member_rsvp,
     rsvp_invitee_for_token,
 )
+from network.selectors.people import membership_for_unsubscribe_token
 from network.services.digests import digest_preference_set
 from network.services.meetings import meeting_respond
 
 
-def meeting_rsvp(request: HttpRequest, token: str) -> HttpResponse:
+def meeting_rsvp(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """Reply to a meeting from the email. A GET only shows the choice (mail scanners follow links); a POST saves it."""
     found = rsvp_invitee_for_token(token)
     if found is None:
@@ -29,7 +31,7 @@ def meeting_rsvp(request: HttpRequest, token: str) -> HttpResponse:
     meeting, invitee = found
     response = member_rsvp(meeting=meeting, membership=invitee)
     answer = request.GET.get("answer", "")
-    initial = answer if answer in ("going", "maybe", "not_going") else (response.rsvp if response else None)
+    initial = answer if answer in Rsvp.values else (response.rsvp if response else None)
     form = RsvpForm(request.POST or None, initial={"rsvp": initial})
     saved = False
     status = 200
@@ -50,17 +52,14 @@ def meeting_rsvp(request: HttpRequest, token: str) -> HttpResponse:
         "response": response,
         "saved": saved,
         "open_for_replies": meeting_is_open_for_replies(meeting=meeting),
-        "places_left": meeting_places_left(meeting=meeting),
+        "places": meeting_places(meeting=meeting),
     }
-    return render(request, "network/meeting_rsvp.html", context, status=status)
+    return render_page(request, "network/meeting_rsvp.html", context, status=status)
 
 
 @csrf_exempt  # the signed token is the credential; mail clients POST here for one-click unsubscribe (RFC 8058)
-def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    membership_id = tokens.unsubscribe_token_read(token)
-    membership = (
-        Membership.objects.select_related("user", "site").filter(pk=membership_id).first() if membership_id else None
-    )
+def digest_unsubscribe(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    membership = membership_for_unsubscribe_token(token)
     if membership is None:
         raise Http404("This link is not valid.")
     status = 200
@@ -80,4 +79,4 @@ def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         else:
             status = 422
     context = {"membership_shown": membership, "form": form, "saved": saved}
-    return render(request, "network/digest_unsubscribe.html", context, status=status)
+    return render_page(request, "network/digest_unsubscribe.html", context, status=status)

@@ -16,7 +16,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.conftest import require
+from tests.conftest import PASSWORD, require
 
 TIMEOUT_MS = 10_000  # generous for a slow CI machine, short enough that a wrong locator fails fast
 NARROW_WIDTH = 320  # WCAG 1.4.10 reflow: content must fit 320 CSS pixels without scrolling sideways
@@ -99,6 +99,15 @@ class PageAudit:
     def assert_clean(self) -> None:
         assert self.checked, "no page was audited"
         assert not self.problems, "\n\n".join(self.problems)
+
+
+def sign_in(page: Page, base: str, email: str) -> None:
+    """Sign in with the cast's password, from the sign-in page, and land on one's sites."""
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Your pilot sites")).to_be_visible()
 
 
 @pytest.fixture

@@ -5,6 +5,10 @@ propose outcomes and rank them; the enabler closes the round; the leaders
 commit to the winner and so form an alliance; a coordinator calls a meeting,
 a leader replies, and the coordinator downloads who is coming. Every page on
 the way is checked with axe-core and at 320px wide (see conftest.PageAudit).
+
+The test at the bottom reads as the list of steps; each step is a function
+above it, in the order they happen, sharing one `Journey` (the people's
+browser pages and the addresses found on the way).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,7 +27,7 @@ from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from network.models import User
-from tests.browser.conftest import SETTLED, PageAudit
+from tests.browser.conftest import SETTLED, PageAudit, sign_in
 from tests.conftest import PASSWORD, make_user
 
 SITE_NAME = "Calder Valley Together"
@@ -37,14 +42,6 @@ COORDINATOR = ("Dana Reid", "dana@calder.example")
 ROUGH = "No one sleeps rough in the valley"
 SCHOOL = "Every child starts school ready to learn"
 STREETS = "Streets that feel safe after dark"
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1, name="Your pilot sites")).to_be_visible()
 
 
 def htmx_submit(page: Page, submit: Callable[[], None]) -> None:
@@ -86,45 +83,45 @@ def propose(page: Page, statement: str, why: str) -> None:
     expect(page.get_by_role("heading", level=3, name=statement)).to_be_visible()
 
 
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_it_takes_a_site_from_set_up_to_a_meeting(
-    page: Page,
-    new_context: Callable[..., BrowserContext],
-    live_server: LiveServer,
-    mailoutbox: list[EmailMessage],
-    settings: Settings,
-    audit: PageAudit,
-) -> None:
-    base = live_server.url
-    settings.SITE_URL = base  # so the emailed links point at the live server
-    make_user("erin@calder.example", "Erin Shaw")
+@dataclass
+class Journey:
+    """What the steps share: the live server, each person's browser page, and addresses found on the way."""
 
-    def new_page() -> Page:
-        return new_context().new_page()
+    base: str
+    audit: PageAudit
+    mailoutbox: list[EmailMessage]
+    new_page: Callable[[], Page]
+    enabler: Page
+    site_url: str = ""
+    round_url: str = ""
+    leaders: list[Page] = field(default_factory=list)  # Asha, Ben and Carys, once signed in
+    coordinator: Page | None = None
 
-    # 1. The enabler signs in and sets up the site, its agencies and its people.
-    enabler = page
-    enabler.goto(f"{base}/")
+
+def enabler_sets_up_the_site(j: Journey) -> None:
+    enabler = j.enabler
+    enabler.goto(f"{j.base}/")
     expect(enabler).to_have_url(re.compile(r"/accounts/login/"))
-    audit.check(enabler, "login")
-    sign_in(enabler, base, "erin@calder.example")
+    j.audit.check(enabler, "login")
+    sign_in(enabler, j.base, "erin@calder.example")
     expect(enabler.get_by_text("You are not part of a pilot site yet")).to_be_visible()
-    audit.check(enabler, "home-empty")
+    j.audit.check(enabler, "home-empty")
 
     enabler.get_by_role("link", name="Set up a new pilot site").click()
     expect(enabler.get_by_role("heading", level=1)).to_have_text("Set up a pilot site")
-    audit.check(enabler, "site-create")
+    j.audit.check(enabler, "site-create")
     enabler.get_by_label("Name of the pilot").fill(SITE_NAME)
     enabler.get_by_label("Place").fill("Calder Valley")
     enabler.get_by_label("Description").fill("The valley's public services, working as one.")
     enabler.get_by_role("button", name="Create the site").click()
     expect(enabler.get_by_role("heading", level=1)).to_have_text("Agencies and leaders")
     expect(enabler.get_by_role("status")).to_contain_text(f"{SITE_NAME} is set up")
-    people_url = enabler.url
-    site_url = people_url.removesuffix("people/")
-    audit.check(enabler, "people-empty")
+    j.site_url = enabler.url.removesuffix("people/")
+    j.audit.check(enabler, "people-empty")
 
+
+def enabler_adds_agencies(j: Journey) -> None:
+    enabler = j.enabler
     for name, sector in AGENCIES:
         enabler.get_by_label("Agency name").fill(name)
         enabler.get_by_label("Sector").select_option(label=sector)
@@ -147,6 +144,9 @@ def test_it_takes_a_site_from_set_up_to_a_meeting(
     expect(enabler.get_by_role("status")).to_have_text(f"Added {KEYBOARD_AGENCY[0]}.")
     expect(enabler.get_by_role("button", name="Add agency")).to_be_focused()
 
+
+def enabler_adds_people(j: Journey) -> None:
+    enabler = j.enabler
     # A leader without an agency is refused, with the error tied to the agency field.
     name, email, agency, title = LEADERS[0]
     enabler.get_by_label("Full name").fill(name)
@@ -156,7 +156,7 @@ def test_it_takes_a_site_from_set_up_to_a_meeting(
     expect(agency_field).to_have_attribute("aria-invalid", "true")
     expect(agency_field).to_have_accessible_description(re.compile("A leader needs an agency"))
     expect(enabler.get_by_role("status")).to_be_empty()  # the last success message does not linger
-    audit.check(enabler, "people-error")
+    j.audit.check(enabler, "people-error")
 
     for i, (name, email, agency, title) in enumerate(LEADERS):
         enabler.get_by_label("Full name").fill(name)
@@ -174,63 +174,79 @@ def test_it_takes_a_site_from_set_up_to_a_meeting(
     enabler.get_by_label("Role", exact=True).select_option(label="Coordinator")
     htmx_submit(enabler, enabler.get_by_role("button", name="Add person").click)
     expect(enabler.get_by_role("heading", name="People (5)")).to_be_visible()
-    audit.check(enabler, "people-full")
-    assert mailoutbox == []  # adding people emails nobody; inviting them does
+    j.audit.check(enabler, "people-full")
+    assert j.mailoutbox == []  # adding people emails nobody; inviting them does
 
-    # The enabler invites everyone at once; each invitation goes through Celery.
+
+def enabler_invites_everyone(j: Journey) -> None:
+    """Everyone at once; each invitation goes through Celery."""
+    enabler = j.enabler
     enabler.get_by_role("navigation", name=SITE_NAME).get_by_role("link", name="Invitations").click()
     expect(enabler.get_by_role("heading", level=1)).to_have_text("Invitations")
     htmx_submit(enabler, enabler.get_by_role("button", name="Invite everyone not yet invited (4)").click)
     expect(enabler.get_by_role("status")).to_have_text("Sending 4 invitations.")
-    audit.check(enabler, "invitations")
-    assert sorted(m.to[0] for m in mailoutbox) == sorted([COORDINATOR[1], *(email for _, email, _, _ in LEADERS)])
+    j.audit.check(enabler, "invitations")
+    invited = sorted([COORDINATOR[1], *(email for _, email, _, _ in LEADERS)])
+    assert sorted(m.to[0] for m in j.mailoutbox) == invited
 
-    # 2. The first leader signs in from the emailed link, without a password, lands on the site and proposes.
-    asha = new_page()
-    invitation = next(m for m in mailoutbox if m.to == [LEADERS[0][1]])
+
+def first_leader_signs_in_from_the_email_and_proposes(j: Journey) -> None:
+    """Asha signs in from the emailed link, without a password, lands on the site and proposes."""
+    asha = j.new_page()
+    invitation = next(m for m in j.mailoutbox if m.to == [LEADERS[0][1]])
     link = re.search(r"https?://\S+/accounts/link/\S+/", str(invitation.body))
     assert link, invitation.body
     asha.goto(link.group(0))
     expect(asha.get_by_role("heading", level=1)).to_have_text("Sign in to Systems Leader")
     expect(asha.get_by_text(LEADERS[0][1])).to_be_visible()
-    audit.check(asha, "sign-in-link")
+    j.audit.check(asha, "sign-in-link")
     asha.get_by_role("button", name="Sign in").click()
     expect(asha.get_by_role("heading", level=1)).to_have_text(SITE_NAME)
     expect(asha.get_by_text("You are leader for Calder Council here.")).to_be_visible()
-    audit.check(asha, "site-detail")
+    j.audit.check(asha, "site-detail")
     asha.get_by_role("navigation", name=SITE_NAME).get_by_role("link", name="Outcomes").click()
-    audit.check(asha, "outcomes-leader")
+    j.audit.check(asha, "outcomes-leader")
     propose(asha, ROUGH, "Rough sleeping touches every service we run.")
+    j.leaders.append(asha)
 
-    # The other leaders sign in with passwords set here: the invitation link is proven above.
+
+def other_leaders_propose(j: Journey) -> None:
+    """Ben and Carys sign in with passwords set here: the invitation link is proven above."""
     for _, email, _, _ in LEADERS[1:]:
         user = User.objects.get(email=email)
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
-    ben, carys = new_page(), new_page()
+    ben, carys = j.new_page(), j.new_page()
     for leader_page, (_, email, _, _), statement in [(ben, LEADERS[1], SCHOOL), (carys, LEADERS[2], STREETS)]:
-        sign_in(leader_page, base, email)
-        leader_page.goto(f"{site_url}outcomes/")
+        sign_in(leader_page, j.base, email)
+        leader_page.goto(f"{j.site_url}outcomes/")
         propose(leader_page, statement, "It shapes every life in the valley.")
     expect(carys.get_by_role("heading", name="Candidates (3)")).to_be_visible()
+    j.leaders += [ben, carys]
 
-    # 3. The enabler opens a round; each leader ranks the outcomes; Ben changes his mind.
-    enabler.goto(f"{site_url}outcomes/")
-    audit.check(enabler, "outcomes-enabler")
+
+def enabler_opens_a_round(j: Journey) -> None:
+    enabler = j.enabler
+    enabler.goto(f"{j.site_url}outcomes/")
+    j.audit.check(enabler, "outcomes-enabler")
     expect(enabler.get_by_label("Round title")).to_have_value("What really matters?")
     enabler.get_by_role("button", name="Open voting").click()
     expect(enabler.get_by_role("heading", level=1)).to_have_text("What really matters?")
-    audit.check(enabler, "round-open-enabler")
-    round_url = enabler.url
+    j.audit.check(enabler, "round-open-enabler")
+    j.round_url = enabler.url
 
-    asha.goto(f"{site_url}outcomes/")
+
+def leaders_rank_the_outcomes(j: Journey) -> None:
+    """Each leader ranks; Ben changes his mind."""
+    asha, ben, carys = j.leaders
+    asha.goto(f"{j.site_url}outcomes/")
     asha.get_by_role("link", name="What really matters?").click()
     expect(asha.get_by_role("heading", name="Your ballot")).to_be_visible()
-    audit.check(asha, "round-ballot")
+    j.audit.check(asha, "round-ballot")
     rank(asha, {ROUGH: 1, SCHOOL: 2, STREETS: 3})
 
     # Ben's first ballot alone would leave a three-way tie; his second makes ROUGH the clear winner.
-    ben.goto(round_url)
+    ben.goto(j.round_url)
     rank(ben, {SCHOOL: 1, STREETS: 2, ROUGH: 3})
     ben.reload()
     expect_ranks(ben, {SCHOOL: 1, STREETS: 2, ROUGH: 3})
@@ -239,10 +255,12 @@ def test_it_takes_a_site_from_set_up_to_a_meeting(
     expect_ranks(ben, {ROUGH: 1, STREETS: 2, SCHOOL: 3})
     expect(ben.locator("#ballot").get_by_role("status")).to_have_text("Your ballot is saved.")
 
-    carys.goto(round_url)
+    carys.goto(j.round_url)
     rank(carys, {STREETS: 1, ROUGH: 2, SCHOOL: 3})
 
-    # 4. The enabler closes the round and sees what really matters.
+
+def enabler_closes_the_round_and_sees_what_matters(j: Journey) -> None:
+    enabler = j.enabler
     enabler.reload()
     expect(enabler.get_by_text("3 leaders have voted so far")).to_be_visible()
     enabler.get_by_role("button", name="Close and count").click()
@@ -254,47 +272,56 @@ def test_it_takes_a_site_from_set_up_to_a_meeting(
     expect(head_to_head.get_by_role("row", name=f"1. {ROUGH}").get_by_role("cell")).to_have_text(
         ["—", "2 to 1", "3 to 0"]
     )
-    audit.check(enabler, "round-result")
+    j.audit.check(enabler, "round-result")
 
-    # 5. The leaders commit to the winner, and the alliance lists them.
-    for leader_page, (name, _, _, _) in zip([asha, ben, carys], LEADERS, strict=True):
-        leader_page.goto(round_url)
+
+def leaders_commit_and_form_the_alliance(j: Journey) -> None:
+    for leader_page, (name, _, _, _) in zip(j.leaders, LEADERS, strict=True):
+        leader_page.goto(j.round_url)
         leader_page.get_by_label("What will you bring?").fill(f"{name.split()[0]}'s team, one day a week")
         leader_page.get_by_role("button", name="Commit to this outcome").click()
         expect(leader_page.get_by_role("heading", level=1)).to_have_text("The alliance")
         expect(leader_page.get_by_role("cell", name=name, exact=True)).to_be_visible()
+    carys = j.leaders[2]
     expect(carys.get_by_role("heading", name="Members (3)")).to_be_visible()
     expect(carys.get_by_text(f"Committed to: {ROUGH}")).to_be_visible()
-    audit.check(carys, "alliance")
+    j.audit.check(carys, "alliance")
 
-    # 6. The coordinator calls a meeting; Asha is going; the coordinator downloads the list.
-    # The coordinator has no password yet: she asks for a link from the sign-in page.
-    dana = new_page()
-    dana.goto(f"{base}/accounts/login/")
+
+def coordinator_chooses_a_password_and_signs_in(j: Journey) -> None:
+    """The coordinator has no password yet: she asks for a link from the sign-in page."""
+    dana = j.new_page()
+    dana.goto(f"{j.base}/accounts/login/")
     dana.get_by_role("link", name=re.compile("forgotten your password")).click()
-    audit.check(dana, "password-reset")
-    sent_before = len(mailoutbox)
+    j.audit.check(dana, "password-reset")
+    sent_before = len(j.mailoutbox)
     dana.get_by_label("Email").fill(COORDINATOR[1])
     dana.get_by_role("button", name="Email me a link").click()
     expect(dana.get_by_role("heading", level=1)).to_have_text("Check your email")
-    reset_email = mailoutbox[sent_before]
+    reset_email = j.mailoutbox[sent_before]
     assert reset_email.to == [COORDINATOR[1]]
     assert isinstance(reset_email.body, str)
     reset_link = re.search(r"https?://\S+/accounts/set-password/\S+/", reset_email.body)
     assert reset_link, reset_email.body
-    dana.goto(base + urlsplit(reset_link.group(0)).path)
+    dana.goto(j.base + urlsplit(reset_link.group(0)).path)
     expect(dana.get_by_role("heading", level=1)).to_have_text("Choose a password")
     expect(dana.get_by_text(COORDINATOR[1])).to_be_visible()
     expect(dana.get_by_label("New password", exact=True)).to_have_accessible_description(re.compile("8 characters"))
-    audit.check(dana, "set-password")
+    j.audit.check(dana, "set-password")
     dana.get_by_label("New password", exact=True).fill(PASSWORD)
     dana.get_by_label("New password confirmation").fill(PASSWORD)
     dana.get_by_role("button", name="Save password").click()
     expect(dana.get_by_role("heading", level=1)).to_have_text("Your password is saved")
-    sign_in(dana, base, COORDINATOR[1])
-    dana.goto(f"{site_url}alliance/")
+    sign_in(dana, j.base, COORDINATOR[1])
+    j.coordinator = dana
+
+
+def coordinator_calls_a_meeting(j: Journey) -> None:
+    dana = j.coordinator
+    assert dana is not None
+    dana.goto(f"{j.site_url}alliance/")
     dana.get_by_role("link", name="Create a meeting").click()
-    audit.check(dana, "meeting-create")
+    j.audit.check(dana, "meeting-create")
     dana.get_by_label("Title").fill("First alliance meeting")
     dana.get_by_label("Starts at").fill("2030-05-14T18:30")
     dana.get_by_label("Place").fill("Halifax Town Hall")
@@ -302,16 +329,23 @@ def test_it_takes_a_site_from_set_up_to_a_meeting(
     dana.get_by_role("button", name="Create meeting").click()
     expect(dana.get_by_role("heading", level=1)).to_have_text("First alliance meeting")
     expect(dana.get_by_text("Tuesday 14 May 2030, 18:30")).to_be_visible()
-    audit.check(dana, "meeting-detail-coordinator")
+    j.audit.check(dana, "meeting-detail-coordinator")
 
-    asha.goto(f"{site_url}alliance/")
+
+def a_leader_says_she_is_going(j: Journey) -> None:
+    asha = j.leaders[0]
+    asha.goto(f"{j.site_url}alliance/")
     asha.get_by_role("link", name="First alliance meeting").click()
-    audit.check(asha, "meeting-detail-leader")
+    j.audit.check(asha, "meeting-detail-leader")
     asha.get_by_label("Going", exact=True).check()
     htmx_submit(asha, asha.get_by_role("button", name="Save my reply").click)
     expect(asha.locator("#rsvp").get_by_role("status")).to_contain_text("your reply is saved")
     expect(asha.get_by_role("heading", name="Replies (1 going)")).to_be_visible()
 
+
+def coordinator_downloads_who_is_coming(j: Journey) -> None:
+    dana = j.coordinator
+    assert dana is not None
     dana.reload()
     with dana.expect_download() as download_info:
         dana.get_by_role("link", name="Download attendee list (CSV)").click()
@@ -324,5 +358,47 @@ def test_it_takes_a_site_from_set_up_to_a_meeting(
     assert (by_email[email]["Name"], by_email[email]["Agency"], by_email[email]["Role"]) == (name, agency, title)
     assert by_email[email]["RSVP"] == "Going"
     assert by_email[LEADERS[1][1]]["RSVP"] == "No reply"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_takes_a_site_from_set_up_to_a_meeting(
+    page: Page,
+    new_context: Callable[..., BrowserContext],
+    live_server: LiveServer,
+    mailoutbox: list[EmailMessage],
+    settings: Settings,
+    audit: PageAudit,
+) -> None:
+    settings.SITE_URL = live_server.url  # so the emailed links point at the live server
+    make_user("erin@calder.example", "Erin Shaw")
+    journey = Journey(
+        base=live_server.url,
+        audit=audit,
+        mailoutbox=mailoutbox,
+        new_page=lambda: new_context().new_page(),
+        enabler=page,
+    )
+
+    # 1. The enabler signs in and sets up the site, its agencies and its people, and invites them.
+    enabler_sets_up_the_site(journey)
+    enabler_adds_agencies(journey)
+    enabler_adds_people(journey)
+    enabler_invites_everyone(journey)
+    # 2. The leaders sign in (the first from her invitation) and propose outcomes.
+    first_leader_signs_in_from_the_email_and_proposes(journey)
+    other_leaders_propose(journey)
+    # 3. The enabler opens a round and each leader ranks the outcomes.
+    enabler_opens_a_round(journey)
+    leaders_rank_the_outcomes(journey)
+    # 4. The enabler closes the round and sees what really matters.
+    enabler_closes_the_round_and_sees_what_matters(journey)
+    # 5. The leaders commit to the winner, and the alliance lists them.
+    leaders_commit_and_form_the_alliance(journey)
+    # 6. The coordinator calls a meeting; a leader is going; the coordinator downloads the list.
+    coordinator_chooses_a_password_and_signs_in(journey)
+    coordinator_calls_a_meeting(journey)
+    a_leader_says_she_is_going(journey)
+    coordinator_downloads_who_is_coming(journey)
 
     audit.assert_clean()

@@ -21,18 +21,10 @@ from pytest_django.live_server_helper import LiveServer
 
 from network import services
 from network.models import Meeting
-from tests.browser.conftest import SETTLED, PageAudit
-from tests.conftest import PASSWORD, make_site
+from tests.browser.conftest import SETTLED, PageAudit, sign_in
+from tests.conftest import make_site
 
 PHONE: ViewportSize = {"width": 375, "height": 812}
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1, name="Your pilot sites")).to_be_visible()
 
 
 @pytest.mark.browser

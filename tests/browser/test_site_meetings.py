@@ -17,8 +17,7 @@ from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from network.models import Membership
-from tests.browser.conftest import PageAudit
-from tests.browser.test_meetings import sign_in
+from tests.browser.conftest import PageAudit, sign_in
 from tests.conftest import make_site
 
 TITLE = "Ashby network: spring meeting"

@@ -19,14 +19,6 @@ from outcomes.services import ballot_submit, outcome_propose, round_open
 from tests.conftest import Cast
 
 
-@pytest.fixture
-def alliance(cast: Cast) -> Alliance:
-    alliance = services.alliance_for_outcome(site=cast.site, purpose="No one sleeps rough")
-    for leader in cast.leaders:
-        services.alliance_join(alliance=alliance, membership=leader, pledge=f"I bring {leader.user.name}'s team")
-    return alliance
-
-
 def _meeting(cast: Cast, alliance: Alliance, days: float = 10) -> Meeting:
     return services.meeting_create(
         alliance=alliance,

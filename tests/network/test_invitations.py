@@ -16,6 +16,7 @@ from django.urls import reverse
 from network.models import InvitationStatus, Membership
 from network.services import invitations
 from tests.conftest import Cast
+from tests.html import text_of
 
 REDIS_DB = 7  # a Redis database of these tests' own, so clearing it touches nobody else's keys
 
@@ -222,7 +223,7 @@ def test_it_rate_limits_a_burst_of_requests(cast: Cast, mailoutbox: list, django
 def test_it_shows_a_bad_email_next_to_the_field() -> None:
     response = Client().post(reverse("network:sign-in-link-request"), {"email": "not an email"})
     assert response.status_code == 422
-    assert 'id="id_email_error"' in response.content.decode()
+    assert text_of(response.content, id="id_email_error") == "Error: Enter a valid email address."
 
 
 def test_enablers_still_sign_in_with_a_password(cast: Cast) -> None:

@@ -9,6 +9,7 @@ import pytest
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertInHTML
 
 from network import digests, services, tokens
 from network.errors import DomainError
@@ -16,14 +17,7 @@ from network.models import Alliance, AllianceMember, DigestDelivery, Meeting, Me
 from network.services.meetings import meeting_cancel, meeting_update
 from network.services.people import member_archive
 from tests.conftest import Cast
-
-
-@pytest.fixture
-def alliance(cast: Cast) -> Alliance:
-    alliance = services.alliance_for_outcome(site=cast.site, purpose="No one sleeps rough")
-    for leader in cast.leaders:
-        services.alliance_join(alliance=alliance, membership=leader, pledge=f"Pledge of {leader.user.name}")
-    return alliance
+from tests.html import text_of
 
 
 def _members(alliance: Alliance) -> list[AllianceMember]:
@@ -53,11 +47,6 @@ def _form(meeting: Meeting, **changes: str) -> dict[str, str]:
         "capacity": "",
         **changes,
     }
-
-
-def _rsvp_url(meeting: Meeting, member: AllianceMember) -> str:
-    token = tokens.rsvp_token_make(meeting_id=meeting.pk, membership_id=member.membership_id)
-    return reverse("network:meeting-rsvp", args=[token])
 
 
 def test_it_waitlists_past_capacity_and_promotes_when_someone_drops_out(cast: Cast, alliance: Alliance) -> None:
@@ -207,7 +196,7 @@ def test_the_edit_form_explains_an_end_before_the_start(cast: Cast, alliance: Al
     bad = _form(meeting, ends_at=(start - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
     response = cast.client_for(cast.coordinator).post(url, bad)
     assert response.status_code == 422
-    assert 'id="id_ends_at_error"' in response.content.decode()
+    assert text_of(response.content, id="id_ends_at_error") == "Error: The meeting must end after it starts."
 
 
 def test_cancelling_notifies_everyone_and_closes_replies(
@@ -249,7 +238,9 @@ def test_an_invitee_replies_from_the_signed_link_without_signing_in(cast: Cast, 
     page = client.get(url + "?answer=going")
     assert page.status_code == 200
     assert not MeetingResponse.objects.exists()  # a GET (a mail scanner following the link) changes nothing
-    assert 'value="going" required id="id_rsvp_0" checked' in page.content.decode()
+    assertInHTML(
+        '<input type="radio" name="rsvp" value="going" required id="id_rsvp_0" checked>', page.content.decode()
+    )
     response = client.post(url, {"rsvp": "going"})
     assert response.status_code == 200
     assert "your reply is saved" in response.content.decode()

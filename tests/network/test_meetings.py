@@ -12,6 +12,7 @@ from network import digests, selectors, services
 from network.errors import DomainError
 from network.models import Alliance, AllianceMember, DigestDelivery, Meeting, MeetingResponse, Membership
 from tests.conftest import Cast
+from tests.html import text_of
 
 MEETING_FORM = {
     "title": "First alliance meeting",
@@ -23,19 +24,7 @@ MEETING_FORM = {
 }
 
 
-@pytest.fixture
-def alliance(cast: Cast) -> Alliance:
-    alliance = services.alliance_for_outcome(site=cast.site, purpose="No one sleeps rough")
-    for leader in cast.leaders:
-        services.alliance_join(alliance=alliance, membership=leader, pledge=f"Pledge of {leader.user.name}")
-    return alliance
-
-
 def _meeting(cast: Cast, alliance: Alliance) -> Meeting:
-    import datetime as dt
-
-    from django.utils import timezone
-
     return services.meeting_create(
         alliance=alliance,
         created_by=cast.coordinator,
@@ -73,14 +62,14 @@ def test_it_needs_a_place_or_a_link(cast: Cast, alliance: Alliance) -> None:
     url = reverse("network:meeting-create", args=[cast.site.slug])
     response = cast.client_for(cast.coordinator).post(url, {**MEETING_FORM, "place": ""})
     assert response.status_code == 422
-    assert 'id="id_place_error"' in response.content.decode()
+    assert text_of(response.content, id="id_place_error") == "Error: Give a place to meet, an online link, or both."
     assert not Meeting.objects.exists()
 
 
 def test_it_explains_a_bad_date(cast: Cast, alliance: Alliance) -> None:
     url = reverse("network:meeting-create", args=[cast.site.slug])
     response = cast.client_for(cast.coordinator).post(url, {**MEETING_FORM, "starts_at": "next tuesday"})
-    assert 'id="id_starts_at_error"' in response.content.decode()
+    assert text_of(response.content, id="id_starts_at_error") == "Error: Enter a valid date/time."
     assert not Meeting.objects.exists()
 
 

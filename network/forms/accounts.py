@@ -1,16 +1,30 @@
-"""Forms for convening a site: sign-in links, the profile, import, and changing people and agencies."""
+"""Signing in and one's own profile: sign-in links, choosing a password, name and email preferences."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 
-from network.models import Agency, DigestPreference, Membership, PilotSite, Role
+from network.models import DigestPreference, Membership, User
 
 
 class SignInLinkForm(forms.Form):
     email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class PasswordChooseForm(PasswordResetForm):
+    """Django's reset form, also for people who have never chosen a password.
+
+    Django leaves out accounts with an unusable password; here that only means
+    an enabler added the person and they have not chosen one yet, and a
+    coordinator or enabler needs one to sign in.
+    """
+
+    def get_users(self, email: str) -> Iterator[User]:
+        return iter(User.objects.filter(email__iexact=email.strip(), is_active=True))
 
 
 class ProfileForm(forms.Form):
@@ -28,20 +42,3 @@ class SitePreferenceForm(forms.Form):
         kwargs["prefix"] = f"site-{membership.pk}"
         super().__init__(*args, **kwargs)
         self.membership = membership
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="Spreadsheet (CSV or Excel .xlsx)",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
-    )
-
-
-class MemberEditForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
-    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), required=False, empty_label="No agency")
-    role_title = forms.CharField(max_length=200, required=False, label="Role title")
-
-    def __init__(self, *args: Any, site: PilotSite, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = site.agencies.filter(archived_at__isnull=True).order_by("name")  # type: ignore[attr-defined]

@@ -1,3 +1,5 @@
+"""`manage.py seed_demo` (outcomes/management/commands/seed_demo.py) builds the demo site, once."""
+
 from __future__ import annotations
 
 from io import StringIO

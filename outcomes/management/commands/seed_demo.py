@@ -1,4 +1,9 @@
-"""Create a believable demo pilot site, through the same services the app uses."""
+"""Create a believable demo pilot site, through the same services the app uses.
+
+It lives in outcomes, not network, because it builds both: the site and its people (network's
+services) and a closed round with its alliance (outcomes' services); outcomes may import network,
+never the other way.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from network import services
-from network.models import InvitationStatus, Membership, PilotSite, Role, Sector, User
+from network.models import InvitationStatus, Membership, PilotSite, Role, Rsvp, Sector, User
 from outcomes import services as outcome_services
 from outcomes.models import Energy
 
@@ -216,7 +221,7 @@ class Command(BaseCommand):
         )
         for member in members[:10]:
             services.meeting_respond(
-                meeting=meeting, membership=member.membership, rsvp=rng.choice(["going", "going", "maybe"])
+                meeting=meeting, membership=member.membership, rsvp=rng.choice([Rsvp.GOING, Rsvp.GOING, Rsvp.MAYBE])
             )
         # Most leaders have accepted their invitations; the last five are still to be invited,
         # so the Invitations page has work to show and the open session does not reach them.
@@ -234,4 +239,4 @@ class Command(BaseCommand):
             capacity=30,
         )
         for leader in leaders[18:30]:
-            services.meeting_respond(meeting=town_hall, membership=leader, rsvp="going")
+            services.meeting_respond(meeting=town_hall, membership=leader, rsvp=Rsvp.GOING)

@@ -1,10 +1,11 @@
-"""Forms for taking attendance, digest schedules, previews and email preferences."""
+"""The digest schedule, previewing a digest as someone, and a person's email preferences."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from network.digests.due import MAX_DAYS_BEFORE_MEETING
 from network.models import DigestPreference, Membership
@@ -20,12 +21,6 @@ WEEKDAYS = [
 ]
 
 
-class WalkInForm(forms.Form):
-    name = forms.CharField(max_length=150, label="Walk-in's name")
-    email = forms.EmailField(required=False, label="Walk-in's email")
-    agency = forms.CharField(max_length=200, required=False, label="Walk-in's agency")
-
-
 class DigestScheduleForm(forms.Form):
     weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int, label="Weekly digest day")
     send_time = forms.TimeField(
@@ -36,16 +31,24 @@ class DigestScheduleForm(forms.Form):
     )
 
 
+class _MemberChoiceField(forms.ModelChoiceField[Membership]):
+    def label_from_instance(self, obj: Membership) -> str:
+        return f"{obj.user.name} ({obj.user.email})"
+
+
 class DigestPreviewForm(forms.Form):
     digest = forms.ChoiceField(label="Which email")
-    member = forms.ModelChoiceField(queryset=Membership.objects.none(), label="Preview as", empty_label=None)
+    member = _MemberChoiceField(queryset=Membership.objects.none(), label="Preview as", empty_label=None)
 
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], members: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, choices: list[tuple[str, str]], members: QuerySet[Membership], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["digest"].choices = choices  # type: ignore[attr-defined]
-        field = self.fields["member"]
-        field.queryset = members  # type: ignore[attr-defined]
-        field.label_from_instance = lambda m: f"{m.user.name} ({m.user.email})"  # type: ignore[attr-defined]
+        digest = self.fields["digest"]
+        member = self.fields["member"]
+        assert isinstance(digest, forms.ChoiceField) and isinstance(member, _MemberChoiceField)  # noqa: S101
+        digest.choices = choices
+        member.queryset = members
 
 
 class DigestPreferenceForm(forms.Form):

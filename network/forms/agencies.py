@@ -1,0 +1,12 @@
+"""Adding and editing an agency."""
+
+from __future__ import annotations
+
+from django import forms
+
+from network.models import Sector
+
+
+class AgencyForm(forms.Form):
+    name = forms.CharField(max_length=200, label="Agency name")
+    sector = forms.ChoiceField(choices=[("", "Choose a sector"), *Sector.choices])

@@ -1,0 +1,76 @@
+"""Calling and editing a meeting, replying to it, and recording a walk-in on the day."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from network.models import Alliance, Meeting, Rsvp
+
+
+class MeetingForm(forms.Form):
+    ALLIANCE = "alliance"
+    SITE = "site"
+
+    title = forms.CharField(max_length=200)
+    starts_at = forms.DateTimeField(
+        label="Starts at",
+        help_text="UK time.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    ends_at = forms.DateTimeField(
+        label="Ends at",
+        required=False,
+        help_text="UK time.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place = forms.CharField(max_length=300, required=False, help_text="Where people meet in person.")
+    online_link = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label="Online link",
+        help_text="A video call link, if people can join online.",
+    )
+    agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    capacity = forms.IntegerField(
+        min_value=1,
+        max_value=100_000,
+        required=False,
+        help_text="Leave empty for no limit. Once this many are going, others join a waiting list.",
+    )
+
+    def __init__(
+        self, *args: Any, invitees_from: Alliance | None = None, ask_invitees: bool = False, **kwargs: Any
+    ) -> None:
+        """A new meeting (ask_invitees) asks who is invited: the alliance, if there is one, or the whole site."""
+        super().__init__(*args, **kwargs)
+        if ask_invitees:
+            choices = [(self.SITE, "Everyone in the site")]
+            if invitees_from is not None:
+                choices.insert(0, (self.ALLIANCE, f"The alliance: {invitees_from.purpose[:80]}"))
+            self.fields["invitees"] = forms.ChoiceField(
+                label="Who is invited",
+                choices=choices,
+                initial=choices[0][0],
+                widget=forms.RadioSelect,
+                help_text="Everyone in the site means its enablers, its coordinators and everyone sent an "
+                "invitation; people imported but not yet invited are not emailed.",
+            )
+            self.order_fields(["title", "invitees"])
+
+    @staticmethod
+    def initial_for(meeting: Meeting) -> dict[str, object]:
+        """The form's starting values for editing a meeting: the details `meeting_update` takes."""
+        details = ("title", "starts_at", "ends_at", "place", "online_link", "agenda", "capacity")
+        return {name: getattr(meeting, name) for name in details}
+
+
+class RsvpForm(forms.Form):
+    rsvp = forms.ChoiceField(choices=Rsvp.choices, widget=forms.RadioSelect, label="Will you be there?")
+
+
+class WalkInForm(forms.Form):
+    name = forms.CharField(max_length=150, label="Walk-in's name")
+    email = forms.EmailField(required=False, label="Walk-in's email")
+    agency = forms.CharField(max_length=200, required=False, label="Walk-in's agency")

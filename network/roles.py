@@ -1,0 +1,66 @@
+"""Who may do what in a site, by role: each rule written once.
+
+`network/access.py` enforces these on views (and re-exports them); services check them
+before a write; templates read them through the membership (`membership.can_manage_people`).
+The module imports nothing of the app's, so the models can use it too.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ENABLER = "enabler", "Enabler"
+    COORDINATOR = "coordinator", "Coordinator"
+    LEADER = "leader", "Leader"
+
+
+EVERYONE = frozenset(Role.values)
+ENABLERS = frozenset({Role.ENABLER})
+# Enablers coordinate too: they can do all that a coordinator can.
+COORDINATORS = frozenset({Role.ENABLER, Role.COORDINATOR})
+LEADERS = frozenset({Role.LEADER})
+PROPOSERS = frozenset({Role.LEADER, Role.ENABLER})
+
+
+class HasRole(Protocol):
+    """A membership, or anything else that carries a role in a site."""
+
+    @property
+    def role(self) -> str: ...
+
+
+def is_enabler(member: HasRole) -> bool:
+    return member.role in ENABLERS
+
+
+def is_coordinator(member: HasRole) -> bool:
+    """A coordinator or an enabler."""
+    return member.role in COORDINATORS
+
+
+def is_leader(member: HasRole) -> bool:
+    return member.role in LEADERS
+
+
+def can_manage_people(member: HasRole) -> bool:
+    """Set up the site: its agencies and people, imports, invitations, the dashboard, activity and digests."""
+    return is_enabler(member)
+
+
+def can_call_meetings(member: HasRole) -> bool:
+    """Create, edit and cancel meetings, take attendance and download who is coming."""
+    return is_coordinator(member)
+
+
+def can_commit(member: HasRole) -> bool:
+    """Commit to an outcome, and so join its alliance."""
+    return is_leader(member)
+
+
+def role_needs_agency(role: str) -> bool:
+    """A leader leads in an agency; enablers and coordinators need none."""
+    return role in LEADERS

@@ -1,0 +1,23 @@
+"""A site's activity log: who changed what, and the people and agencies removed, to restore."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+
+from network.access import ENABLERS, site_view
+from network.http import AuthenticatedHttpRequest, render_page
+from network.models import Membership
+from network.selectors.people import activity_for_site, archived_agencies_for_site, archived_people_for_site
+
+
+@site_view(ENABLERS)
+def site_activity(request: AuthenticatedHttpRequest, membership: Membership) -> HttpResponse:
+    site = membership.site
+    context = {
+        "membership": membership,
+        "site": site,
+        "entries": activity_for_site(site=site),
+        "archived_people": archived_people_for_site(site=site),
+        "archived_agencies": archived_agencies_for_site(site=site),
+    }
+    return render_page(request, "network/site_activity.html", context)

@@ -1,0 +1,56 @@
+"""Inviting a site's people: everyone not yet invited at once, or one person (again)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from network.access import ENABLERS, site_view
+from network.errors import DomainError
+from network.http import AuthenticatedHttpRequest, render_page
+from network.models import Membership
+from network.selectors.people import invitable_for_site, invitation_list_for_site
+from network.services import invitations
+
+
+def _invite(request: AuthenticatedHttpRequest, membership: Membership) -> None:
+    """Queue what was asked for, and say so in a message."""
+    site = membership.site
+    if request.POST.get("invite") == "all":
+        count = invitations.invitations_queue(
+            site=site, actor=request.user, memberships=list(invitable_for_site(site=site))
+        )
+        if count:
+            messages.success(
+                request,
+                ngettext("Sending %(count)d invitation.", "Sending %(count)d invitations.", count) % {"count": count},
+            )
+        else:
+            messages.success(request, _("Everyone has been invited already."))
+        return
+    try:
+        invited = invitations.invitation_queue_one(
+            site=site, actor=request.user, membership_id=int(request.POST.get("invite", "0"))
+        )
+    except (DomainError, ValueError):
+        messages.error(request, _("That person is not in this site."))
+    else:
+        name = invited.user.name or invited.user.email
+        messages.success(request, _("Sending an invitation to %(name)s.") % {"name": name})
+
+
+@site_view(ENABLERS)
+@require_http_methods(["GET", "POST"])
+def site_invitations(request: AuthenticatedHttpRequest, membership: Membership) -> HttpResponse:
+    site = membership.site
+    if request.method == "POST":
+        _invite(request, membership)
+        if not request.htmx:
+            return redirect("network:site-invitations", site_slug=site.slug)
+    listing = invitation_list_for_site(site=site, viewer=membership)
+    context = {"membership": membership, "site": site, "people": listing.people, "invitable": listing.invitable}
+    return render_page(request, "network/site_invitations.html", context, partial="invitations")
