@@ -1,25 +1,34 @@
-"""What a closed round's ballots say, beyond who won: energy, support by agency and sector, splits.
+"""What a closed round's ballots say: the count, and who supports what with how much energy.
 
-Pure functions. `round_analysis` runs once, when a round closes, and its
-result is stored on the round (`VotingRound.result`), so the result and system
-view pages never re-read the ballots. The other functions turn that stored
-analysis into what the pages show, applying the secrecy rule: under a secret
-ballot no group smaller than the round's `min_group_size` is ever shown.
+Pure functions. `round_analysis` runs once, when a round closes; its typed
+result (`result_schema.StoredResult`) is stored on the round, so the result and
+system view pages never re-read the ballots. It is two parts: `count` tallies
+the ballots by the round's method (outcomes/tally.py), and `support` gathers
+energy and support, overall and by agency. The functions after them turn the
+stored groups into what the pages say: what really matters, consensus and
+contest, divergence.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
 
 from outcomes import tally
-from outcomes.models import Energy, Method
-
-NO_AGENCY = "No agency"
-OTHER = "Other"
+from outcomes.groups import NO_AGENCY, OTHER, Group
+from outcomes.models import RANKED_METHODS, Energy, Method
+from outcomes.result_schema import (
+    Count,
+    EnergyCounts,
+    IrvRoundRecord,
+    Pairwise,
+    StoredResult,
+    Support,
+    Tie,
+    TieKind,
+)
 
 
 @dataclass(frozen=True)
@@ -30,16 +39,16 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class BallotData:
-    agency_id: int | None
-    entries: dict[int, Entry]
+class AgencyData:
+    name: str
+    sector_label: str
 
 
 @dataclass(frozen=True)
-class AgencyData:
-    name: str
-    sector: str
-    sector_label: str
+class BallotData:
+    #: The voter's agency, or None for a leader with none.
+    agency: AgencyData | None
+    entries: dict[int, Entry]
 
 
 def support_threshold(n_candidates: int) -> int:
@@ -49,7 +58,7 @@ def support_threshold(n_candidates: int) -> int:
 
 def supports(method: str, entry: Entry, n_candidates: int) -> bool:
     """Whether one ballot entry counts as support for its outcome, by the round's method."""
-    if method in (Method.SCHULZE, Method.INSTANT_RUNOFF):
+    if method in RANKED_METHODS:
         return entry.rank is not None and entry.rank <= support_threshold(n_candidates)
     if method == Method.SCORE:
         return (entry.points or 0) >= 4
@@ -67,93 +76,78 @@ SUPPORT_RULE = {
 
 def round_analysis(
     *,
-    method: str,
+    method: Method,
     candidates: Sequence[int],
     ballots: Sequence[BallotData],
-    agencies: dict[int, AgencyData],
     dot_budget: int,
-) -> dict[str, Any]:
-    """Tally the ballots by `method` and gather energy and support, as JSON-ready data."""
+    site_sectors: Iterable[str],
+) -> StoredResult:
+    """Everything a closed round stores: the count by `method`, and energy and support."""
     candidates = list(candidates)
-    n = len(candidates)
-    result: dict[str, Any] = {"method": method, "ballot_count": len(ballots), "candidates": candidates}
-    if method in (Method.SCHULZE, Method.INSTANT_RUNOFF):
+    return StoredResult(
+        method=method,
+        ballot_count=len(ballots),
+        candidates=candidates,
+        count=count(method=method, candidates=candidates, ballots=ballots, dot_budget=dot_budget),
+        support=support(method=method, candidates=candidates, ballots=ballots, site_sectors=site_sectors),
+    )
+
+
+def count(*, method: Method, candidates: list[int], ballots: Sequence[BallotData], dot_budget: int) -> Count:
+    """Tally the ballots by the round's method. A tie at the top names no winner."""
+    if method in RANKED_METHODS:
         ranked = [{o: e.rank for o, e in b.entries.items() if e.rank is not None} for b in ballots]
         ranked = [r for r in ranked if r]
         if method == Method.SCHULZE:
-            schulze = tally.schulze(candidates, ranked)
-            result["pairwise"] = {"candidates": schulze.candidates, "counts": schulze.pairwise}
-            result["tiers"] = schulze.tiers
-            result["winner"] = schulze.winners[0] if ranked and len(schulze.winners) == 1 else None
-            if ranked and len(schulze.winners) > 1:
-                result["tie"] = {"ids": schulze.winners, "kind": "schulze"}
-        else:
-            irv = tally.instant_runoff(candidates, ranked)
-            result["irv"] = [
-                {
-                    "counts": {str(k): v for k, v in r.counts.items()},
-                    "continuing": r.continuing,
-                    "exhausted": r.exhausted,
-                    "set_aside": r.set_aside,
-                    "majority": r.majority,
-                    "reason": str(r.reason),
-                    "eliminated": r.eliminated,
-                    "tied": r.tied,
-                }
-                for r in irv.rounds
-            ]
-            result["winner"] = irv.winner if ranked else None
-            result["tiers"] = _irv_tiers(candidates, irv)
-            if ranked and irv.winner is None:
-                result["tie"] = {"ids": irv.tied, "could_win": irv.could_win, "kind": "irv"}
+            return _schulze(candidates, ranked)
+        return _instant_runoff(candidates, ranked)
+    points = [{o: e.points or 0 for o, e in b.entries.items() if e.points is not None} for b in ballots]
+    totals: tally.TotalsResult
+    if method == Method.SCORE:
+        totals = tally.score(candidates, points)
+    elif method == Method.DOTS:
+        totals = tally.dot_vote(candidates, points, dot_budget)
     else:
-        totals: tally.TotalsResult
-        points = [{o: e.points or 0 for o, e in b.entries.items() if e.points is not None} for b in ballots]
-        if method == Method.SCORE:
-            totals = tally.score(candidates, points)
-        elif method == Method.DOTS:
-            totals = tally.dot_vote(candidates, points, dot_budget)
-        else:
-            totals = tally.approval(candidates, [[o for o, v in p.items() if v] for p in points])
-        result["totals"] = {str(k): v for k, v in totals.totals.items()}
-        result["tiers"] = totals.tiers
-        has_points = any(totals.totals.values())
-        result["winner"] = totals.winners[0] if has_points and len(totals.winners) == 1 else None
-        if has_points and len(totals.winners) > 1:
-            result["tie"] = {"ids": totals.winners, "kind": "totals"}
+        totals = tally.approval(candidates, [[o for o, v in p.items() if v] for p in points])
+    decided = any(totals.totals.values())
+    return Count(
+        tiers=totals.tiers,
+        winner=totals.winners[0] if decided and len(totals.winners) == 1 else None,
+        tie=Tie(TieKind.TOTALS, totals.winners) if decided and len(totals.winners) > 1 else None,
+        totals=dict(totals.totals),
+    )
 
-    energy = {str(o): [0, 0, 0] for o in candidates}
-    supporters = {str(o): 0 for o in candidates}
-    groups: dict[str, dict[str, Any]] = {}
-    for ballot in ballots:
-        key = str(ballot.agency_id) if ballot.agency_id in agencies else ""
-        group = groups.get(key)
-        if group is None:
-            agency = agencies.get(ballot.agency_id) if ballot.agency_id is not None else None
-            group = groups[key] = {
-                "name": agency.name if agency else NO_AGENCY,
-                "sector": agency.sector if agency else "",
-                "sector_label": agency.sector_label if agency else NO_AGENCY,
-                "voters": 0,
-                "support": {},
-                "energy": {},
-            }
-        group["voters"] += 1
-        for outcome_id, entry in ballot.entries.items():
-            if str(outcome_id) not in energy:
-                continue
-            if entry.energy:
-                energy[str(outcome_id)][entry.energy] += 1
-                group["energy"][str(outcome_id)] = group["energy"].get(str(outcome_id), 0) + 1
-            if supports(method, entry, n):
-                supporters[str(outcome_id)] += 1
-                group["support"][str(outcome_id)] = group["support"].get(str(outcome_id), 0) + 1
-    for counts in energy.values():
-        counts[0] = len(ballots) - counts[1] - counts[2]
-    result["energy"] = energy
-    result["supporters"] = supporters
-    result["groups"] = sorted(groups.values(), key=lambda g: (g["name"] == NO_AGENCY, g["name"]))
-    return result
+
+def _schulze(candidates: list[int], ranked: list[dict[int, int]]) -> Count:
+    schulze = tally.schulze(candidates, ranked)
+    return Count(
+        tiers=schulze.tiers,
+        winner=schulze.winners[0] if ranked and len(schulze.winners) == 1 else None,
+        tie=Tie(TieKind.SCHULZE, schulze.winners) if ranked and len(schulze.winners) > 1 else None,
+        pairwise=Pairwise(candidates=schulze.candidates, counts=schulze.pairwise),
+    )
+
+
+def _instant_runoff(candidates: list[int], ranked: list[dict[int, int]]) -> Count:
+    irv = tally.instant_runoff(candidates, ranked)
+    return Count(
+        tiers=_irv_tiers(candidates, irv),
+        winner=irv.winner if ranked else None,
+        tie=Tie(TieKind.IRV, irv.tied, irv.could_win) if ranked and irv.winner is None else None,
+        irv=[
+            IrvRoundRecord(
+                counts=dict(r.counts),
+                continuing=r.continuing,
+                exhausted=r.exhausted,
+                set_aside=r.set_aside,
+                majority=r.majority,
+                reason=r.reason,
+                eliminated=r.eliminated,
+                tied=r.tied,
+            )
+            for r in irv.rounds
+        ],
+    )
 
 
 def _irv_tiers(candidates: list[int], irv: tally.IrvResult) -> list[list[int]]:
@@ -173,88 +167,39 @@ def _irv_tiers(candidates: list[int], irv: tally.IrvResult) -> list[list[int]]:
     return tiers
 
 
-# --------------------------------------------------------------------------
-# Groups as shown: agencies and sectors, with small groups merged under secrecy
-# --------------------------------------------------------------------------
-
-
-@dataclass
-class Group:
-    name: str
-    voters: int
-    support: dict[int, int] = field(default_factory=dict)
-    members: list[str] = field(default_factory=list)
-
-    def share(self, outcome_id: int) -> float:
-        return self.support.get(outcome_id, 0) / self.voters if self.voters else 0.0
-
-
-def _merge(name: str, parts: Iterable[Group]) -> Group:
-    merged = Group(name=name, voters=0)
-    for part in parts:
-        merged.voters += part.voters
-        merged.members.extend(part.members or [part.name])
-        for outcome_id, count in part.support.items():
-            merged.support[outcome_id] = merged.support.get(outcome_id, 0) + count
-    return merged
-
-
-def shown_groups(groups: list[Group], *, secret: bool, min_size: int) -> list[Group]:
-    """The groups a page may show: under secrecy, small groups are merged into "Other".
-
-    If "Other" is still smaller than `min_size`, the smallest shown groups join
-    it until it is not, so no one can subtract the shown groups from the
-    totals and recover a small group's votes.
-    """
-    groups = [g for g in groups if g.voters]
-    if not secret:
-        return groups
-    big = sorted((g for g in groups if g.voters >= min_size), key=lambda g: (g.voters, g.name))
-    small = [g for g in groups if g.voters < min_size]
-    while small and sum(g.voters for g in small) < min_size and big:
-        small.append(big.pop(0))
-    shown = sorted(big, key=lambda g: g.name)
-    if small:
-        shown.append(_merge(OTHER, small))
-    return shown
-
-
-def agency_groups(stored: list[dict[str, Any]]) -> list[Group]:
-    return [
-        Group(name=g["name"], voters=g["voters"], support={int(k): v for k, v in g["support"].items()}) for g in stored
-    ]
-
-
-def sector_groups(stored: list[dict[str, Any]]) -> list[Group]:
-    by_sector: dict[str, list[Group]] = {}
-    for g in stored:
-        by_sector.setdefault(g["sector_label"], []).append(
-            Group(name=g["name"], voters=g["voters"], support={int(k): v for k, v in g["support"].items()})
-        )
-    return sorted((_merge(label, parts) for label, parts in by_sector.items()), key=lambda g: g.name)
-
-
-def shown_sector_groups(stored: list[dict[str, Any]], *, secret: bool, min_size: int) -> list[Group]:
-    """Sectors as a page may show them.
-
-    Under secrecy a sector is built only from the agencies shown on their own:
-    otherwise a sector's row minus its shown agencies' rows would give away a
-    hidden agency's votes. Hidden agencies' sectors join "Other", by label, so
-    `what_really_matters` still knows those sectors took part.
-    """
-    if not secret:
-        return shown_groups(sector_groups(stored), secret=False, min_size=min_size)
-    agencies = shown_groups(agency_groups(stored), secret=True, min_size=min_size)
-    hidden = {name for g in agencies if g.name == OTHER for name in g.members}
-    shown = shown_groups(sector_groups([g for g in stored if g["name"] not in hidden]), secret=True, min_size=min_size)
-    gone = [
-        Group(name=s.name, voters=s.voters, support=s.support)
-        for s in sector_groups([g for g in stored if g["name"] in hidden])
-    ]
-    if not gone:
-        return shown
-    others = [g for g in shown if g.name == OTHER]
-    return [g for g in shown if g.name != OTHER] + [_merge(OTHER, others + gone)]
+def support(
+    *, method: Method, candidates: list[int], ballots: Sequence[BallotData], site_sectors: Iterable[str]
+) -> Support:
+    """Energy and support for each outcome, overall and within each voter's agency."""
+    n = len(candidates)
+    energy = {o: [0, 0, 0] for o in candidates}
+    supporters = dict.fromkeys(candidates, 0)
+    agencies: dict[AgencyData | None, Group] = {}
+    for ballot in ballots:
+        group = agencies.get(ballot.agency)
+        if group is None:
+            agency = ballot.agency
+            group = agencies[agency] = Group(
+                name=agency.name if agency else NO_AGENCY,
+                voters=0,
+                sector=agency.sector_label if agency else NO_AGENCY,
+            )
+        group.voters += 1
+        for outcome_id, entry in ballot.entries.items():
+            if outcome_id not in energy:
+                continue
+            if entry.energy:
+                energy[outcome_id][entry.energy] += 1
+                group.energy[outcome_id] = group.energy.get(outcome_id, 0) + 1
+            if supports(method, entry, n):
+                supporters[outcome_id] += 1
+                group.support[outcome_id] = group.support.get(outcome_id, 0) + 1
+    return Support(
+        energy={o: EnergyCounts(len(ballots) - some - a_lot, some, a_lot) for o, (_, some, a_lot) in energy.items()},
+        supporters=supporters,
+        agencies=sorted(agencies.values(), key=lambda g: (g.name == NO_AGENCY, g.name)),
+        site_sectors=sorted(site_sectors),
+    )
 
 
 # --------------------------------------------------------------------------

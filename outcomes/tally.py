@@ -403,13 +403,14 @@ def _best_tier(compact: _Compact, continuing: npt.NDArray[np.bool_], unranked: i
     """Per ballot, which continuing candidates share its best continuing rank (none if exhausted)."""
     masked = np.where(continuing, compact, unranked)
     best = masked.min(axis=1, initial=unranked)
-    return (masked == best[:, None]) & (best != unranked)[:, None]
+    tier: npt.NDArray[np.bool_] = (masked == best[:, None]) & (best != unranked)[:, None]
+    return tier
 
 
 def _top_choices(compact: _Compact, continuing: npt.NDArray[np.bool_], unranked: int) -> npt.NDArray[np.intp]:
     """Per ballot, the column of its best continuing candidate, or _EXHAUSTED / _SET_ASIDE."""
     tier = _best_tier(compact, continuing, unranked)
-    top = np.argmax(tier, axis=1).astype(np.intp)
+    top: npt.NDArray[np.intp] = np.argmax(tier, axis=1).astype(np.intp)
     size = np.count_nonzero(tier, axis=1)
     top[size > 1] = _SET_ASIDE
     top[size == 0] = _EXHAUSTED

@@ -7,12 +7,13 @@ so the page costs the same few queries however many leaders voted.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 
 from outcomes import analysis
 from outcomes.models import CandidateOutcome, Method, VotingRound
+from outcomes.result_schema import EnergyCounts, IrvRoundRecord, Pairwise, StoredResult, Tie, TieKind
+from outcomes.tally import IrvReason
 
 FIGURE_LABEL = {
     Method.SCHULZE: "Head-to-head wins",
@@ -108,38 +109,37 @@ def _names(outcomes: list[CandidateOutcome]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
-def _figures(voting_round: VotingRound, ids: list[int]) -> dict[int, int]:
-    stored = voting_round.result
-    if "totals" in stored:
-        return {int(k): v for k, v in stored["totals"].items()}
-    if voting_round.method == Method.INSTANT_RUNOFF:
+def _figures(stored: StoredResult, ids: list[int]) -> dict[int, int]:
+    count = stored.count
+    if count.totals is not None:
+        return count.totals
+    if stored.method == Method.INSTANT_RUNOFF:
         last: dict[int, int] = {}
-        for r in stored.get("irv", []):
-            for k, v in r["counts"].items():
-                last[int(k)] = v
+        for r in count.irv:
+            last.update(r.counts)
         return {i: last.get(i, 0) for i in ids}
-    counts = voting_round.pairwise.get("counts", [])
-    order = voting_round.pairwise.get("candidates", [])
+    if count.pairwise is None:
+        return {}
+    order, counts = count.pairwise.candidates, count.pairwise.counts
     return {c: sum(1 for j in range(len(order)) if counts[i][j] > counts[j][i]) for i, c in enumerate(order)}
 
 
-def _irv_explanation(r: dict[str, Any], by_id: dict[int, CandidateOutcome]) -> str:
-    eliminated = [by_id[i] for i in r["eliminated"]]
-    tied = [by_id[i] for i in r["tied"]]
-    reason = r["reason"]
-    if reason == "majority":
-        leader = max(r["counts"].items(), key=lambda kv: kv[1])
-        return f"{_names([by_id[int(leader[0])]])} has {leader[1]} votes, more than half of {r['continuing']}: it wins."
-    if reason == "last_remaining":
+def _irv_explanation(r: IrvRoundRecord, by_id: dict[int, CandidateOutcome]) -> str:
+    eliminated = [by_id[i] for i in r.eliminated]
+    tied = [by_id[i] for i in r.tied]
+    if r.reason == IrvReason.MAJORITY:
+        leader, votes = max(r.counts.items(), key=lambda kv: kv[1])
+        return f"{_names([by_id[leader]])} has {votes} votes, more than half of {r.continuing}: it wins."
+    if r.reason == IrvReason.LAST_REMAINING:
         return "Only one outcome remains: it wins."
-    if reason == "fewest_votes":
+    if r.reason == IrvReason.FEWEST_VOTES:
         return f"No outcome has more than half. {_names(eliminated)} has the fewest votes and is eliminated."
-    if reason == "cannot_catch_up":
+    if r.reason == IrvReason.CANNOT_CATCH_UP:
         return (
             f"{_names(tied)} tie for fewest votes. Together with any just above them they could not catch up "
             f"with anyone else, so {_names(eliminated)} are eliminated together: the order would make no difference."
         )
-    if reason == "order_irrelevant":
+    if r.reason == IrvReason.ORDER_IRRELEVANT:
         return (
             f"{_names(tied)} tie for fewest votes. Every order of eliminating them leads to the same winner, "
             "so they are eliminated together."
@@ -150,16 +150,15 @@ def _irv_explanation(r: dict[str, Any], by_id: dict[int, CandidateOutcome]) -> s
     )
 
 
-def _tie_explanation(voting_round: VotingRound, tie: dict[str, Any], by_id: dict[int, CandidateOutcome]) -> str:
-    tied = [by_id[i] for i in tie["ids"] if i in by_id]
-    kind = tie.get("kind")
-    if kind == "schulze":
+def _tie_explanation(tie: Tie, by_id: dict[int, CandidateOutcome]) -> str:
+    tied = [by_id[i] for i in tie.ids if i in by_id]
+    if tie.kind == TieKind.SCHULZE:
         return (
             f"No single outcome came first: {_names(tied)} are tied, each preferred to the other by as many "
             "leaders along the strongest chain of head-to-head wins. Another round between them could decide."
         )
-    if kind == "irv":
-        could = [by_id[i] for i in tie.get("could_win", []) if i in by_id]
+    if tie.kind == TieKind.IRV:
+        could = [by_id[i] for i in tie.could_win if i in by_id]
         tail = f" Depending on that order, {_names(could)} could win." if could else ""
         return (
             f"No single outcome came first: {_names(tied)} are tied for fewest votes in the last round counted, "
@@ -171,23 +170,16 @@ def _tie_explanation(voting_round: VotingRound, tie: dict[str, Any], by_id: dict
     )
 
 
-def round_result(*, voting_round: VotingRound, candidates: list[CandidateOutcome] | None = None) -> RoundResult:
-    """The stored result of a closed round, in a shape the result page can show."""
-    stored = voting_round.result
-    if candidates is None:
-        candidates = list(voting_round.candidates.all())
-    by_id = {outcome.pk: outcome for outcome in candidates}
-    ids = [o.pk for o in sorted(candidates, key=lambda o: o.pk)]
-    figures = _figures(voting_round, ids)
-    energy = {int(k): v for k, v in stored.get("energy", {}).items()}
-    supporters = {int(k): v for k, v in stored.get("supporters", {}).items()}
+def _ranking(stored: StoredResult, by_id: dict[int, CandidateOutcome]) -> list[RankedOutcome]:
+    figures = _figures(stored, sorted(by_id))
+    energy, supporters = stored.support.energy, stored.support.supporters
     ranking: list[RankedOutcome] = []
     position = 1
-    for tier in voting_round.ranking:
+    for tier in stored.count.tiers:
         for outcome_id in tier:
             if outcome_id not in by_id:
                 continue
-            e = energy.get(outcome_id, [0, 0, 0])
+            e = energy.get(outcome_id, EnergyCounts())
             ranking.append(
                 RankedOutcome(
                     position=position,
@@ -195,78 +187,89 @@ def round_result(*, voting_round: VotingRound, candidates: list[CandidateOutcome
                     tied=len(tier) > 1,
                     figure=figures.get(outcome_id, 0),
                     supporters=supporters.get(outcome_id, 0),
-                    energy_some=e[1],
-                    energy_a_lot=e[2],
+                    energy_some=e.some,
+                    energy_a_lot=e.a_lot,
                 )
             )
         position += len(tier)
+    return ranking
 
-    pairwise: list[PairwiseRow] = []
-    if voting_round.method == Method.SCHULZE and voting_round.pairwise:
-        order = [entry.outcome.pk for entry in ranking]
-        counts = voting_round.pairwise.get("counts", [])
-        index = {outcome_id: i for i, outcome_id in enumerate(voting_round.pairwise.get("candidates", []))}
-        for row_id in order:
-            cells: list[tuple[CandidateOutcome, int, int] | None] = []
-            for col_id in order:
-                if row_id == col_id:
-                    cells.append(None)
-                else:
-                    i, j = index[row_id], index[col_id]
-                    cells.append((by_id[col_id], counts[i][j], counts[j][i]))
-            pairwise.append(PairwiseRow(outcome=by_id[row_id], cells=cells))
 
-    irv_rounds = [
+def _pairwise(pairwise: Pairwise | None, order: list[int], by_id: dict[int, CandidateOutcome]) -> list[PairwiseRow]:
+    """The head-to-head table, rows and columns in result order."""
+    if pairwise is None:
+        return []
+    counts = pairwise.counts
+    index = {outcome_id: i for i, outcome_id in enumerate(pairwise.candidates)}
+    rows = []
+    for row_id in order:
+        cells: list[tuple[CandidateOutcome, int, int] | None] = []
+        for col_id in order:
+            if row_id == col_id:
+                cells.append(None)
+            else:
+                i, j = index[row_id], index[col_id]
+                cells.append((by_id[col_id], counts[i][j], counts[j][i]))
+        rows.append(PairwiseRow(outcome=by_id[row_id], cells=cells))
+    return rows
+
+
+def _irv_rounds(stored: StoredResult, by_id: dict[int, CandidateOutcome]) -> list[IrvRoundView]:
+    return [
         IrvRoundView(
             number=n,
-            counts=sorted(
-                ((by_id[int(k)], v) for k, v in r["counts"].items() if int(k) in by_id), key=lambda cv: -cv[1]
-            ),
-            continuing=r["continuing"],
-            exhausted=r["exhausted"],
-            set_aside=r["set_aside"],
-            majority=r["majority"],
+            counts=sorted(((by_id[k], v) for k, v in r.counts.items() if k in by_id), key=lambda cv: -cv[1]),
+            continuing=r.continuing,
+            exhausted=r.exhausted,
+            set_aside=r.set_aside,
+            majority=r.majority,
             explanation=_irv_explanation(r, by_id),
         )
-        for n, r in enumerate(stored.get("irv", []), start=1)
+        for n, r in enumerate(stored.count.irv, start=1)
     ]
 
-    winner = by_id.get(voting_round.winner_id) if voting_round.winner_id else None
-    tie = stored.get("tie")
-    tied_at_top = [by_id[i] for i in tie["ids"] if i in by_id] if tie else []
-    verdict = None
-    if winner is not None:
-        sectors = analysis.shown_sector_groups(
-            stored.get("groups", []), secret=voting_round.is_secret, min_size=voting_round.min_group_size
-        )
-        e = energy.get(winner.pk, [0, 0, 0])
-        verdict = analysis.what_really_matters(
-            outcome_id=winner.pk,
-            sectors=sectors,
-            site_sectors=stored.get("site_sectors", []),
-            energy=e[1] + e[2],
-            min_sectors=voting_round.min_sectors,
-            min_energy=voting_round.min_energy,
-        )
 
+def _verdict(voting_round: VotingRound, stored: StoredResult, winner: CandidateOutcome) -> analysis.Verdict:
+    sectors = stored.support.shown_sectors(secret=voting_round.is_secret, min_size=voting_round.min_group_size)
+    return analysis.what_really_matters(
+        outcome_id=winner.pk,
+        sectors=sectors,
+        site_sectors=stored.support.site_sectors,
+        energy=stored.support.energy.get(winner.pk, EnergyCounts()).given,
+        min_sectors=voting_round.min_sectors,
+        min_energy=voting_round.min_energy,
+    )
+
+
+def round_result(*, voting_round: VotingRound, candidates: list[CandidateOutcome] | None = None) -> RoundResult:
+    """The stored result of a closed round, in a shape the result page can show."""
+    stored = StoredResult.from_round(voting_round)
+    if candidates is None:
+        candidates = list(voting_round.candidates.all())
+    by_id = {outcome.pk: outcome for outcome in candidates}
+    ranking = _ranking(stored, by_id)
+    pairwise = _pairwise(stored.count.pairwise, [entry.outcome.pk for entry in ranking], by_id)
+    winner = by_id.get(stored.count.winner) if stored.count.winner is not None else None
+    tie = stored.count.tie
     top = max((r.figure for r in ranking), default=0) or 1
     bars = [
         Bar(label=r.outcome.statement, value=r.figure, y=i * 28, width=round(100 * r.figure / top, 1))
         for i, r in enumerate(ranking)
     ]
+    method = Method(voting_round.method)
     return RoundResult(
         method=voting_round.method,
-        method_explained=METHOD_EXPLAINED[Method(voting_round.method)],
-        figure_label=FIGURE_LABEL[Method(voting_round.method)],
-        support_rule=analysis.SUPPORT_RULE[Method(voting_round.method)],
+        method_explained=METHOD_EXPLAINED[method],
+        figure_label=FIGURE_LABEL[method],
+        support_rule=analysis.SUPPORT_RULE[method],
         ranking=ranking,
-        pairwise=pairwise,
-        irv_rounds=irv_rounds,
+        pairwise=pairwise if method == Method.SCHULZE else [],
+        irv_rounds=_irv_rounds(stored, by_id),
         winner=winner,
-        tied_at_top=tied_at_top,
-        tie_explanation=_tie_explanation(voting_round, tie, by_id) if tie else "",
-        ballot_count=stored.get("ballot_count", 0),
-        verdict=verdict,
+        tied_at_top=[by_id[i] for i in tie.ids if i in by_id] if tie else [],
+        tie_explanation=_tie_explanation(tie, by_id) if tie else "",
+        ballot_count=stored.ballot_count,
+        verdict=_verdict(voting_round, stored, winner) if winner is not None else None,
         bars=bars,
         chart_height=max(28, len(bars) * 28),
     )

@@ -17,6 +17,7 @@ from network.errors import DomainError
 from network.models import Membership, Role
 from outcomes import analysis
 from outcomes.models import BallotRank, Method, Visibility, VotingRound
+from outcomes.result_schema import StoredResult
 from outcomes.services.outcomes import check_role
 
 logger = logging.getLogger(__name__)
@@ -102,6 +103,10 @@ def round_start(*, voting_round: VotingRound, membership: Membership) -> VotingR
 
 
 def _ballot_data(voting_round: VotingRound) -> list[analysis.BallotData]:
+    agencies = {
+        agency.pk: analysis.AgencyData(agency.name, agency.get_sector_display())
+        for agency in voting_round.site.agencies.all()
+    }
     ballots: dict[int, analysis.BallotData] = {}
     rows = BallotRank.objects.filter(ballot__round=voting_round).values_list(
         "ballot_id", "ballot__voter__agency_id", "outcome_id", "rank", "points", "energy"
@@ -109,39 +114,29 @@ def _ballot_data(voting_round: VotingRound) -> list[analysis.BallotData]:
     for ballot_id, agency_id, outcome_id, rank, points, energy in rows.iterator(chunk_size=10_000):
         data = ballots.get(ballot_id)
         if data is None:
-            data = ballots[ballot_id] = analysis.BallotData(agency_id=agency_id, entries={})
+            data = ballots[ballot_id] = analysis.BallotData(agency=agencies.get(agency_id), entries={})
         data.entries[outcome_id] = analysis.Entry(rank=rank, points=points, energy=energy)
     # A ballot with no entries still counts as a leader who took part.
     for ballot_id, agency_id in voting_round.ballots.exclude(pk__in=list(ballots)).values_list(
         "pk", "voter__agency_id"
     ):
-        ballots[ballot_id] = analysis.BallotData(agency_id=agency_id, entries={})
+        ballots[ballot_id] = analysis.BallotData(agency=agencies.get(agency_id), entries={})
     return list(ballots.values())
 
 
 def _close(locked: VotingRound) -> VotingRound:
-    candidate_ids = list(locked.candidates.order_by("pk").values_list("pk", flat=True))
-    agencies = {
-        agency.pk: analysis.AgencyData(agency.name, agency.sector, agency.get_sector_display())
-        for agency in locked.site.agencies.all()
-    }
-    active_agencies = set(locked.site.agencies.filter(archived_at__isnull=True).values_list("pk", flat=True))
-    result = analysis.round_analysis(
-        method=locked.method,
-        candidates=candidate_ids,
+    stored = analysis.round_analysis(
+        method=Method(locked.method),
+        candidates=list(locked.candidates.order_by("pk").values_list("pk", flat=True)),
         ballots=_ballot_data(locked),
-        agencies=agencies,
         dot_budget=locked.dot_budget,
+        # The sectors present when the round closed, so "no support yet from ..." never changes later.
+        site_sectors={a.get_sector_display() for a in locked.site.agencies.filter(archived_at__isnull=True)},
     )
-    # The sectors present when the round closed, so "no support yet from ..." never changes later.
-    result["site_sectors"] = sorted({a.sector_label for pk, a in agencies.items() if pk in active_agencies})
     locked.status = VotingRound.Status.CLOSED
     locked.closed_at = timezone.now()
-    locked.ranking = result.pop("tiers")
-    locked.pairwise = result.pop("pairwise", {})
     # A tie at the top is reported as a tie: no outcome is named.
-    locked.winner_id = result.pop("winner")
-    locked.result = result
+    locked.ranking, locked.pairwise, locked.winner_id, locked.result = stored.to_columns()
     locked.save()
     return locked
 
@@ -196,7 +191,7 @@ def _notify_closed(round_id: int) -> None:
     if not enablers:
         return
     url = settings.SITE_URL + reverse("outcomes:round-detail", args=[voting_round.site.slug, voting_round.pk])
-    count = voting_round.result.get("ballot_count", 0)
+    count = StoredResult.from_round(voting_round).ballot_count
     leading = voting_round.winner.statement if voting_round.winner else "no single outcome (see the result page)"
     send_mail(
         subject=f"Voting closed: {voting_round.title}",
