@@ -12,7 +12,13 @@ from outcomes.services.outcomes import (
     outcome_propose,
     outcome_withdraw,
 )
-from outcomes.services.rounds import round_close, round_create, round_open, round_start, rounds_close_due
+from outcomes.services.rounds import (
+    round_close,
+    round_create,
+    round_create_and_open,
+    round_open_draft,
+    rounds_close_due,
+)
 
 __all__ = [
     "ballot_submit",
@@ -27,7 +33,7 @@ __all__ = [
     "ranks_after_move",
     "round_close",
     "round_create",
-    "round_open",
-    "round_start",
+    "round_create_and_open",
+    "round_open_draft",
     "rounds_close_due",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from functools import partial
+from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -23,58 +24,49 @@ from outcomes.services.outcomes import check_role
 logger = logging.getLogger(__name__)
 
 
-def _check_settings(*, method: str, visibility: str, dot_budget: int, closes_at: datetime | None) -> None:
-    if method not in Method.values:
+def _check_settings(voting_round: VotingRound) -> None:
+    if voting_round.method not in Method.values:
         raise DomainError("Choose a voting method.", field="method")
-    if visibility not in Visibility.values:
+    if voting_round.visibility not in Visibility.values:
         raise DomainError("Choose who may see the ballots.", field="visibility")
-    if method == Method.DOTS and not 1 <= dot_budget <= 100:
+    if voting_round.method == Method.DOTS and not 1 <= voting_round.dot_budget <= 100:
         raise DomainError("Give each leader between 1 and 100 dots.", field="dot_budget")
-    if closes_at is not None and closes_at <= timezone.now():
+    if voting_round.closes_at is not None and voting_round.closes_at <= timezone.now():
         raise DomainError("Choose a closing time in the future.", field="closes_at")
 
 
+class RoundSettings(TypedDict, total=False):
+    """How a round counts and shows its ballots; each left out takes the model's default."""
+
+    method: str
+    visibility: str
+    dot_budget: int
+    min_sectors: int
+    min_energy: int
+    min_group_size: int
+    closes_at: datetime | None
+
+
 @transaction.atomic
-def round_create(
-    *,
-    membership: Membership,
-    title: str,
-    method: str = Method.SCHULZE,
-    visibility: str = Visibility.HIDDEN,
-    dot_budget: int = 10,
-    min_sectors: int = 2,
-    min_energy: int = 2,
-    min_group_size: int = 3,
-    closes_at: datetime | None = None,
-    open_now: bool = True,
-) -> VotingRound:
-    """Create a round as a draft, or open it at once (`open_now`)."""
+def round_create(*, membership: Membership, title: str, **settings_: Unpack[RoundSettings]) -> VotingRound:
+    """Save a round as a draft, with no candidates yet: leaders cannot vote until it is opened."""
     check_role(membership, ENABLERS, "set up a voting round")
-    _check_settings(method=method, visibility=visibility, dot_budget=dot_budget, closes_at=closes_at)
-    voting_round = VotingRound.objects.create(
-        site=membership.site,
-        title=title.strip(),
-        status=VotingRound.Status.DRAFT,
-        method=method,
-        visibility=visibility,
-        dot_budget=dot_budget,
-        min_sectors=min_sectors,
-        min_energy=min_energy,
-        min_group_size=max(2, min_group_size),
-        closes_at=closes_at,
-    )
-    if open_now:
-        voting_round = round_start(voting_round=voting_round, membership=membership)
+    voting_round = VotingRound(site=membership.site, title=title.strip(), status=VotingRound.Status.DRAFT, **settings_)
+    _check_settings(voting_round)
+    voting_round.min_group_size = max(2, voting_round.min_group_size)
+    voting_round.save()
     return voting_round
 
 
-def round_open(*, membership: Membership, title: str, **settings_: object) -> VotingRound:
-    """Open a round at once over every candidate outcome still active (see `round_create`)."""
-    return round_create(membership=membership, title=title, open_now=True, **settings_)  # type: ignore[arg-type]
+@transaction.atomic
+def round_create_and_open(*, membership: Membership, title: str, **settings_: Unpack[RoundSettings]) -> VotingRound:
+    """Create a round and open it at once over every candidate outcome still active."""
+    voting_round = round_create(membership=membership, title=title, **settings_)
+    return round_open_draft(voting_round=voting_round, membership=membership)
 
 
 @transaction.atomic
-def round_start(*, voting_round: VotingRound, membership: Membership) -> VotingRound:
+def round_open_draft(*, voting_round: VotingRound, membership: Membership) -> VotingRound:
     """Open a draft round over every candidate outcome not adopted, withdrawn or merged."""
     check_role(membership, ENABLERS, "open a voting round")
     locked = VotingRound.objects.select_for_update().get(pk=voting_round.pk, site=membership.site)

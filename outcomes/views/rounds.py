@@ -22,7 +22,7 @@ def _round_url(membership: Membership, round_id: int) -> HttpResponse:
 
 @require_POST
 @site_view(ENABLERS)
-def round_open(request: HttpRequest, membership: Membership) -> HttpResponse:
+def round_create(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Create a round from the form: open at once, or keep it as a draft."""
     # Settings left out of the post take their defaults, so a bare title opens a Schulze round.
     defaults = {name: field.initial for name, field in RoundForm.base_fields.items() if field.initial is not None}
@@ -34,8 +34,9 @@ def round_open(request: HttpRequest, membership: Membership) -> HttpResponse:
             messages.error(request, f"{label}: {text}" if label else text)
         return redirect("outcomes:outcome-list", site_slug=membership.site.slug)
     as_draft = request.POST.get("action") == "draft"
+    create = services.round_create if as_draft else services.round_create_and_open
     try:
-        voting_round = services.round_create(membership=membership, open_now=not as_draft, **form.cleaned_data)
+        voting_round = create(membership=membership, **form.cleaned_data)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("outcomes:outcome-list", site_slug=membership.site.slug)
@@ -48,10 +49,10 @@ def round_open(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @require_POST
 @site_view(ENABLERS)
-def round_start(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+def round_open_draft(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     voting_round = selectors.round_get(site=membership.site, round_id=round_id)
     try:
-        services.round_start(voting_round=voting_round, membership=membership)
+        services.round_open_draft(voting_round=voting_round, membership=membership)
     except DomainError as error:
         messages.error(request, error.message)
     else:

@@ -70,7 +70,7 @@ def test_forty_leaders_find_what_really_matters_and_form_an_alliance(
         for i, s in enumerate(OUTCOMES)
     ]
     rough, school, streets, older, work = outcomes
-    voting_round = services.round_open(membership=enabler, title="What really matters?")
+    voting_round = services.round_create_and_open(membership=enabler, title="What really matters?")
     round_url = f"{base}/sites/{site.slug}/rounds/{voting_round.pk}/"
 
     # Thirty-nine leaders vote by service calls. Rough sleeping is most sectors' first or second

@@ -20,7 +20,7 @@ THREADS = 8
 def test_concurrent_submissions_leave_one_whole_ballot(cast: Cast, candidates: list[CandidateOutcome]) -> None:
     require(connection.vendor == "postgresql", "PostgreSQL is not configured (DATABASE_URL)", env="REQUIRE_SERVICES")
     a, b, c = candidates
-    voting_round = services.round_open(membership=cast.enabler, title="Race")
+    voting_round = services.round_create_and_open(membership=cast.enabler, title="Race")
     orders = [{a.pk: 1, b.pk: 2, c.pk: 3}, {c.pk: 1, b.pk: 2}, {b.pk: 1}, {a.pk: 1, c.pk: 2}]
     barrier = threading.Barrier(THREADS + 1)
     errors: list[BaseException] = []
@@ -52,7 +52,7 @@ def test_concurrent_submissions_leave_one_whole_ballot(cast: Cast, candidates: l
 def test_closing_during_submissions_never_half_counts_a_ballot(cast: Cast, candidates: list[CandidateOutcome]) -> None:
     require(connection.vendor == "postgresql", "PostgreSQL is not configured (DATABASE_URL)", env="REQUIRE_SERVICES")
     a, b, _ = candidates
-    voting_round = services.round_open(membership=cast.enabler, title="Race to close")
+    voting_round = services.round_create_and_open(membership=cast.enabler, title="Race to close")
     barrier = threading.Barrier(len(cast.leaders) + 1)
     outcomes: list[str] = []
 

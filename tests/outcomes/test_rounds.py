@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from typing import Unpack
 
 import pytest
 from django.core import mail
@@ -16,11 +17,12 @@ from network.models import AllianceMember, Membership, Sector
 from network.services import agency_create, member_add
 from outcomes import services
 from outcomes.models import Ballot, BallotRank, CandidateOutcome, Method, Visibility, VotingRound
+from outcomes.services.rounds import RoundSettings
 from tests.conftest import Cast
 
 
-def _round(cast: Cast, **settings: object) -> VotingRound:
-    return services.round_open(membership=cast.enabler, title="What really matters?", **settings)
+def _round(cast: Cast, **settings: Unpack[RoundSettings]) -> VotingRound:
+    return services.round_create_and_open(membership=cast.enabler, title="What really matters?", **settings)
 
 
 def _url(cast: Cast, name: str, *args: object) -> str:
@@ -33,14 +35,14 @@ def _url(cast: Cast, name: str, *args: object) -> str:
 def test_it_keeps_a_draft_closed_to_ballots_until_the_enabler_opens_it(
     cast: Cast, candidates: list[CandidateOutcome]
 ) -> None:
-    draft = services.round_create(membership=cast.enabler, title="Later", open_now=False)
+    draft = services.round_create(membership=cast.enabler, title="Later")
     assert draft.is_draft and not draft.candidates.exists()
     with pytest.raises(DomainError, match="not opened"):
         services.ballot_submit(voting_round=draft, voter=cast.leaders[0], ranks={candidates[0].pk: 1})
     page = cast.client_for(cast.leaders[0]).get(_url(cast, "round-detail", draft.pk))
     assert "a draft" in page.content.decode()
-    assert cast.client_for(cast.leaders[0]).post(_url(cast, "round-start", draft.pk)).status_code == 403
-    response = cast.client_for(cast.enabler).post(_url(cast, "round-start", draft.pk))
+    assert cast.client_for(cast.leaders[0]).post(_url(cast, "round-open-draft", draft.pk)).status_code == 403
+    response = cast.client_for(cast.enabler).post(_url(cast, "round-open-draft", draft.pk))
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.is_open and set(draft.candidates.all()) == set(candidates)
@@ -48,7 +50,7 @@ def test_it_keeps_a_draft_closed_to_ballots_until_the_enabler_opens_it(
 
 def test_it_saves_a_draft_from_the_form(cast: Cast, candidates: list[CandidateOutcome]) -> None:
     response = cast.client_for(cast.enabler).post(
-        _url(cast, "round-open"),
+        _url(cast, "round-create"),
         {"title": "Score it", "method": "score", "visibility": "secret", "action": "draft", "min_sectors": "3"},
     )
     voting_round = VotingRound.objects.get()
@@ -64,7 +66,7 @@ def test_it_saves_a_draft_from_the_form(cast: Cast, candidates: list[CandidateOu
 def test_it_refuses_bad_round_settings_without_a_500(cast: Cast, candidates: list[CandidateOutcome]) -> None:
     client = cast.client_for(cast.enabler)
     for data in [{"title": "x", "method": "coin-toss"}, {"title": "x", "dot_budget": "-4"}, {"title": ""}]:
-        response = client.post(_url(cast, "round-open"), data, follow=True)
+        response = client.post(_url(cast, "round-create"), data, follow=True)
         assert response.status_code == 200
     assert not VotingRound.objects.exists()
     past = timezone.now() - timedelta(hours=1)
@@ -113,7 +115,7 @@ def test_a_closed_round_is_immutable(cast: Cast, candidates: list[CandidateOutco
     services.ballot_submit(voting_round=voting_round, voter=cast.leaders[0], ranks={candidates[0].pk: 1})
     services.round_close(voting_round=voting_round, membership=cast.enabler)
     with pytest.raises(DomainError):
-        services.round_start(voting_round=voting_round, membership=cast.enabler)
+        services.round_open_draft(voting_round=voting_round, membership=cast.enabler)
     with pytest.raises(DomainError, match="closed"):
         services.ballot_submit(voting_round=voting_round, voter=cast.leaders[1], ranks={candidates[0].pk: 1})
     response = cast.client_for(cast.leaders[0]).post(
@@ -167,9 +169,9 @@ def test_the_list_offers_edit_only_while_the_edit_page_allows_it(
     link = f'href="{edit}"'
     assert link in leader.get(_url(cast, "outcome-list")).content.decode()
     # A draft round does not start voting, so the leader may still edit.
-    draft = services.round_create(membership=cast.enabler, title="Later", open_now=False)
+    draft = services.round_create(membership=cast.enabler, title="Later")
     assert link in leader.get(_url(cast, "outcome-list")).content.decode()
-    voting_round = services.round_start(voting_round=draft, membership=cast.enabler)
+    voting_round = services.round_open_draft(voting_round=draft, membership=cast.enabler)
     assert own in voting_round.candidates.all()
     assert link not in leader.get(_url(cast, "outcome-list")).content.decode()
     assert link not in enabler.get(_url(cast, "outcome-list")).content.decode()
@@ -542,23 +544,23 @@ def test_who_voted_shows_names_and_choices_only_when_the_round_allows(
 def test_round_pages_are_404_to_outsiders_and_refuse_the_wrong_roles(
     cast: Cast, candidates: list[CandidateOutcome]
 ) -> None:
-    draft = services.round_create(membership=cast.enabler, title="Draft", open_now=False)
+    draft = services.round_create(membership=cast.enabler, title="Draft")
     outsider = cast.client_for(cast.outsider)
-    for name in ["round-start", "outcome-adopt", "round-close"]:
+    for name in ["round-open-draft", "outcome-adopt", "round-close"]:
         assert outsider.post(_url(cast, name, draft.pk)).status_code == 404
     for name in ["round-detail", "round-voters", "round-system", "round-results-csv"]:
         assert outsider.get(_url(cast, name, draft.pk)).status_code == 404
     coordinator = cast.client_for(cast.coordinator)
-    assert coordinator.post(_url(cast, "round-start", draft.pk)).status_code == 403
+    assert coordinator.post(_url(cast, "round-open-draft", draft.pk)).status_code == 403
     assert coordinator.get(_url(cast, "round-voters", draft.pk)).status_code == 403
     assert coordinator.post(_url(cast, "round-detail", draft.pk), {"move": "up:1"}).status_code == 403
-    services.round_start(voting_round=draft, membership=cast.enabler)
+    services.round_open_draft(voting_round=draft, membership=cast.enabler)
     assert coordinator.post(_url(cast, "round-detail", draft.pk), {"move": "up:1"}).status_code == 403
 
 
 def test_a_closing_time_can_be_set_from_the_form(cast: Cast, candidates: list[CandidateOutcome]) -> None:
     response = cast.client_for(cast.enabler).post(
-        _url(cast, "round-open"), {"title": "Timed", "closes_at": "2030-05-14T18:30", "action": "open"}, follow=True
+        _url(cast, "round-create"), {"title": "Timed", "closes_at": "2030-05-14T18:30", "action": "open"}, follow=True
     )
     voting_round = VotingRound.objects.get()
     assert voting_round.is_open

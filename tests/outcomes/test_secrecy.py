@@ -48,7 +48,7 @@ def _run(
     y = {"ranks": {b.pk: 1}, "energy": {b.pk: 1, a.pk: 1}}
     caplog.clear()
     mail.outbox.clear()
-    voting_round = services.round_open(
+    voting_round = services.round_create_and_open(
         membership=cast.enabler, title="Secret round", visibility=visibility, min_group_size=3
     )
     for n, leader in enumerate(others):
@@ -111,7 +111,7 @@ def test_swapping_two_secret_ballots_changes_nothing_anyone_else_can_see(
 def test_a_secret_round_merges_small_groups_into_other(cast: Cast, candidates: list[CandidateOutcome]) -> None:
     first, second, others, _ = _cast_for_secrecy(cast)
     a = candidates[0]
-    voting_round = services.round_open(membership=cast.enabler, title="Secret", visibility=Visibility.SECRET)
+    voting_round = services.round_create_and_open(membership=cast.enabler, title="Secret", visibility=Visibility.SECRET)
     for leader in [*others, first, second]:
         services.ballot_submit(voting_round=voting_round, voter=leader, ranks={a.pk: 1})
     voting_round = services.round_close(voting_round=voting_round, membership=cast.enabler)

@@ -23,7 +23,7 @@ def test_what_closing_writes_reads_back_as_the_same_result(
     cast: Cast, candidates: list[CandidateOutcome], method: Method
 ) -> None:
     a, b, c = candidates
-    voting_round = services.round_open(membership=cast.enabler, title="Round", method=method)
+    voting_round = services.round_create_and_open(membership=cast.enabler, title="Round", method=method)
     ballots = [({a.pk: 1, b.pk: 2}, {a.pk: 5, b.pk: 1}), ({b.pk: 1}, {b.pk: 3}), ({c.pk: 1, a.pk: 2}, {c.pk: 1})]
     for leader, (ranks, points) in zip(cast.leaders, ballots, strict=True):
         if method in (Method.SCHULZE, Method.INSTANT_RUNOFF):

@@ -13,7 +13,7 @@ from tests.conftest import Cast
 
 
 def _open(cast: Cast) -> VotingRound:
-    return services.round_open(membership=cast.enabler, title="What really matters?")
+    return services.round_create_and_open(membership=cast.enabler, title="What really matters?")
 
 
 def test_it_lets_a_leader_propose_an_outcome(cast: Cast) -> None:
@@ -58,7 +58,7 @@ def test_it_hides_outcomes_from_an_outsider(cast: Cast, candidates: list[Candida
 
 def test_it_opens_a_round_over_all_candidates(cast: Cast, candidates: list[CandidateOutcome]) -> None:
     response = cast.client_for(cast.enabler).post(
-        reverse("outcomes:round-open", args=[cast.site.slug]), {"title": "Round one"}
+        reverse("outcomes:round-create", args=[cast.site.slug]), {"title": "Round one"}
     )
     voting_round = VotingRound.objects.get()
     assert response.status_code == 302
@@ -84,7 +84,7 @@ def test_it_allows_one_open_round_per_site(cast: Cast, candidates: list[Candidat
 def test_it_lets_only_enablers_open_and_close_rounds(cast: Cast, candidates: list[CandidateOutcome], who: str) -> None:
     membership = cast.coordinator if who == "coordinator" else cast.leaders[0]
     client = cast.client_for(membership)
-    assert client.post(reverse("outcomes:round-open", args=[cast.site.slug]), {"title": "R"}).status_code == 403
+    assert client.post(reverse("outcomes:round-create", args=[cast.site.slug]), {"title": "R"}).status_code == 403
     voting_round = _open(cast)
     assert client.post(reverse("outcomes:round-close", args=[cast.site.slug, voting_round.pk])).status_code == 403
     voting_round.refresh_from_db()
@@ -284,7 +284,7 @@ def test_the_pressed_move_button_comes_back_with_autofocus(cast: Cast) -> None:
         services.outcome_propose(membership=cast.leaders[i], statement=f"Outcome {i}", why_it_matters="It matters.")
         for i in range(2)
     ]
-    voting_round = services.round_open(membership=cast.enabler, title="Spring")
+    voting_round = services.round_create_and_open(membership=cast.enabler, title="Spring")
     url = reverse("outcomes:round-detail", args=[cast.site.slug, voting_round.pk])
     client = cast.client_for(cast.leaders[0])
     body = client.post(url, {"move": f"up:{outcomes[1].pk}"}, headers={"HX-Request": "true"}).content.decode()
