@@ -51,6 +51,10 @@ class BallotData:
     entries: dict[int, Entry]
 
 
+#: In a score round a leader supports the outcomes they score this or more.
+SCORE_SUPPORTS_FROM = 4
+
+
 def support_threshold(n_candidates: int) -> int:
     """In a ranked round a leader supports the outcomes in the top third of their ranking."""
     return max(1, math.ceil(n_candidates / 3))
@@ -61,14 +65,14 @@ def supports(method: str, entry: Entry, n_candidates: int) -> bool:
     if method in RANKED_METHODS:
         return entry.rank is not None and entry.rank <= support_threshold(n_candidates)
     if method == Method.SCORE:
-        return (entry.points or 0) >= 4
+        return (entry.points or 0) >= SCORE_SUPPORTS_FROM
     return (entry.points or 0) >= 1  # dots placed, or approved
 
 
 SUPPORT_RULE = {
     Method.SCHULZE: "ranked it in the top third of their ballot",
     Method.INSTANT_RUNOFF: "ranked it in the top third of their ballot",
-    Method.SCORE: "scored it 4 or 5",
+    Method.SCORE: f"scored it {SCORE_SUPPORTS_FROM} or more",
     Method.DOTS: "placed at least one dot on it",
     Method.APPROVAL: "approved it",
 }

@@ -8,8 +8,21 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from network.models import Agency, PilotSite
-from outcomes.models import CandidateOutcome, Energy, Method, Visibility, VotingRound
-from outcomes.services.ballots import SCORE_MAX, SCORE_MIN
+from outcomes.models import (
+    DOT_BUDGET_DEFAULT,
+    DOT_BUDGET_MAX,
+    DOT_BUDGET_MIN,
+    MIN_ENERGY_DEFAULT,
+    MIN_GROUP_SIZE_DEFAULT,
+    MIN_GROUP_SIZE_FLOOR,
+    MIN_SECTORS_DEFAULT,
+    CandidateOutcome,
+    Energy,
+    Method,
+    Visibility,
+    VotingRound,
+)
+from outcomes.tally import SCORE_MAX, SCORE_MIN
 
 
 class OutcomeForm(forms.Form):
@@ -41,9 +54,7 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args: Any, outcome: CandidateOutcome, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = outcome.site.candidate_outcomes.filter(  # type: ignore[attr-defined]
-            alliance__isnull=True, withdrawn_at__isnull=True, merged_into__isnull=True
-        ).exclude(pk=outcome.pk)
+        self.fields["into"].queryset = outcome.site.candidate_outcomes.active().exclude(pk=outcome.pk)  # type: ignore[attr-defined]
 
 
 class RoundForm(forms.Form):
@@ -53,26 +64,30 @@ class RoundForm(forms.Form):
         choices=Visibility.choices, initial=Visibility.HIDDEN, label="Who sees how each leader voted"
     )
     dot_budget = forms.IntegerField(
-        min_value=1, max_value=100, initial=10, label="Dots per leader", help_text="For dot voting only."
+        min_value=DOT_BUDGET_MIN,
+        max_value=DOT_BUDGET_MAX,
+        initial=DOT_BUDGET_DEFAULT,
+        label="Dots per leader",
+        help_text="For dot voting only.",
     )
     min_sectors = forms.IntegerField(
         min_value=1,
         max_value=10,
-        initial=2,
+        initial=MIN_SECTORS_DEFAULT,
         label="Sectors needed",
         help_text="“What really matters” is named only with support from at least this many sectors.",
     )
     min_energy = forms.IntegerField(
         min_value=0,
         max_value=10_000,
-        initial=2,
+        initial=MIN_ENERGY_DEFAULT,
         label="Leaders committing energy needed",
         help_text="…and at least this many leaders saying they would commit some energy to it.",
     )
     min_group_size = forms.IntegerField(
-        min_value=2,
+        min_value=MIN_GROUP_SIZE_FLOOR,
         max_value=50,
-        initial=3,
+        initial=MIN_GROUP_SIZE_DEFAULT,
         label="Smallest group shown under a secret ballot",
         help_text="Smaller agencies and sectors are merged into “Other”, so no one’s vote can be worked out.",
     )

@@ -4,6 +4,22 @@ from django.db import models
 from django.utils import timezone
 
 from network.models import Agency, Alliance, Membership, PilotSite
+from outcomes.tally import SCORE_MAX, SCORE_MIN
+
+#: Dots each leader spreads in a dot-voting round: the default, and the least and most an enabler may choose.
+DOT_BUDGET_DEFAULT, DOT_BUDGET_MIN, DOT_BUDGET_MAX = 10, 1, 100
+#: "What really matters" needs support from this many sectors and energy from this many leaders, unless the
+#: enabler chooses otherwise.
+MIN_SECTORS_DEFAULT, MIN_ENERGY_DEFAULT = 2, 2
+#: Under a secret ballot no group of voters smaller than a round's minimum is shown: by default this many,
+#: and never fewer than the floor.
+MIN_GROUP_SIZE_DEFAULT, MIN_GROUP_SIZE_FLOOR = 3, 2
+
+
+class CandidateOutcomeQuerySet(models.QuerySet["CandidateOutcome"]):
+    def active(self) -> CandidateOutcomeQuerySet:
+        """Outcomes still candidates for the next round: not adopted, withdrawn or merged (see `is_active`)."""
+        return self.filter(alliance__isnull=True, withdrawn_at__isnull=True, merged_into__isnull=True)
 
 
 class CandidateOutcome(models.Model):
@@ -28,6 +44,8 @@ class CandidateOutcome(models.Model):
     alliance = models.OneToOneField(Alliance, on_delete=models.SET_NULL, null=True, blank=True, related_name="outcome")
     adopted_at = models.DateTimeField(null=True, blank=True)
 
+    objects = CandidateOutcomeQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "id"]
 
@@ -36,14 +54,14 @@ class CandidateOutcome(models.Model):
 
     @property
     def is_active(self) -> bool:
-        """Still a candidate for the next round."""
+        """Still a candidate for the next round (see `CandidateOutcomeQuerySet.active`)."""
         return self.withdrawn_at is None and self.merged_into_id is None and self.alliance_id is None
 
 
 class Method(models.TextChoices):
     SCHULZE = "schulze", "Ranked: Schulze (compare every pair)"
     INSTANT_RUNOFF = "irv", "Ranked: instant runoff (eliminate the least popular)"
-    SCORE = "score", "Score each outcome from 0 to 5"
+    SCORE = "score", f"Score each outcome from {SCORE_MIN} to {SCORE_MAX}"
     DOTS = "dots", "Dot voting (spread a budget of dots)"
     APPROVAL = "approval", "Approval (tick every outcome you support)"
 
@@ -74,13 +92,13 @@ class VotingRound(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     method = models.CharField(max_length=16, choices=Method.choices, default=Method.SCHULZE)
     visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.HIDDEN)
-    dot_budget = models.PositiveSmallIntegerField(default=10)
+    dot_budget = models.PositiveSmallIntegerField(default=DOT_BUDGET_DEFAULT)
     # "What really matters" is named only with support from this many sectors
     # and this many leaders committing some energy to it.
-    min_sectors = models.PositiveSmallIntegerField(default=2)
-    min_energy = models.PositiveSmallIntegerField(default=2)
+    min_sectors = models.PositiveSmallIntegerField(default=MIN_SECTORS_DEFAULT)
+    min_energy = models.PositiveSmallIntegerField(default=MIN_ENERGY_DEFAULT)
     # Under a secret ballot, groups of fewer leaders are merged into "other".
-    min_group_size = models.PositiveSmallIntegerField(default=3)
+    min_group_size = models.PositiveSmallIntegerField(default=MIN_GROUP_SIZE_DEFAULT)
     candidates = models.ManyToManyField(CandidateOutcome, related_name="rounds")
     created_at = models.DateTimeField(default=timezone.now)
     opened_at = models.DateTimeField(null=True, blank=True)

@@ -27,9 +27,7 @@ def site_outcome_summary(*, site: PilotSite) -> OutcomeSummary:
         .order_by("-opened_at", "-pk")[:2]
     )
     return OutcomeSummary(
-        candidate_count=site.candidate_outcomes.filter(
-            alliance__isnull=True, withdrawn_at__isnull=True, merged_into__isnull=True
-        ).count(),
+        candidate_count=site.candidate_outcomes.active().count(),
         open_round=next((r for r in rounds if r.is_open), None),
         latest_closed=next((r for r in rounds if r.is_closed), None),
     )
@@ -44,7 +42,7 @@ def outcomes_for_site(*, site: PilotSite) -> QuerySet[CandidateOutcome]:
             Prefetch("co_proposers", queryset=Membership.objects.select_related("user")),
             Prefetch("agencies", queryset=Agency.objects.order_by("name")),
         )
-        # What services.editable_outcome_ids needs, so the list asks can_edit's rule with no query per outcome.
+        # What access.editable_outcome_ids needs, so the list asks can_edit_outcome's rule with no query per outcome.
         .annotate(
             open_rounds=Count("rounds", filter=Q(rounds__status=VotingRound.Status.OPEN)),
             opened_rounds=Count("rounds", filter=~Q(rounds__status=VotingRound.Status.DRAFT)),

@@ -5,8 +5,6 @@ from __future__ import annotations
 from outcomes.services.adoption import outcome_adopt, outcome_commit
 from outcomes.services.ballots import ballot_submit, ranks_after_move
 from outcomes.services.outcomes import (
-    can_edit,
-    editable_outcome_ids,
     outcome_edit,
     outcome_merge,
     outcome_propose,
@@ -22,8 +20,6 @@ from outcomes.services.rounds import (
 
 __all__ = [
     "ballot_submit",
-    "can_edit",
-    "editable_outcome_ids",
     "outcome_adopt",
     "outcome_commit",
     "outcome_edit",

@@ -8,12 +8,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from network.access import ENABLERS, LEADERS
 from network.errors import DomainError
 from network.models import AllianceMember, Membership
 from network.services import alliance_for_outcome, alliance_join
+from outcomes.access import MANAGERS, VOTERS, check_role
 from outcomes.models import BallotRank, CandidateOutcome, Energy, VotingRound
-from outcomes.services.outcomes import check_role
 
 
 def _ensure_alliance(outcome: CandidateOutcome) -> None:
@@ -33,7 +32,7 @@ def energy_givers(*, voting_round: VotingRound, outcome: CandidateOutcome) -> li
 @transaction.atomic
 def outcome_adopt(*, voting_round: VotingRound, outcome_id: int, membership: Membership) -> CandidateOutcome:
     """An enabler adopts an outcome of a closed round; every leader who gave it energy is invited to its alliance."""
-    check_role(membership, ENABLERS, "adopt an outcome")
+    check_role(membership, MANAGERS, "adopt an outcome")
     fresh = VotingRound.objects.filter(pk=voting_round.pk, site=membership.site).first()
     if fresh is None or not fresh.is_closed:
         raise DomainError("Outcomes are adopted from a closed round.")
@@ -85,7 +84,7 @@ def outcome_commit(
 
     The outcome's alliance is formed on the first commitment; committing again updates the pledge.
     """
-    check_role(membership, LEADERS, "commit to an outcome")
+    check_role(membership, VOTERS, "commit to an outcome")
     voting_round = VotingRound.objects.get(pk=voting_round.pk)  # its state as it is now, not as the caller saw it
     if not voting_round.is_closed:
         raise DomainError("There is no chosen outcome to commit to in this round.")

@@ -6,14 +6,11 @@ from collections.abc import Mapping, Sequence
 
 from django.db import IntegrityError, transaction
 
-from network.access import LEADERS
 from network.errors import DomainError
 from network.models import Membership
+from outcomes.access import VOTERS, check_role
 from outcomes.models import Ballot, BallotRank, Energy, Method, VotingRound
-from outcomes.services.outcomes import check_role
-
-# Scores on a score ballot run from SCORE_MIN to SCORE_MAX inclusive.
-SCORE_MIN, SCORE_MAX = 0, 5
+from outcomes.tally import SCORE_MAX, SCORE_MIN
 
 
 def _validated(
@@ -87,7 +84,7 @@ def ballot_submit(
     allows one ballot per leader per round; two submissions at once both end
     up updating that one ballot.
     """
-    check_role(voter, LEADERS, "vote")
+    check_role(voter, VOTERS, "vote")
     if voter.site_id != voting_round.site_id:
         raise DomainError("You can only vote in your own site.")
     for attempt in range(2):

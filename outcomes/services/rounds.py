@@ -13,13 +13,20 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from network.access import ENABLERS
 from network.errors import DomainError
 from network.models import Membership, Role
 from outcomes import analysis
-from outcomes.models import BallotRank, Method, Visibility, VotingRound
+from outcomes.access import MANAGERS, check_role
+from outcomes.models import (
+    DOT_BUDGET_MAX,
+    DOT_BUDGET_MIN,
+    MIN_GROUP_SIZE_FLOOR,
+    BallotRank,
+    Method,
+    Visibility,
+    VotingRound,
+)
 from outcomes.result_schema import StoredResult
-from outcomes.services.outcomes import check_role
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +36,8 @@ def _check_settings(voting_round: VotingRound) -> None:
         raise DomainError("Choose a voting method.", field="method")
     if voting_round.visibility not in Visibility.values:
         raise DomainError("Choose who may see the ballots.", field="visibility")
-    if voting_round.method == Method.DOTS and not 1 <= voting_round.dot_budget <= 100:
-        raise DomainError("Give each leader between 1 and 100 dots.", field="dot_budget")
+    if voting_round.method == Method.DOTS and not DOT_BUDGET_MIN <= voting_round.dot_budget <= DOT_BUDGET_MAX:
+        raise DomainError(f"Give each leader between {DOT_BUDGET_MIN} and {DOT_BUDGET_MAX} dots.", field="dot_budget")
     if voting_round.closes_at is not None and voting_round.closes_at <= timezone.now():
         raise DomainError("Choose a closing time in the future.", field="closes_at")
 
@@ -50,10 +57,10 @@ class RoundSettings(TypedDict, total=False):
 @transaction.atomic
 def round_create(*, membership: Membership, title: str, **settings_: Unpack[RoundSettings]) -> VotingRound:
     """Save a round as a draft, with no candidates yet: leaders cannot vote until it is opened."""
-    check_role(membership, ENABLERS, "set up a voting round")
+    check_role(membership, MANAGERS, "set up a voting round")
     voting_round = VotingRound(site=membership.site, title=title.strip(), status=VotingRound.Status.DRAFT, **settings_)
     _check_settings(voting_round)
-    voting_round.min_group_size = max(2, voting_round.min_group_size)
+    voting_round.min_group_size = max(MIN_GROUP_SIZE_FLOOR, voting_round.min_group_size)
     voting_round.save()
     return voting_round
 
@@ -68,17 +75,13 @@ def round_create_and_open(*, membership: Membership, title: str, **settings_: Un
 @transaction.atomic
 def round_open_draft(*, voting_round: VotingRound, membership: Membership) -> VotingRound:
     """Open a draft round over every candidate outcome not adopted, withdrawn or merged."""
-    check_role(membership, ENABLERS, "open a voting round")
+    check_role(membership, MANAGERS, "open a voting round")
     locked = VotingRound.objects.select_for_update().get(pk=voting_round.pk, site=membership.site)
     if not locked.is_draft:
         raise DomainError("This round has already been opened.")
     if locked.closes_at is not None and locked.closes_at <= timezone.now():
         raise DomainError("Its closing time has passed; choose a later one first.")
-    candidates = list(
-        membership.site.candidate_outcomes.filter(
-            alliance__isnull=True, withdrawn_at__isnull=True, merged_into__isnull=True
-        )
-    )
+    candidates = list(membership.site.candidate_outcomes.active())
     if len(candidates) < 2:
         raise DomainError("A round needs at least two candidate outcomes to choose between.")
     if membership.site.voting_rounds.filter(status=VotingRound.Status.OPEN).exists():
@@ -136,7 +139,7 @@ def _close(locked: VotingRound) -> VotingRound:
 @transaction.atomic
 def round_close(*, voting_round: VotingRound, membership: Membership) -> VotingRound:
     """Close the round and count it by its method. A closed round never changes."""
-    check_role(membership, ENABLERS, "close a voting round")
+    check_role(membership, MANAGERS, "close a voting round")
     locked = (
         VotingRound.objects.select_for_update().select_related("site").get(pk=voting_round.pk, site=membership.site)
     )

@@ -8,10 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from network.access import ENABLERS, LEADERS, site_view
+from network.access import site_view
 from network.errors import DomainError
 from network.models import AllianceMember, Membership
 from outcomes import selectors, services
+from outcomes.access import MANAGERS, VOTERS, RoundAccess, can_see_voters, can_vote
 from outcomes.forms import BallotForm, CommitForm, RoundForm
 from outcomes.models import BallotRank, Energy, VotingRound
 
@@ -21,7 +22,7 @@ def _round_url(membership: Membership, round_id: int) -> HttpResponse:
 
 
 @require_POST
-@site_view(ENABLERS)
+@site_view(MANAGERS)
 def round_create(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Create a round from the form: open at once, or keep it as a draft."""
     # Settings left out of the post take their defaults, so a bare title opens a Schulze round.
@@ -48,7 +49,7 @@ def round_create(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 
 @require_POST
-@site_view(ENABLERS)
+@site_view(MANAGERS)
 def round_open_draft(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     voting_round = selectors.round_get(site=membership.site, round_id=round_id)
     try:
@@ -64,14 +65,19 @@ def round_open_draft(request: HttpRequest, membership: Membership, round_id: int
 def round_detail(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     site = membership.site
     voting_round = selectors.round_get(site=site, round_id=round_id)
-    context: dict[str, object] = {"membership": membership, "site": site, "round": voting_round}
+    context: dict[str, object] = {
+        "membership": membership,
+        "site": site,
+        "round": voting_round,
+        "access": RoundAccess.of(membership, voting_round),
+    }
     if voting_round.is_draft:
         if request.method == "POST":
             raise PermissionDenied("This round has not opened yet.")
         return render(request, "outcomes/round_detail.html", context)
     if voting_round.is_open:
         context["ballot_count"] = selectors.round_ballot_count(voting_round=voting_round)
-        if membership.role in LEADERS:
+        if can_vote(membership):
             return _ballot(request, membership, voting_round, context)
         if request.method == "POST":
             raise PermissionDenied("Only leaders vote.")
@@ -84,7 +90,7 @@ def round_detail(request: HttpRequest, membership: Membership, round_id: int) ->
     context["result"] = result
     adopted = [entry.outcome for entry in result.ranking if entry.outcome.adopted_at is not None]
     context["adopted"] = adopted
-    if membership.role in LEADERS:
+    if can_vote(membership):
         alliance_ids = [o.alliance_id for o in [result.winner, *adopted] if o is not None and o.alliance_id]
         context["joined"] = set(
             AllianceMember.objects.filter(alliance_id__in=alliance_ids, membership=membership).values_list(
@@ -168,7 +174,7 @@ def _ballot(
 
 
 @require_POST
-@site_view(ENABLERS)
+@site_view(MANAGERS)
 def round_close(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     voting_round = selectors.round_get(site=membership.site, round_id=round_id)
     try:
@@ -188,7 +194,7 @@ def _outcome_id(request: HttpRequest) -> int | None:
 
 
 @require_POST
-@site_view(LEADERS)
+@site_view(VOTERS)
 def outcome_commit(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     voting_round = selectors.round_get(site=membership.site, round_id=round_id)
     form = CommitForm(request.POST)
@@ -209,7 +215,7 @@ def outcome_commit(request: HttpRequest, membership: Membership, round_id: int) 
 
 
 @require_POST
-@site_view(ENABLERS)
+@site_view(MANAGERS)
 def outcome_adopt(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     voting_round = selectors.round_get(site=membership.site, round_id=round_id)
     outcome_id = _outcome_id(request)
@@ -232,7 +238,7 @@ def outcome_adopt(request: HttpRequest, membership: Membership, round_id: int) -
 def round_voters(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     """Who has voted (enablers always; others when names are shown), and how, when the round shows names."""
     voting_round = selectors.round_get(site=membership.site, round_id=round_id)
-    if voting_round.is_draft or not (membership.is_enabler or voting_round.shows_names):
+    if not can_see_voters(membership, voting_round):
         raise PermissionDenied("Only enablers see who has voted in this round.")
     candidates = selectors.round_candidates(voting_round=voting_round)
     context = {
