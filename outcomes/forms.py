@@ -22,6 +22,8 @@ from outcomes.models import (
     Visibility,
     VotingRound,
 )
+from outcomes.selectors.ballots import OwnBallot
+from outcomes.services.ballots import NOTHING_CHOSEN, ranking_order
 from outcomes.tally import SCORE_MAX, SCORE_MIN
 
 
@@ -111,12 +113,18 @@ class BallotForm(forms.Form):
     """
 
     def __init__(
-        self, *args: Any, voting_round: VotingRound, candidates: list[CandidateOutcome], **kwargs: Any
+        self,
+        *args: Any,
+        voting_round: VotingRound,
+        candidates: list[CandidateOutcome],
+        require_choice: bool = True,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.voting_round = voting_round
         self.candidates = candidates
-        self.require_choice = True
+        # A move saves the ranking as it stands, even an empty one; saving the form needs a choice.
+        self.require_choice = require_choice
         method = voting_round.method
         for outcome in candidates:
             label = _outcome_label(outcome)
@@ -159,14 +167,25 @@ class BallotForm(forms.Form):
         if self.voting_round.is_ranked and not self.ranks():
             raise forms.ValidationError("Rank at least one outcome: give your first choice a 1.")
         if not self.voting_round.is_ranked and not any(self.points().values()):
-            raise forms.ValidationError(
-                {
-                    Method.SCORE: "Score at least one outcome above 0.",
-                    Method.DOTS: "Place at least one dot.",
-                    Method.APPROVAL: "Approve at least one outcome.",
-                }[Method(self.voting_round.method)]
-            )
+            raise forms.ValidationError(NOTHING_CHOSEN[Method(self.voting_round.method)])
         return cleaned
+
+    @staticmethod
+    def initial_for(ballot: OwnBallot) -> dict[str, object]:
+        """The form's initial values from the leader's saved ballot."""
+        initial: dict[str, object] = {f"rank_{o}": str(r) for o, r in ballot.ranks.items()}
+        initial |= {f"score_{o}": str(p) for o, p in ballot.points.items()}
+        initial |= {f"dots_{o}": p for o, p in ballot.points.items()}
+        initial |= {f"approve_{o}": True for o, p in ballot.points.items() if p}
+        initial |= {f"energy_{o}": str(e) for o, e in ballot.energy.items()}
+        return initial
+
+    def with_ranks(self, ranks: dict[int, int]) -> BallotForm:
+        """The same ballot with its ranking replaced by `ranks` (after a move), to show."""
+        data = {key: self.data.get(key) for key in self.data}  # a QueryDict's last value for each key
+        for outcome in self.candidates:
+            data[f"rank_{outcome.pk}"] = str(ranks.get(outcome.pk, ""))
+        return BallotForm(data, voting_round=self.voting_round, candidates=self.candidates, require_choice=False)
 
     def ranks(self) -> dict[int, int]:
         if not self.voting_round.is_ranked:
@@ -198,8 +217,6 @@ class BallotForm(forms.Form):
         order = self.candidates
         ranked = self.voting_round.is_ranked
         if ranked:
-            from outcomes.services.ballots import ranking_order
-
             ranks = {o.pk: _as_int(self[f"rank_{o.pk}"].value()) for o in self.candidates}
             by_id = {o.pk: o for o in self.candidates}
             order = [by_id[i] for i in ranking_order([o.pk for o in self.candidates], ranks)]
@@ -270,6 +287,34 @@ class BallotRow:
     field: forms.BoundField
     control: SafeString
     energy: SafeString
+
+
+class MoveForm(forms.Form):
+    """One press of "Move up" or "Move down" on a ranked ballot: `move` is "up:<outcome id>" or "down:<outcome id>"."""
+
+    DIRECTIONS = ("up", "down")
+
+    move = forms.CharField(max_length=40)
+
+    def __init__(self, *args: Any, candidates: list[CandidateOutcome], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidate_ids = {outcome.pk for outcome in candidates}
+
+    def clean_move(self) -> str:
+        value: str = self.cleaned_data["move"]
+        direction, _, outcome_id = value.partition(":")
+        known = outcome_id.isascii() and outcome_id.isdigit() and int(outcome_id) in self.candidate_ids
+        if direction not in self.DIRECTIONS or not known:
+            raise forms.ValidationError("That move is not possible.")
+        return value
+
+    @property
+    def direction(self) -> str:
+        return str(self.cleaned_data["move"]).partition(":")[0]
+
+    @property
+    def outcome_id(self) -> int:
+        return int(str(self.cleaned_data["move"]).partition(":")[2])
 
 
 class CommitForm(forms.Form):

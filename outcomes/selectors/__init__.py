@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from outcomes.selectors.results import RankedOutcome, RoundResult, round_result
+from outcomes.selectors.ballots import (
+    OwnBallot,
+    VoterRow,
+    energy_givers,
+    gave_energy,
+    own_ballot,
+    round_voters,
+)
+from outcomes.selectors.outcomes import outcome_get, outcomes_for_site
+from outcomes.selectors.results import RankedOutcome, ResultPage, RoundResult, result_page, round_result
 from outcomes.selectors.rounds import (
     OutcomeSummary,
-    OwnBallot,
-    outcome_get,
-    outcomes_for_site,
-    own_ballot,
     round_ballot_count,
     round_candidates,
     round_get,
-    round_voters,
     rounds_for_site,
     site_outcome_summary,
 )
@@ -22,11 +26,16 @@ __all__ = [
     "OutcomeSummary",
     "OwnBallot",
     "RankedOutcome",
+    "ResultPage",
     "RoundResult",
     "SystemView",
+    "VoterRow",
+    "energy_givers",
+    "gave_energy",
     "outcome_get",
     "outcomes_for_site",
     "own_ballot",
+    "result_page",
     "round_ballot_count",
     "round_candidates",
     "round_get",

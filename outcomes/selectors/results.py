@@ -10,9 +10,13 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
 
+from network.models import AllianceMember, Membership
 from outcomes import analysis
+from outcomes.access import can_vote
 from outcomes.models import CandidateOutcome, Method, VotingRound
 from outcomes.result_schema import EnergyCounts, IrvRoundRecord, Pairwise, StoredResult, Tie, TieKind
+from outcomes.selectors.ballots import gave_energy
+from outcomes.selectors.rounds import round_candidates
 from outcomes.tally import IrvReason
 
 FIGURE_LABEL = {
@@ -273,3 +277,32 @@ def round_result(*, voting_round: VotingRound, candidates: list[CandidateOutcome
         bars=bars,
         chart_height=max(28, len(bars) * 28),
     )
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    """A closed round's page for one person: the result, and where they stand with its alliances."""
+
+    result: RoundResult
+    #: Outcomes of the round an enabler has adopted, in result order.
+    adopted: list[CandidateOutcome]
+    #: For a leader: the alliances (of the winner and of adopted outcomes) they have joined.
+    joined: set[int]
+    #: For a leader: the adopted outcomes they said they would commit energy to, so are invited to.
+    invited: set[int]
+
+
+def result_page(*, voting_round: VotingRound, membership: Membership) -> ResultPage:
+    result = round_result(voting_round=voting_round, candidates=round_candidates(voting_round=voting_round))
+    adopted = [entry.outcome for entry in result.ranking if entry.outcome.adopted_at is not None]
+    joined: set[int] = set()
+    invited: set[int] = set()
+    if can_vote(membership):
+        alliance_ids = [o.alliance_id for o in [result.winner, *adopted] if o is not None and o.alliance_id]
+        joined = set(
+            AllianceMember.objects.filter(alliance_id__in=alliance_ids, membership=membership).values_list(
+                "alliance_id", flat=True
+            )
+        )
+        invited = gave_energy(voting_round=voting_round, voter=membership, outcomes=adopted)
+    return ResultPage(result=result, adopted=adopted, joined=joined, invited=invited)

@@ -12,21 +12,14 @@ from network.errors import DomainError
 from network.models import AllianceMember, Membership
 from network.services import alliance_for_outcome, alliance_join
 from outcomes.access import MANAGERS, VOTERS, check_role
-from outcomes.models import BallotRank, CandidateOutcome, Energy, VotingRound
+from outcomes.models import CandidateOutcome, VotingRound
+from outcomes.selectors.ballots import energy_givers
 
 
 def _ensure_alliance(outcome: CandidateOutcome) -> None:
     if outcome.alliance is None:
         outcome.alliance = alliance_for_outcome(site=outcome.site, purpose=outcome.statement)
         outcome.save(update_fields=["alliance"])
-
-
-def energy_givers(*, voting_round: VotingRound, outcome: CandidateOutcome) -> list[Membership]:
-    """Leaders whose ballot in this round committed some energy to the outcome."""
-    voter_ids = BallotRank.objects.filter(
-        ballot__round=voting_round, outcome=outcome, energy__gte=Energy.SOME
-    ).values_list("ballot__voter_id", flat=True)
-    return list(Membership.objects.filter(pk__in=voter_ids, archived_at__isnull=True).select_related("user", "site"))
 
 
 @transaction.atomic

@@ -48,7 +48,7 @@ def round_results_csv(request: HttpRequest, membership: Membership, round_id: in
 @site_view()
 def round_system(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     voting_round = _closed_round(membership, round_id)
-    candidates = list(voting_round.candidates.all())
+    candidates = selectors.round_candidates(voting_round=voting_round)
     result = selectors.round_result(voting_round=voting_round, candidates=candidates)
     ranked = [entry.outcome for entry in result.ranking]
     context = {

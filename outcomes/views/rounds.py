@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from network.access import site_view
 from network.errors import DomainError
-from network.models import AllianceMember, Membership
+from network.http import AuthenticatedHttpRequest, render_page
+from network.models import Membership
 from outcomes import selectors, services
 from outcomes.access import MANAGERS, VOTERS, RoundAccess, can_see_voters, can_vote
-from outcomes.forms import BallotForm, CommitForm, RoundForm
-from outcomes.models import BallotRank, Energy, VotingRound
+from outcomes.forms import BallotForm, CommitForm, MoveForm, RoundForm
+from outcomes.models import VotingRound
 
 
 def _round_url(membership: Membership, round_id: int) -> HttpResponse:
@@ -62,115 +63,90 @@ def round_open_draft(request: HttpRequest, membership: Membership, round_id: int
 
 
 @site_view()
-def round_detail(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
-    site = membership.site
-    voting_round = selectors.round_get(site=site, round_id=round_id)
+def round_detail(request: AuthenticatedHttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+    """A round as it stands: a draft, the ballot (for a leader) while open, or the result once closed."""
+    voting_round = selectors.round_get(site=membership.site, round_id=round_id)
     context: dict[str, object] = {
         "membership": membership,
-        "site": site,
+        "site": membership.site,
         "round": voting_round,
         "access": RoundAccess.of(membership, voting_round),
     }
-    if voting_round.is_draft:
+    if voting_round.is_closed:
         if request.method == "POST":
-            raise PermissionDenied("This round has not opened yet.")
-        return render(request, "outcomes/round_detail.html", context)
+            messages.error(request, "This round has closed; ballots can no longer change.")
+            return _round_url(membership, voting_round.pk)
+        page = selectors.result_page(voting_round=voting_round, membership=membership)
+        context |= {"result": page.result, "adopted": page.adopted, "joined": page.joined, "invited": page.invited}
+        context["commit_form"] = CommitForm()
+        return render_page(request, "outcomes/round_detail.html", context)
     if voting_round.is_open:
         context["ballot_count"] = selectors.round_ballot_count(voting_round=voting_round)
         if can_vote(membership):
             return _ballot(request, membership, voting_round, context)
-        if request.method == "POST":
-            raise PermissionDenied("Only leaders vote.")
-        return render(request, "outcomes/round_detail.html", context)
     if request.method == "POST":
-        messages.error(request, "This round has closed; ballots can no longer change.")
-        return _round_url(membership, voting_round.pk)
-    candidates = list(voting_round.candidates.all())
-    result = selectors.round_result(voting_round=voting_round, candidates=candidates)
-    context["result"] = result
-    adopted = [entry.outcome for entry in result.ranking if entry.outcome.adopted_at is not None]
-    context["adopted"] = adopted
-    if can_vote(membership):
-        alliance_ids = [o.alliance_id for o in [result.winner, *adopted] if o is not None and o.alliance_id]
-        context["joined"] = set(
-            AllianceMember.objects.filter(alliance_id__in=alliance_ids, membership=membership).values_list(
-                "alliance_id", flat=True
-            )
-        )
-        # Only this leader's own energy, to tell them they are invited.
-        context["invited"] = set(
-            BallotRank.objects.filter(
-                ballot__round=voting_round,
-                ballot__voter=membership,
-                outcome__in=adopted,
-                energy__gte=Energy.SOME,
-            ).values_list("outcome_id", flat=True)
-        )
-    context["commit_form"] = CommitForm()
-    return render(request, "outcomes/round_detail.html", context)
+        raise PermissionDenied("This round has not opened yet." if voting_round.is_draft else "Only leaders vote.")
+    return render_page(request, "outcomes/round_detail.html", context)
 
 
 def _ballot(
-    request: HttpRequest, membership: Membership, voting_round: VotingRound, context: dict[str, object]
+    request: AuthenticatedHttpRequest, membership: Membership, voting_round: VotingRound, context: dict[str, object]
 ) -> HttpResponse:
+    """The leader's ballot: shown, saved whole, or changed by one move up or down."""
     candidates = selectors.round_candidates(voting_round=voting_round)
-    current = selectors.own_ballot(voting_round=voting_round, voter=membership)
-    initial: dict[str, object] = {f"rank_{o}": str(r) for o, r in current.ranks.items()}
-    initial |= {f"score_{o}": str(p) for o, p in current.points.items()}
-    initial |= {f"dots_{o}": p for o, p in current.points.items()}
-    initial |= {f"approve_{o}": True for o, p in current.points.items() if p}
-    initial |= {f"energy_{o}": str(e) for o, e in current.energy.items()}
-    form = BallotForm(request.POST or None, voting_round=voting_round, candidates=candidates, initial=initial)
-    status = 200
-    saved = current.exists
-    moved: int | None = None
-    if request.method == "POST":
-        move = request.POST.get("move", "")
-        if move:
-            form.require_choice = False
-        if form.is_valid():
-            try:
-                if move and voting_round.is_ranked:
-                    direction, _, outcome_id = move.partition(":")
-                    moved = int(outcome_id or 0)
-                    ranks = services.ranks_after_move([c.pk for c in candidates], form.ranks(), moved, direction)
-                    services.ballot_submit(
-                        voting_round=voting_round, voter=membership, ranks=ranks, energy=form.energy()
-                    )
-                    data = request.POST.copy()
-                    for c in candidates:
-                        data[f"rank_{c.pk}"] = str(ranks.get(c.pk, ""))
-                    form = BallotForm(data, voting_round=voting_round, candidates=candidates)
-                    context["moved"] = move
-                else:
-                    services.ballot_submit(
-                        voting_round=voting_round,
-                        voter=membership,
-                        ranks=form.ranks(),
-                        points=form.points(),
-                        energy=form.energy(),
-                    )
-            except (DomainError, ValueError) as error:
-                form.add_error(None, getattr(error, "message", "That move is not possible."))
-                status = 422
-                saved = False
-            else:
-                if not request.htmx:  # type: ignore[attr-defined]
-                    messages.success(request, "Your ballot is saved. You can change it until the round closes.")
-                    response = _round_url(membership, voting_round.pk)
-                    if moved is not None:  # back to the row that moved, so a keyboard user carries on from there
-                        response["Location"] += f"#row-{moved:d}"
-                    return response
-                saved = True
-                context["saved"] = True
-        else:
-            status = 422
-            saved = False
-    context.update({"form": form, "has_ballot": saved})
-    template = "outcomes/round_detail.html"
-    if request.htmx:  # type: ignore[attr-defined]
-        template += "#ballot"
-    return render(request, template, context, status=status)
+    if request.method != "POST":
+        current = selectors.own_ballot(voting_round=voting_round, voter=membership)
+        initial = BallotForm.initial_for(current)
+        form = BallotForm(voting_round=voting_round, candidates=candidates, initial=initial)
+        return _ballot_page(request, context, form, saved=current.exists)
+    move = MoveForm(request.POST, candidates=candidates) if voting_round.is_ranked and "move" in request.POST else None
+    form = BallotForm(request.POST, voting_round=voting_round, candidates=candidates, require_choice=move is None)
+    shown = _ballot_save(voting_round=voting_round, voter=membership, form=form, move=move)
+    if shown is None:
+        return _ballot_page(request, context, form, saved=False, status=422)
+    if not request.htmx:
+        messages.success(request, "Your ballot is saved. You can change it until the round closes.")
+        response = _round_url(membership, voting_round.pk)
+        if move is not None:  # back to the row that moved, so a keyboard user carries on from there
+            response["Location"] += f"#row-{move.outcome_id:d}"
+        return response
+    if move is not None:
+        context["moved"] = move.cleaned_data["move"]
+    return _ballot_page(request, context, shown, saved=True)
+
+
+def _ballot_save(
+    *, voting_round: VotingRound, voter: Membership, form: BallotForm, move: MoveForm | None
+) -> BallotForm | None:
+    """Save the posted ballot, or the ranking after a move; the form to show next, or None with errors on `form`."""
+    if move is not None and not move.is_valid():
+        form.add_error(None, "That move is not possible.")
+        return None
+    if not form.is_valid():
+        return None
+    ranks = form.ranks()
+    if move is not None:
+        ranks = services.ranks_after_move([c.pk for c in form.candidates], ranks, move.outcome_id, move.direction)
+    try:
+        services.ballot_submit(
+            voting_round=voting_round, voter=voter, ranks=ranks, points=form.points(), energy=form.energy()
+        )
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return None
+    return form.with_ranks(ranks) if move is not None else form
+
+
+def _ballot_page(
+    request: AuthenticatedHttpRequest,
+    context: dict[str, object],
+    form: BallotForm,
+    *,
+    saved: bool,
+    status: int = 200,
+) -> HttpResponse:
+    context |= {"form": form, "has_ballot": saved}
+    return render_page(request, "outcomes/round_detail.html", context, partial="ballot", status=status)
 
 
 @require_POST
