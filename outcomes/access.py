@@ -9,7 +9,7 @@ so a page never offers what the server would refuse.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from network.access import ENABLERS, LEADERS, PROPOSERS
@@ -27,6 +27,7 @@ __all__ = [
     "PROPOSERS",
     "VOTERS",
     "RoundAccess",
+    "RoundCounts",
     "can_edit_outcome",
     "can_manage",
     "can_propose",
@@ -98,19 +99,25 @@ def can_edit_outcome(*, outcome: CandidateOutcome, membership: Membership) -> bo
     )
 
 
-def editable_outcome_ids(*, outcomes: Iterable[CandidateOutcome], membership: Membership) -> set[int]:
-    """The ids of those outcomes `can_edit_outcome` allows, without a query per outcome.
+@dataclass(frozen=True)
+class RoundCounts:
+    """How many rounds hold an outcome: open now, and ever opened (drafts aside)."""
 
-    Each outcome must carry the `open_rounds` and `opened_rounds` counts that
-    `selectors.outcomes_for_site` annotates.
-    """
+    open: int
+    opened: int
+
+
+def editable_outcome_ids(
+    *, outcomes: Iterable[CandidateOutcome], rounds: Mapping[int, RoundCounts], membership: Membership
+) -> set[int]:
+    """The ids of those outcomes that `can_edit_outcome` allows, given each one's `rounds`: no query per outcome."""
     return {
         outcome.pk
         for outcome in outcomes
         if _edit_allowed(
             outcome,
             membership,
-            in_open_round=outcome.open_rounds > 0,  # type: ignore[attr-defined]
-            voting_opened=outcome.opened_rounds > 0,  # type: ignore[attr-defined]
+            in_open_round=rounds[outcome.pk].open > 0,
+            voting_opened=rounds[outcome.pk].opened > 0,
         )
     }

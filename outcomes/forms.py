@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.html import escape
@@ -16,6 +16,7 @@ from outcomes.models import (
     MIN_GROUP_SIZE_DEFAULT,
     MIN_GROUP_SIZE_FLOOR,
     MIN_SECTORS_DEFAULT,
+    STILL_CANDIDATE,
     CandidateOutcome,
     Energy,
     Method,
@@ -44,7 +45,8 @@ class OutcomeForm(forms.Form):
 
     def __init__(self, *args: Any, site: PilotSite, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agencies"].queryset = site.agencies.filter(archived_at__isnull=True).order_by("name")  # type: ignore[attr-defined]
+        agencies = cast("forms.ModelMultipleChoiceField[Agency]", self.fields["agencies"])
+        agencies.queryset = site.agencies.filter(archived_at__isnull=True).order_by("name")
 
 
 class MergeForm(forms.Form):
@@ -56,7 +58,8 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args: Any, outcome: CandidateOutcome, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = outcome.site.candidate_outcomes.active().exclude(pk=outcome.pk)  # type: ignore[attr-defined]
+        into = cast("forms.ModelChoiceField[CandidateOutcome]", self.fields["into"])
+        into.queryset = outcome.site.candidate_outcomes.filter(STILL_CANDIDATE).exclude(pk=outcome.pk)
 
 
 class RoundForm(forms.Form):
@@ -101,6 +104,9 @@ class RoundForm(forms.Form):
     )
 
 
+ENERGY_CHOICES = [(str(value), text) for value, text in Energy.choices]
+
+
 def _outcome_label(outcome: CandidateOutcome) -> str:
     return outcome.statement
 
@@ -126,17 +132,22 @@ class BallotForm(forms.Form):
         # A move saves the ranking as it stands, even an empty one; saving the form needs a choice.
         self.require_choice = require_choice
         method = voting_round.method
+        # The choices of each outcome's select, for the round's method (ranked and score rounds).
+        self.select_choices: list[tuple[str, str]] = []
+        if voting_round.is_ranked:
+            self.select_choices = [("", "Not ranked")] + [(str(i), str(i)) for i in range(1, len(candidates) + 1)]
+        elif method == Method.SCORE:
+            self.select_choices = [(str(i), str(i)) for i in range(SCORE_MIN, SCORE_MAX + 1)]
         for outcome in candidates:
             label = _outcome_label(outcome)
             if voting_round.is_ranked:
-                choices = [("", "Not ranked")] + [(str(i), str(i)) for i in range(1, len(candidates) + 1)]
                 self.fields[f"rank_{outcome.pk}"] = forms.TypedChoiceField(
-                    label=label, choices=choices, coerce=int, required=False, empty_value=None
+                    label=label, choices=self.select_choices, coerce=int, required=False, empty_value=None
                 )
             elif method == Method.SCORE:
                 self.fields[f"score_{outcome.pk}"] = forms.TypedChoiceField(
                     label=label,
-                    choices=[(str(i), str(i)) for i in range(SCORE_MIN, SCORE_MAX + 1)],
+                    choices=self.select_choices,
                     coerce=int,
                     required=False,
                     empty_value="0",
@@ -153,7 +164,7 @@ class BallotForm(forms.Form):
                 self.fields[f"approve_{outcome.pk}"] = forms.BooleanField(label=label, required=False)
             self.fields[f"energy_{outcome.pk}"] = forms.TypedChoiceField(
                 label="Energy you would commit",
-                choices=[(str(value), text) for value, text in Energy.choices],
+                choices=ENERGY_CHOICES,
                 coerce=int,
                 required=False,
                 empty_value=str(Energy.NONE.value),
@@ -242,11 +253,10 @@ class BallotForm(forms.Form):
         invalid = f' aria-invalid="true" aria-describedby="{id_}_error"' if field.errors else ""
         method = self.voting_round.method
         if self.voting_round.is_ranked or method == Method.SCORE:
-            choices = field.field.choices  # type: ignore[attr-defined]
             current = "" if value is None else str(value)
             options = "".join(
-                f'<option value="{v}"{" selected" if str(v) == current else ""}>{escape(label)}</option>'
-                for v, label in choices
+                f'<option value="{v}"{" selected" if v == current else ""}>{escape(label)}</option>'
+                for v, label in self.select_choices
             )
             return mark_safe(f'<select name="{name}" id="{id_}"{invalid}>{options}</select>')  # noqa: S308
         if method == Method.DOTS:
@@ -264,7 +274,7 @@ _PREFIX = {Method.SCORE: "score", Method.DOTS: "dots", Method.APPROVAL: "approve
 
 def _as_int(value: object) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None  # type: ignore[call-overload]
+        return int(str(value)) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
 
@@ -275,7 +285,7 @@ def _radios(field: forms.BoundField) -> SafeString:
         "".join(
             f'<label class="radio-inline" for="{field.auto_id}_{i}"><input type="radio" name="{field.html_name}" '
             f'value="{v}" id="{field.auto_id}_{i}"{" checked" if str(v) == current else ""}> {escape(label)}</label>'
-            for i, (v, label) in enumerate(field.field.choices)  # type: ignore[attr-defined]
+            for i, (v, label) in enumerate(ENERGY_CHOICES)
         )
     )
 

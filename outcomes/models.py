@@ -16,10 +16,8 @@ MIN_SECTORS_DEFAULT, MIN_ENERGY_DEFAULT = 2, 2
 MIN_GROUP_SIZE_DEFAULT, MIN_GROUP_SIZE_FLOOR = 3, 2
 
 
-class CandidateOutcomeQuerySet(models.QuerySet["CandidateOutcome"]):
-    def active(self) -> CandidateOutcomeQuerySet:
-        """Outcomes still candidates for the next round: not adopted, withdrawn or merged (see `is_active`)."""
-        return self.filter(alliance__isnull=True, withdrawn_at__isnull=True, merged_into__isnull=True)
+#: Outcomes still candidates for the next round: not adopted, withdrawn or merged (as `CandidateOutcome.is_active`).
+STILL_CANDIDATE = models.Q(alliance__isnull=True, withdrawn_at__isnull=True, merged_into__isnull=True)
 
 
 class CandidateOutcome(models.Model):
@@ -44,8 +42,6 @@ class CandidateOutcome(models.Model):
     alliance = models.OneToOneField(Alliance, on_delete=models.SET_NULL, null=True, blank=True, related_name="outcome")
     adopted_at = models.DateTimeField(null=True, blank=True)
 
-    objects = CandidateOutcomeQuerySet.as_manager()
-
     class Meta:
         ordering = ["created_at", "id"]
 
@@ -54,7 +50,7 @@ class CandidateOutcome(models.Model):
 
     @property
     def is_active(self) -> bool:
-        """Still a candidate for the next round (see `CandidateOutcomeQuerySet.active`)."""
+        """Still a candidate for the next round (see `STILL_CANDIDATE`)."""
         return self.withdrawn_at is None and self.merged_into_id is None and self.alliance_id is None
 
 

@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from network.models import PilotSite
-from outcomes.models import CandidateOutcome, VotingRound
+from outcomes.models import STILL_CANDIDATE, CandidateOutcome, VotingRound
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ def site_outcome_summary(*, site: PilotSite) -> OutcomeSummary:
         .order_by("-opened_at", "-pk")[:2]
     )
     return OutcomeSummary(
-        candidate_count=site.candidate_outcomes.active().count(),
+        candidate_count=site.candidate_outcomes.filter(STILL_CANDIDATE).count(),
         open_round=next((r for r in rounds if r.is_open), None),
         latest_closed=next((r for r in rounds if r.is_closed), None),
     )

@@ -9,17 +9,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from network.errors import DomainError
-from network.models import AllianceMember, Membership
+from network.models import Alliance, AllianceMember, Membership
 from network.services import alliance_for_outcome, alliance_join
 from outcomes.access import MANAGERS, VOTERS, check_role
 from outcomes.models import CandidateOutcome, VotingRound
 from outcomes.selectors.ballots import energy_givers
 
 
-def _ensure_alliance(outcome: CandidateOutcome) -> None:
+def _ensure_alliance(outcome: CandidateOutcome) -> Alliance:
+    """The outcome's alliance, formed now if it has none yet."""
     if outcome.alliance is None:
         outcome.alliance = alliance_for_outcome(site=outcome.site, purpose=outcome.statement)
         outcome.save(update_fields=["alliance"])
+    return outcome.alliance
 
 
 @transaction.atomic
@@ -95,5 +97,4 @@ def outcome_commit(
         if found is None:
             raise DomainError("That outcome has not been adopted.")
         outcome = found
-    _ensure_alliance(outcome)
-    return alliance_join(alliance=outcome.alliance, membership=membership, pledge=pledge)  # type: ignore[arg-type]
+    return alliance_join(alliance=_ensure_alliance(outcome), membership=membership, pledge=pledge)

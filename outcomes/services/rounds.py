@@ -21,6 +21,7 @@ from outcomes.models import (
     DOT_BUDGET_MAX,
     DOT_BUDGET_MIN,
     MIN_GROUP_SIZE_FLOOR,
+    STILL_CANDIDATE,
     BallotRank,
     Method,
     Visibility,
@@ -81,7 +82,7 @@ def round_open_draft(*, voting_round: VotingRound, membership: Membership) -> Vo
         raise DomainError("This round has already been opened.")
     if locked.closes_at is not None and locked.closes_at <= timezone.now():
         raise DomainError("Its closing time has passed; choose a later one first.")
-    candidates = list(membership.site.candidate_outcomes.active())
+    candidates = list(membership.site.candidate_outcomes.filter(STILL_CANDIDATE))
     if len(candidates) < 2:
         raise DomainError("A round needs at least two candidate outcomes to choose between.")
     if membership.site.voting_rounds.filter(status=VotingRound.Status.OPEN).exists():

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from network.access import require_role, site_view
 from network.errors import DomainError
+from network.http import AuthenticatedHttpRequest, render_page
 from network.models import Membership
 from outcomes import selectors, services
 from outcomes.access import MANAGERS, PROPOSERS, can_edit_outcome, can_manage, can_propose, editable_outcome_ids
@@ -16,7 +17,7 @@ from outcomes.forms import MergeForm, OutcomeForm, RoundForm
 
 
 @site_view()
-def outcome_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+def outcome_list(request: AuthenticatedHttpRequest, membership: Membership) -> HttpResponse:
     site = membership.site
     form = OutcomeForm(request.POST or None, site=site)
     if request.method == "POST":
@@ -29,23 +30,23 @@ def outcome_list(request: HttpRequest, membership: Membership) -> HttpResponse:
             else:
                 messages.success(request, "Thank you: your outcome is now a candidate.")
                 return redirect("outcomes:outcome-list", site_slug=site.slug)
-    outcomes = list(selectors.outcomes_for_site(site=site))
+    listed = selectors.outcomes_for_site(site=site)
     context = {
         "membership": membership,
         "site": site,
         "form": form,
         "can_propose": can_propose(membership),
         "can_manage": can_manage(membership),
-        "outcomes": outcomes,
-        "editable": editable_outcome_ids(outcomes=outcomes, membership=membership),
+        "outcomes": listed.outcomes,
+        "editable": editable_outcome_ids(outcomes=listed.outcomes, rounds=listed.rounds, membership=membership),
         "rounds": selectors.rounds_for_site(site=site),
         "round_form": RoundForm() if can_manage(membership) else None,
     }
-    return render(request, "outcomes/outcome_list.html", context, status=422 if form.errors else 200)
+    return render_page(request, "outcomes/outcome_list.html", context, status=422 if form.errors else 200)
 
 
 @site_view(PROPOSERS)
-def outcome_edit(request: HttpRequest, membership: Membership, outcome_id: int) -> HttpResponse:
+def outcome_edit(request: AuthenticatedHttpRequest, membership: Membership, outcome_id: int) -> HttpResponse:
     site = membership.site
     outcome = selectors.outcome_get(site=site, outcome_id=outcome_id)
     can_edit = can_edit_outcome(outcome=outcome, membership=membership)
@@ -71,12 +72,12 @@ def outcome_edit(request: HttpRequest, membership: Membership, outcome_id: int) 
         "can_edit": can_edit,
         "merge_form": MergeForm(outcome=outcome) if can_manage(membership) and outcome.is_active else None,
     }
-    return render(request, "outcomes/outcome_edit.html", context, status=422 if form.errors else 200)
+    return render_page(request, "outcomes/outcome_edit.html", context, status=422 if form.errors else 200)
 
 
 @require_POST
 @site_view(MANAGERS)
-def outcome_withdraw(request: HttpRequest, membership: Membership, outcome_id: int) -> HttpResponse:
+def outcome_withdraw(request: AuthenticatedHttpRequest, membership: Membership, outcome_id: int) -> HttpResponse:
     outcome = selectors.outcome_get(site=membership.site, outcome_id=outcome_id)
     try:
         services.outcome_withdraw(outcome=outcome, membership=membership)
@@ -89,7 +90,7 @@ def outcome_withdraw(request: HttpRequest, membership: Membership, outcome_id: i
 
 @require_POST
 @site_view(MANAGERS)
-def outcome_merge(request: HttpRequest, membership: Membership, outcome_id: int) -> HttpResponse:
+def outcome_merge(request: AuthenticatedHttpRequest, membership: Membership, outcome_id: int) -> HttpResponse:
     outcome = selectors.outcome_get(site=membership.site, outcome_id=outcome_id)
     form = MergeForm(request.POST, outcome=outcome)
     if form.is_valid():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from network.access import site_view
@@ -24,7 +24,7 @@ def _round_url(membership: Membership, round_id: int) -> HttpResponse:
 
 @require_POST
 @site_view(MANAGERS)
-def round_create(request: HttpRequest, membership: Membership) -> HttpResponse:
+def round_create(request: AuthenticatedHttpRequest, membership: Membership) -> HttpResponse:
     """Create a round from the form: open at once, or keep it as a draft."""
     # Settings left out of the post take their defaults, so a bare title opens a Schulze round.
     defaults = {name: field.initial for name, field in RoundForm.base_fields.items() if field.initial is not None}
@@ -51,7 +51,7 @@ def round_create(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @require_POST
 @site_view(MANAGERS)
-def round_open_draft(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+def round_open_draft(request: AuthenticatedHttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     voting_round = selectors.round_get(site=membership.site, round_id=round_id)
     try:
         services.round_open_draft(voting_round=voting_round, membership=membership)
@@ -151,7 +151,7 @@ def _ballot_page(
 
 @require_POST
 @site_view(MANAGERS)
-def round_close(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+def round_close(request: AuthenticatedHttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     voting_round = selectors.round_get(site=membership.site, round_id=round_id)
     try:
         services.round_close(voting_round=voting_round, membership=membership)
@@ -162,7 +162,7 @@ def round_close(request: HttpRequest, membership: Membership, round_id: int) -> 
     return _round_url(membership, voting_round.pk)
 
 
-def _outcome_id(request: HttpRequest) -> int | None:
+def _outcome_id(request: AuthenticatedHttpRequest) -> int | None:
     try:
         return int(request.POST["outcome"])
     except (KeyError, ValueError):
@@ -171,7 +171,7 @@ def _outcome_id(request: HttpRequest) -> int | None:
 
 @require_POST
 @site_view(VOTERS)
-def outcome_commit(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+def outcome_commit(request: AuthenticatedHttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     voting_round = selectors.round_get(site=membership.site, round_id=round_id)
     form = CommitForm(request.POST)
     if not form.is_valid():
@@ -192,7 +192,7 @@ def outcome_commit(request: HttpRequest, membership: Membership, round_id: int) 
 
 @require_POST
 @site_view(MANAGERS)
-def outcome_adopt(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+def outcome_adopt(request: AuthenticatedHttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     voting_round = selectors.round_get(site=membership.site, round_id=round_id)
     outcome_id = _outcome_id(request)
     try:
@@ -211,7 +211,7 @@ def outcome_adopt(request: HttpRequest, membership: Membership, round_id: int) -
 
 
 @site_view()
-def round_voters(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+def round_voters(request: AuthenticatedHttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     """Who has voted (enablers always; others when names are shown), and how, when the round shows names."""
     voting_round = selectors.round_get(site=membership.site, round_id=round_id)
     if not can_see_voters(membership, voting_round):
@@ -223,4 +223,4 @@ def round_voters(request: HttpRequest, membership: Membership, round_id: int) ->
         "round": voting_round,
         "voters": selectors.round_voters(voting_round=voting_round, candidates=candidates),
     }
-    return render(request, "outcomes/round_voters.html", context)
+    return render_page(request, "outcomes/round_voters.html", context)
