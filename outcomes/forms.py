@@ -328,9 +328,17 @@ class MoveForm(forms.Form):
 
 
 class CommitForm(forms.Form):
+    """A leader's commitment: to the round's winner, or (with `outcome`) to an outcome adopted from it."""
+
     pledge = forms.CharField(
         max_length=280,
         required=False,
         label="What will you bring?",
         help_text="One line: the energy, time or resources you commit.",
     )
+    outcome = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    @classmethod
+    def for_adopted(cls, outcome: CandidateOutcome) -> CommitForm:
+        """The form on an adopted outcome's card, its ids distinct from every other card's."""
+        return cls(initial={"outcome": outcome.pk}, auto_id=f"pledge-{outcome.pk}-%s")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +13,7 @@ from network.services import alliance_for_outcome, alliance_join
 from outcomes.access import MANAGERS, VOTERS, check_role
 from outcomes.models import CandidateOutcome, VotingRound
 from outcomes.selectors.ballots import energy_givers
+from outcomes.services.mail import mail_send
 
 
 def _ensure_alliance(outcome: CandidateOutcome) -> Alliance:
@@ -58,17 +58,10 @@ def _invite(round_id: int, outcome_id: int, membership_ids: list[int]) -> None:
 
 
 def adoption_invitation_send(*, voting_round: VotingRound, outcome: CandidateOutcome, membership: Membership) -> None:
+    """Invite one leader, alone, to join the alliance of an outcome adopted from the round."""
     url = settings.SITE_URL + reverse("outcomes:round-detail", args=[voting_round.site.slug, voting_round.pk])
-    send_mail(
-        subject=f"Join the alliance for: {outcome.statement}",
-        message=(
-            f"{membership.site.name} has adopted “{outcome.statement}” as an outcome to work on together.\n\n"
-            "You said you would commit energy to it. Join its alliance with one line on what you will bring:\n"
-            f"{url}\n"
-        ),
-        from_email=None,
-        recipient_list=[membership.user.email],
-    )
+    context = {"round": voting_round, "outcome": outcome, "url": url}
+    mail_send(name="adoption_invitation", context=context, recipients=[membership.user.email])
 
 
 @transaction.atomic

@@ -8,13 +8,12 @@ from functools import partial
 from typing import TypedDict, Unpack
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from network.errors import DomainError
-from network.models import Membership, Role
+from network.models import Membership
 from outcomes import analysis
 from outcomes.access import MANAGERS, check_role
 from outcomes.models import (
@@ -28,6 +27,7 @@ from outcomes.models import (
     VotingRound,
 )
 from outcomes.result_schema import StoredResult
+from outcomes.services.mail import mail_send
 
 logger = logging.getLogger(__name__)
 
@@ -180,22 +180,12 @@ def _notify_closed(round_id: int) -> None:
     """Email the enablers that a round closed on time. Only totals: never anyone's choices."""
     voting_round = VotingRound.objects.select_related("site", "winner").get(pk=round_id)
     enablers = list(
-        voting_round.site.memberships.filter(role=Role.ENABLER, archived_at__isnull=True).values_list(
+        voting_round.site.memberships.filter(role__in=MANAGERS, archived_at__isnull=True).values_list(
             "user__email", flat=True
         )
     )
     if not enablers:
         return
     url = settings.SITE_URL + reverse("outcomes:round-detail", args=[voting_round.site.slug, voting_round.pk])
-    count = StoredResult.from_round(voting_round).ballot_count
-    leading = voting_round.winner.statement if voting_round.winner else "no single outcome (see the result page)"
-    send_mail(
-        subject=f"Voting closed: {voting_round.title}",
-        message=(
-            f"The voting round “{voting_round.title}” in {voting_round.site.name} closed on time "
-            f"with {count} ballot{'s' if count != 1 else ''}.\n\n"
-            f"Leading outcome: {leading}\n\nSee the result and the system view:\n{url}\n"
-        ),
-        from_email=None,
-        recipient_list=enablers,
-    )
+    context = {"round": voting_round, "ballot_count": StoredResult.from_round(voting_round).ballot_count, "url": url}
+    mail_send(name="round_closed", context=context, recipients=enablers)

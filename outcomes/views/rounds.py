@@ -79,6 +79,7 @@ def round_detail(request: AuthenticatedHttpRequest, membership: Membership, roun
         page = selectors.result_page(voting_round=voting_round, membership=membership)
         context |= {"result": page.result, "adopted": page.adopted, "joined": page.joined, "invited": page.invited}
         context["commit_form"] = CommitForm()
+        context["adopted_forms"] = [(outcome, CommitForm.for_adopted(outcome)) for outcome in page.adopted]
         return render_page(request, "outcomes/round_detail.html", context)
     if voting_round.is_open:
         context["ballot_count"] = selectors.round_ballot_count(voting_round=voting_round)
@@ -162,13 +163,6 @@ def round_close(request: AuthenticatedHttpRequest, membership: Membership, round
     return _round_url(membership, voting_round.pk)
 
 
-def _outcome_id(request: AuthenticatedHttpRequest) -> int | None:
-    try:
-        return int(request.POST["outcome"])
-    except (KeyError, ValueError):
-        return None
-
-
 @require_POST
 @site_view(VOTERS)
 def outcome_commit(request: AuthenticatedHttpRequest, membership: Membership, round_id: int) -> HttpResponse:
@@ -182,12 +176,19 @@ def outcome_commit(request: AuthenticatedHttpRequest, membership: Membership, ro
             voting_round=voting_round,
             membership=membership,
             pledge=form.cleaned_data["pledge"],
-            outcome_id=_outcome_id(request),
+            outcome_id=form.cleaned_data["outcome"],
         )
     except DomainError as error:
         raise PermissionDenied(error.message) from None
     messages.success(request, "You have joined the alliance. Welcome.")
     return redirect("network:alliance-detail", site_slug=membership.site.slug)
+
+
+def _outcome_id(request: AuthenticatedHttpRequest) -> int | None:
+    try:
+        return int(request.POST["outcome"])
+    except (KeyError, ValueError):
+        return None
 
 
 @require_POST

@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertInHTML
 
 from network.errors import DomainError
 from network.models import AllianceMember, Membership, Sector
@@ -567,3 +568,49 @@ def test_a_closing_time_can_be_set_from_the_form(cast: Cast, candidates: list[Ca
     assert voting_round.closes_at is not None
     assert timezone.localtime(voting_round.closes_at).strftime("%Y-%m-%d %H:%M") == "2030-05-14 18:30"
     assert "closes automatically 14 May 2030, 18:30" in response.content.decode()
+
+
+def test_voting_emails_are_plain_text_that_keeps_what_people_wrote(cast: Cast) -> None:
+    wording = "Kids' play & parks <for all>"
+    outcome = services.outcome_propose(membership=cast.leaders[0], statement=wording, why_it_matters="x")
+    services.outcome_propose(membership=cast.leaders[1], statement="Other", why_it_matters="x")
+    voting_round = _round(cast, closes_at=timezone.now() + timedelta(minutes=5))
+    services.ballot_submit(
+        voting_round=voting_round, voter=cast.leaders[0], ranks={outcome.pk: 1}, energy={outcome.pk: 2}
+    )
+    VotingRound.objects.filter(pk=voting_round.pk).update(
+        title="Parks & play: what's next?", closes_at=timezone.now() - timedelta(seconds=1)
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.db.transaction.on_commit", lambda fn, using=None, robust=False: fn())
+        services.rounds_close_due()
+        services.outcome_adopt(voting_round=voting_round, outcome_id=outcome.pk, membership=cast.enabler)
+    closed, invitation = mail.outbox
+    assert closed.subject == "Voting closed: Parks & play: what's next?"
+    assert f"Leading outcome: {wording}\n" in closed.body
+    assert "closed on time with 1 ballot." in closed.body
+    assert invitation.subject == f"Join the alliance for: {wording}"
+    assert f"has adopted “{wording}” as an outcome" in invitation.body
+    assert "&amp;" not in closed.body + invitation.body
+
+
+def test_an_adopted_outcome_offers_the_pledge_form(cast: Cast, candidates: list[CandidateOutcome]) -> None:
+    a, b, _ = candidates
+    voting_round = _round(cast)
+    _vote(voting_round, cast.leaders[0], ranks={a.pk: 1}, energy={b.pk: 2})
+    voting_round = services.round_close(voting_round=voting_round, membership=cast.enabler)
+    services.outcome_adopt(voting_round=voting_round, outcome_id=b.pk, membership=cast.enabler)
+
+    response = cast.client_for(cast.leaders[0]).get(_url(cast, "round-detail", voting_round.pk))
+
+    assertInHTML(
+        f'<input type="hidden" name="outcome" value="{b.pk}" id="pledge-{b.pk}-outcome">', response.content.decode()
+    )
+    assertInHTML(
+        f'<input type="text" name="pledge" maxlength="280" aria-describedby="pledge-{b.pk}-pledge_helptext" '
+        f'id="pledge-{b.pk}-pledge">',
+        response.content.decode(),
+    )
+    commit = _url(cast, "outcome-commit", voting_round.pk)
+    assert cast.client_for(cast.leaders[0]).post(commit, {"outcome": b.pk, "pledge": "A venue"}).status_code == 302
+    assert AllianceMember.objects.get(alliance__outcome=b).pledge == "A venue"
