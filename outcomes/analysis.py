@@ -16,6 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
 from outcomes import tally
 from outcomes.groups import NO_AGENCY, OTHER, Group
 from outcomes.models import RANKED_METHODS, Energy, Method
@@ -69,12 +73,15 @@ def supports(method: str, entry: Entry, n_candidates: int) -> bool:
     return (entry.points or 0) >= 1  # dots placed, or approved
 
 
+#: The rule of `supports`, in words, for the pages.
 SUPPORT_RULE = {
-    Method.SCHULZE: "ranked it in the top third of their ballot",
-    Method.INSTANT_RUNOFF: "ranked it in the top third of their ballot",
-    Method.SCORE: f"scored it {SCORE_SUPPORTS_FROM} or more",
-    Method.DOTS: "placed at least one dot on it",
-    Method.APPROVAL: "approved it",
+    Method.SCHULZE: _("A leader supports an outcome if they ranked it in the top third of their ballot."),
+    Method.INSTANT_RUNOFF: _("A leader supports an outcome if they ranked it in the top third of their ballot."),
+    Method.SCORE: format_lazy(
+        _("A leader supports an outcome if they scored it {low} or more."), low=SCORE_SUPPORTS_FROM
+    ),
+    Method.DOTS: _("A leader supports an outcome if they placed at least one dot on it."),
+    Method.APPROVAL: _("A leader supports an outcome if they approved it."),
 }
 
 
@@ -220,10 +227,11 @@ class Verdict:
     reasons: list[str]
 
 
-def _join(names: Sequence[str]) -> str:
+def _either(names: Sequence[str]) -> str:
+    """ "A, B or C"."""
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " or " + names[-1]
+    return gettext("%(some)s or %(last)s") % {"some": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def what_really_matters(
@@ -247,10 +255,26 @@ def what_really_matters(
     missing += [label for label in site_sectors if label not in shown_names and label not in missing]
     reasons = []
     if len(supporting) < min_sectors:
-        need = f"support from at least {min_sectors} sectors (so far {len(supporting)})"
-        reasons.append(f"{need}: no support yet from the {_join(missing)}" if missing else need)
+        need = ngettext(
+            "support from at least %(need)d sector (so far %(have)d)",
+            "support from at least %(need)d sectors (so far %(have)d)",
+            min_sectors,
+        ) % {"need": min_sectors, "have": len(supporting)}
+        if missing:
+            need = gettext("%(need)s: no support yet from the %(missing)s") % {
+                "need": need,
+                "missing": _either(missing),
+            }
+        reasons.append(need)
     if energy < min_energy:
-        reasons.append(f"at least {min_energy} leaders committing energy to it (so far {energy})")
+        reasons.append(
+            ngettext(
+                "at least %(need)d leader committing energy to it (so far %(have)d)",
+                "at least %(need)d leaders committing energy to it (so far %(have)d)",
+                min_energy,
+            )
+            % {"need": min_energy, "have": energy}
+        )
     return Verdict(named=not reasons, supporting=supporting, missing=missing, energy=energy, reasons=reasons)
 
 

@@ -114,9 +114,12 @@ def _outcome_label(outcome: CandidateOutcome) -> str:
 class BallotForm(forms.Form):
     """One field per candidate outcome for the round's method, and an energy choice for each.
 
-    Ranked: `rank_<id>` (blank means not ranked). Score: `score_<id>` 0-5.
+    Ranked: `rank_<id>` (blank means not ranked). Score: `score_<id>`, SCORE_MIN to SCORE_MAX.
     Dots: `dots_<id>`. Approval: `approve_<id>`. Every method: `energy_<id>`.
     """
+
+    #: The score range, for the ballot's help text.
+    score_min, score_max = SCORE_MIN, SCORE_MAX
 
     def __init__(
         self,

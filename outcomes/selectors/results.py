@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from network.models import AllianceMember, Membership
 from outcomes import analysis
@@ -17,28 +21,30 @@ from outcomes.models import CandidateOutcome, Method, VotingRound
 from outcomes.result_schema import EnergyCounts, IrvRoundRecord, Pairwise, StoredResult, Tie, TieKind
 from outcomes.selectors.ballots import gave_energy
 from outcomes.selectors.rounds import round_candidates
-from outcomes.tally import IrvReason
+from outcomes.tally import SCORE_MAX, SCORE_MIN, IrvReason
 
 FIGURE_LABEL = {
-    Method.SCHULZE: "Head-to-head wins",
-    Method.INSTANT_RUNOFF: "Votes in the last round it took part in",
-    Method.SCORE: "Total score",
-    Method.DOTS: "Dots",
-    Method.APPROVAL: "Approvals",
+    Method.SCHULZE: _("Head-to-head wins"),
+    Method.INSTANT_RUNOFF: _("Votes in the last round it took part in"),
+    Method.SCORE: _("Total score"),
+    Method.DOTS: _("Dots"),
+    Method.APPROVAL: _("Approvals"),
 }
 
 METHOD_EXPLAINED = {
-    Method.SCHULZE: (
-        "counted by the Schulze method, which finds the outcome preferred to each other one when they are "
-        "compared in pairs"
+    Method.SCHULZE: _(
+        "They were counted by the Schulze method, which finds the outcome preferred to each other one when "
+        "they are compared in pairs."
     ),
-    Method.INSTANT_RUNOFF: (
-        "counted by instant runoff: each round the outcome with the fewest first choices is eliminated and "
-        "its ballots pass to their next choice, until one outcome has more than half"
+    Method.INSTANT_RUNOFF: _(
+        "They were counted by instant runoff: each round the outcome with the fewest first choices is eliminated "
+        "and its ballots pass to their next choice, until one outcome has more than half."
     ),
-    Method.SCORE: "counted by adding up every leader's score from 0 to 5",
-    Method.DOTS: "counted by adding up the dots each leader placed",
-    Method.APPROVAL: "counted by adding up the leaders who approved each outcome",
+    Method.SCORE: format_lazy(
+        _("They were counted by adding up every leader's score from {low} to {high}."), low=SCORE_MIN, high=SCORE_MAX
+    ),
+    Method.DOTS: _("They were counted by adding up the dots each leader placed."),
+    Method.APPROVAL: _("They were counted by adding up the leaders who approved each outcome."),
 }
 
 
@@ -66,8 +72,12 @@ class PairwiseRow:
     @property
     def cells_html(self) -> SafeString:
         """The row's cells as HTML: with fifty outcomes, 2,500 cells through the template engine cost ~40 ms."""
-        return mark_safe(  # noqa: S308 -- numbers only
-            "".join("<td>—</td>" if c is None else f"<td>{c[1]:d} to {c[2]:d}</td>" for c in self.cells)
+        pattern = gettext("%(for)d to %(against)d")
+        return mark_safe(  # noqa: S308 -- numbers, and a translator's pattern escaped
+            "".join(
+                "<td>—</td>" if c is None else f"<td>{escape(pattern % {'for': c[1], 'against': c[2]})}</td>"
+                for c in self.cells
+            )
         )
 
 
@@ -109,8 +119,11 @@ class RoundResult:
 
 
 def _names(outcomes: list[CandidateOutcome]) -> str:
-    quoted = [f"“{o.statement}”" for o in outcomes]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    """“A”, “B” and “C”."""
+    quoted = [gettext("“%(statement)s”") % {"statement": o.statement} for o in outcomes]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return gettext("%(some)s and %(last)s") % {"some": ", ".join(quoted[:-1]), "last": quoted[-1]}
 
 
 def _figures(stored: StoredResult, ids: list[int]) -> dict[int, int]:
@@ -129,49 +142,61 @@ def _figures(stored: StoredResult, ids: list[int]) -> dict[int, int]:
 
 
 def _irv_explanation(r: IrvRoundRecord, by_id: dict[int, CandidateOutcome]) -> str:
-    eliminated = [by_id[i] for i in r.eliminated]
-    tied = [by_id[i] for i in r.tied]
+    """What happened in one round of an instant-runoff count, in a sentence or two."""
+    eliminated = _names([by_id[i] for i in r.eliminated])
+    tied = _names([by_id[i] for i in r.tied])
     if r.reason == IrvReason.MAJORITY:
         leader, votes = max(r.counts.items(), key=lambda kv: kv[1])
-        return f"{_names([by_id[leader]])} has {votes} votes, more than half of {r.continuing}: it wins."
+        return ngettext(
+            "%(name)s has %(votes)d vote, more than half of %(continuing)d: it wins.",
+            "%(name)s has %(votes)d votes, more than half of %(continuing)d: it wins.",
+            votes,
+        ) % {"name": _names([by_id[leader]]), "votes": votes, "continuing": r.continuing}
     if r.reason == IrvReason.LAST_REMAINING:
-        return "Only one outcome remains: it wins."
+        return gettext("Only one outcome remains: it wins.")
     if r.reason == IrvReason.FEWEST_VOTES:
-        return f"No outcome has more than half. {_names(eliminated)} has the fewest votes and is eliminated."
+        return gettext("No outcome has more than half. %(name)s has the fewest votes and is eliminated.") % {
+            "name": eliminated
+        }
     if r.reason == IrvReason.CANNOT_CATCH_UP:
-        return (
-            f"{_names(tied)} tie for fewest votes. Together with any just above them they could not catch up "
-            f"with anyone else, so {_names(eliminated)} are eliminated together: the order would make no difference."
-        )
+        return gettext(
+            "%(tied)s tie for fewest votes. Together with any just above them they could not catch up with anyone "
+            "else, so %(eliminated)s are eliminated together: the order would make no difference."
+        ) % {"tied": tied, "eliminated": eliminated}
     if r.reason == IrvReason.ORDER_IRRELEVANT:
-        return (
-            f"{_names(tied)} tie for fewest votes. Every order of eliminating them leads to the same winner, "
+        return gettext(
+            "%(tied)s tie for fewest votes. Every order of eliminating them leads to the same winner, "
             "so they are eliminated together."
-        )
-    return (
-        f"{_names(tied)} tie for fewest votes, and which is eliminated first would decide the winner. "
+        ) % {"tied": tied}
+    return gettext(
+        "%(tied)s tie for fewest votes, and which is eliminated first would decide the winner. "
         "The count stops here: the tie is not broken by chance."
-    )
+    ) % {"tied": tied}
 
 
 def _tie_explanation(tie: Tie, by_id: dict[int, CandidateOutcome]) -> str:
-    tied = [by_id[i] for i in tie.ids if i in by_id]
+    """Why no single outcome came first, and what might decide it."""
+    tied = _names([by_id[i] for i in tie.ids if i in by_id])
     if tie.kind == TieKind.SCHULZE:
-        return (
-            f"No single outcome came first: {_names(tied)} are tied, each preferred to the other by as many "
-            "leaders along the strongest chain of head-to-head wins. Another round between them could decide."
-        )
+        return gettext(
+            "No single outcome came first: %(tied)s are tied, each preferred to the other by as many leaders "
+            "along the strongest chain of head-to-head wins. Another round between them could decide."
+        ) % {"tied": tied}
     if tie.kind == TieKind.IRV:
         could = [by_id[i] for i in tie.could_win if i in by_id]
-        tail = f" Depending on that order, {_names(could)} could win." if could else ""
-        return (
-            f"No single outcome came first: {_names(tied)} are tied for fewest votes in the last round counted, "
-            f"and which is eliminated first decides the winner.{tail} Another round between them could decide."
-        )
-    return (
-        f"No single outcome came first: {_names(tied)} are tied with the same total. "
-        "Another round between them could decide."
-    )
+        if could:
+            return gettext(
+                "No single outcome came first: %(tied)s are tied for fewest votes in the last round counted, and "
+                "which is eliminated first decides the winner. Depending on that order, %(could)s could win. "
+                "Another round between them could decide."
+            ) % {"tied": tied, "could": _names(could)}
+        return gettext(
+            "No single outcome came first: %(tied)s are tied for fewest votes in the last round counted, and "
+            "which is eliminated first decides the winner. Another round between them could decide."
+        ) % {"tied": tied}
+    return gettext(
+        "No single outcome came first: %(tied)s are tied with the same total. Another round between them could decide."
+    ) % {"tied": tied}
 
 
 def _ranking(stored: StoredResult, by_id: dict[int, CandidateOutcome]) -> list[RankedOutcome]:
@@ -263,9 +288,9 @@ def round_result(*, voting_round: VotingRound, candidates: list[CandidateOutcome
     method = Method(voting_round.method)
     return RoundResult(
         method=voting_round.method,
-        method_explained=METHOD_EXPLAINED[method],
-        figure_label=FIGURE_LABEL[method],
-        support_rule=analysis.SUPPORT_RULE[method],
+        method_explained=str(METHOD_EXPLAINED[method]),
+        figure_label=str(FIGURE_LABEL[method]),
+        support_rule=str(analysis.SUPPORT_RULE[method]),
         ranking=ranking,
         pairwise=pairwise if method == Method.SCHULZE else [],
         irv_rounds=_irv_rounds(stored, by_id),

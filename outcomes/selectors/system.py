@@ -107,5 +107,5 @@ def system_view(*, voting_round: VotingRound, ranked: list[CandidateOutcome]) ->
         contested=[(by_id[s.outcome_id], s) for s in contested],
         divergent=[(d, by_id[d.outcome_id]) for d in divergent],
         merged=any(g.name == OTHER for g in agency_groups + sector_groups),
-        support_rule=analysis.SUPPORT_RULE[Method(voting_round.method)],
+        support_rule=str(analysis.SUPPORT_RULE[Method(voting_round.method)]),
     )

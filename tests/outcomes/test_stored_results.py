@@ -168,7 +168,7 @@ def test_every_page_of_a_round_closed_before_the_schema_still_works(
     assert "9 ballots" in body
     assert "“Safe streets after dark” has the fewest votes and is eliminated." in body
     assert "“No one sleeps rough” has 6 votes, more than half of 9: it wins." in body
-    assert "6 leaders ready to commit energy to it" in body
+    assert "6 leaders are ready to commit energy to it." in body
     system_body = system.content.decode()
     assert "Ashby Council (4)" in system_body and "Other (5)" in system_body  # merged under secrecy
     assert "Ashby NHS Trust (1)" not in system_body
