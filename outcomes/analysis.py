@@ -142,7 +142,7 @@ def _schulze(candidates: list[int], ranked: list[dict[int, int]]) -> Count:
 def _instant_runoff(candidates: list[int], ranked: list[dict[int, int]]) -> Count:
     irv = tally.instant_runoff(candidates, ranked)
     return Count(
-        tiers=_irv_tiers(candidates, irv),
+        tiers=tally.irv_ranking(candidates, irv.rounds, irv.winner),
         winner=irv.winner if ranked else None,
         tie=Tie(TieKind.IRV, irv.tied, irv.could_win) if ranked and irv.winner is None else None,
         irv=[
@@ -159,23 +159,6 @@ def _instant_runoff(candidates: list[int], ranked: list[dict[int, int]]) -> Coun
             for r in irv.rounds
         ],
     )
-
-
-def _irv_tiers(candidates: list[int], irv: tally.IrvResult) -> list[list[int]]:
-    """A ranking from an instant-runoff count: the winner, then by the round each was eliminated, latest first."""
-    tiers: list[list[int]] = []
-    if irv.winner is not None:
-        tiers.append([irv.winner])
-    elif irv.rounds:
-        tiers.append(list(irv.rounds[-1].counts))  # still continuing when the count stopped on a tie
-    for r in reversed(irv.rounds):
-        if r.eliminated:
-            tiers.append(list(r.eliminated))
-    placed = {c for tier in tiers for c in tier}
-    rest = [c for c in candidates if c not in placed]
-    if rest:
-        tiers.append(rest)
-    return tiers
 
 
 def support(

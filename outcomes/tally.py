@@ -21,7 +21,7 @@ import itertools
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -296,6 +296,40 @@ class IrvResult:
     #: in `candidates` order; empty if there were too many orders to check.
     could_win: list[int]
     ballot_count: int
+
+
+class CountedRound(Protocol):
+    """What `irv_ranking` reads of a round of instant runoff (an `IrvRound`, or one stored from it)."""
+
+    @property
+    def counts(self) -> Mapping[int, int]: ...
+
+    @property
+    def eliminated(self) -> Sequence[int]: ...
+
+
+def irv_ranking(candidates: Sequence[int], rounds: Sequence[CountedRound], winner: int | None) -> list[list[int]]:
+    """The ranking an instant-runoff count gives, as tiers of candidate ids, best first.
+
+    It reads like the count: the winner; then the others still standing in the
+    last round, by their votes there (the runner-up first); then each round's
+    eliminated, latest round first, those eliminated together ordered by their
+    votes in that round. Equal votes share a tier. When the count stopped on a
+    tie there is no winner, and everyone still standing shares the top tier.
+    """
+    tiers: list[list[int]] = []
+    if rounds:
+        standing = rounds[-1].counts
+        if winner is None:
+            tiers.append(list(standing))
+        else:
+            tiers.append([winner])
+            tiers += _tiers_by_total({c: v for c, v in standing.items() if c != winner})
+    for r in reversed(rounds):
+        tiers += _tiers_by_total({c: r.counts[c] for c in r.eliminated})
+    placed = {c for tier in tiers for c in tier}
+    rest = [c for c in candidates if c not in placed]
+    return [*tiers, rest] if rest else tiers
 
 
 # Sentinels in the "top choice" column index array.
@@ -640,7 +674,7 @@ def _is_whole(value: object) -> bool:
     return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
 
 
-def _tiers_by_total(totals: dict[int, int]) -> list[list[int]]:
+def _tiers_by_total(totals: Mapping[int, int]) -> list[list[int]]:
     """Candidates grouped by equal totals, highest first, each tier in the original order."""
     tiers: list[list[int]] = []
     last: int | None = None

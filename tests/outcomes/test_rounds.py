@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 from typing import Unpack
 
@@ -387,6 +388,42 @@ def test_instant_runoff_eliminates_and_names_a_winner(cast: Cast, candidates: li
     assert "“Safe streets after dark” has the fewest votes and is eliminated." in body
     assert "“No one sleeps rough” has 3 votes, more than half of 5: it wins." in body
     assert "Head to head" not in body  # the pairwise matrix belongs to the Condorcet method
+
+
+def test_instant_runoff_ranks_like_the_count_on_the_page_in_storage_and_in_the_csv(
+    cast: Cast, candidates: list[CandidateOutcome]
+) -> None:
+    """The winner, the last round's runner-up, then the eliminated, latest first."""
+    a, b, c = candidates
+    extras = [
+        member_add(site=cast.site, name=f"Extra {i}", email=f"extra{i}@ashby.example", agency=cast.agencies[1])
+        for i in range(2)
+    ]
+    voting_round = _round(cast, method=Method.INSTANT_RUNOFF)
+    # First choices: a 2, b 2, c 1. c goes first; its ballot passes to a, who beats b 3 to 2 in round 2.
+    _vote(voting_round, cast.leaders[0], ranks={a.pk: 1, c.pk: 2})
+    _vote(voting_round, cast.leaders[1], ranks={a.pk: 1})
+    _vote(voting_round, cast.leaders[2], ranks={b.pk: 1})
+    _vote(voting_round, extras[0], ranks={b.pk: 1, c.pk: 2})
+    _vote(voting_round, extras[1], ranks={c.pk: 1, a.pk: 2})
+
+    voting_round, body = _close_and_read(cast, voting_round)
+
+    assert voting_round.ranking == [[a.pk], [b.pk], [c.pk]]
+    shown = [li.strip() for li in re.findall(r'<li value="\d+">([^<]+)', body)]
+    assert shown == [a.statement, b.statement, c.statement]
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                cast.client_for(cast.leaders[0]).get(_url(cast, "round-results-csv", voting_round.pk)).content.decode()
+            )
+        )
+    )
+    assert [(row[0], row[1], row[3]) for row in rows[1:]] == [
+        ("1", a.statement, "3"),
+        ("2", b.statement, "2"),
+        ("3", c.statement, "1"),
+    ]
 
 
 @pytest.mark.parametrize(

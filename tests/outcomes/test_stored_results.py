@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import timezone
 
@@ -63,7 +65,7 @@ def _closed_by_older_code(cast: Cast, candidates: list[CandidateOutcome]) -> Vot
         min_group_size=3,
         opened_at=timezone.now(),
         closed_at=timezone.now(),
-        ranking=[[a.pk], [b.pk], [c.pk]],
+        ranking=[[a.pk], [c.pk], [b.pk]],  # the old order: the last round's runner-up after the eliminated
         pairwise={},
         winner=a,
     )
@@ -173,7 +175,7 @@ def test_every_page_of_a_round_closed_before_the_schema_still_works(
     assert "Ashby Council (4)" in system_body and "Other (5)" in system_body  # merged under secrecy
     assert "Ashby NHS Trust (1)" not in system_body
     rows = list(csv.reader(io.StringIO(download.content.decode())))
-    assert [row[1] for row in rows[1:]] == [a.statement, b.statement, c.statement]
+    assert [row[1] for row in rows[1:]] == [a.statement, c.statement, b.statement]  # as stored, until migrated
     assert rows[1][3:] == ["6", "4", "4", "2"]  # last-round votes, supporters, energy some / a lot
 
 
@@ -196,3 +198,19 @@ def test_a_tie_stored_by_older_code_is_explained(cast: Cast, candidates: list[Ca
     assert "Depending on that order, “No one sleeps rough” and “Children ready for school” could win." in (
         body.content.decode()
     )
+
+
+def test_the_migration_reranks_an_instant_runoff_round_closed_with_the_old_order(
+    cast: Cast, candidates: list[CandidateOutcome]
+) -> None:
+    a, b, c = candidates
+    voting_round = _closed_by_older_code(cast, candidates)
+    untouched = services.round_create_and_open(membership=cast.enabler, title="Still open", method=Method.SCHULZE)
+    migration = importlib.import_module("outcomes.migrations.0003_irv_ranking_like_the_count")
+
+    migration.rerank(django_apps, None)
+
+    voting_round.refresh_from_db()
+    assert voting_round.ranking == [[a.pk], [b.pk], [c.pk]]
+    untouched.refresh_from_db()
+    assert untouched.ranking == []

@@ -27,6 +27,7 @@ from outcomes.tally import (
     dot_vote,
     instant_runoff,
     instant_runoff_from_ranks,
+    irv_ranking,
     pairwise_counts,
     rank_matrix,
     schulze,
@@ -118,6 +119,30 @@ def test_it_elects_knoxville_by_instant_runoff_in_the_tennessee_example() -> Non
     ]
     assert all(r.continuing == 100 and r.exhausted == 0 for r in result.rounds)
     assert result.rounds[-1].majority == 51
+
+
+def test_it_ranks_the_tennessee_runoff_like_the_count() -> None:
+    m, n, c, k = (TENNESSEE[name] for name in "MNCK")
+    result = instant_runoff([m, n, c, k], TENNESSEE_BALLOTS)
+
+    # Knoxville wins, Memphis is the runner-up in the last round, Nashville went in round 2, Chattanooga in round 1.
+    assert irv_ranking([m, n, c, k], result.rounds, result.winner) == [[k], [m], [n], [c]]
+
+
+def test_it_ranks_candidates_eliminated_together_by_their_votes() -> None:
+    ballots = [{1: 1}] * 9 + [{2: 1}] * 8 + [{3: 1}] * 2 + [{4: 1, 3: 2}] + [{5: 1, 3: 2}]
+    result = instant_runoff([1, 2, 3, 4, 5], ballots)
+
+    assert result.rounds[0].eliminated == [3, 4, 5]  # C (2 votes) with D and E (1 each)
+    assert irv_ranking([1, 2, 3, 4, 5], result.rounds, result.winner) == [[1], [2], [3], [4, 5]]
+
+
+def test_it_ranks_a_count_stopped_by_a_tie_with_everyone_standing_level() -> None:
+    ballots = [{1: 1}] * 3 + [{2: 1, 3: 2}] * 2 + [{3: 1, 2: 2}] * 2
+    result = instant_runoff([1, 2, 3], ballots)
+
+    assert result.winner is None
+    assert irv_ranking([1, 2, 3], result.rounds, result.winner) == [[1, 2, 3]]
 
 
 # --------------------------------------------------------------------------
@@ -412,6 +437,21 @@ def test_it_never_names_an_instant_runoff_winner_that_a_tie_break_could_change(
         assert sum(r.counts.values()) + r.set_aside + r.exhausted == len(ballots)
         assert r.exhausted >= exhausted_so_far
         exhausted_so_far = r.exhausted
+
+
+@settings(max_examples=300, deadline=None)
+@given(elections(max_candidates=6, max_ballots=15, ties=True, partial=True))
+def test_an_instant_runoff_ranking_places_every_candidate_once(case: tuple[int, list[Tiers]]) -> None:
+    n, ballots = case
+    candidates = [candidate_id(c) for c in range(n)]
+    result = instant_runoff(candidates, [as_mapping(b) for b in ballots])
+
+    tiers = irv_ranking(candidates, result.rounds, result.winner)
+
+    assert sorted(c for tier in tiers for c in tier) == sorted(candidates)
+    assert all(tiers)
+    if result.winner is not None:
+        assert tiers[0] == [result.winner]
 
 
 @settings(max_examples=200, deadline=None)
