@@ -163,11 +163,16 @@ def _irv_explanation(r: IrvRoundRecord, by_id: dict[int, CandidateOutcome]) -> s
             "%(tied)s tie for fewest votes. Together with any just above them they could not catch up with anyone "
             "else, so %(eliminated)s are eliminated together: the order would make no difference."
         ) % {"tied": tied, "eliminated": eliminated}
-    if r.reason == IrvReason.ORDER_IRRELEVANT:
+    if r.reason == IrvReason.ORDER_IRRELEVANT and len(r.eliminated) > 1:  # counted before one at a time
         return gettext(
             "%(tied)s tie for fewest votes. Every order of eliminating them leads to the same winner, "
             "so they are eliminated together."
         ) % {"tied": tied}
+    if r.reason == IrvReason.ORDER_IRRELEVANT:
+        return gettext(
+            "%(tied)s tie for fewest votes. Every order of eliminating them one at a time leads to the same "
+            "winner, so the order makes no difference: %(eliminated)s is eliminated first."
+        ) % {"tied": tied, "eliminated": eliminated}
     return gettext(
         "%(tied)s tie for fewest votes, and which is eliminated first would decide the winner. "
         "The count stops here: the tie is not broken by chance."

@@ -366,6 +366,13 @@ def test_instant_runoff_shows_its_rounds_of_elimination(cast: Cast, candidates: 
     assert "Rounds of elimination" in body
     assert "tie for fewest votes" in body
     assert "not broken by chance" in body
+    # The rule is stated, and "could win" names exactly who wins under some order it allows: eliminating
+    # a or c first passes a ballot to b, who wins; eliminating b first leaves a and c level, and whichever
+    # goes next, the other wins.
+    assert elements(body, "p", id="irv-tie-rule")
+    assert "eliminated one at a time, and every order is considered" in body
+    assert voting_round.result["tie"]["could_win"] == [a.pk, b.pk, c.pk]
+    assert f"Depending on that order, “{a.statement}”, “{b.statement}” and “{c.statement}” could win." in body
 
 
 def test_instant_runoff_eliminates_and_names_a_winner(cast: Cast, candidates: list[CandidateOutcome]) -> None:
@@ -388,6 +395,32 @@ def test_instant_runoff_eliminates_and_names_a_winner(cast: Cast, candidates: li
     assert "“Safe streets after dark” has the fewest votes and is eliminated." in body
     assert "“No one sleeps rough” has 3 votes, more than half of 5: it wins." in body
     assert "Head to head" not in body  # the pairwise matrix belongs to the Condorcet method
+
+
+def test_a_tie_whose_order_cannot_change_the_winner_is_counted_one_at_a_time(
+    cast: Cast, candidates: list[CandidateOutcome]
+) -> None:
+    a, b, c = candidates
+    voters = [
+        *cast.leaders,
+        *(
+            member_add(site=cast.site, name=f"Extra {i}", email=f"x{i}@ashby.example", agency=cast.agencies[0])
+            for i in range(4)
+        ),
+    ]
+    voting_round = _round(cast, method=Method.INSTANT_RUNOFF)
+    # a 3, b 2, c 2: b and c tie for last, and whichever goes first, its voters go on to a.
+    for voter, ranks in zip(voters, [{a.pk: 1}] * 3 + [{b.pk: 1, a.pk: 2}] * 2 + [{c.pk: 1, a.pk: 2}] * 2, strict=True):
+        _vote(voting_round, voter, ranks=ranks)
+
+    voting_round, body = _close_and_read(cast, voting_round)
+
+    assert voting_round.winner == a
+    assert [r["eliminated"] for r in voting_round.result["irv"]] == [[b.pk], []]
+    assert (
+        f"“{b.statement}” and “{c.statement}” tie for fewest votes. Every order of eliminating them one at a time "
+        f"leads to the same winner, so the order makes no difference: “{b.statement}” is eliminated first."
+    ) in body
 
 
 def test_instant_runoff_ranks_like_the_count_on_the_page_in_storage_and_in_the_csv(
