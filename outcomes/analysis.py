@@ -21,7 +21,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from outcomes import tally
-from outcomes.groups import NO_AGENCY, OTHER, Group
+from outcomes.groups import NO_AGENCY, OTHER, Group, shown_groups, shown_sector_groups
 from outcomes.models import RANKED_METHODS, Energy, Method
 from outcomes.result_schema import (
     Count,
@@ -92,15 +92,28 @@ def round_analysis(
     ballots: Sequence[BallotData],
     dot_budget: int,
     site_sectors: Iterable[str],
+    secret: bool,
+    min_group_size: int,
 ) -> StoredResult:
-    """Everything a closed round stores: the count by `method`, and energy and support."""
+    """Everything a closed round stores: the count by `method`, and energy and support.
+
+    Under a secret ballot (`secret`) the groups are merged to at least `min_group_size` voters before they
+    are returned, so what is stored never holds a smaller group's votes.
+    """
     candidates = list(candidates)
     return StoredResult(
         method=method,
         ballot_count=len(ballots),
         candidates=candidates,
         count=count(method=method, candidates=candidates, ballots=ballots, dot_budget=dot_budget),
-        support=support(method=method, candidates=candidates, ballots=ballots, site_sectors=site_sectors),
+        support=support(
+            method=method,
+            candidates=candidates,
+            ballots=ballots,
+            site_sectors=site_sectors,
+            secret=secret,
+            min_group_size=min_group_size,
+        ),
     )
 
 
@@ -162,12 +175,39 @@ def _instant_runoff(candidates: list[int], ranked: list[dict[int, int]]) -> Coun
 
 
 def support(
-    *, method: Method, candidates: list[int], ballots: Sequence[BallotData], site_sectors: Iterable[str]
+    *,
+    method: Method,
+    candidates: list[int],
+    ballots: Sequence[BallotData],
+    site_sectors: Iterable[str],
+    secret: bool,
+    min_group_size: int,
 ) -> Support:
-    """Energy and support for each outcome, overall and within each voter's agency."""
+    """Energy and support for each outcome, overall and by agency and sector as they may be shown."""
+    every_agency = agency_groups(method=method, candidates=candidates, ballots=ballots)
+    return Support(
+        energy=energy_counts(candidates=candidates, ballots=ballots),
+        supporters={o: sum(g.support.get(o, 0) for g in every_agency) for o in candidates},
+        agencies=shown_groups(every_agency, secret=secret, min_size=min_group_size),
+        sectors=shown_sector_groups(every_agency, secret=secret, min_size=min_group_size),
+        site_sectors=sorted(site_sectors),
+    )
+
+
+def energy_counts(*, candidates: list[int], ballots: Sequence[BallotData]) -> dict[int, EnergyCounts]:
+    """How many voters would commit no, some or a lot of energy to each outcome."""
+    counts = {o: [0, 0, 0] for o in candidates}
+    for ballot in ballots:
+        for outcome_id, entry in ballot.entries.items():
+            if outcome_id in counts and entry.energy:
+                counts[outcome_id][entry.energy] += 1
+    return {o: EnergyCounts(len(ballots) - some - a_lot, some, a_lot) for o, (_, some, a_lot) in counts.items()}
+
+
+def agency_groups(*, method: Method, candidates: list[int], ballots: Sequence[BallotData]) -> list[Group]:
+    """Every voter's agency as a group, with its support and energy for each outcome: none merged yet."""
     n = len(candidates)
-    energy = {o: [0, 0, 0] for o in candidates}
-    supporters = dict.fromkeys(candidates, 0)
+    known = set(candidates)
     agencies: dict[AgencyData | None, Group] = {}
     for ballot in ballots:
         group = agencies.get(ballot.agency)
@@ -180,20 +220,13 @@ def support(
             )
         group.voters += 1
         for outcome_id, entry in ballot.entries.items():
-            if outcome_id not in energy:
+            if outcome_id not in known:
                 continue
             if entry.energy:
-                energy[outcome_id][entry.energy] += 1
                 group.energy[outcome_id] = group.energy.get(outcome_id, 0) + 1
             if supports(method, entry, n):
-                supporters[outcome_id] += 1
                 group.support[outcome_id] = group.support.get(outcome_id, 0) + 1
-    return Support(
-        energy={o: EnergyCounts(len(ballots) - some - a_lot, some, a_lot) for o, (_, some, a_lot) in energy.items()},
-        supporters=supporters,
-        agencies=sorted(agencies.values(), key=lambda g: (g.name == NO_AGENCY, g.name)),
-        site_sectors=sorted(site_sectors),
-    )
+    return sorted(agencies.values(), key=lambda g: (g.name == NO_AGENCY, g.name))
 
 
 # --------------------------------------------------------------------------

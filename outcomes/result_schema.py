@@ -10,8 +10,12 @@ keys are strings).
 The JSON carries a version, so rounds closed by older code still read:
 
 - Version 1: the shape written before this module existed (no "version" key).
-  Agencies are stored one by one ("groups"), and secrecy is applied as they are
-  read.
+  Agencies are stored one by one ("groups"), even those too small to show under
+  a secret ballot, and secrecy is applied as they are read.
+- Version 2: agencies and sectors are stored as the pages show them
+  ("agencies", "sectors"): under a secret ballot, groups smaller than the
+  round's minimum are merged into "Other" before anything is stored, so the
+  stored analysis itself never holds a small group's votes.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from outcomes.groups import Group, shown_groups, shown_sector_groups
 from outcomes.models import Method, VotingRound
 from outcomes.tally import IrvReason
 
-RESULT_VERSION = 1
+RESULT_VERSION = 2
 
 Json = dict[str, Any]
 
@@ -106,16 +110,12 @@ class Support:
 
     energy: dict[int, EnergyCounts]
     supporters: dict[int, int]
-    #: Every agency's own group (sector set to its sector's label), as the ballots had them.
+    #: Voters by agency, and by sector, as they may be shown: under a secret ballot no group is smaller than the
+    #: round's minimum (see `groups.shown_groups` and `groups.shown_sector_groups`).
     agencies: list[Group]
+    sectors: list[Group]
     #: The sector labels of the site's agencies when the round closed, voters or not.
     site_sectors: list[str]
-
-    def shown_agencies(self, *, secret: bool, min_size: int) -> list[Group]:
-        return shown_groups(self.agencies, secret=secret, min_size=min_size)
-
-    def shown_sectors(self, *, secret: bool, min_size: int) -> list[Group]:
-        return shown_sector_groups(self.agencies, secret=secret, min_size=min_size)
 
 
 class Columns(NamedTuple):
@@ -154,7 +154,8 @@ class StoredResult:
         support = self.support
         result["energy"] = {str(k): [e.none, e.some, e.a_lot] for k, e in support.energy.items()}
         result["supporters"] = _keyed(support.supporters)
-        result["groups"] = [_agency_to_json(g) for g in support.agencies]
+        result["agencies"] = [_group_to_json(g) for g in support.agencies]
+        result["sectors"] = [_group_to_json(g) for g in support.sectors]
         result["site_sectors"] = support.site_sectors
         pairwise: Json = (
             {"candidates": count.pairwise.candidates, "counts": count.pairwise.counts} if count.pairwise else {}
@@ -163,11 +164,20 @@ class StoredResult:
 
     @classmethod
     def from_columns(
-        cls, *, method: str, ranking: list[list[int]], pairwise: Json, winner_id: int | None, result: Json
+        cls,
+        *,
+        method: str,
+        ranking: list[list[int]],
+        pairwise: Json,
+        winner_id: int | None,
+        result: Json,
+        secret: bool,
+        min_group_size: int,
     ) -> StoredResult:
+        """The stored result from its columns; `secret` and `min_group_size` show version 1's groups as they may be."""
         version = result.get("version", 1)
-        if version != 1:
-            raise ValueError(f"A round's result has version {version!r}; this code reads version 1.")
+        if version not in (1, 2):
+            raise ValueError(f"A round's result has version {version!r}; this code reads versions 1 and 2.")
         tie = result.get("tie")
         count = Count(
             tiers=[list(tier) for tier in ranking],
@@ -181,10 +191,18 @@ class StoredResult:
             if pairwise.get("candidates")
             else None,
         )
+        if version == 1:
+            every_agency = [_agency_from_json(g) for g in result.get("groups", [])]
+            agencies = shown_groups(every_agency, secret=secret, min_size=min_group_size)
+            sectors = shown_sector_groups(every_agency, secret=secret, min_size=min_group_size)
+        else:
+            agencies = [_group_from_json(g) for g in result["agencies"]]
+            sectors = [_group_from_json(g) for g in result["sectors"]]
         support = Support(
             energy={int(k): EnergyCounts(*v) for k, v in result.get("energy", {}).items()},
             supporters=_unkeyed(result.get("supporters", {})),
-            agencies=[_agency_from_json(g) for g in result.get("groups", [])],
+            agencies=agencies,
+            sectors=sectors,
             site_sectors=list(result.get("site_sectors", [])),
         )
         return cls(
@@ -204,6 +222,8 @@ class StoredResult:
             pairwise=voting_round.pairwise,
             winner_id=voting_round.winner_id,
             result=voting_round.result,
+            secret=voting_round.is_secret,
+            min_group_size=voting_round.min_group_size,
         )
 
 
@@ -241,17 +261,28 @@ def _irv_round_from_json(r: Json) -> IrvRoundRecord:
     )
 
 
-def _agency_to_json(g: Group) -> Json:
+def _group_to_json(g: Group) -> Json:
     return {
         "name": g.name,
-        "sector_label": g.sector,
         "voters": g.voters,
         "support": _keyed(g.support),
         "energy": _keyed(g.energy),
+        "members": g.members,
     }
 
 
+def _group_from_json(g: Json) -> Group:
+    return Group(
+        name=g["name"],
+        voters=g["voters"],
+        support=_unkeyed(g["support"]),
+        energy=_unkeyed(g["energy"]),
+        members=list(g["members"]),
+    )
+
+
 def _agency_from_json(g: Json) -> Group:
+    """An agency as version 1 stored it (its "sector" code is not needed: the label groups sectors)."""
     return Group(
         name=g["name"],
         voters=g["voters"],

@@ -264,10 +264,9 @@ def _irv_rounds(stored: StoredResult, by_id: dict[int, CandidateOutcome]) -> lis
 
 
 def _verdict(voting_round: VotingRound, stored: StoredResult, winner: CandidateOutcome) -> analysis.Verdict:
-    sectors = stored.support.shown_sectors(secret=voting_round.is_secret, min_size=voting_round.min_group_size)
     return analysis.what_really_matters(
         outcome_id=winner.pk,
-        sectors=sectors,
+        sectors=stored.support.sectors,
         site_sectors=stored.support.site_sectors,
         energy=stored.support.energy.get(winner.pk, EnergyCounts()).given,
         min_sectors=voting_round.min_sectors,

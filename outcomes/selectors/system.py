@@ -93,9 +93,7 @@ def _heatmap(groups: list[Group], outcomes: list[CandidateOutcome]) -> Heatmap:
 def system_view(*, voting_round: VotingRound, ranked: list[CandidateOutcome]) -> SystemView:
     """`ranked`: the round's outcomes in result order."""
     support = StoredResult.from_round(voting_round).support
-    secret, size = voting_round.is_secret, voting_round.min_group_size
-    agency_groups = support.shown_agencies(secret=secret, min_size=size)
-    sector_groups = support.shown_sectors(secret=secret, min_size=size)
+    agency_groups, sector_groups = support.agencies, support.sectors
     by_id = {o.pk: o for o in ranked}
     ids = [o.pk for o in ranked]
     consensus, contested = analysis.consensus_and_contested(ids, sector_groups)

@@ -128,6 +128,8 @@ def _close(locked: VotingRound) -> VotingRound:
         dot_budget=locked.dot_budget,
         # The sectors present when the round closed, so "no support yet from ..." never changes later.
         site_sectors={a.get_sector_display() for a in locked.site.agencies.filter(archived_at__isnull=True)},
+        secret=locked.is_secret,
+        min_group_size=locked.min_group_size,
     )
     locked.status = VotingRound.Status.CLOSED
     locked.closed_at = timezone.now()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import importlib
 import io
+import re
 
 import pytest
 from django.apps import apps as django_apps
@@ -50,8 +51,13 @@ def test_what_closing_writes_reads_back_as_the_same_result(
     assert bool(stored.count.irv) is (method == Method.INSTANT_RUNOFF)
 
 
+def _without_csrf(page: str) -> str:
+    page = re.sub(r'"X-CSRFToken": "[^"]+"', "csrf", page)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "csrf", page)
+
+
 def _closed_by_older_code(cast: Cast, candidates: list[CandidateOutcome]) -> VotingRound:
-    """A secret instant-runoff round as the code before the result schema stored it, key for key."""
+    """A secret instant-runoff round as the code before the result schema stored it (version 1), key for key."""
     a, b, c = candidates
     fire = agency_create(site=cast.site, name="Ashby Fire", sector=Sector.FIRE)
     for i in range(3):
@@ -150,7 +156,8 @@ def test_a_round_closed_before_the_schema_still_reads(cast: Cast, candidates: li
     assert stored.count.winner == a.pk and stored.count.tie is None
     assert stored.support.energy[a.pk].given == 6
     # NHS and police, one voter each, are too few even together, so fire joins them.
-    assert [g.name for g in stored.support.shown_agencies(secret=True, min_size=3)] == ["Ashby Council", "Other"]
+    assert [g.name for g in stored.support.agencies] == ["Ashby Council", "Other"]
+    assert [(g.name, g.voters) for g in stored.support.sectors] == [("Local authority", 4), ("Other", 5)]
 
 
 def test_every_page_of_a_round_closed_before_the_schema_still_works(
@@ -214,3 +221,22 @@ def test_the_migration_reranks_an_instant_runoff_round_closed_with_the_old_order
     assert voting_round.ranking == [[a.pk], [b.pk], [c.pk]]
     untouched.refresh_from_db()
     assert untouched.ranking == []
+
+
+def test_the_migration_merges_small_groups_in_a_secret_round_closed_before(
+    cast: Cast, candidates: list[CandidateOutcome]
+) -> None:
+    voting_round = _closed_by_older_code(cast, candidates)
+    client = cast.client_for(cast.enabler)
+    system_url = reverse("outcomes:round-system", args=[cast.site.slug, voting_round.pk])
+    before = _without_csrf(client.get(system_url).content.decode())
+    migration = importlib.import_module("outcomes.migrations.0004_merge_small_groups_in_stored_secret_results")
+
+    migration.merge(django_apps, None)
+
+    voting_round.refresh_from_db()
+    stored = voting_round.result
+    assert stored["version"] == 2 and "groups" not in stored
+    assert [(g["name"], g["voters"]) for g in stored["agencies"]] == [("Ashby Council", 4), ("Other", 5)]
+    assert all(g["voters"] >= 3 for g in stored["agencies"] + stored["sectors"])
+    assert _without_csrf(client.get(system_url).content.decode()) == before  # the page reads the same
