@@ -96,3 +96,11 @@ def shown_sector_groups(agencies: list[Group], *, secret: bool, min_size: int) -
         return shown
     others = [g for g in shown if g.name == OTHER]
     return [g for g in shown if g.name != OTHER] + [merge(OTHER, others + gone)]
+
+
+def group_of(name: str, shown: list[Group]) -> str:
+    """The name of the shown group that holds the agency called `name`: its own, one listing it, or "Other"."""
+    for group in shown:
+        if name in group.members or (group.name == name and not group.members):
+            return group.name
+    return OTHER

@@ -183,3 +183,37 @@ class BallotRank(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rank}: outcome {self.outcome_id}"
+
+
+class SealedBallot(models.Model):
+    """How one leader voted in a closed secret round, kept for the count and recounts, with nothing to say who.
+
+    Made when a secret round closes, from its ballots in a random order, so that neither ids nor the order of
+    rows follow who voted or when. It has no timestamp and no key to a person; the round's `Ballot` rows stay,
+    without their entries, to say who voted. `agency_group` and `sector_group` are the voter's agency and
+    sector as the round's stored analysis shows them, so never a group smaller than its minimum ("Other").
+    """
+
+    round = models.ForeignKey(VotingRound, on_delete=models.CASCADE, related_name="sealed_ballots")
+    agency_group = models.CharField(max_length=200)
+    sector_group = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return f"Sealed ballot {self.pk} in round {self.round_id}"
+
+
+class SealedEntry(models.Model):
+    """One outcome on a sealed ballot: as `BallotRank`, but on a ballot that names no one."""
+
+    ballot = models.ForeignKey(SealedBallot, on_delete=models.CASCADE, related_name="entries")
+    outcome = models.ForeignKey(CandidateOutcome, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    points = models.PositiveSmallIntegerField(null=True, blank=True)
+    energy = models.PositiveSmallIntegerField(choices=Energy.choices, default=Energy.NONE)
+
+    class Meta:
+        verbose_name_plural = "sealed entries"
+        constraints = [models.UniqueConstraint(fields=["ballot", "outcome"], name="sealed_entry_unique")]
+
+    def __str__(self) -> str:
+        return f"Sealed entry {self.pk}"

@@ -5,13 +5,14 @@ from __future__ import annotations
 from outcomes.selectors.ballots import (
     OwnBallot,
     VoterRow,
-    energy_givers,
-    gave_energy,
+    adoption_invitees,
+    ballots_to_count,
+    invited_to,
     own_ballot,
     round_voters,
 )
 from outcomes.selectors.outcomes import outcome_get, outcomes_for_site
-from outcomes.selectors.results import RankedOutcome, ResultPage, RoundResult, result_page, round_result
+from outcomes.selectors.results import RankedOutcome, ResultPage, RoundResult, result_page, round_recount, round_result
 from outcomes.selectors.rounds import (
     OutcomeSummary,
     round_ballot_count,
@@ -30,8 +31,9 @@ __all__ = [
     "RoundResult",
     "SystemView",
     "VoterRow",
-    "energy_givers",
-    "gave_energy",
+    "adoption_invitees",
+    "ballots_to_count",
+    "invited_to",
     "outcome_get",
     "outcomes_for_site",
     "own_ballot",
@@ -39,6 +41,7 @@ __all__ = [
     "round_ballot_count",
     "round_candidates",
     "round_get",
+    "round_recount",
     "round_result",
     "round_voters",
     "rounds_for_site",

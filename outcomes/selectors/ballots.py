@@ -1,4 +1,4 @@
-"""Reads of ballots: a leader's own, who gave an outcome energy, and who voted (and how, when that is shown)."""
+"""Reads of ballots: a leader's own, who is invited when an outcome is adopted, who voted, and ballots to count."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from network.models import Membership
-from outcomes.models import Ballot, BallotRank, CandidateOutcome, Energy, Method, VotingRound
+from outcomes.analysis import AgencyData, BallotData, Entry
+from outcomes.models import Ballot, BallotRank, CandidateOutcome, Energy, Method, SealedEntry, VotingRound
 
 
 @dataclass(frozen=True)
@@ -31,21 +32,73 @@ def own_ballot(*, voting_round: VotingRound, voter: Membership) -> OwnBallot:
     )
 
 
-def gave_energy(*, voting_round: VotingRound, voter: Membership, outcomes: Iterable[CandidateOutcome]) -> set[int]:
-    """Which of these outcomes the leader said, on their own ballot, they would commit energy to."""
+def adoption_invitees(*, voting_round: VotingRound, outcome: CandidateOutcome) -> list[Membership]:
+    """The leaders still in the site whom adopting the outcome invites to its alliance.
+
+    Those whose ballot said they would commit some energy to it; but a closed secret round keeps no
+    link from a person to their ballot, so there it is every leader who voted.
+    """
+    ballots = Ballot.objects.filter(round=voting_round)
+    if not voting_round.is_secret:
+        ballots = ballots.filter(ranks__outcome=outcome, ranks__energy__gte=Energy.SOME)
+    voter_ids = ballots.values_list("voter_id", flat=True)
+    return list(Membership.objects.filter(pk__in=voter_ids, archived_at__isnull=True).select_related("user", "site"))
+
+
+def invited_to(*, voting_round: VotingRound, voter: Membership, outcomes: Iterable[CandidateOutcome]) -> set[int]:
+    """Which of these adopted outcomes' alliances the leader is invited to (as `adoption_invitees` has it)."""
+    outcomes = list(outcomes)
+    if not outcomes:
+        return set()
+    if voting_round.is_secret:
+        voted = Ballot.objects.filter(round=voting_round, voter=voter).exists()
+        return {outcome.pk for outcome in outcomes} if voted else set()
     return set(
         BallotRank.objects.filter(
-            ballot__round=voting_round, ballot__voter=voter, outcome__in=list(outcomes), energy__gte=Energy.SOME
+            ballot__round=voting_round, ballot__voter=voter, outcome__in=outcomes, energy__gte=Energy.SOME
         ).values_list("outcome_id", flat=True)
     )
 
 
-def energy_givers(*, voting_round: VotingRound, outcome: CandidateOutcome) -> list[Membership]:
-    """The leaders still in the site whose ballot in this round would commit some energy to the outcome."""
-    voter_ids = BallotRank.objects.filter(
-        ballot__round=voting_round, outcome=outcome, energy__gte=Energy.SOME
-    ).values_list("ballot__voter_id", flat=True)
-    return list(Membership.objects.filter(pk__in=voter_ids, archived_at__isnull=True).select_related("user", "site"))
+def ballots_to_count(*, voting_round: VotingRound) -> list[BallotData]:
+    """Every ballot of the round as a count reads it: the voter's agency and their entries, never who they are.
+
+    A closed secret round's ballots come from its sealed ballots, whose agency is the group the stored
+    analysis shows; any other round's from the ballots as cast.
+    """
+    if voting_round.is_secret and voting_round.is_closed:
+        return _sealed(voting_round)
+    agencies = {
+        agency.pk: AgencyData(agency.name, agency.get_sector_display()) for agency in voting_round.site.agencies.all()
+    }
+    ballots: dict[int, BallotData] = {}
+    rows = BallotRank.objects.filter(ballot__round=voting_round).values_list(
+        "ballot_id", "ballot__voter__agency_id", "outcome_id", "rank", "points", "energy"
+    )
+    for ballot_id, agency_id, outcome_id, rank, points, energy in rows.iterator(chunk_size=10_000):
+        data = ballots.get(ballot_id)
+        if data is None:
+            data = ballots[ballot_id] = BallotData(agency=agencies.get(agency_id), entries={})
+        data.entries[outcome_id] = Entry(rank=rank, points=points, energy=energy)
+    # A ballot with no entries still counts as a leader who took part.
+    for ballot_id, agency_id in voting_round.ballots.exclude(pk__in=list(ballots)).values_list(
+        "pk", "voter__agency_id"
+    ):
+        ballots[ballot_id] = BallotData(agency=agencies.get(agency_id), entries={})
+    return list(ballots.values())
+
+
+def _sealed(voting_round: VotingRound) -> list[BallotData]:
+    ballots = {
+        pk: BallotData(agency=AgencyData(agency, sector), entries={})
+        for pk, agency, sector in voting_round.sealed_ballots.values_list("pk", "agency_group", "sector_group")
+    }
+    rows = SealedEntry.objects.filter(ballot__round=voting_round).values_list(
+        "ballot_id", "outcome_id", "rank", "points", "energy"
+    )
+    for ballot_id, outcome_id, rank, points, energy in rows.iterator(chunk_size=10_000):
+        ballots[ballot_id].entries[outcome_id] = Entry(rank=rank, points=points, energy=energy)
+    return list(ballots.values())
 
 
 @dataclass(frozen=True)

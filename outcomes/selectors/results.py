@@ -19,7 +19,7 @@ from outcomes import analysis
 from outcomes.access import can_vote
 from outcomes.models import CandidateOutcome, Method, VotingRound
 from outcomes.result_schema import EnergyCounts, IrvRoundRecord, Pairwise, StoredResult, Tie, TieKind
-from outcomes.selectors.ballots import gave_energy
+from outcomes.selectors.ballots import ballots_to_count, invited_to
 from outcomes.selectors.rounds import round_candidates
 from outcomes.tally import SCORE_MAX, SCORE_MIN, IrvReason
 
@@ -317,7 +317,7 @@ class ResultPage:
     adopted: list[CandidateOutcome]
     #: For a leader: the alliances (of the winner and of adopted outcomes) they have joined.
     joined: set[int]
-    #: For a leader: the adopted outcomes they said they would commit energy to, so are invited to.
+    #: For a leader: the adopted outcomes whose alliance they are invited to (`ballots.invited_to`).
     invited: set[int]
 
 
@@ -333,5 +333,23 @@ def result_page(*, voting_round: VotingRound, membership: Membership) -> ResultP
                 "alliance_id", flat=True
             )
         )
-        invited = gave_energy(voting_round=voting_round, voter=membership, outcomes=adopted)
+        invited = invited_to(voting_round=voting_round, voter=membership, outcomes=adopted)
     return ResultPage(result=result, adopted=adopted, joined=joined, invited=invited)
+
+
+def round_recount(*, voting_round: VotingRound) -> StoredResult:
+    """Count a closed round again from the ballots it keeps, as closing did: to check its stored result.
+
+    A secret round keeps its ballots sealed, with the groups its analysis shows rather than each voter's
+    agency, so a recount of one reproduces its count, energy and support, and its groups' figures.
+    """
+    stored = StoredResult.from_round(voting_round)
+    return analysis.round_analysis(
+        method=Method(voting_round.method),
+        candidates=list(voting_round.candidates.order_by("pk").values_list("pk", flat=True)),
+        ballots=ballots_to_count(voting_round=voting_round),
+        dot_budget=voting_round.dot_budget,
+        site_sectors=stored.support.site_sectors,
+        secret=voting_round.is_secret,
+        min_group_size=voting_round.min_group_size,
+    )

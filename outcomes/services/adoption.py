@@ -12,7 +12,7 @@ from network.models import Alliance, AllianceMember, Membership
 from network.services import alliance_for_outcome, alliance_join
 from outcomes.access import MANAGERS, VOTERS, check_role
 from outcomes.models import CandidateOutcome, VotingRound
-from outcomes.selectors.ballots import energy_givers
+from outcomes.selectors.ballots import adoption_invitees
 from outcomes.services.mail import mail_send
 
 
@@ -26,7 +26,7 @@ def _ensure_alliance(outcome: CandidateOutcome) -> Alliance:
 
 @transaction.atomic
 def outcome_adopt(*, voting_round: VotingRound, outcome_id: int, membership: Membership) -> CandidateOutcome:
-    """An enabler adopts an outcome of a closed round; every leader who gave it energy is invited to its alliance."""
+    """An enabler adopts an outcome of a closed round and invites leaders to its alliance (see `adoption_invitees`)."""
     check_role(membership, MANAGERS, "adopt an outcome")
     fresh = VotingRound.objects.filter(pk=voting_round.pk, site=membership.site).first()
     if fresh is None or not fresh.is_closed:
@@ -44,7 +44,7 @@ def outcome_adopt(*, voting_round: VotingRound, outcome_id: int, membership: Mem
     _ensure_alliance(outcome)
     outcome.adopted_at = timezone.now()
     outcome.save(update_fields=["adopted_at"])
-    invited = [m.pk for m in energy_givers(voting_round=voting_round, outcome=outcome)]
+    invited = [m.pk for m in adoption_invitees(voting_round=voting_round, outcome=outcome)]
     transaction.on_commit(lambda: _invite(voting_round.pk, outcome.pk, invited))
     return outcome
 

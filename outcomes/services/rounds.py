@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 from datetime import datetime
 from functools import partial
 from typing import TypedDict, Unpack
@@ -16,6 +17,7 @@ from network.errors import DomainError
 from network.models import Membership
 from outcomes import analysis
 from outcomes.access import MANAGERS, check_role
+from outcomes.groups import NO_AGENCY, group_of
 from outcomes.models import (
     DOT_BUDGET_MAX,
     DOT_BUDGET_MIN,
@@ -23,10 +25,13 @@ from outcomes.models import (
     STILL_CANDIDATE,
     BallotRank,
     Method,
+    SealedBallot,
+    SealedEntry,
     Visibility,
     VotingRound,
 )
-from outcomes.result_schema import StoredResult
+from outcomes.result_schema import StoredResult, Support
+from outcomes.selectors.ballots import ballots_to_count
 from outcomes.services.mail import mail_send
 
 logger = logging.getLogger(__name__)
@@ -98,33 +103,12 @@ def round_open_draft(*, voting_round: VotingRound, membership: Membership) -> Vo
     return locked
 
 
-def _ballot_data(voting_round: VotingRound) -> list[analysis.BallotData]:
-    agencies = {
-        agency.pk: analysis.AgencyData(agency.name, agency.get_sector_display())
-        for agency in voting_round.site.agencies.all()
-    }
-    ballots: dict[int, analysis.BallotData] = {}
-    rows = BallotRank.objects.filter(ballot__round=voting_round).values_list(
-        "ballot_id", "ballot__voter__agency_id", "outcome_id", "rank", "points", "energy"
-    )
-    for ballot_id, agency_id, outcome_id, rank, points, energy in rows.iterator(chunk_size=10_000):
-        data = ballots.get(ballot_id)
-        if data is None:
-            data = ballots[ballot_id] = analysis.BallotData(agency=agencies.get(agency_id), entries={})
-        data.entries[outcome_id] = analysis.Entry(rank=rank, points=points, energy=energy)
-    # A ballot with no entries still counts as a leader who took part.
-    for ballot_id, agency_id in voting_round.ballots.exclude(pk__in=list(ballots)).values_list(
-        "pk", "voter__agency_id"
-    ):
-        ballots[ballot_id] = analysis.BallotData(agency=agencies.get(agency_id), entries={})
-    return list(ballots.values())
-
-
 def _close(locked: VotingRound) -> VotingRound:
+    ballots = ballots_to_count(voting_round=locked)
     stored = analysis.round_analysis(
         method=Method(locked.method),
         candidates=list(locked.candidates.order_by("pk").values_list("pk", flat=True)),
-        ballots=_ballot_data(locked),
+        ballots=ballots,
         dot_budget=locked.dot_budget,
         # The sectors present when the round closed, so "no support yet from ..." never changes later.
         site_sectors={a.get_sector_display() for a in locked.site.agencies.filter(archived_at__isnull=True)},
@@ -136,7 +120,37 @@ def _close(locked: VotingRound) -> VotingRound:
     # A tie at the top is reported as a tie: no outcome is named.
     locked.ranking, locked.pairwise, locked.winner_id, locked.result = stored.to_columns()
     locked.save()
+    if locked.is_secret:
+        _seal(locked, ballots, stored.support)
     return locked
+
+
+def _seal(voting_round: VotingRound, ballots: list[analysis.BallotData], support: Support) -> None:
+    """Sever who voted from how, for good: keep the choices on ballots that name no one, and drop the rest.
+
+    The sealed ballots are written in a random order, so their ids and rows follow neither the voters nor
+    the times they voted; each carries only the groups the stored analysis shows. The `Ballot` rows stay,
+    emptied, to say who voted.
+    """
+    sealed = list(ballots)
+    random.SystemRandom().shuffle(sealed)
+    rows = SealedBallot.objects.bulk_create(
+        SealedBallot(
+            round=voting_round,
+            agency_group=group_of(ballot.agency.name if ballot.agency else NO_AGENCY, support.agencies),
+            sector_group=group_of(ballot.agency.name if ballot.agency else NO_AGENCY, support.sectors),
+        )
+        for ballot in sealed
+    )
+    SealedEntry.objects.bulk_create(
+        (
+            SealedEntry(ballot=row, outcome_id=outcome_id, rank=entry.rank, points=entry.points, energy=entry.energy)
+            for row, ballot in zip(rows, sealed, strict=True)
+            for outcome_id, entry in ballot.entries.items()
+        ),
+        batch_size=10_000,
+    )
+    BallotRank.objects.filter(ballot__round=voting_round).delete()
 
 
 @transaction.atomic

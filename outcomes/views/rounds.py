@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from network.access import site_view
@@ -203,11 +204,17 @@ def outcome_adopt(request: AuthenticatedHttpRequest, membership: Membership, rou
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request,
-            f"“{outcome.statement}” is adopted. Every leader who said they would commit energy to it "
-            "is invited to join its alliance.",
-        )
+        if voting_round.is_secret:
+            text = gettext(
+                "“%(statement)s” is adopted. Every leader who voted in this secret round is invited to join its "
+                "alliance."
+            )
+        else:
+            text = gettext(
+                "“%(statement)s” is adopted. Every leader who said they would commit energy to it is invited to "
+                "join its alliance."
+            )
+        messages.success(request, text % {"statement": outcome.statement})
     return _round_url(membership, voting_round.pk)
 
 
