@@ -165,11 +165,11 @@ class Ballot(models.Model):
 class BallotRank(models.Model):
     """One outcome on one ballot: its rank, or its points, and the energy the leader would commit.
 
-    In a ranked round `rank` is the outcome's place, 1 being the first choice;
-    an outcome left unranked has no rank (and no row, unless it was given
-    energy) and counts below every ranked one. Equal ranks are allowed and mean
-    "I cannot choose between these". In other rounds `points` holds the score
-    (0-5), the dots, or 1 for an approval.
+    Every ballot has one row for every outcome in its round. In a ranked round
+    `rank` is the outcome's place, 1 being the first choice; an outcome left
+    unranked has no rank and counts below every ranked one. Equal ranks are
+    allowed and mean "I cannot choose between these". In other rounds `points`
+    holds the score, the dots, or 1 for an approval (none when not given).
     """
 
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="ranks")
@@ -182,7 +182,9 @@ class BallotRank(models.Model):
         constraints = [models.UniqueConstraint(fields=["ballot", "outcome"], name="ballot_rank_unique")]
 
     def __str__(self) -> str:
-        return f"{self.rank}: outcome {self.outcome_id}"
+        # Never the rank, points, energy or outcome: the admin lists entries by this, under their voter's name,
+        # when it asks whether to delete a person.
+        return f"Entry {self.pk} on ballot {self.ballot_id}"
 
 
 class SealedBallot(models.Model):

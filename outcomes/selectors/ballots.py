@@ -128,8 +128,8 @@ def round_voters(*, voting_round: VotingRound, candidates: list[CandidateOutcome
     for ballot in ballots:
         choices = None
         if show:
-            choices = [_describe(voting_round, entry, by_id) for entry in sorted(ballot.ranks.all(), key=_order)]
-            choices = [c for c in choices if c]
+            chosen = [e for e in ballot.ranks.all() if e.rank or e.points or e.energy]
+            choices = [_describe(voting_round, entry, by_id) for entry in sorted(chosen, key=_order)]
         agency = ballot.voter.agency.name if ballot.voter.agency else ""
         rows.append(VoterRow(name=ballot.voter.user.name or ballot.voter.user.email, agency=agency, choices=choices))
     return rows

@@ -54,7 +54,11 @@ def _validated(
     points: Mapping[int, int],
     energy: Mapping[int, int],
 ) -> dict[int, BallotRank]:
-    """The ballot's entries, one per outcome it ranks, scores or gives energy to, once every rule is met."""
+    """The ballot's entries once every rule is met: one for every outcome in the round, chosen or not.
+
+    A ballot of a fixed size says nothing by its size: not in a count of rows, nor in a list of what
+    deleting a person would delete (the admin's confirmation page).
+    """
     if (set(ranks) | set(points) | set(energy)) - candidate_ids:
         raise DomainError("That ballot names an outcome that is not in this round.")
     if any(level not in Energy.values for level in energy.values()):
@@ -63,19 +67,15 @@ def _validated(
         _check_ranks(len(candidate_ids), ranks, points)
     else:
         _check_points(voting_round, ranks, points)
-    entries: dict[int, BallotRank] = {}
-
-    def entry(outcome_id: int) -> BallotRank:
-        return entries.setdefault(outcome_id, BallotRank(outcome_id=outcome_id))
-
+    entries = {outcome_id: BallotRank(outcome_id=outcome_id) for outcome_id in sorted(candidate_ids)}
     for outcome_id, rank in ranks.items():
-        entry(outcome_id).rank = rank
+        entries[outcome_id].rank = rank
     for outcome_id, value in points.items():
         if value:
-            entry(outcome_id).points = value
+            entries[outcome_id].points = value
     for outcome_id, level in energy.items():
         if level:
-            entry(outcome_id).energy = level
+            entries[outcome_id].energy = level
     return entries
 
 

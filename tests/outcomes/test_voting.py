@@ -106,7 +106,7 @@ def test_it_saves_and_replaces_a_ballot(cast: Cast, candidates: list[CandidateOu
     assert client.post(url, _ballot_data({a: 1, b: 2, c: ""})).status_code == 302
     assert client.post(url, _ballot_data({a: 2, b: "", c: 1})).status_code == 302
     ballot = Ballot.objects.get()
-    assert {r.outcome_id: r.rank for r in ballot.ranks.all()} == {a.pk: 2, c.pk: 1}
+    assert {r.outcome_id: r.rank for r in ballot.ranks.all()} == {a.pk: 2, b.pk: None, c.pk: 1}  # one entry each
     page = client.get(url).content.decode()
     assert "Your ballot is saved" in page
 
