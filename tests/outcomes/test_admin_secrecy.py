@@ -8,15 +8,17 @@ much of it there is.
 
 from __future__ import annotations
 
+import importlib
 import re
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 from django.urls import reverse
 
 from network.models import User
 from outcomes import services
-from outcomes.models import Ballot, CandidateOutcome, Visibility
+from outcomes.models import Ballot, BallotRank, CandidateOutcome, Visibility
 from tests.conftest import Cast
 
 
@@ -80,3 +82,22 @@ def test_no_admin_page_shows_how_a_named_person_voted_in_a_secret_round(
     assert "Leader N of Ashby" in before["membership delete"]
     assert "Ballot N in round N" in before["membership delete"]
     assert before["membership delete"].count("Entry N on ballot N") == (0 if close else len(candidates))
+
+
+def test_the_migration_gives_ballots_cast_before_an_entry_for_every_outcome(
+    cast: Cast, candidates: list[CandidateOutcome]
+) -> None:
+    a, b, c = candidates
+    voting_round = services.round_create_and_open(membership=cast.enabler, title="Open", visibility=Visibility.SECRET)
+    services.ballot_submit(voting_round=voting_round, voter=cast.leaders[0], ranks={a.pk: 1}, energy={c.pk: 1})
+    BallotRank.objects.filter(outcome=b).delete()  # as a ballot cast before was stored: only what it chose
+    migration = importlib.import_module("outcomes.migrations.0007_every_open_ballot_has_an_entry_for_every_outcome")
+
+    migration.pad(django_apps, None)
+
+    entries = BallotRank.objects.filter(ballot__voter=cast.leaders[0]).order_by("outcome_id")
+    assert [(e.outcome_id, e.rank, e.points, e.energy) for e in entries] == [
+        (a.pk, 1, None, 0),
+        (b.pk, None, None, 0),
+        (c.pk, None, None, 1),
+    ]
