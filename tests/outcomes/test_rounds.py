@@ -379,20 +379,25 @@ def test_instant_runoff_shows_its_rounds_of_elimination(cast: Cast, candidates: 
     assert f"Depending on that order, “{a.statement}”, “{b.statement}” and “{c.statement}” could win." in body
 
 
-def test_instant_runoff_eliminates_and_names_a_winner(cast: Cast, candidates: list[CandidateOutcome]) -> None:
+def _runoff_won_in_round_two(cast: Cast, candidates: list[CandidateOutcome]) -> tuple[VotingRound, str]:
+    """First choices a 2, b 2, c 1: c is eliminated, its ballot passes to a, and a beats b 3 to 2."""
     a, b, c = candidates
     extras = [
         member_add(site=cast.site, name=f"Extra {i}", email=f"extra{i}@ashby.example", agency=cast.agencies[1])
         for i in range(2)
     ]
     voting_round = _round(cast, method=Method.INSTANT_RUNOFF)
-    # First choices: a 2, b 2, c 1. c is eliminated, its ballot passes to a, and a has 3 of 5.
     _vote(voting_round, cast.leaders[0], ranks={a.pk: 1, c.pk: 2})
     _vote(voting_round, cast.leaders[1], ranks={a.pk: 1})
     _vote(voting_round, cast.leaders[2], ranks={b.pk: 1})
     _vote(voting_round, extras[0], ranks={b.pk: 1, c.pk: 2})
     _vote(voting_round, extras[1], ranks={c.pk: 1, a.pk: 2})
-    voting_round, body = _close_and_read(cast, voting_round)
+    return _close_and_read(cast, voting_round)
+
+
+def test_instant_runoff_eliminates_and_names_a_winner(cast: Cast, candidates: list[CandidateOutcome]) -> None:
+    a, _, c = candidates
+    voting_round, body = _runoff_won_in_round_two(cast, candidates)
     assert voting_round.winner == a
     assert [r["eliminated"] for r in voting_round.result["irv"]] == [[c.pk], []]
     assert "Round 1" in body and "Round 2" in body
@@ -432,19 +437,8 @@ def test_instant_runoff_ranks_like_the_count_on_the_page_in_storage_and_in_the_c
 ) -> None:
     """The winner, the last round's runner-up, then the eliminated, latest first."""
     a, b, c = candidates
-    extras = [
-        member_add(site=cast.site, name=f"Extra {i}", email=f"extra{i}@ashby.example", agency=cast.agencies[1])
-        for i in range(2)
-    ]
-    voting_round = _round(cast, method=Method.INSTANT_RUNOFF)
-    # First choices: a 2, b 2, c 1. c goes first; its ballot passes to a, who beats b 3 to 2 in round 2.
-    _vote(voting_round, cast.leaders[0], ranks={a.pk: 1, c.pk: 2})
-    _vote(voting_round, cast.leaders[1], ranks={a.pk: 1})
-    _vote(voting_round, cast.leaders[2], ranks={b.pk: 1})
-    _vote(voting_round, extras[0], ranks={b.pk: 1, c.pk: 2})
-    _vote(voting_round, extras[1], ranks={c.pk: 1, a.pk: 2})
 
-    voting_round, body = _close_and_read(cast, voting_round)
+    voting_round, body = _runoff_won_in_round_two(cast, candidates)
 
     assert voting_round.ranking == [[a.pk], [b.pk], [c.pk]]
     shown = [li.strip() for li in re.findall(r'<li value="\d+">([^<]+)', body)]
