@@ -17,11 +17,15 @@ class VotingRoundAdmin(admin.ModelAdmin[VotingRound]):
     list_display = ["title", "site", "status", "opened_at", "closed_at", "winner"]
     list_filter = ["status", "site"]
     filter_horizontal = ["candidates"]
+    # What closing stored (outcomes/result_schema.py): a closed round never changes. A secret round's stored
+    # groups are merged to its minimum size before they are stored, so showing them reveals no one.
+    readonly_fields = ["ranking", "pairwise", "winner", "result"]
 
 
 @admin.register(Ballot)
 class BallotAdmin(admin.ModelAdmin[Ballot]):
-    # Who voted is visible to staff; what they chose is not shown here.
+    # Who voted is visible to staff; what they chose is never shown here. Ballot entries, and a secret round's
+    # sealed ballots, have no admin pages, and an entry's name says nothing of what it holds.
     list_display = ["round", "voter", "updated_at"]
     list_filter = ["round__site"]
-    raw_id_fields = ["round", "voter"]
+    readonly_fields = ["round", "voter", "updated_at"]

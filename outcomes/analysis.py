@@ -1,25 +1,38 @@
-"""What a closed round's ballots say, beyond who won: energy, support by agency and sector, splits.
+"""What a closed round's ballots say: the count, and who supports what with how much energy.
 
-Pure functions. `round_analysis` runs once, when a round closes, and its
-result is stored on the round (`VotingRound.result`), so the result and system
-view pages never re-read the ballots. The other functions turn that stored
-analysis into what the pages show, applying the secrecy rule: under a secret
-ballot no group smaller than the round's `min_group_size` is ever shown.
+Pure functions. `round_analysis` runs once, when a round closes; its typed
+result (`result_schema.StoredResult`) is stored on the round, so the result and
+system view pages never re-read the ballots. It is two parts: `count` tallies
+the ballots by the round's method (outcomes/tally.py), and `support` gathers
+energy and support, overall and by agency. The functions after them turn the
+stored groups into what the pages say: what really matters, consensus and
+contest, divergence.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from outcomes import tally
-from outcomes.models import Energy, Method
-
-NO_AGENCY = "No agency"
-OTHER = "Other"
+from outcomes.groups import NO_AGENCY, OTHER, Group, shown_groups, shown_sector_groups
+from outcomes.models import RANKED_METHODS, Energy, Method
+from outcomes.result_schema import (
+    Count,
+    EnergyCounts,
+    IrvRoundRecord,
+    Pairwise,
+    StoredResult,
+    Support,
+    Tie,
+    TieKind,
+)
 
 
 @dataclass(frozen=True)
@@ -30,16 +43,20 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class BallotData:
-    agency_id: int | None
-    entries: dict[int, Entry]
+class AgencyData:
+    name: str
+    sector_label: str
 
 
 @dataclass(frozen=True)
-class AgencyData:
-    name: str
-    sector: str
-    sector_label: str
+class BallotData:
+    #: The voter's agency, or None for a leader with none.
+    agency: AgencyData | None
+    entries: dict[int, Entry]
+
+
+#: In a score round a leader supports the outcomes they score this or more.
+SCORE_SUPPORTS_FROM = 4
 
 
 def support_threshold(n_candidates: int) -> int:
@@ -49,212 +66,167 @@ def support_threshold(n_candidates: int) -> int:
 
 def supports(method: str, entry: Entry, n_candidates: int) -> bool:
     """Whether one ballot entry counts as support for its outcome, by the round's method."""
-    if method in (Method.SCHULZE, Method.INSTANT_RUNOFF):
+    if method in RANKED_METHODS:
         return entry.rank is not None and entry.rank <= support_threshold(n_candidates)
     if method == Method.SCORE:
-        return (entry.points or 0) >= 4
+        return (entry.points or 0) >= SCORE_SUPPORTS_FROM
     return (entry.points or 0) >= 1  # dots placed, or approved
 
 
+#: The rule of `supports`, in words, for the pages.
 SUPPORT_RULE = {
-    Method.SCHULZE: "ranked it in the top third of their ballot",
-    Method.INSTANT_RUNOFF: "ranked it in the top third of their ballot",
-    Method.SCORE: "scored it 4 or 5",
-    Method.DOTS: "placed at least one dot on it",
-    Method.APPROVAL: "approved it",
+    Method.SCHULZE: _("A leader supports an outcome if they ranked it in the top third of their ballot."),
+    Method.INSTANT_RUNOFF: _("A leader supports an outcome if they ranked it in the top third of their ballot."),
+    Method.SCORE: format_lazy(
+        _("A leader supports an outcome if they scored it {low} or more."), low=SCORE_SUPPORTS_FROM
+    ),
+    Method.DOTS: _("A leader supports an outcome if they placed at least one dot on it."),
+    Method.APPROVAL: _("A leader supports an outcome if they approved it."),
 }
 
 
 def round_analysis(
     *,
-    method: str,
+    method: Method,
     candidates: Sequence[int],
     ballots: Sequence[BallotData],
-    agencies: dict[int, AgencyData],
     dot_budget: int,
-) -> dict[str, Any]:
-    """Tally the ballots by `method` and gather energy and support, as JSON-ready data."""
+    site_sectors: Iterable[str],
+    secret: bool,
+    min_group_size: int,
+) -> StoredResult:
+    """Everything a closed round stores: the count by `method`, and energy and support.
+
+    Under a secret ballot (`secret`) the groups are merged to at least `min_group_size` voters before they
+    are returned, so what is stored never holds a smaller group's votes.
+    """
     candidates = list(candidates)
-    n = len(candidates)
-    result: dict[str, Any] = {"method": method, "ballot_count": len(ballots), "candidates": candidates}
-    if method in (Method.SCHULZE, Method.INSTANT_RUNOFF):
+    return StoredResult(
+        method=method,
+        ballot_count=len(ballots),
+        candidates=candidates,
+        count=count(method=method, candidates=candidates, ballots=ballots, dot_budget=dot_budget),
+        support=support(
+            method=method,
+            candidates=candidates,
+            ballots=ballots,
+            site_sectors=site_sectors,
+            secret=secret,
+            min_group_size=min_group_size,
+        ),
+    )
+
+
+def count(*, method: Method, candidates: list[int], ballots: Sequence[BallotData], dot_budget: int) -> Count:
+    """Tally the ballots by the round's method. A tie at the top names no winner."""
+    if method in RANKED_METHODS:
         ranked = [{o: e.rank for o, e in b.entries.items() if e.rank is not None} for b in ballots]
         ranked = [r for r in ranked if r]
         if method == Method.SCHULZE:
-            schulze = tally.schulze(candidates, ranked)
-            result["pairwise"] = {"candidates": schulze.candidates, "counts": schulze.pairwise}
-            result["tiers"] = schulze.tiers
-            result["winner"] = schulze.winners[0] if ranked and len(schulze.winners) == 1 else None
-            if ranked and len(schulze.winners) > 1:
-                result["tie"] = {"ids": schulze.winners, "kind": "schulze"}
-        else:
-            irv = tally.instant_runoff(candidates, ranked)
-            result["irv"] = [
-                {
-                    "counts": {str(k): v for k, v in r.counts.items()},
-                    "continuing": r.continuing,
-                    "exhausted": r.exhausted,
-                    "set_aside": r.set_aside,
-                    "majority": r.majority,
-                    "reason": str(r.reason),
-                    "eliminated": r.eliminated,
-                    "tied": r.tied,
-                }
-                for r in irv.rounds
-            ]
-            result["winner"] = irv.winner if ranked else None
-            result["tiers"] = _irv_tiers(candidates, irv)
-            if ranked and irv.winner is None:
-                result["tie"] = {"ids": irv.tied, "could_win": irv.could_win, "kind": "irv"}
+            return _schulze(candidates, ranked)
+        return _instant_runoff(candidates, ranked)
+    points = [{o: e.points or 0 for o, e in b.entries.items() if e.points is not None} for b in ballots]
+    totals: tally.TotalsResult
+    if method == Method.SCORE:
+        totals = tally.score(candidates, points)
+    elif method == Method.DOTS:
+        totals = tally.dot_vote(candidates, points, dot_budget)
     else:
-        totals: tally.TotalsResult
-        points = [{o: e.points or 0 for o, e in b.entries.items() if e.points is not None} for b in ballots]
-        if method == Method.SCORE:
-            totals = tally.score(candidates, points)
-        elif method == Method.DOTS:
-            totals = tally.dot_vote(candidates, points, dot_budget)
-        else:
-            totals = tally.approval(candidates, [[o for o, v in p.items() if v] for p in points])
-        result["totals"] = {str(k): v for k, v in totals.totals.items()}
-        result["tiers"] = totals.tiers
-        has_points = any(totals.totals.values())
-        result["winner"] = totals.winners[0] if has_points and len(totals.winners) == 1 else None
-        if has_points and len(totals.winners) > 1:
-            result["tie"] = {"ids": totals.winners, "kind": "totals"}
+        totals = tally.approval(candidates, [[o for o, v in p.items() if v] for p in points])
+    decided = any(totals.totals.values())
+    return Count(
+        tiers=totals.tiers,
+        winner=totals.winners[0] if decided and len(totals.winners) == 1 else None,
+        tie=Tie(TieKind.TOTALS, totals.winners) if decided and len(totals.winners) > 1 else None,
+        totals=dict(totals.totals),
+    )
 
-    energy = {str(o): [0, 0, 0] for o in candidates}
-    supporters = {str(o): 0 for o in candidates}
-    groups: dict[str, dict[str, Any]] = {}
+
+def _schulze(candidates: list[int], ranked: list[dict[int, int]]) -> Count:
+    schulze = tally.schulze(candidates, ranked)
+    return Count(
+        tiers=schulze.tiers,
+        winner=schulze.winners[0] if ranked and len(schulze.winners) == 1 else None,
+        tie=Tie(TieKind.SCHULZE, schulze.winners) if ranked and len(schulze.winners) > 1 else None,
+        pairwise=Pairwise(candidates=schulze.candidates, counts=schulze.pairwise),
+    )
+
+
+def _instant_runoff(candidates: list[int], ranked: list[dict[int, int]]) -> Count:
+    irv = tally.instant_runoff(candidates, ranked)
+    return Count(
+        tiers=tally.irv_ranking(candidates, irv.rounds, irv.winner),
+        winner=irv.winner if ranked else None,
+        tie=Tie(TieKind.IRV, irv.tied, irv.could_win) if ranked and irv.winner is None else None,
+        irv=[
+            IrvRoundRecord(
+                counts=dict(r.counts),
+                continuing=r.continuing,
+                exhausted=r.exhausted,
+                set_aside=r.set_aside,
+                majority=r.majority,
+                reason=r.reason,
+                eliminated=r.eliminated,
+                tied=r.tied,
+            )
+            for r in irv.rounds
+        ],
+    )
+
+
+def support(
+    *,
+    method: Method,
+    candidates: list[int],
+    ballots: Sequence[BallotData],
+    site_sectors: Iterable[str],
+    secret: bool,
+    min_group_size: int,
+) -> Support:
+    """Energy and support for each outcome, overall and by agency and sector as they may be shown."""
+    every_agency = agency_groups(method=method, candidates=candidates, ballots=ballots)
+    return Support(
+        energy=energy_counts(candidates=candidates, ballots=ballots),
+        supporters={o: sum(g.support.get(o, 0) for g in every_agency) for o in candidates},
+        agencies=shown_groups(every_agency, secret=secret, min_size=min_group_size),
+        sectors=shown_sector_groups(every_agency, secret=secret, min_size=min_group_size),
+        site_sectors=sorted(site_sectors),
+    )
+
+
+def energy_counts(*, candidates: list[int], ballots: Sequence[BallotData]) -> dict[int, EnergyCounts]:
+    """How many voters would commit no, some or a lot of energy to each outcome."""
+    counts = {o: [0, 0, 0] for o in candidates}
     for ballot in ballots:
-        key = str(ballot.agency_id) if ballot.agency_id in agencies else ""
-        group = groups.get(key)
-        if group is None:
-            agency = agencies.get(ballot.agency_id) if ballot.agency_id is not None else None
-            group = groups[key] = {
-                "name": agency.name if agency else NO_AGENCY,
-                "sector": agency.sector if agency else "",
-                "sector_label": agency.sector_label if agency else NO_AGENCY,
-                "voters": 0,
-                "support": {},
-                "energy": {},
-            }
-        group["voters"] += 1
         for outcome_id, entry in ballot.entries.items():
-            if str(outcome_id) not in energy:
+            if outcome_id in counts and entry.energy:
+                counts[outcome_id][entry.energy] += 1
+    return {o: EnergyCounts(len(ballots) - some - a_lot, some, a_lot) for o, (_, some, a_lot) in counts.items()}
+
+
+def agency_groups(*, method: Method, candidates: list[int], ballots: Sequence[BallotData]) -> list[Group]:
+    """Every voter's agency as a group, with its support and energy for each outcome: none merged yet."""
+    n = len(candidates)
+    known = set(candidates)
+    agencies: dict[AgencyData | None, Group] = {}
+    for ballot in ballots:
+        group = agencies.get(ballot.agency)
+        if group is None:
+            agency = ballot.agency
+            group = agencies[agency] = Group(
+                name=agency.name if agency else NO_AGENCY,
+                voters=0,
+                sector=agency.sector_label if agency else NO_AGENCY,
+            )
+        group.voters += 1
+        for outcome_id, entry in ballot.entries.items():
+            if outcome_id not in known:
                 continue
             if entry.energy:
-                energy[str(outcome_id)][entry.energy] += 1
-                group["energy"][str(outcome_id)] = group["energy"].get(str(outcome_id), 0) + 1
+                group.energy[outcome_id] = group.energy.get(outcome_id, 0) + 1
             if supports(method, entry, n):
-                supporters[str(outcome_id)] += 1
-                group["support"][str(outcome_id)] = group["support"].get(str(outcome_id), 0) + 1
-    for counts in energy.values():
-        counts[0] = len(ballots) - counts[1] - counts[2]
-    result["energy"] = energy
-    result["supporters"] = supporters
-    result["groups"] = sorted(groups.values(), key=lambda g: (g["name"] == NO_AGENCY, g["name"]))
-    return result
-
-
-def _irv_tiers(candidates: list[int], irv: tally.IrvResult) -> list[list[int]]:
-    """A ranking from an instant-runoff count: the winner, then by the round each was eliminated, latest first."""
-    tiers: list[list[int]] = []
-    if irv.winner is not None:
-        tiers.append([irv.winner])
-    elif irv.rounds:
-        tiers.append(list(irv.rounds[-1].counts))  # still continuing when the count stopped on a tie
-    for r in reversed(irv.rounds):
-        if r.eliminated:
-            tiers.append(list(r.eliminated))
-    placed = {c for tier in tiers for c in tier}
-    rest = [c for c in candidates if c not in placed]
-    if rest:
-        tiers.append(rest)
-    return tiers
-
-
-# --------------------------------------------------------------------------
-# Groups as shown: agencies and sectors, with small groups merged under secrecy
-# --------------------------------------------------------------------------
-
-
-@dataclass
-class Group:
-    name: str
-    voters: int
-    support: dict[int, int] = field(default_factory=dict)
-    members: list[str] = field(default_factory=list)
-
-    def share(self, outcome_id: int) -> float:
-        return self.support.get(outcome_id, 0) / self.voters if self.voters else 0.0
-
-
-def _merge(name: str, parts: Iterable[Group]) -> Group:
-    merged = Group(name=name, voters=0)
-    for part in parts:
-        merged.voters += part.voters
-        merged.members.extend(part.members or [part.name])
-        for outcome_id, count in part.support.items():
-            merged.support[outcome_id] = merged.support.get(outcome_id, 0) + count
-    return merged
-
-
-def shown_groups(groups: list[Group], *, secret: bool, min_size: int) -> list[Group]:
-    """The groups a page may show: under secrecy, small groups are merged into "Other".
-
-    If "Other" is still smaller than `min_size`, the smallest shown groups join
-    it until it is not, so no one can subtract the shown groups from the
-    totals and recover a small group's votes.
-    """
-    groups = [g for g in groups if g.voters]
-    if not secret:
-        return groups
-    big = sorted((g for g in groups if g.voters >= min_size), key=lambda g: (g.voters, g.name))
-    small = [g for g in groups if g.voters < min_size]
-    while small and sum(g.voters for g in small) < min_size and big:
-        small.append(big.pop(0))
-    shown = sorted(big, key=lambda g: g.name)
-    if small:
-        shown.append(_merge(OTHER, small))
-    return shown
-
-
-def agency_groups(stored: list[dict[str, Any]]) -> list[Group]:
-    return [
-        Group(name=g["name"], voters=g["voters"], support={int(k): v for k, v in g["support"].items()}) for g in stored
-    ]
-
-
-def sector_groups(stored: list[dict[str, Any]]) -> list[Group]:
-    by_sector: dict[str, list[Group]] = {}
-    for g in stored:
-        by_sector.setdefault(g["sector_label"], []).append(
-            Group(name=g["name"], voters=g["voters"], support={int(k): v for k, v in g["support"].items()})
-        )
-    return sorted((_merge(label, parts) for label, parts in by_sector.items()), key=lambda g: g.name)
-
-
-def shown_sector_groups(stored: list[dict[str, Any]], *, secret: bool, min_size: int) -> list[Group]:
-    """Sectors as a page may show them.
-
-    Under secrecy a sector is built only from the agencies shown on their own:
-    otherwise a sector's row minus its shown agencies' rows would give away a
-    hidden agency's votes. Hidden agencies' sectors join "Other", by label, so
-    `what_really_matters` still knows those sectors took part.
-    """
-    if not secret:
-        return shown_groups(sector_groups(stored), secret=False, min_size=min_size)
-    agencies = shown_groups(agency_groups(stored), secret=True, min_size=min_size)
-    hidden = {name for g in agencies if g.name == OTHER for name in g.members}
-    shown = shown_groups(sector_groups([g for g in stored if g["name"] not in hidden]), secret=True, min_size=min_size)
-    gone = [
-        Group(name=s.name, voters=s.voters, support=s.support)
-        for s in sector_groups([g for g in stored if g["name"] in hidden])
-    ]
-    if not gone:
-        return shown
-    others = [g for g in shown if g.name == OTHER]
-    return [g for g in shown if g.name != OTHER] + [_merge(OTHER, others + gone)]
+                group.support[outcome_id] = group.support.get(outcome_id, 0) + 1
+    return sorted(agencies.values(), key=lambda g: (g.name == NO_AGENCY, g.name))
 
 
 # --------------------------------------------------------------------------
@@ -271,10 +243,11 @@ class Verdict:
     reasons: list[str]
 
 
-def _join(names: Sequence[str]) -> str:
+def _either(names: Sequence[str]) -> str:
+    """ "A, B or C"."""
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " or " + names[-1]
+    return gettext("%(some)s or %(last)s") % {"some": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def what_really_matters(
@@ -298,10 +271,26 @@ def what_really_matters(
     missing += [label for label in site_sectors if label not in shown_names and label not in missing]
     reasons = []
     if len(supporting) < min_sectors:
-        need = f"support from at least {min_sectors} sectors (so far {len(supporting)})"
-        reasons.append(f"{need}: no support yet from the {_join(missing)}" if missing else need)
+        need = ngettext(
+            "support from at least %(need)d sector (so far %(have)d)",
+            "support from at least %(need)d sectors (so far %(have)d)",
+            min_sectors,
+        ) % {"need": min_sectors, "have": len(supporting)}
+        if missing:
+            need = gettext("%(need)s: no support yet from the %(missing)s") % {
+                "need": need,
+                "missing": _either(missing),
+            }
+        reasons.append(need)
     if energy < min_energy:
-        reasons.append(f"at least {min_energy} leaders committing energy to it (so far {energy})")
+        reasons.append(
+            ngettext(
+                "at least %(need)d leader committing energy to it (so far %(have)d)",
+                "at least %(need)d leaders committing energy to it (so far %(have)d)",
+                min_energy,
+            )
+            % {"need": min_energy, "have": energy}
+        )
     return Verdict(named=not reasons, supporting=supporting, missing=missing, energy=energy, reasons=reasons)
 
 

@@ -1,15 +1,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from network.models import Agency, PilotSite
-from outcomes.models import CandidateOutcome, Energy, Method, Visibility, VotingRound
-from outcomes.services.ballots import SCORE_MAX, SCORE_MIN
+from outcomes.models import (
+    DOT_BUDGET_DEFAULT,
+    DOT_BUDGET_MAX,
+    DOT_BUDGET_MIN,
+    MIN_ENERGY_DEFAULT,
+    MIN_GROUP_SIZE_DEFAULT,
+    MIN_GROUP_SIZE_FLOOR,
+    MIN_SECTORS_DEFAULT,
+    STILL_CANDIDATE,
+    CandidateOutcome,
+    Energy,
+    Method,
+    Visibility,
+    VotingRound,
+)
+from outcomes.selectors.ballots import OwnBallot
+from outcomes.services.ballots import NOTHING_CHOSEN, ranking_order
+from outcomes.tally import SCORE_MAX, SCORE_MIN
 
 
 class OutcomeForm(forms.Form):
@@ -29,7 +45,8 @@ class OutcomeForm(forms.Form):
 
     def __init__(self, *args: Any, site: PilotSite, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agencies"].queryset = site.agencies.filter(archived_at__isnull=True).order_by("name")  # type: ignore[attr-defined]
+        agencies = cast("forms.ModelMultipleChoiceField[Agency]", self.fields["agencies"])
+        agencies.queryset = site.agencies.filter(archived_at__isnull=True).order_by("name")
 
 
 class MergeForm(forms.Form):
@@ -41,9 +58,8 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args: Any, outcome: CandidateOutcome, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = outcome.site.candidate_outcomes.filter(  # type: ignore[attr-defined]
-            alliance__isnull=True, withdrawn_at__isnull=True, merged_into__isnull=True
-        ).exclude(pk=outcome.pk)
+        into = cast("forms.ModelChoiceField[CandidateOutcome]", self.fields["into"])
+        into.queryset = outcome.site.candidate_outcomes.filter(STILL_CANDIDATE).exclude(pk=outcome.pk)
 
 
 class RoundForm(forms.Form):
@@ -53,26 +69,30 @@ class RoundForm(forms.Form):
         choices=Visibility.choices, initial=Visibility.HIDDEN, label="Who sees how each leader voted"
     )
     dot_budget = forms.IntegerField(
-        min_value=1, max_value=100, initial=10, label="Dots per leader", help_text="For dot voting only."
+        min_value=DOT_BUDGET_MIN,
+        max_value=DOT_BUDGET_MAX,
+        initial=DOT_BUDGET_DEFAULT,
+        label="Dots per leader",
+        help_text="For dot voting only.",
     )
     min_sectors = forms.IntegerField(
         min_value=1,
         max_value=10,
-        initial=2,
+        initial=MIN_SECTORS_DEFAULT,
         label="Sectors needed",
         help_text="“What really matters” is named only with support from at least this many sectors.",
     )
     min_energy = forms.IntegerField(
         min_value=0,
         max_value=10_000,
-        initial=2,
+        initial=MIN_ENERGY_DEFAULT,
         label="Leaders committing energy needed",
         help_text="…and at least this many leaders saying they would commit some energy to it.",
     )
     min_group_size = forms.IntegerField(
-        min_value=2,
+        min_value=MIN_GROUP_SIZE_FLOOR,
         max_value=50,
-        initial=3,
+        initial=MIN_GROUP_SIZE_DEFAULT,
         label="Smallest group shown under a secret ballot",
         help_text="Smaller agencies and sectors are merged into “Other”, so no one’s vote can be worked out.",
     )
@@ -84,6 +104,9 @@ class RoundForm(forms.Form):
     )
 
 
+ENERGY_CHOICES = [(str(value), text) for value, text in Energy.choices]
+
+
 def _outcome_label(outcome: CandidateOutcome) -> str:
     return outcome.statement
 
@@ -91,29 +114,43 @@ def _outcome_label(outcome: CandidateOutcome) -> str:
 class BallotForm(forms.Form):
     """One field per candidate outcome for the round's method, and an energy choice for each.
 
-    Ranked: `rank_<id>` (blank means not ranked). Score: `score_<id>` 0-5.
+    Ranked: `rank_<id>` (blank means not ranked). Score: `score_<id>`, SCORE_MIN to SCORE_MAX.
     Dots: `dots_<id>`. Approval: `approve_<id>`. Every method: `energy_<id>`.
     """
 
+    #: The score range, for the ballot's help text.
+    score_min, score_max = SCORE_MIN, SCORE_MAX
+
     def __init__(
-        self, *args: Any, voting_round: VotingRound, candidates: list[CandidateOutcome], **kwargs: Any
+        self,
+        *args: Any,
+        voting_round: VotingRound,
+        candidates: list[CandidateOutcome],
+        require_choice: bool = True,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.voting_round = voting_round
         self.candidates = candidates
-        self.require_choice = True
+        # A move saves the ranking as it stands, even an empty one; saving the form needs a choice.
+        self.require_choice = require_choice
         method = voting_round.method
+        # The choices of each outcome's select, for the round's method (ranked and score rounds).
+        self.select_choices: list[tuple[str, str]] = []
+        if voting_round.is_ranked:
+            self.select_choices = [("", "Not ranked")] + [(str(i), str(i)) for i in range(1, len(candidates) + 1)]
+        elif method == Method.SCORE:
+            self.select_choices = [(str(i), str(i)) for i in range(SCORE_MIN, SCORE_MAX + 1)]
         for outcome in candidates:
             label = _outcome_label(outcome)
             if voting_round.is_ranked:
-                choices = [("", "Not ranked")] + [(str(i), str(i)) for i in range(1, len(candidates) + 1)]
                 self.fields[f"rank_{outcome.pk}"] = forms.TypedChoiceField(
-                    label=label, choices=choices, coerce=int, required=False, empty_value=None
+                    label=label, choices=self.select_choices, coerce=int, required=False, empty_value=None
                 )
             elif method == Method.SCORE:
                 self.fields[f"score_{outcome.pk}"] = forms.TypedChoiceField(
                     label=label,
-                    choices=[(str(i), str(i)) for i in range(SCORE_MIN, SCORE_MAX + 1)],
+                    choices=self.select_choices,
                     coerce=int,
                     required=False,
                     empty_value="0",
@@ -130,7 +167,7 @@ class BallotForm(forms.Form):
                 self.fields[f"approve_{outcome.pk}"] = forms.BooleanField(label=label, required=False)
             self.fields[f"energy_{outcome.pk}"] = forms.TypedChoiceField(
                 label="Energy you would commit",
-                choices=[(str(value), text) for value, text in Energy.choices],
+                choices=ENERGY_CHOICES,
                 coerce=int,
                 required=False,
                 empty_value=str(Energy.NONE.value),
@@ -144,14 +181,25 @@ class BallotForm(forms.Form):
         if self.voting_round.is_ranked and not self.ranks():
             raise forms.ValidationError("Rank at least one outcome: give your first choice a 1.")
         if not self.voting_round.is_ranked and not any(self.points().values()):
-            raise forms.ValidationError(
-                {
-                    Method.SCORE: "Score at least one outcome above 0.",
-                    Method.DOTS: "Place at least one dot.",
-                    Method.APPROVAL: "Approve at least one outcome.",
-                }[Method(self.voting_round.method)]
-            )
+            raise forms.ValidationError(NOTHING_CHOSEN[Method(self.voting_round.method)])
         return cleaned
+
+    @staticmethod
+    def initial_for(ballot: OwnBallot) -> dict[str, object]:
+        """The form's initial values from the leader's saved ballot."""
+        initial: dict[str, object] = {f"rank_{o}": str(r) for o, r in ballot.ranks.items()}
+        initial |= {f"score_{o}": str(p) for o, p in ballot.points.items()}
+        initial |= {f"dots_{o}": p for o, p in ballot.points.items()}
+        initial |= {f"approve_{o}": True for o, p in ballot.points.items() if p}
+        initial |= {f"energy_{o}": str(e) for o, e in ballot.energy.items()}
+        return initial
+
+    def with_ranks(self, ranks: dict[int, int]) -> BallotForm:
+        """The same ballot with its ranking replaced by `ranks` (after a move), to show."""
+        data = {key: self.data.get(key) for key in self.data}  # a QueryDict's last value for each key
+        for outcome in self.candidates:
+            data[f"rank_{outcome.pk}"] = str(ranks.get(outcome.pk, ""))
+        return BallotForm(data, voting_round=self.voting_round, candidates=self.candidates, require_choice=False)
 
     def ranks(self) -> dict[int, int]:
         if not self.voting_round.is_ranked:
@@ -183,8 +231,6 @@ class BallotForm(forms.Form):
         order = self.candidates
         ranked = self.voting_round.is_ranked
         if ranked:
-            from outcomes.services.ballots import ranking_order
-
             ranks = {o.pk: _as_int(self[f"rank_{o.pk}"].value()) for o in self.candidates}
             by_id = {o.pk: o for o in self.candidates}
             order = [by_id[i] for i in ranking_order([o.pk for o in self.candidates], ranks)]
@@ -210,11 +256,10 @@ class BallotForm(forms.Form):
         invalid = f' aria-invalid="true" aria-describedby="{id_}_error"' if field.errors else ""
         method = self.voting_round.method
         if self.voting_round.is_ranked or method == Method.SCORE:
-            choices = field.field.choices  # type: ignore[attr-defined]
             current = "" if value is None else str(value)
             options = "".join(
-                f'<option value="{v}"{" selected" if str(v) == current else ""}>{escape(label)}</option>'
-                for v, label in choices
+                f'<option value="{v}"{" selected" if v == current else ""}>{escape(label)}</option>'
+                for v, label in self.select_choices
             )
             return mark_safe(f'<select name="{name}" id="{id_}"{invalid}>{options}</select>')  # noqa: S308
         if method == Method.DOTS:
@@ -232,7 +277,7 @@ _PREFIX = {Method.SCORE: "score", Method.DOTS: "dots", Method.APPROVAL: "approve
 
 def _as_int(value: object) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None  # type: ignore[call-overload]
+        return int(str(value)) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
 
@@ -243,7 +288,7 @@ def _radios(field: forms.BoundField) -> SafeString:
         "".join(
             f'<label class="radio-inline" for="{field.auto_id}_{i}"><input type="radio" name="{field.html_name}" '
             f'value="{v}" id="{field.auto_id}_{i}"{" checked" if str(v) == current else ""}> {escape(label)}</label>'
-            for i, (v, label) in enumerate(field.field.choices)  # type: ignore[attr-defined]
+            for i, (v, label) in enumerate(ENERGY_CHOICES)
         )
     )
 
@@ -257,10 +302,46 @@ class BallotRow:
     energy: SafeString
 
 
+class MoveForm(forms.Form):
+    """One press of "Move up" or "Move down" on a ranked ballot: `move` is "up:<outcome id>" or "down:<outcome id>"."""
+
+    DIRECTIONS = ("up", "down")
+
+    move = forms.CharField(max_length=40)
+
+    def __init__(self, *args: Any, candidates: list[CandidateOutcome], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidate_ids = {outcome.pk for outcome in candidates}
+
+    def clean_move(self) -> str:
+        value: str = self.cleaned_data["move"]
+        direction, _, outcome_id = value.partition(":")
+        known = outcome_id.isascii() and outcome_id.isdigit() and int(outcome_id) in self.candidate_ids
+        if direction not in self.DIRECTIONS or not known:
+            raise forms.ValidationError("That move is not possible.")
+        return value
+
+    @property
+    def direction(self) -> str:
+        return str(self.cleaned_data["move"]).partition(":")[0]
+
+    @property
+    def outcome_id(self) -> int:
+        return int(str(self.cleaned_data["move"]).partition(":")[2])
+
+
 class CommitForm(forms.Form):
+    """A leader's commitment: to the round's winner, or (with `outcome`) to an outcome adopted from it."""
+
     pledge = forms.CharField(
         max_length=280,
         required=False,
         label="What will you bring?",
         help_text="One line: the energy, time or resources you commit.",
     )
+    outcome = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    @classmethod
+    def for_adopted(cls, outcome: CandidateOutcome) -> CommitForm:
+        """The form on an adopted outcome's card, its ids distinct from every other card's."""
+        return cls(initial={"outcome": outcome.pk}, auto_id=f"pledge-{outcome.pk}-%s")

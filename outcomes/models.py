@@ -4,6 +4,20 @@ from django.db import models
 from django.utils import timezone
 
 from network.models import Agency, Alliance, Membership, PilotSite
+from outcomes.tally import SCORE_MAX, SCORE_MIN
+
+#: Dots each leader spreads in a dot-voting round: the default, and the least and most an enabler may choose.
+DOT_BUDGET_DEFAULT, DOT_BUDGET_MIN, DOT_BUDGET_MAX = 10, 1, 100
+#: "What really matters" needs support from this many sectors and energy from this many leaders, unless the
+#: enabler chooses otherwise.
+MIN_SECTORS_DEFAULT, MIN_ENERGY_DEFAULT = 2, 2
+#: Under a secret ballot no group of voters smaller than a round's minimum is shown: by default this many,
+#: and never fewer than the floor.
+MIN_GROUP_SIZE_DEFAULT, MIN_GROUP_SIZE_FLOOR = 3, 2
+
+
+#: Outcomes still candidates for the next round: not adopted, withdrawn or merged (as `CandidateOutcome.is_active`).
+STILL_CANDIDATE = models.Q(alliance__isnull=True, withdrawn_at__isnull=True, merged_into__isnull=True)
 
 
 class CandidateOutcome(models.Model):
@@ -36,14 +50,14 @@ class CandidateOutcome(models.Model):
 
     @property
     def is_active(self) -> bool:
-        """Still a candidate for the next round."""
+        """Still a candidate for the next round (see `STILL_CANDIDATE`)."""
         return self.withdrawn_at is None and self.merged_into_id is None and self.alliance_id is None
 
 
 class Method(models.TextChoices):
     SCHULZE = "schulze", "Ranked: Schulze (compare every pair)"
     INSTANT_RUNOFF = "irv", "Ranked: instant runoff (eliminate the least popular)"
-    SCORE = "score", "Score each outcome from 0 to 5"
+    SCORE = "score", f"Score each outcome from {SCORE_MIN} to {SCORE_MAX}"
     DOTS = "dots", "Dot voting (spread a budget of dots)"
     APPROVAL = "approval", "Approval (tick every outcome you support)"
 
@@ -74,13 +88,13 @@ class VotingRound(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     method = models.CharField(max_length=16, choices=Method.choices, default=Method.SCHULZE)
     visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.HIDDEN)
-    dot_budget = models.PositiveSmallIntegerField(default=10)
+    dot_budget = models.PositiveSmallIntegerField(default=DOT_BUDGET_DEFAULT)
     # "What really matters" is named only with support from this many sectors
     # and this many leaders committing some energy to it.
-    min_sectors = models.PositiveSmallIntegerField(default=2)
-    min_energy = models.PositiveSmallIntegerField(default=2)
+    min_sectors = models.PositiveSmallIntegerField(default=MIN_SECTORS_DEFAULT)
+    min_energy = models.PositiveSmallIntegerField(default=MIN_ENERGY_DEFAULT)
     # Under a secret ballot, groups of fewer leaders are merged into "other".
-    min_group_size = models.PositiveSmallIntegerField(default=3)
+    min_group_size = models.PositiveSmallIntegerField(default=MIN_GROUP_SIZE_DEFAULT)
     candidates = models.ManyToManyField(CandidateOutcome, related_name="rounds")
     created_at = models.DateTimeField(default=timezone.now)
     opened_at = models.DateTimeField(null=True, blank=True)
@@ -151,11 +165,11 @@ class Ballot(models.Model):
 class BallotRank(models.Model):
     """One outcome on one ballot: its rank, or its points, and the energy the leader would commit.
 
-    In a ranked round `rank` is the outcome's place, 1 being the first choice;
-    an outcome left unranked has no rank (and no row, unless it was given
-    energy) and counts below every ranked one. Equal ranks are allowed and mean
-    "I cannot choose between these". In other rounds `points` holds the score
-    (0-5), the dots, or 1 for an approval.
+    Every ballot has one row for every outcome in its round. In a ranked round
+    `rank` is the outcome's place, 1 being the first choice; an outcome left
+    unranked has no rank and counts below every ranked one. Equal ranks are
+    allowed and mean "I cannot choose between these". In other rounds `points`
+    holds the score, the dots, or 1 for an approval (none when not given).
     """
 
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="ranks")
@@ -168,4 +182,40 @@ class BallotRank(models.Model):
         constraints = [models.UniqueConstraint(fields=["ballot", "outcome"], name="ballot_rank_unique")]
 
     def __str__(self) -> str:
-        return f"{self.rank}: outcome {self.outcome_id}"
+        # Never the rank, points, energy or outcome: the admin lists entries by this, under their voter's name,
+        # when it asks whether to delete a person.
+        return f"Entry {self.pk} on ballot {self.ballot_id}"
+
+
+class SealedBallot(models.Model):
+    """How one leader voted in a closed secret round, kept for the count and recounts, with nothing to say who.
+
+    Made when a secret round closes, from its ballots in a random order, so that neither ids nor the order of
+    rows follow who voted or when. It has no timestamp and no key to a person; the round's `Ballot` rows stay,
+    without their entries, to say who voted. `agency_group` and `sector_group` are the voter's agency and
+    sector as the round's stored analysis shows them, so never a group smaller than its minimum ("Other").
+    """
+
+    round = models.ForeignKey(VotingRound, on_delete=models.CASCADE, related_name="sealed_ballots")
+    agency_group = models.CharField(max_length=200)
+    sector_group = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return f"Sealed ballot {self.pk} in round {self.round_id}"
+
+
+class SealedEntry(models.Model):
+    """One outcome on a sealed ballot: as `BallotRank`, but on a ballot that names no one."""
+
+    ballot = models.ForeignKey(SealedBallot, on_delete=models.CASCADE, related_name="entries")
+    outcome = models.ForeignKey(CandidateOutcome, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    points = models.PositiveSmallIntegerField(null=True, blank=True)
+    energy = models.PositiveSmallIntegerField(choices=Energy.choices, default=Energy.NONE)
+
+    class Meta:
+        verbose_name_plural = "sealed entries"
+        constraints = [models.UniqueConstraint(fields=["ballot", "outcome"], name="sealed_entry_unique")]
+
+    def __str__(self) -> str:
+        return f"Sealed entry {self.pk}"

@@ -21,7 +21,7 @@ import itertools
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -249,9 +249,11 @@ class IrvReason(StrEnum):
     #: could catch up with any other continuing candidate: every order of
     #: eliminating them one by one ends in the same place.
     CANNOT_CATCH_UP = "cannot_catch_up"
-    #: Several candidates tie for fewest votes (`tied`) and their combined
-    #: votes could matter, but every order of eliminating them (checked
-    #: exhaustively) leads to the same winner, so they are eliminated together.
+    #: Several candidates tie for fewest votes (`tied`) and their votes could
+    #: matter, but every order of eliminating them one at a time (checked
+    #: exhaustively, through any later ties too) leads to the same winner. The
+    #: first of them in candidate order is eliminated (`eliminated`), since the
+    #: order makes no difference, and the count goes on.
     ORDER_IRRELEVANT = "order_irrelevant"
     #: Several candidates tie for fewest votes (`tied`) and the order of
     #: eliminating them would decide the winner. The count stops here.
@@ -291,11 +293,46 @@ class IrvResult:
     #: When the count stopped on a tie: the candidates tied for fewest votes
     #: whose order of elimination would decide the winner.
     tied: list[int]
-    #: When the count stopped on a tie: every candidate who wins under some
-    #: order of eliminating the tied candidates (one at a time, or together),
-    #: in `candidates` order; empty if there were too many orders to check.
+    #: When the count stopped on a tie: exactly the candidates who win under
+    #: some order of eliminating tied candidates one at a time (here and at
+    #: any later tie), in `candidates` order; empty if there were too many
+    #: orders to check.
     could_win: list[int]
     ballot_count: int
+
+
+class CountedRound(Protocol):
+    """What `irv_ranking` reads of a round of instant runoff (an `IrvRound`, or one stored from it)."""
+
+    @property
+    def counts(self) -> Mapping[int, int]: ...
+
+    @property
+    def eliminated(self) -> Sequence[int]: ...
+
+
+def irv_ranking(candidates: Sequence[int], rounds: Sequence[CountedRound], winner: int | None) -> list[list[int]]:
+    """The ranking an instant-runoff count gives, as tiers of candidate ids, best first.
+
+    It reads like the count: the winner; then the others still standing in the
+    last round, by their votes there (the runner-up first); then each round's
+    eliminated, latest round first, those eliminated together ordered by their
+    votes in that round. Equal votes share a tier. When the count stopped on a
+    tie there is no winner, and everyone still standing shares the top tier.
+    """
+    tiers: list[list[int]] = []
+    if rounds:
+        standing = rounds[-1].counts
+        if winner is None:
+            tiers.append(list(standing))
+        else:
+            tiers.append([winner])
+            tiers += _tiers_by_total({c: v for c, v in standing.items() if c != winner})
+    for r in reversed(rounds):
+        tiers += _tiers_by_total({c: r.counts[c] for c in r.eliminated})
+    placed = {c for tier in tiers for c in tier}
+    rest = [c for c in candidates if c not in placed]
+    return [*tiers, rest] if rest else tiers
 
 
 # Sentinels in the "top choice" column index array.
@@ -324,18 +361,24 @@ def instant_runoff(candidates: Sequence[int], ballots: Iterable[Mapping[int, int
     for the majority, and it counts again once only one of them continues.
     This keeps every round a function of which candidates continue alone.
 
-    Ties for fewest votes are never broken by chance or by a hidden rule:
+    Ties for fewest votes are never broken by chance or by a hidden rule. The
+    rule: tied candidates are eliminated one at a time, and every order is
+    considered.
 
     1. If the tied candidates, with any just above them, cannot catch up with
        anyone else whatever happens to their ballots, they are eliminated
-       together (`IrvReason.CANNOT_CATCH_UP`); this is the classic bulk
-       exclusion and provably cannot change the winner.
-    2. Otherwise every order of eliminating them is followed to the end (one
-       at a time or together, through any later ties too). If all lead to the
-       same winner, they are eliminated together (`IrvReason.ORDER_IRRELEVANT`).
+       together (`IrvReason.CANNOT_CATCH_UP`): every order eliminates all of
+       them before anyone else, so this is where every order arrives (the
+       classic bulk exclusion).
+    2. Otherwise every order of eliminating them one at a time is followed to
+       the end, through any later ties too. If all lead to the same winner,
+       the first of them is eliminated and the count goes on
+       (`IrvReason.ORDER_IRRELEVANT`), so every round shown is one an allowed
+       order reaches.
     3. Otherwise the count stops (`IrvReason.TIE`): the result has no winner,
-       `tied` names the tied candidates and `could_win` who could win. The
-       search in step 2 is bounded; past the bound a tie is reported too.
+       `tied` names the tied candidates and `could_win` exactly those who win
+       under some allowed order. The search in step 2 is bounded; past the
+       bound a tie is reported, with `could_win` empty.
     """
     candidates = list(candidates)
     return instant_runoff_from_ranks(candidates, rank_matrix(candidates, ballots))
@@ -361,7 +404,7 @@ def instant_runoff_from_ranks(candidates: Sequence[int], ranks: npt.ArrayLike) -
         if reason is IrvReason.TIE:
             outcomes = search.outcomes_at_tie(continuing, step.tied)
             if outcomes is not None and len(outcomes) == 1:
-                reason, eliminate = IrvReason.ORDER_IRRELEVANT, step.tied
+                reason, eliminate = IrvReason.ORDER_IRRELEVANT, step.tied[:1]
             else:
                 could_win = outcomes or frozenset()
         rounds.append(
@@ -403,13 +446,14 @@ def _best_tier(compact: _Compact, continuing: npt.NDArray[np.bool_], unranked: i
     """Per ballot, which continuing candidates share its best continuing rank (none if exhausted)."""
     masked = np.where(continuing, compact, unranked)
     best = masked.min(axis=1, initial=unranked)
-    return (masked == best[:, None]) & (best != unranked)[:, None]
+    tier: npt.NDArray[np.bool_] = (masked == best[:, None]) & (best != unranked)[:, None]
+    return tier
 
 
 def _top_choices(compact: _Compact, continuing: npt.NDArray[np.bool_], unranked: int) -> npt.NDArray[np.intp]:
     """Per ballot, the column of its best continuing candidate, or _EXHAUSTED / _SET_ASIDE."""
     tier = _best_tier(compact, continuing, unranked)
-    top = np.argmax(tier, axis=1).astype(np.intp)
+    top: npt.NDArray[np.intp] = np.argmax(tier, axis=1).astype(np.intp)
     size = np.count_nonzero(tier, axis=1)
     top[size > 1] = _SET_ASIDE
     top[size == 0] = _EXHAUSTED
@@ -502,14 +546,11 @@ class _TieSearch:
         self._memo: dict[bytes, frozenset[int] | None] = {}
 
     def outcomes_at_tie(self, continuing: npt.NDArray[np.bool_], tied: tuple[int, ...]) -> frozenset[int] | None:
-        """Winners reachable by eliminating one of `tied`, or all of them while someone else remains."""
-        options = [[candidate] for candidate in tied]
-        if len(tied) < np.count_nonzero(continuing):
-            options.append(list(tied))
+        """Winners reachable by eliminating one of `tied` next (never several at once), and so on to the end."""
         reachable: set[int] = set()
-        for eliminated in options:
+        for candidate in tied:
             after = continuing.copy()
-            after[eliminated] = False
+            after[candidate] = False
             outcomes = self.outcomes(after)
             if outcomes is None:
                 return None
@@ -639,7 +680,7 @@ def _is_whole(value: object) -> bool:
     return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
 
 
-def _tiers_by_total(totals: dict[int, int]) -> list[list[int]]:
+def _tiers_by_total(totals: Mapping[int, int]) -> list[list[int]]:
     """Candidates grouped by equal totals, highest first, each tier in the original order."""
     tiers: list[list[int]] = []
     last: int | None = None

@@ -8,14 +8,14 @@ app_name = "outcomes"
 
 urlpatterns = [
     path("sites/<slug:site_slug>/outcomes/", views.outcome_list, name="outcome-list"),
-    path("sites/<slug:site_slug>/rounds/new/", views.round_open, name="round-open"),
+    path("sites/<slug:site_slug>/rounds/new/", views.round_create, name="round-create"),
     path("sites/<slug:site_slug>/rounds/<int:round_id>/", views.round_detail, name="round-detail"),
     path("sites/<slug:site_slug>/rounds/<int:round_id>/close/", views.round_close, name="round-close"),
     path("sites/<slug:site_slug>/rounds/<int:round_id>/commit/", views.outcome_commit, name="outcome-commit"),
     path("sites/<slug:site_slug>/outcomes/<int:outcome_id>/", views.outcome_edit, name="outcome-edit"),
     path("sites/<slug:site_slug>/outcomes/<int:outcome_id>/withdraw/", views.outcome_withdraw, name="outcome-withdraw"),
     path("sites/<slug:site_slug>/outcomes/<int:outcome_id>/merge/", views.outcome_merge, name="outcome-merge"),
-    path("sites/<slug:site_slug>/rounds/<int:round_id>/start/", views.round_start, name="round-start"),
+    path("sites/<slug:site_slug>/rounds/<int:round_id>/start/", views.round_open_draft, name="round-open-draft"),
     path("sites/<slug:site_slug>/rounds/<int:round_id>/adopt/", views.outcome_adopt, name="outcome-adopt"),
     path("sites/<slug:site_slug>/rounds/<int:round_id>/voters/", views.round_voters, name="round-voters"),
     path("sites/<slug:site_slug>/rounds/<int:round_id>/system/", views.round_system, name="round-system"),

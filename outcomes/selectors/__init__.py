@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from outcomes.selectors.results import RankedOutcome, RoundResult, round_result
+from outcomes.selectors.ballots import (
+    OwnBallot,
+    VoterRow,
+    adoption_invitees,
+    ballots_to_count,
+    invited_to,
+    own_ballot,
+    round_voters,
+)
+from outcomes.selectors.outcomes import outcome_get, outcomes_for_site
+from outcomes.selectors.results import RankedOutcome, ResultPage, RoundResult, result_page, round_recount, round_result
 from outcomes.selectors.rounds import (
     OutcomeSummary,
-    OwnBallot,
-    outcome_get,
-    outcomes_for_site,
-    own_ballot,
     round_ballot_count,
     round_candidates,
     round_get,
-    round_voters,
     rounds_for_site,
     site_outcome_summary,
 )
@@ -22,14 +27,21 @@ __all__ = [
     "OutcomeSummary",
     "OwnBallot",
     "RankedOutcome",
+    "ResultPage",
     "RoundResult",
     "SystemView",
+    "VoterRow",
+    "adoption_invitees",
+    "ballots_to_count",
+    "invited_to",
     "outcome_get",
     "outcomes_for_site",
     "own_ballot",
+    "result_page",
     "round_ballot_count",
     "round_candidates",
     "round_get",
+    "round_recount",
     "round_result",
     "round_voters",
     "rounds_for_site",

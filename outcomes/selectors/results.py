@@ -7,33 +7,44 @@ so the page costs the same few queries however many leaders voted.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
+from network.models import AllianceMember, Membership
 from outcomes import analysis
+from outcomes.access import can_vote
 from outcomes.models import CandidateOutcome, Method, VotingRound
+from outcomes.result_schema import EnergyCounts, IrvRoundRecord, Pairwise, StoredResult, Tie, TieKind
+from outcomes.selectors.ballots import ballots_to_count, invited_to
+from outcomes.selectors.rounds import round_candidates
+from outcomes.tally import SCORE_MAX, SCORE_MIN, IrvReason
 
 FIGURE_LABEL = {
-    Method.SCHULZE: "Head-to-head wins",
-    Method.INSTANT_RUNOFF: "Votes in the last round it took part in",
-    Method.SCORE: "Total score",
-    Method.DOTS: "Dots",
-    Method.APPROVAL: "Approvals",
+    Method.SCHULZE: _("Head-to-head wins"),
+    Method.INSTANT_RUNOFF: _("Votes in the last round it took part in"),
+    Method.SCORE: _("Total score"),
+    Method.DOTS: _("Dots"),
+    Method.APPROVAL: _("Approvals"),
 }
 
 METHOD_EXPLAINED = {
-    Method.SCHULZE: (
-        "counted by the Schulze method, which finds the outcome preferred to each other one when they are "
-        "compared in pairs"
+    Method.SCHULZE: _(
+        "They were counted by the Schulze method, which finds the outcome preferred to each other one when "
+        "they are compared in pairs."
     ),
-    Method.INSTANT_RUNOFF: (
-        "counted by instant runoff: each round the outcome with the fewest first choices is eliminated and "
-        "its ballots pass to their next choice, until one outcome has more than half"
+    Method.INSTANT_RUNOFF: _(
+        "They were counted by instant runoff: each round the outcome with the fewest first choices is eliminated "
+        "and its ballots pass to their next choice, until one outcome has more than half."
     ),
-    Method.SCORE: "counted by adding up every leader's score from 0 to 5",
-    Method.DOTS: "counted by adding up the dots each leader placed",
-    Method.APPROVAL: "counted by adding up the leaders who approved each outcome",
+    Method.SCORE: format_lazy(
+        _("They were counted by adding up every leader's score from {low} to {high}."), low=SCORE_MIN, high=SCORE_MAX
+    ),
+    Method.DOTS: _("They were counted by adding up the dots each leader placed."),
+    Method.APPROVAL: _("They were counted by adding up the leaders who approved each outcome."),
 }
 
 
@@ -61,8 +72,12 @@ class PairwiseRow:
     @property
     def cells_html(self) -> SafeString:
         """The row's cells as HTML: with fifty outcomes, 2,500 cells through the template engine cost ~40 ms."""
-        return mark_safe(  # noqa: S308 -- numbers only
-            "".join("<td>—</td>" if c is None else f"<td>{c[1]:d} to {c[2]:d}</td>" for c in self.cells)
+        pattern = gettext("%(for)d to %(against)d")
+        return mark_safe(  # noqa: S308 -- numbers, and a translator's pattern escaped
+            "".join(
+                "<td>—</td>" if c is None else f"<td>{escape(pattern % {'for': c[1], 'against': c[2]})}</td>"
+                for c in self.cells
+            )
         )
 
 
@@ -104,90 +119,101 @@ class RoundResult:
 
 
 def _names(outcomes: list[CandidateOutcome]) -> str:
-    quoted = [f"“{o.statement}”" for o in outcomes]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    """“A”, “B” and “C”."""
+    quoted = [gettext("“%(statement)s”") % {"statement": o.statement} for o in outcomes]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return gettext("%(some)s and %(last)s") % {"some": ", ".join(quoted[:-1]), "last": quoted[-1]}
 
 
-def _figures(voting_round: VotingRound, ids: list[int]) -> dict[int, int]:
-    stored = voting_round.result
-    if "totals" in stored:
-        return {int(k): v for k, v in stored["totals"].items()}
-    if voting_round.method == Method.INSTANT_RUNOFF:
+def _figures(stored: StoredResult, ids: list[int]) -> dict[int, int]:
+    count = stored.count
+    if count.totals is not None:
+        return count.totals
+    if stored.method == Method.INSTANT_RUNOFF:
         last: dict[int, int] = {}
-        for r in stored.get("irv", []):
-            for k, v in r["counts"].items():
-                last[int(k)] = v
+        for r in count.irv:
+            last.update(r.counts)
         return {i: last.get(i, 0) for i in ids}
-    counts = voting_round.pairwise.get("counts", [])
-    order = voting_round.pairwise.get("candidates", [])
+    if count.pairwise is None:
+        return {}
+    order, counts = count.pairwise.candidates, count.pairwise.counts
     return {c: sum(1 for j in range(len(order)) if counts[i][j] > counts[j][i]) for i, c in enumerate(order)}
 
 
-def _irv_explanation(r: dict[str, Any], by_id: dict[int, CandidateOutcome]) -> str:
-    eliminated = [by_id[i] for i in r["eliminated"]]
-    tied = [by_id[i] for i in r["tied"]]
-    reason = r["reason"]
-    if reason == "majority":
-        leader = max(r["counts"].items(), key=lambda kv: kv[1])
-        return f"{_names([by_id[int(leader[0])]])} has {leader[1]} votes, more than half of {r['continuing']}: it wins."
-    if reason == "last_remaining":
-        return "Only one outcome remains: it wins."
-    if reason == "fewest_votes":
-        return f"No outcome has more than half. {_names(eliminated)} has the fewest votes and is eliminated."
-    if reason == "cannot_catch_up":
-        return (
-            f"{_names(tied)} tie for fewest votes. Together with any just above them they could not catch up "
-            f"with anyone else, so {_names(eliminated)} are eliminated together: the order would make no difference."
-        )
-    if reason == "order_irrelevant":
-        return (
-            f"{_names(tied)} tie for fewest votes. Every order of eliminating them leads to the same winner, "
+def _irv_explanation(r: IrvRoundRecord, by_id: dict[int, CandidateOutcome]) -> str:
+    """What happened in one round of an instant-runoff count, in a sentence or two."""
+    eliminated = _names([by_id[i] for i in r.eliminated])
+    tied = _names([by_id[i] for i in r.tied])
+    if r.reason == IrvReason.MAJORITY:
+        leader, votes = max(r.counts.items(), key=lambda kv: kv[1])
+        return ngettext(
+            "%(name)s has %(votes)d vote, more than half of %(continuing)d: it wins.",
+            "%(name)s has %(votes)d votes, more than half of %(continuing)d: it wins.",
+            votes,
+        ) % {"name": _names([by_id[leader]]), "votes": votes, "continuing": r.continuing}
+    if r.reason == IrvReason.LAST_REMAINING:
+        return gettext("Only one outcome remains: it wins.")
+    if r.reason == IrvReason.FEWEST_VOTES:
+        return gettext("No outcome has more than half. %(name)s has the fewest votes and is eliminated.") % {
+            "name": eliminated
+        }
+    if r.reason == IrvReason.CANNOT_CATCH_UP:
+        return gettext(
+            "%(tied)s tie for fewest votes. Together with any just above them they could not catch up with anyone "
+            "else, so %(eliminated)s are eliminated together: the order would make no difference."
+        ) % {"tied": tied, "eliminated": eliminated}
+    if r.reason == IrvReason.ORDER_IRRELEVANT and len(r.eliminated) > 1:  # counted before one at a time
+        return gettext(
+            "%(tied)s tie for fewest votes. Every order of eliminating them leads to the same winner, "
             "so they are eliminated together."
-        )
-    return (
-        f"{_names(tied)} tie for fewest votes, and which is eliminated first would decide the winner. "
+        ) % {"tied": tied}
+    if r.reason == IrvReason.ORDER_IRRELEVANT:
+        return gettext(
+            "%(tied)s tie for fewest votes. Every order of eliminating them one at a time leads to the same "
+            "winner, so the order makes no difference: %(eliminated)s is eliminated first."
+        ) % {"tied": tied, "eliminated": eliminated}
+    return gettext(
+        "%(tied)s tie for fewest votes, and which is eliminated first would decide the winner. "
         "The count stops here: the tie is not broken by chance."
-    )
+    ) % {"tied": tied}
 
 
-def _tie_explanation(voting_round: VotingRound, tie: dict[str, Any], by_id: dict[int, CandidateOutcome]) -> str:
-    tied = [by_id[i] for i in tie["ids"] if i in by_id]
-    kind = tie.get("kind")
-    if kind == "schulze":
-        return (
-            f"No single outcome came first: {_names(tied)} are tied, each preferred to the other by as many "
-            "leaders along the strongest chain of head-to-head wins. Another round between them could decide."
-        )
-    if kind == "irv":
-        could = [by_id[i] for i in tie.get("could_win", []) if i in by_id]
-        tail = f" Depending on that order, {_names(could)} could win." if could else ""
-        return (
-            f"No single outcome came first: {_names(tied)} are tied for fewest votes in the last round counted, "
-            f"and which is eliminated first decides the winner.{tail} Another round between them could decide."
-        )
-    return (
-        f"No single outcome came first: {_names(tied)} are tied with the same total. "
-        "Another round between them could decide."
-    )
+def _tie_explanation(tie: Tie, by_id: dict[int, CandidateOutcome]) -> str:
+    """Why no single outcome came first, and what might decide it."""
+    tied = _names([by_id[i] for i in tie.ids if i in by_id])
+    if tie.kind == TieKind.SCHULZE:
+        return gettext(
+            "No single outcome came first: %(tied)s are tied, each preferred to the other by as many leaders "
+            "along the strongest chain of head-to-head wins. Another round between them could decide."
+        ) % {"tied": tied}
+    if tie.kind == TieKind.IRV:
+        could = [by_id[i] for i in tie.could_win if i in by_id]
+        if could:
+            return gettext(
+                "No single outcome came first: %(tied)s are tied for fewest votes in the last round counted, and "
+                "which is eliminated first decides the winner. Depending on that order, %(could)s could win. "
+                "Another round between them could decide."
+            ) % {"tied": tied, "could": _names(could)}
+        return gettext(
+            "No single outcome came first: %(tied)s are tied for fewest votes in the last round counted, and "
+            "which is eliminated first decides the winner. Another round between them could decide."
+        ) % {"tied": tied}
+    return gettext(
+        "No single outcome came first: %(tied)s are tied with the same total. Another round between them could decide."
+    ) % {"tied": tied}
 
 
-def round_result(*, voting_round: VotingRound, candidates: list[CandidateOutcome] | None = None) -> RoundResult:
-    """The stored result of a closed round, in a shape the result page can show."""
-    stored = voting_round.result
-    if candidates is None:
-        candidates = list(voting_round.candidates.all())
-    by_id = {outcome.pk: outcome for outcome in candidates}
-    ids = [o.pk for o in sorted(candidates, key=lambda o: o.pk)]
-    figures = _figures(voting_round, ids)
-    energy = {int(k): v for k, v in stored.get("energy", {}).items()}
-    supporters = {int(k): v for k, v in stored.get("supporters", {}).items()}
+def _ranking(stored: StoredResult, by_id: dict[int, CandidateOutcome]) -> list[RankedOutcome]:
+    figures = _figures(stored, sorted(by_id))
+    energy, supporters = stored.support.energy, stored.support.supporters
     ranking: list[RankedOutcome] = []
     position = 1
-    for tier in voting_round.ranking:
+    for tier in stored.count.tiers:
         for outcome_id in tier:
             if outcome_id not in by_id:
                 continue
-            e = energy.get(outcome_id, [0, 0, 0])
+            e = energy.get(outcome_id, EnergyCounts())
             ranking.append(
                 RankedOutcome(
                     position=position,
@@ -195,78 +221,135 @@ def round_result(*, voting_round: VotingRound, candidates: list[CandidateOutcome
                     tied=len(tier) > 1,
                     figure=figures.get(outcome_id, 0),
                     supporters=supporters.get(outcome_id, 0),
-                    energy_some=e[1],
-                    energy_a_lot=e[2],
+                    energy_some=e.some,
+                    energy_a_lot=e.a_lot,
                 )
             )
         position += len(tier)
+    return ranking
 
-    pairwise: list[PairwiseRow] = []
-    if voting_round.method == Method.SCHULZE and voting_round.pairwise:
-        order = [entry.outcome.pk for entry in ranking]
-        counts = voting_round.pairwise.get("counts", [])
-        index = {outcome_id: i for i, outcome_id in enumerate(voting_round.pairwise.get("candidates", []))}
-        for row_id in order:
-            cells: list[tuple[CandidateOutcome, int, int] | None] = []
-            for col_id in order:
-                if row_id == col_id:
-                    cells.append(None)
-                else:
-                    i, j = index[row_id], index[col_id]
-                    cells.append((by_id[col_id], counts[i][j], counts[j][i]))
-            pairwise.append(PairwiseRow(outcome=by_id[row_id], cells=cells))
 
-    irv_rounds = [
+def _pairwise(pairwise: Pairwise | None, order: list[int], by_id: dict[int, CandidateOutcome]) -> list[PairwiseRow]:
+    """The head-to-head table, rows and columns in result order."""
+    if pairwise is None:
+        return []
+    counts = pairwise.counts
+    index = {outcome_id: i for i, outcome_id in enumerate(pairwise.candidates)}
+    rows = []
+    for row_id in order:
+        cells: list[tuple[CandidateOutcome, int, int] | None] = []
+        for col_id in order:
+            if row_id == col_id:
+                cells.append(None)
+            else:
+                i, j = index[row_id], index[col_id]
+                cells.append((by_id[col_id], counts[i][j], counts[j][i]))
+        rows.append(PairwiseRow(outcome=by_id[row_id], cells=cells))
+    return rows
+
+
+def _irv_rounds(stored: StoredResult, by_id: dict[int, CandidateOutcome]) -> list[IrvRoundView]:
+    return [
         IrvRoundView(
             number=n,
-            counts=sorted(
-                ((by_id[int(k)], v) for k, v in r["counts"].items() if int(k) in by_id), key=lambda cv: -cv[1]
-            ),
-            continuing=r["continuing"],
-            exhausted=r["exhausted"],
-            set_aside=r["set_aside"],
-            majority=r["majority"],
+            counts=sorted(((by_id[k], v) for k, v in r.counts.items() if k in by_id), key=lambda cv: -cv[1]),
+            continuing=r.continuing,
+            exhausted=r.exhausted,
+            set_aside=r.set_aside,
+            majority=r.majority,
             explanation=_irv_explanation(r, by_id),
         )
-        for n, r in enumerate(stored.get("irv", []), start=1)
+        for n, r in enumerate(stored.count.irv, start=1)
     ]
 
-    winner = by_id.get(voting_round.winner_id) if voting_round.winner_id else None
-    tie = stored.get("tie")
-    tied_at_top = [by_id[i] for i in tie["ids"] if i in by_id] if tie else []
-    verdict = None
-    if winner is not None:
-        sectors = analysis.shown_sector_groups(
-            stored.get("groups", []), secret=voting_round.is_secret, min_size=voting_round.min_group_size
-        )
-        e = energy.get(winner.pk, [0, 0, 0])
-        verdict = analysis.what_really_matters(
-            outcome_id=winner.pk,
-            sectors=sectors,
-            site_sectors=stored.get("site_sectors", []),
-            energy=e[1] + e[2],
-            min_sectors=voting_round.min_sectors,
-            min_energy=voting_round.min_energy,
-        )
 
+def _verdict(voting_round: VotingRound, stored: StoredResult, winner: CandidateOutcome) -> analysis.Verdict:
+    return analysis.what_really_matters(
+        outcome_id=winner.pk,
+        sectors=stored.support.sectors,
+        site_sectors=stored.support.site_sectors,
+        energy=stored.support.energy.get(winner.pk, EnergyCounts()).given,
+        min_sectors=voting_round.min_sectors,
+        min_energy=voting_round.min_energy,
+    )
+
+
+def round_result(*, voting_round: VotingRound, candidates: list[CandidateOutcome] | None = None) -> RoundResult:
+    """The stored result of a closed round, in a shape the result page can show."""
+    stored = StoredResult.from_round(voting_round)
+    if candidates is None:
+        candidates = list(voting_round.candidates.all())
+    by_id = {outcome.pk: outcome for outcome in candidates}
+    ranking = _ranking(stored, by_id)
+    pairwise = _pairwise(stored.count.pairwise, [entry.outcome.pk for entry in ranking], by_id)
+    winner = by_id.get(stored.count.winner) if stored.count.winner is not None else None
+    tie = stored.count.tie
     top = max((r.figure for r in ranking), default=0) or 1
     bars = [
         Bar(label=r.outcome.statement, value=r.figure, y=i * 28, width=round(100 * r.figure / top, 1))
         for i, r in enumerate(ranking)
     ]
+    method = Method(voting_round.method)
     return RoundResult(
         method=voting_round.method,
-        method_explained=METHOD_EXPLAINED[Method(voting_round.method)],
-        figure_label=FIGURE_LABEL[Method(voting_round.method)],
-        support_rule=analysis.SUPPORT_RULE[Method(voting_round.method)],
+        method_explained=str(METHOD_EXPLAINED[method]),
+        figure_label=str(FIGURE_LABEL[method]),
+        support_rule=str(analysis.SUPPORT_RULE[method]),
         ranking=ranking,
-        pairwise=pairwise,
-        irv_rounds=irv_rounds,
+        pairwise=pairwise if method == Method.SCHULZE else [],
+        irv_rounds=_irv_rounds(stored, by_id),
         winner=winner,
-        tied_at_top=tied_at_top,
-        tie_explanation=_tie_explanation(voting_round, tie, by_id) if tie else "",
-        ballot_count=stored.get("ballot_count", 0),
-        verdict=verdict,
+        tied_at_top=[by_id[i] for i in tie.ids if i in by_id] if tie else [],
+        tie_explanation=_tie_explanation(tie, by_id) if tie else "",
+        ballot_count=stored.ballot_count,
+        verdict=_verdict(voting_round, stored, winner) if winner is not None else None,
         bars=bars,
         chart_height=max(28, len(bars) * 28),
+    )
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    """A closed round's page for one person: the result, and where they stand with its alliances."""
+
+    result: RoundResult
+    #: Outcomes of the round an enabler has adopted, in result order.
+    adopted: list[CandidateOutcome]
+    #: For a leader: the alliances (of the winner and of adopted outcomes) they have joined.
+    joined: set[int]
+    #: For a leader: the adopted outcomes whose alliance they are invited to (`ballots.invited_to`).
+    invited: set[int]
+
+
+def result_page(*, voting_round: VotingRound, membership: Membership) -> ResultPage:
+    result = round_result(voting_round=voting_round, candidates=round_candidates(voting_round=voting_round))
+    adopted = [entry.outcome for entry in result.ranking if entry.outcome.adopted_at is not None]
+    joined: set[int] = set()
+    invited: set[int] = set()
+    if can_vote(membership):
+        alliance_ids = [o.alliance_id for o in [result.winner, *adopted] if o is not None and o.alliance_id]
+        joined = set(
+            AllianceMember.objects.filter(alliance_id__in=alliance_ids, membership=membership).values_list(
+                "alliance_id", flat=True
+            )
+        )
+        invited = invited_to(voting_round=voting_round, voter=membership, outcomes=adopted)
+    return ResultPage(result=result, adopted=adopted, joined=joined, invited=invited)
+
+
+def round_recount(*, voting_round: VotingRound) -> StoredResult:
+    """Count a closed round again from the ballots it keeps, as closing did: to check its stored result.
+
+    A secret round keeps its ballots sealed, with the groups its analysis shows rather than each voter's
+    agency, so a recount of one reproduces its count, energy and support, and its groups' figures.
+    """
+    stored = StoredResult.from_round(voting_round)
+    return analysis.round_analysis(
+        method=Method(voting_round.method),
+        candidates=list(voting_round.candidates.order_by("pk").values_list("pk", flat=True)),
+        ballots=ballots_to_count(voting_round=voting_round),
+        dot_budget=voting_round.dot_budget,
+        site_sectors=stored.support.site_sectors,
+        secret=voting_round.is_secret,
+        min_group_size=voting_round.min_group_size,
     )

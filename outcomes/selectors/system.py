@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from django.utils.safestring import SafeString, mark_safe
 
 from outcomes import analysis
-from outcomes.models import CandidateOutcome, VotingRound
+from outcomes.groups import OTHER, Group
+from outcomes.models import CandidateOutcome, Method, VotingRound
+from outcomes.result_schema import StoredResult
 
 CELL = 26  # px per heatmap cell
 
@@ -32,7 +34,7 @@ class HeatCell:
 
 @dataclass(frozen=True)
 class HeatRow:
-    group: analysis.Group
+    group: Group
     y: int
     cells: list[HeatCell]
 
@@ -73,7 +75,7 @@ class SystemView:
     support_rule: str
 
 
-def _heatmap(groups: list[analysis.Group], outcomes: list[CandidateOutcome]) -> Heatmap:
+def _heatmap(groups: list[Group], outcomes: list[CandidateOutcome]) -> Heatmap:
     rows = [
         HeatRow(
             group=g,
@@ -90,23 +92,18 @@ def _heatmap(groups: list[analysis.Group], outcomes: list[CandidateOutcome]) -> 
 
 def system_view(*, voting_round: VotingRound, ranked: list[CandidateOutcome]) -> SystemView:
     """`ranked`: the round's outcomes in result order."""
-    stored = voting_round.result.get("groups", [])
-    secret, size = voting_round.is_secret, voting_round.min_group_size
-    agency_groups = analysis.shown_groups(analysis.agency_groups(stored), secret=secret, min_size=size)
-    sector_groups = analysis.shown_sector_groups(stored, secret=secret, min_size=size)
+    support = StoredResult.from_round(voting_round).support
+    agency_groups, sector_groups = support.agencies, support.sectors
     by_id = {o.pk: o for o in ranked}
     ids = [o.pk for o in ranked]
     consensus, contested = analysis.consensus_and_contested(ids, sector_groups)
     divergent = analysis.divergent_pairs(ids, agency_groups)
-    from outcomes.analysis import SUPPORT_RULE
-    from outcomes.models import Method
-
     return SystemView(
         agencies=_heatmap(agency_groups, ranked),
         sectors=_heatmap(sector_groups, ranked),
         consensus=[(by_id[s.outcome_id], s) for s in consensus],
         contested=[(by_id[s.outcome_id], s) for s in contested],
         divergent=[(d, by_id[d.outcome_id]) for d in divergent],
-        merged=any(g.name == analysis.OTHER for g in agency_groups + sector_groups),
-        support_rule=SUPPORT_RULE[Method(voting_round.method)],
+        merged=any(g.name == OTHER for g in agency_groups + sector_groups),
+        support_rule=str(analysis.SUPPORT_RULE[Method(voting_round.method)]),
     )

@@ -5,19 +5,21 @@ from __future__ import annotations
 from outcomes.services.adoption import outcome_adopt, outcome_commit
 from outcomes.services.ballots import ballot_submit, ranks_after_move
 from outcomes.services.outcomes import (
-    can_edit,
-    editable_outcome_ids,
     outcome_edit,
     outcome_merge,
     outcome_propose,
     outcome_withdraw,
 )
-from outcomes.services.rounds import round_close, round_create, round_open, round_start, rounds_close_due
+from outcomes.services.rounds import (
+    round_close,
+    round_create,
+    round_create_and_open,
+    round_open_draft,
+    rounds_close_due,
+)
 
 __all__ = [
     "ballot_submit",
-    "can_edit",
-    "editable_outcome_ids",
     "outcome_adopt",
     "outcome_commit",
     "outcome_edit",
@@ -27,7 +29,7 @@ __all__ = [
     "ranks_after_move",
     "round_close",
     "round_create",
-    "round_open",
-    "round_start",
+    "round_create_and_open",
+    "round_open_draft",
     "rounds_close_due",
 ]

@@ -3,38 +3,32 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from network.access import ENABLERS, LEADERS
 from network.errors import DomainError
-from network.models import AllianceMember, Membership
+from network.models import Alliance, AllianceMember, Membership
 from network.services import alliance_for_outcome, alliance_join
 from outcomes import dispatch
-from outcomes.models import BallotRank, CandidateOutcome, Energy, VotingRound
-from outcomes.services.outcomes import check_role
+from outcomes.access import MANAGERS, VOTERS, check_role
+from outcomes.models import CandidateOutcome, VotingRound
+from outcomes.selectors.ballots import adoption_invitees
+from outcomes.services.mail import mail_send
 
 
-def _ensure_alliance(outcome: CandidateOutcome) -> None:
+def _ensure_alliance(outcome: CandidateOutcome) -> Alliance:
+    """The outcome's alliance, formed now if it has none yet."""
     if outcome.alliance is None:
         outcome.alliance = alliance_for_outcome(site=outcome.site, purpose=outcome.statement)
         outcome.save(update_fields=["alliance"])
-
-
-def energy_givers(*, voting_round: VotingRound, outcome: CandidateOutcome) -> list[Membership]:
-    """Leaders whose ballot in this round committed some energy to the outcome."""
-    voter_ids = BallotRank.objects.filter(
-        ballot__round=voting_round, outcome=outcome, energy__gte=Energy.SOME
-    ).values_list("ballot__voter_id", flat=True)
-    return list(Membership.objects.filter(pk__in=voter_ids, archived_at__isnull=True).select_related("user", "site"))
+    return outcome.alliance
 
 
 @transaction.atomic
 def outcome_adopt(*, voting_round: VotingRound, outcome_id: int, membership: Membership) -> CandidateOutcome:
-    """An enabler adopts an outcome of a closed round; every leader who gave it energy is invited to its alliance."""
-    check_role(membership, ENABLERS, "adopt an outcome")
+    """An enabler adopts an outcome of a closed round and invites leaders to its alliance (see `adoption_invitees`)."""
+    check_role(membership, MANAGERS, "adopt an outcome")
     fresh = VotingRound.objects.filter(pk=voting_round.pk, site=membership.site).first()
     if fresh is None or not fresh.is_closed:
         raise DomainError("Outcomes are adopted from a closed round.")
@@ -51,24 +45,17 @@ def outcome_adopt(*, voting_round: VotingRound, outcome_id: int, membership: Mem
     _ensure_alliance(outcome)
     outcome.adopted_at = timezone.now()
     outcome.save(update_fields=["adopted_at"])
-    for invited in energy_givers(voting_round=voting_round, outcome=outcome):
+    for invited in adoption_invitees(voting_round=voting_round, outcome=outcome):
         # One email per invited leader, to that leader alone.
         dispatch.adoption_invitation_send.after_commit(voting_round.pk, outcome.pk, invited.pk)
     return outcome
 
 
 def adoption_invitation_send(*, voting_round: VotingRound, outcome: CandidateOutcome, membership: Membership) -> None:
+    """Invite one leader, alone, to join the alliance of an outcome adopted from the round."""
     url = settings.SITE_URL + reverse("outcomes:round-detail", args=[voting_round.site.slug, voting_round.pk])
-    send_mail(
-        subject=f"Join the alliance for: {outcome.statement}",
-        message=(
-            f"{membership.site.name} has adopted “{outcome.statement}” as an outcome to work on together.\n\n"
-            "You said you would commit energy to it. Join its alliance with one line on what you will bring:\n"
-            f"{url}\n"
-        ),
-        from_email=None,
-        recipient_list=[membership.user.email],
-    )
+    context = {"round": voting_round, "outcome": outcome, "url": url}
+    mail_send(name="adoption_invitation", context=context, recipients=[membership.user.email])
 
 
 @transaction.atomic
@@ -79,7 +66,7 @@ def outcome_commit(
 
     The outcome's alliance is formed on the first commitment; committing again updates the pledge.
     """
-    check_role(membership, LEADERS, "commit to an outcome")
+    check_role(membership, VOTERS, "commit to an outcome")
     voting_round = VotingRound.objects.get(pk=voting_round.pk)  # its state as it is now, not as the caller saw it
     if not voting_round.is_closed:
         raise DomainError("There is no chosen outcome to commit to in this round.")
@@ -97,5 +84,4 @@ def outcome_commit(
         if found is None:
             raise DomainError("That outcome has not been adopted.")
         outcome = found
-    _ensure_alliance(outcome)
-    return alliance_join(alliance=outcome.alliance, membership=membership, pledge=pledge)  # type: ignore[arg-type]
+    return alliance_join(alliance=_ensure_alliance(outcome), membership=membership, pledge=pledge)

@@ -6,14 +6,45 @@ from collections.abc import Mapping, Sequence
 
 from django.db import IntegrityError, transaction
 
-from network.access import LEADERS
 from network.errors import DomainError
 from network.models import Membership
+from outcomes.access import VOTERS, check_role
 from outcomes.models import Ballot, BallotRank, Energy, Method, VotingRound
-from outcomes.services.outcomes import check_role
+from outcomes.tally import SCORE_MAX, SCORE_MIN
 
-# Scores on a score ballot run from SCORE_MIN to SCORE_MAX inclusive.
-SCORE_MIN, SCORE_MAX = 0, 5
+
+def _check_ranks(n_candidates: int, ranks: Mapping[int, int], points: Mapping[int, int]) -> None:
+    if points:
+        raise DomainError("This round is ranked: give ranks, not points.")
+    if any(not 1 <= rank <= n_candidates for rank in ranks.values()):
+        raise DomainError(f"Ranks run from 1 to {n_candidates}.")
+    if not ranks:
+        raise DomainError("Rank at least one outcome.")
+
+
+NOTHING_CHOSEN = {
+    Method.SCORE: "Score at least one outcome above 0.",
+    Method.DOTS: "Place at least one dot.",
+    Method.APPROVAL: "Approve at least one outcome.",
+}
+
+
+def _check_points(voting_round: VotingRound, ranks: Mapping[int, int], points: Mapping[int, int]) -> None:
+    method = Method(voting_round.method)
+    if ranks:
+        raise DomainError("This round is not ranked: give points, not ranks.")
+    for value in points.values():
+        if method == Method.SCORE and not SCORE_MIN <= value <= SCORE_MAX:
+            raise DomainError(f"Scores run from {SCORE_MIN} to {SCORE_MAX}.")
+        if method == Method.APPROVAL and value not in (0, 1):
+            raise DomainError("Approve an outcome or leave it.")
+        if value < 0:
+            raise DomainError("Points cannot be negative.")
+    placed = sum(points.values())
+    if method == Method.DOTS and placed > voting_round.dot_budget:
+        raise DomainError(f"You have placed {placed} dots; you have {voting_round.dot_budget} to spread.")
+    if not any(points.values()):
+        raise DomainError(NOTHING_CHOSEN[method])
 
 
 def _validated(
@@ -23,52 +54,28 @@ def _validated(
     points: Mapping[int, int],
     energy: Mapping[int, int],
 ) -> dict[int, BallotRank]:
-    unknown = (set(ranks) | set(points) | set(energy)) - candidate_ids
-    if unknown:
+    """The ballot's entries once every rule is met: one for every outcome in the round, chosen or not.
+
+    A ballot of a fixed size says nothing by its size: not in a count of rows, nor in a list of what
+    deleting a person would delete (the admin's confirmation page).
+    """
+    if (set(ranks) | set(points) | set(energy)) - candidate_ids:
         raise DomainError("That ballot names an outcome that is not in this round.")
-    entries: dict[int, BallotRank] = {}
-
-    def entry(outcome_id: int) -> BallotRank:
-        return entries.setdefault(outcome_id, BallotRank(outcome_id=outcome_id))
-
+    if any(level not in Energy.values for level in energy.values()):
+        raise DomainError("Choose none, some or a lot of energy.")
     if voting_round.is_ranked:
-        if points:
-            raise DomainError("This round is ranked: give ranks, not points.")
-        for outcome_id, rank in ranks.items():
-            if not 1 <= rank <= len(candidate_ids):
-                raise DomainError(f"Ranks run from 1 to {len(candidate_ids)}.")
-            entry(outcome_id).rank = rank
-        if not ranks:
-            raise DomainError("Rank at least one outcome.")
+        _check_ranks(len(candidate_ids), ranks, points)
     else:
-        if ranks:
-            raise DomainError("This round is not ranked: give points, not ranks.")
-        for outcome_id, value in points.items():
-            if voting_round.method == Method.SCORE and not SCORE_MIN <= value <= SCORE_MAX:
-                raise DomainError(f"Scores run from {SCORE_MIN} to {SCORE_MAX}.")
-            if voting_round.method == Method.APPROVAL and value not in (0, 1):
-                raise DomainError("Approve an outcome or leave it.")
-            if value < 0:
-                raise DomainError("Points cannot be negative.")
-            if value:
-                entry(outcome_id).points = value
-        if voting_round.method == Method.DOTS and sum(points.values()) > voting_round.dot_budget:
-            raise DomainError(
-                f"You have placed {sum(points.values())} dots; you have {voting_round.dot_budget} to spread."
-            )
-        if not any(points.values()):
-            raise DomainError(
-                {
-                    Method.SCORE: "Score at least one outcome above 0.",
-                    Method.DOTS: "Place at least one dot.",
-                    Method.APPROVAL: "Approve at least one outcome.",
-                }[Method(voting_round.method)]
-            )
+        _check_points(voting_round, ranks, points)
+    entries = {outcome_id: BallotRank(outcome_id=outcome_id) for outcome_id in sorted(candidate_ids)}
+    for outcome_id, rank in ranks.items():
+        entries[outcome_id].rank = rank
+    for outcome_id, value in points.items():
+        if value:
+            entries[outcome_id].points = value
     for outcome_id, level in energy.items():
-        if level not in Energy.values:
-            raise DomainError("Choose none, some or a lot of energy.")
         if level:
-            entry(outcome_id).energy = level
+            entries[outcome_id].energy = level
     return entries
 
 
@@ -87,7 +94,7 @@ def ballot_submit(
     allows one ballot per leader per round; two submissions at once both end
     up updating that one ballot.
     """
-    check_role(voter, LEADERS, "vote")
+    check_role(voter, VOTERS, "vote")
     if voter.site_id != voting_round.site_id:
         raise DomainError("You can only vote in your own site.")
     for attempt in range(2):

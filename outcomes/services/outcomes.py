@@ -7,15 +7,10 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from network.access import ENABLERS, PROPOSERS
 from network.errors import DomainError
-from network.models import Agency, Membership, Role
+from network.models import Agency, Membership
+from outcomes.access import MANAGERS, PROPOSERS, can_edit_outcome, check_role
 from outcomes.models import CandidateOutcome, VotingRound
-
-
-def check_role(membership: Membership, roles: frozenset[str], action: str) -> None:
-    if membership.role not in roles:
-        raise DomainError(f"Your role in this site does not allow you to {action}.")
 
 
 def _site_agencies(membership: Membership, agencies: Iterable[Agency]) -> list[Agency]:
@@ -52,45 +47,6 @@ def _in_open_round(outcome: CandidateOutcome) -> bool:
     return outcome.rounds.filter(status=VotingRound.Status.OPEN).exists()
 
 
-def _edit_allowed(
-    outcome: CandidateOutcome, membership: Membership, *, in_open_round: bool, voting_opened: bool
-) -> bool:
-    if outcome.site_id != membership.site_id or not outcome.is_active:
-        return False
-    if membership.role == Role.ENABLER:
-        return not in_open_round
-    return membership.role == Role.LEADER and outcome.proposed_by_id == membership.pk and not voting_opened
-
-
-def can_edit(*, outcome: CandidateOutcome, membership: Membership) -> bool:
-    """Enablers edit any outcome while no open round holds it; a leader edits their own until voting on it opens."""
-    statuses = set(outcome.rounds.values_list("status", flat=True))
-    return _edit_allowed(
-        outcome,
-        membership,
-        in_open_round=VotingRound.Status.OPEN in statuses,
-        voting_opened=bool(statuses - {VotingRound.Status.DRAFT}),
-    )
-
-
-def editable_outcome_ids(*, outcomes: Iterable[CandidateOutcome], membership: Membership) -> set[int]:
-    """The ids of those outcomes `can_edit` allows, without a query per outcome.
-
-    Each outcome must carry the `open_rounds` and `opened_rounds` counts that
-    `selectors.outcomes_for_site` annotates.
-    """
-    return {
-        outcome.pk
-        for outcome in outcomes
-        if _edit_allowed(
-            outcome,
-            membership,
-            in_open_round=outcome.open_rounds > 0,  # type: ignore[attr-defined]
-            voting_opened=outcome.opened_rounds > 0,  # type: ignore[attr-defined]
-        )
-    }
-
-
 @transaction.atomic
 def outcome_edit(
     *,
@@ -100,7 +56,7 @@ def outcome_edit(
     why_it_matters: str,
     agencies: Iterable[Agency] = (),
 ) -> CandidateOutcome:
-    if not can_edit(outcome=outcome, membership=membership):
+    if not can_edit_outcome(outcome=outcome, membership=membership):
         raise DomainError(
             "You cannot edit this outcome now: leaders edit their own until voting opens, "
             "and enablers edit any outcome while no round is open on it."
@@ -117,7 +73,7 @@ def outcome_edit(
 
 
 def _check_settled(outcome: CandidateOutcome, membership: Membership, action: str) -> None:
-    check_role(membership, ENABLERS, action)
+    check_role(membership, MANAGERS, action)
     if outcome.site_id != membership.site_id:
         raise DomainError("That outcome is not in your site.")
     if not outcome.is_active:

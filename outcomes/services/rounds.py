@@ -3,89 +3,91 @@
 from __future__ import annotations
 
 import logging
+import random
 from datetime import datetime
 from functools import partial
+from typing import TypedDict, Unpack
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from network.access import ENABLERS
 from network.errors import DomainError
-from network.models import Membership, Role
+from network.models import Membership
 from outcomes import analysis
-from outcomes.models import BallotRank, Method, Visibility, VotingRound
-from outcomes.services.outcomes import check_role
+from outcomes.access import MANAGERS, check_role
+from outcomes.groups import NO_AGENCY, group_of
+from outcomes.models import (
+    DOT_BUDGET_MAX,
+    DOT_BUDGET_MIN,
+    MIN_GROUP_SIZE_FLOOR,
+    STILL_CANDIDATE,
+    BallotRank,
+    Method,
+    SealedBallot,
+    SealedEntry,
+    Visibility,
+    VotingRound,
+)
+from outcomes.result_schema import StoredResult, Support
+from outcomes.selectors.ballots import ballots_to_count
+from outcomes.services.mail import mail_send
 
 logger = logging.getLogger(__name__)
 
 
-def _check_settings(*, method: str, visibility: str, dot_budget: int, closes_at: datetime | None) -> None:
-    if method not in Method.values:
+def _check_settings(voting_round: VotingRound) -> None:
+    if voting_round.method not in Method.values:
         raise DomainError("Choose a voting method.", field="method")
-    if visibility not in Visibility.values:
+    if voting_round.visibility not in Visibility.values:
         raise DomainError("Choose who may see the ballots.", field="visibility")
-    if method == Method.DOTS and not 1 <= dot_budget <= 100:
-        raise DomainError("Give each leader between 1 and 100 dots.", field="dot_budget")
-    if closes_at is not None and closes_at <= timezone.now():
+    if voting_round.method == Method.DOTS and not DOT_BUDGET_MIN <= voting_round.dot_budget <= DOT_BUDGET_MAX:
+        raise DomainError(f"Give each leader between {DOT_BUDGET_MIN} and {DOT_BUDGET_MAX} dots.", field="dot_budget")
+    if voting_round.closes_at is not None and voting_round.closes_at <= timezone.now():
         raise DomainError("Choose a closing time in the future.", field="closes_at")
 
 
+class RoundSettings(TypedDict, total=False):
+    """How a round counts and shows its ballots; each left out takes the model's default."""
+
+    method: str
+    visibility: str
+    dot_budget: int
+    min_sectors: int
+    min_energy: int
+    min_group_size: int
+    closes_at: datetime | None
+
+
 @transaction.atomic
-def round_create(
-    *,
-    membership: Membership,
-    title: str,
-    method: str = Method.SCHULZE,
-    visibility: str = Visibility.HIDDEN,
-    dot_budget: int = 10,
-    min_sectors: int = 2,
-    min_energy: int = 2,
-    min_group_size: int = 3,
-    closes_at: datetime | None = None,
-    open_now: bool = True,
-) -> VotingRound:
-    """Create a round as a draft, or open it at once (`open_now`)."""
-    check_role(membership, ENABLERS, "set up a voting round")
-    _check_settings(method=method, visibility=visibility, dot_budget=dot_budget, closes_at=closes_at)
-    voting_round = VotingRound.objects.create(
-        site=membership.site,
-        title=title.strip(),
-        status=VotingRound.Status.DRAFT,
-        method=method,
-        visibility=visibility,
-        dot_budget=dot_budget,
-        min_sectors=min_sectors,
-        min_energy=min_energy,
-        min_group_size=max(2, min_group_size),
-        closes_at=closes_at,
-    )
-    if open_now:
-        voting_round = round_start(voting_round=voting_round, membership=membership)
+def round_create(*, membership: Membership, title: str, **settings_: Unpack[RoundSettings]) -> VotingRound:
+    """Save a round as a draft, with no candidates yet: leaders cannot vote until it is opened."""
+    check_role(membership, MANAGERS, "set up a voting round")
+    voting_round = VotingRound(site=membership.site, title=title.strip(), status=VotingRound.Status.DRAFT, **settings_)
+    _check_settings(voting_round)
+    voting_round.min_group_size = max(MIN_GROUP_SIZE_FLOOR, voting_round.min_group_size)
+    voting_round.save()
     return voting_round
 
 
-def round_open(*, membership: Membership, title: str, **settings_: object) -> VotingRound:
-    """Open a round at once over every candidate outcome still active (see `round_create`)."""
-    return round_create(membership=membership, title=title, open_now=True, **settings_)  # type: ignore[arg-type]
+@transaction.atomic
+def round_create_and_open(*, membership: Membership, title: str, **settings_: Unpack[RoundSettings]) -> VotingRound:
+    """Create a round and open it at once over every candidate outcome still active."""
+    voting_round = round_create(membership=membership, title=title, **settings_)
+    return round_open_draft(voting_round=voting_round, membership=membership)
 
 
 @transaction.atomic
-def round_start(*, voting_round: VotingRound, membership: Membership) -> VotingRound:
+def round_open_draft(*, voting_round: VotingRound, membership: Membership) -> VotingRound:
     """Open a draft round over every candidate outcome not adopted, withdrawn or merged."""
-    check_role(membership, ENABLERS, "open a voting round")
+    check_role(membership, MANAGERS, "open a voting round")
     locked = VotingRound.objects.select_for_update().get(pk=voting_round.pk, site=membership.site)
     if not locked.is_draft:
         raise DomainError("This round has already been opened.")
     if locked.closes_at is not None and locked.closes_at <= timezone.now():
         raise DomainError("Its closing time has passed; choose a later one first.")
-    candidates = list(
-        membership.site.candidate_outcomes.filter(
-            alliance__isnull=True, withdrawn_at__isnull=True, merged_into__isnull=True
-        )
-    )
+    candidates = list(membership.site.candidate_outcomes.filter(STILL_CANDIDATE))
     if len(candidates) < 2:
         raise DomainError("A round needs at least two candidate outcomes to choose between.")
     if membership.site.voting_rounds.filter(status=VotingRound.Status.OPEN).exists():
@@ -101,55 +103,60 @@ def round_start(*, voting_round: VotingRound, membership: Membership) -> VotingR
     return locked
 
 
-def _ballot_data(voting_round: VotingRound) -> list[analysis.BallotData]:
-    ballots: dict[int, analysis.BallotData] = {}
-    rows = BallotRank.objects.filter(ballot__round=voting_round).values_list(
-        "ballot_id", "ballot__voter__agency_id", "outcome_id", "rank", "points", "energy"
-    )
-    for ballot_id, agency_id, outcome_id, rank, points, energy in rows.iterator(chunk_size=10_000):
-        data = ballots.get(ballot_id)
-        if data is None:
-            data = ballots[ballot_id] = analysis.BallotData(agency_id=agency_id, entries={})
-        data.entries[outcome_id] = analysis.Entry(rank=rank, points=points, energy=energy)
-    # A ballot with no entries still counts as a leader who took part.
-    for ballot_id, agency_id in voting_round.ballots.exclude(pk__in=list(ballots)).values_list(
-        "pk", "voter__agency_id"
-    ):
-        ballots[ballot_id] = analysis.BallotData(agency_id=agency_id, entries={})
-    return list(ballots.values())
-
-
 def _close(locked: VotingRound) -> VotingRound:
-    candidate_ids = list(locked.candidates.order_by("pk").values_list("pk", flat=True))
-    agencies = {
-        agency.pk: analysis.AgencyData(agency.name, agency.sector, agency.get_sector_display())
-        for agency in locked.site.agencies.all()
-    }
-    active_agencies = set(locked.site.agencies.filter(archived_at__isnull=True).values_list("pk", flat=True))
-    result = analysis.round_analysis(
-        method=locked.method,
-        candidates=candidate_ids,
-        ballots=_ballot_data(locked),
-        agencies=agencies,
+    ballots = ballots_to_count(voting_round=locked)
+    stored = analysis.round_analysis(
+        method=Method(locked.method),
+        candidates=list(locked.candidates.order_by("pk").values_list("pk", flat=True)),
+        ballots=ballots,
         dot_budget=locked.dot_budget,
+        # The sectors present when the round closed, so "no support yet from ..." never changes later.
+        site_sectors={a.get_sector_display() for a in locked.site.agencies.filter(archived_at__isnull=True)},
+        secret=locked.is_secret,
+        min_group_size=locked.min_group_size,
     )
-    # The sectors present when the round closed, so "no support yet from ..." never changes later.
-    result["site_sectors"] = sorted({a.sector_label for pk, a in agencies.items() if pk in active_agencies})
     locked.status = VotingRound.Status.CLOSED
     locked.closed_at = timezone.now()
-    locked.ranking = result.pop("tiers")
-    locked.pairwise = result.pop("pairwise", {})
     # A tie at the top is reported as a tie: no outcome is named.
-    locked.winner_id = result.pop("winner")
-    locked.result = result
+    locked.ranking, locked.pairwise, locked.winner_id, locked.result = stored.to_columns()
     locked.save()
+    if locked.is_secret:
+        _seal(locked, ballots, stored.support)
     return locked
+
+
+def _seal(voting_round: VotingRound, ballots: list[analysis.BallotData], support: Support) -> None:
+    """Sever who voted from how, for good: keep the choices on ballots that name no one, and drop the rest.
+
+    The sealed ballots are written in a random order, so their ids and rows follow neither the voters nor
+    the times they voted; each carries only the groups the stored analysis shows. The `Ballot` rows stay,
+    emptied, to say who voted.
+    """
+    sealed = list(ballots)
+    random.SystemRandom().shuffle(sealed)
+    rows = SealedBallot.objects.bulk_create(
+        SealedBallot(
+            round=voting_round,
+            agency_group=group_of(ballot.agency.name if ballot.agency else NO_AGENCY, support.agencies),
+            sector_group=group_of(ballot.agency.name if ballot.agency else NO_AGENCY, support.sectors),
+        )
+        for ballot in sealed
+    )
+    SealedEntry.objects.bulk_create(
+        (
+            SealedEntry(ballot=row, outcome_id=outcome_id, rank=entry.rank, points=entry.points, energy=entry.energy)
+            for row, ballot in zip(rows, sealed, strict=True)
+            for outcome_id, entry in ballot.entries.items()
+        ),
+        batch_size=10_000,
+    )
+    BallotRank.objects.filter(ballot__round=voting_round).delete()
 
 
 @transaction.atomic
 def round_close(*, voting_round: VotingRound, membership: Membership) -> VotingRound:
     """Close the round and count it by its method. A closed round never changes."""
-    check_role(membership, ENABLERS, "close a voting round")
+    check_role(membership, MANAGERS, "close a voting round")
     locked = (
         VotingRound.objects.select_for_update().select_related("site").get(pk=voting_round.pk, site=membership.site)
     )
@@ -189,22 +196,12 @@ def _notify_closed(round_id: int) -> None:
     """Email the enablers that a round closed on time. Only totals: never anyone's choices."""
     voting_round = VotingRound.objects.select_related("site", "winner").get(pk=round_id)
     enablers = list(
-        voting_round.site.memberships.filter(role=Role.ENABLER, archived_at__isnull=True).values_list(
+        voting_round.site.memberships.filter(role__in=MANAGERS, archived_at__isnull=True).values_list(
             "user__email", flat=True
         )
     )
     if not enablers:
         return
     url = settings.SITE_URL + reverse("outcomes:round-detail", args=[voting_round.site.slug, voting_round.pk])
-    count = voting_round.result.get("ballot_count", 0)
-    leading = voting_round.winner.statement if voting_round.winner else "no single outcome (see the result page)"
-    send_mail(
-        subject=f"Voting closed: {voting_round.title}",
-        message=(
-            f"The voting round “{voting_round.title}” in {voting_round.site.name} closed on time "
-            f"with {count} ballot{'s' if count != 1 else ''}.\n\n"
-            f"Leading outcome: {leading}\n\nSee the result and the system view:\n{url}\n"
-        ),
-        from_email=None,
-        recipient_list=enablers,
-    )
+    context = {"round": voting_round, "ballot_count": StoredResult.from_round(voting_round).ballot_count, "url": url}
+    mail_send(name="round_closed", context=context, recipients=enablers)

@@ -8,9 +8,9 @@ from outcomes.views.rounds import (
     outcome_adopt,
     outcome_commit,
     round_close,
+    round_create,
     round_detail,
-    round_open,
-    round_start,
+    round_open_draft,
     round_voters,
 )
 
@@ -22,10 +22,10 @@ __all__ = [
     "outcome_merge",
     "outcome_withdraw",
     "round_close",
+    "round_create",
     "round_detail",
-    "round_open",
+    "round_open_draft",
     "round_results_csv",
-    "round_start",
     "round_system",
     "round_voters",
 ]

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from network.access import ENABLERS, PROPOSERS, require_role, site_view
+from network.access import require_role, site_view
 from network.errors import DomainError
+from network.http import AuthenticatedHttpRequest, render_page
 from network.models import Membership
 from outcomes import selectors, services
+from outcomes.access import MANAGERS, PROPOSERS, can_edit_outcome, can_manage, can_propose, editable_outcome_ids
 from outcomes.forms import MergeForm, OutcomeForm, RoundForm
 
 
 @site_view()
-def outcome_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+def outcome_list(request: AuthenticatedHttpRequest, membership: Membership) -> HttpResponse:
     site = membership.site
     form = OutcomeForm(request.POST or None, site=site)
     if request.method == "POST":
@@ -28,25 +30,26 @@ def outcome_list(request: HttpRequest, membership: Membership) -> HttpResponse:
             else:
                 messages.success(request, "Thank you: your outcome is now a candidate.")
                 return redirect("outcomes:outcome-list", site_slug=site.slug)
-    outcomes = list(selectors.outcomes_for_site(site=site))
+    listed = selectors.outcomes_for_site(site=site)
     context = {
         "membership": membership,
         "site": site,
         "form": form,
-        "can_propose": membership.role in PROPOSERS,
-        "outcomes": outcomes,
-        "editable": services.editable_outcome_ids(outcomes=outcomes, membership=membership),
+        "can_propose": can_propose(membership),
+        "can_manage": can_manage(membership),
+        "outcomes": listed.outcomes,
+        "editable": editable_outcome_ids(outcomes=listed.outcomes, rounds=listed.rounds, membership=membership),
         "rounds": selectors.rounds_for_site(site=site),
-        "round_form": RoundForm() if membership.role in ENABLERS else None,
+        "round_form": RoundForm() if can_manage(membership) else None,
     }
-    return render(request, "outcomes/outcome_list.html", context, status=422 if form.errors else 200)
+    return render_page(request, "outcomes/outcome_list.html", context, status=422 if form.errors else 200)
 
 
 @site_view(PROPOSERS)
-def outcome_edit(request: HttpRequest, membership: Membership, outcome_id: int) -> HttpResponse:
+def outcome_edit(request: AuthenticatedHttpRequest, membership: Membership, outcome_id: int) -> HttpResponse:
     site = membership.site
     outcome = selectors.outcome_get(site=site, outcome_id=outcome_id)
-    can_edit = services.can_edit(outcome=outcome, membership=membership)
+    can_edit = can_edit_outcome(outcome=outcome, membership=membership)
     initial = {
         "statement": outcome.statement,
         "why_it_matters": outcome.why_it_matters,
@@ -67,14 +70,14 @@ def outcome_edit(request: HttpRequest, membership: Membership, outcome_id: int) 
         "outcome": outcome,
         "form": form,
         "can_edit": can_edit,
-        "merge_form": MergeForm(outcome=outcome) if membership.is_enabler and outcome.is_active else None,
+        "merge_form": MergeForm(outcome=outcome) if can_manage(membership) and outcome.is_active else None,
     }
-    return render(request, "outcomes/outcome_edit.html", context, status=422 if form.errors else 200)
+    return render_page(request, "outcomes/outcome_edit.html", context, status=422 if form.errors else 200)
 
 
 @require_POST
-@site_view(ENABLERS)
-def outcome_withdraw(request: HttpRequest, membership: Membership, outcome_id: int) -> HttpResponse:
+@site_view(MANAGERS)
+def outcome_withdraw(request: AuthenticatedHttpRequest, membership: Membership, outcome_id: int) -> HttpResponse:
     outcome = selectors.outcome_get(site=membership.site, outcome_id=outcome_id)
     try:
         services.outcome_withdraw(outcome=outcome, membership=membership)
@@ -86,8 +89,8 @@ def outcome_withdraw(request: HttpRequest, membership: Membership, outcome_id: i
 
 
 @require_POST
-@site_view(ENABLERS)
-def outcome_merge(request: HttpRequest, membership: Membership, outcome_id: int) -> HttpResponse:
+@site_view(MANAGERS)
+def outcome_merge(request: AuthenticatedHttpRequest, membership: Membership, outcome_id: int) -> HttpResponse:
     outcome = selectors.outcome_get(site=membership.site, outcome_id=outcome_id)
     form = MergeForm(request.POST, outcome=outcome)
     if form.is_valid():

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import csv
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
 from django.utils.text import slugify
 
 from network.access import site_view
+from network.http import AuthenticatedHttpRequest, render_page
 from network.models import Membership
 from outcomes import selectors
+from outcomes.models import VotingRound
 
 
-def _closed_round(membership: Membership, round_id: int):  # type: ignore[no-untyped-def]
+def _closed_round(membership: Membership, round_id: int) -> VotingRound:
     voting_round = selectors.round_get(site=membership.site, round_id=round_id)
     if not voting_round.is_closed:
         raise Http404("This round has no result yet")
@@ -21,7 +22,7 @@ def _closed_round(membership: Membership, round_id: int):  # type: ignore[no-unt
 
 
 @site_view()
-def round_results_csv(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+def round_results_csv(request: AuthenticatedHttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     """The result table as CSV: totals per outcome only, never anyone's ballot."""
     voting_round = _closed_round(membership, round_id)
     result = selectors.round_result(voting_round=voting_round)
@@ -46,9 +47,9 @@ def round_results_csv(request: HttpRequest, membership: Membership, round_id: in
 
 
 @site_view()
-def round_system(request: HttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+def round_system(request: AuthenticatedHttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     voting_round = _closed_round(membership, round_id)
-    candidates = list(voting_round.candidates.all())
+    candidates = selectors.round_candidates(voting_round=voting_round)
     result = selectors.round_result(voting_round=voting_round, candidates=candidates)
     ranked = [entry.outcome for entry in result.ranking]
     context = {
@@ -58,4 +59,4 @@ def round_system(request: HttpRequest, membership: Membership, round_id: int) ->
         "result": result,
         "view": selectors.system_view(voting_round=voting_round, ranked=ranked),
     }
-    return render(request, "outcomes/round_system.html", context)
+    return render_page(request, "outcomes/round_system.html", context)

@@ -42,7 +42,7 @@ def test_every_ballot_and_round_page_is_accessible(
     expect(page.get_by_role("group", name="Agencies it touches")).to_be_visible()
     audit.check(page, "outcome-edit")
 
-    draft = services.round_create(membership=cast.enabler, title="Draft round", open_now=False)
+    draft = services.round_create(membership=cast.enabler, title="Draft round")
     page.goto(f"{base}/sites/{site.slug}/rounds/{draft.pk}/")
     expect(page.get_by_text("This round is a draft")).to_be_visible()
     audit.check(page, "round-draft")
@@ -53,7 +53,7 @@ def test_every_ballot_and_round_page_is_accessible(
         Method.APPROVAL: lambda: page.get_by_role("checkbox", name=outcomes[1].statement).check(),
     }
     for method, fill in entries.items():
-        voting_round = services.round_open(
+        voting_round = services.round_create_and_open(
             membership=cast.enabler, title=f"{method.label} round", method=method, visibility=Visibility.SECRET
         )
         page.goto(f"{base}/sites/{site.slug}/rounds/{voting_round.pk}/")

@@ -27,9 +27,9 @@ def import_leaders(site: PilotSite, actor: User, agencies: int, leaders: int, se
 
 
 def test_it_shows_who_and_what_is_missing(cast: Cast, candidates, django_capture_on_commit_callbacks) -> None:
-    from outcomes.services import ballot_submit, round_open
+    from outcomes.services import ballot_submit, round_create_and_open
 
-    voting_round = round_open(membership=cast.enabler, title="What matters most?")
+    voting_round = round_create_and_open(membership=cast.enabler, title="What matters most?")
     ballot_submit(
         voting_round=voting_round, voter=cast.leaders[0], ranks={c.pk: i + 1 for i, c in enumerate(candidates)}
     )
@@ -73,11 +73,11 @@ def test_it_hides_the_dashboard_from_an_outsider(cast: Cast) -> None:
 
 
 def test_the_dashboard_query_count_does_not_grow(cast: Cast, candidates, django_assert_num_queries) -> None:
-    from outcomes.services import ballot_submit, round_open
+    from outcomes.services import ballot_submit, round_create_and_open
 
     client = cast.client_for(cast.enabler)
     url = reverse("network:site-dashboard", args=[cast.site.slug])
-    voting_round = round_open(membership=cast.enabler, title="What matters most?")
+    voting_round = round_create_and_open(membership=cast.enabler, title="What matters most?")
     with django_assert_num_queries(10):  # session, user, membership, then 7 for the dashboard
         assert client.get(url).status_code == 200
     import_leaders(cast.site, cast.enabler.user, agencies=100, leaders=2000, sectors=list(Sector.values[:6]))

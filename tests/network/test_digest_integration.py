@@ -33,7 +33,7 @@ from network import digests, services
 from network.models import DigestDelivery, DigestSchedule, Rsvp
 from network.services.meetings import meeting_update
 from network.tasks import digest_send, digests_due_send
-from outcomes.services import ballot_submit, outcome_commit, outcome_propose, round_close, round_open
+from outcomes.services import ballot_submit, outcome_commit, outcome_propose, round_close, round_create_and_open
 from systemsleader.celery import app
 from tests.conftest import make_site, require
 from tests.network.conftest import (
@@ -203,7 +203,7 @@ def test_it_sends_each_alliance_member_one_digest_through_a_real_worker(
         membership=leaders[0], statement="No one sleeps rough", why_it_matters="Everyone meets them."
     )
     other = outcome_propose(membership=leaders[1], statement="Children ready for school", why_it_matters="Early years.")
-    voting_round = round_open(membership=enabler, title="Spring round")
+    voting_round = round_create_and_open(membership=enabler, title="Spring round")
     for leader in leaders:
         ballot_submit(voting_round=voting_round, voter=leader, ranks={chosen.pk: 1, other.pk: 2})
     voting_round = round_close(voting_round=voting_round, membership=enabler)

@@ -15,7 +15,7 @@ from network.errors import DomainError
 from network.models import Alliance, AllianceMember, DigestDelivery, DigestSchedule, Meeting, Membership
 from network.services.digests import digest_send_now
 from network.tasks import digest_send, digests_due_send
-from outcomes.services import ballot_submit, outcome_propose, round_open
+from outcomes.services import ballot_submit, outcome_propose, round_create_and_open
 from tests.conftest import Cast
 
 
@@ -44,7 +44,7 @@ def test_the_weekly_digest_is_personal_grouped_and_leaves_out_what_you_did(
     services.meeting_respond(meeting=meeting, membership=cast.leaders[0], rsvp="going")
     outcome_propose(membership=cast.leaders[0], statement="Safe streets after dark", why_it_matters="Fear.")
     outcome_propose(membership=cast.leaders[1], statement="Children ready for school", why_it_matters="Early.")
-    voting_round = round_open(membership=cast.enabler, title="Spring round")
+    voting_round = round_create_and_open(membership=cast.enabler, title="Spring round")
     candidate = voting_round.candidates.get(statement="Children ready for school")
     ballot_submit(voting_round=voting_round, voter=cast.leaders[1], ranks={candidate.pk: 1})
     mailoutbox.clear()

@@ -52,9 +52,9 @@ def test_the_last_enabler_cannot_be_demoted(cast: Cast) -> None:
 
 def test_removing_a_leader_keeps_their_ballot_counted(cast: Cast, candidates) -> None:
     from outcomes.models import Ballot
-    from outcomes.services import ballot_submit, round_open
+    from outcomes.services import ballot_submit, round_create_and_open
 
-    voting_round = round_open(membership=cast.enabler, title="Round")
+    voting_round = round_create_and_open(membership=cast.enabler, title="Round")
     leader = cast.leaders[0]
     ballot_submit(voting_round=voting_round, voter=leader, ranks={candidates[0].pk: 1})
     client = cast.client_for(cast.enabler)

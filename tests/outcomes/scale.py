@@ -42,7 +42,7 @@ def build_big_round(
         CandidateOutcome(site=site, statement=f"Scale outcome {i:02d}", why_it_matters="x", proposed_by=members[i])
         for i in range(outcomes)
     )
-    voting_round = services.round_open(membership=enabler, title="At scale")
+    voting_round = services.round_create_and_open(membership=enabler, title="At scale")
     ballots = Ballot.objects.bulk_create(Ballot(round=voting_round, voter=m) for m in members)
     rows = []
     for n, ballot in enumerate(ballots):

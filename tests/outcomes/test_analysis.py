@@ -5,8 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from outcomes import analysis
-from outcomes.analysis import Entry, Group
+from outcomes import analysis, groups
+from outcomes.analysis import Entry
+from outcomes.groups import Group
 
 
 def test_support_follows_the_method() -> None:
@@ -23,8 +24,8 @@ def test_support_follows_the_method() -> None:
     min_size=st.integers(min_value=2, max_value=6),
 )
 def test_a_secret_ballot_never_shows_a_group_smaller_than_the_minimum(sizes: list[int], min_size: int) -> None:
-    groups = [Group(name=f"g{i}", voters=n, support={1: n // 2}) for i, n in enumerate(sizes)]
-    shown = analysis.shown_groups(groups, secret=True, min_size=min_size)
+    every = [Group(name=f"g{i}", voters=n, support={1: n // 2}) for i, n in enumerate(sizes)]
+    shown = groups.shown_groups(every, secret=True, min_size=min_size)
     total = sum(sizes)
     assert sum(g.voters for g in shown) == total  # nobody dropped, nobody counted twice
     assert sum(g.support.get(1, 0) for g in shown) == sum(n // 2 for n in sizes)
@@ -32,12 +33,12 @@ def test_a_secret_ballot_never_shows_a_group_smaller_than_the_minimum(sizes: lis
         assert all(g.voters >= min_size for g in shown)
     else:
         assert len(shown) <= 1  # everyone in one group: no finer split is shown
-    assert [g.name for g in shown].count(analysis.OTHER) <= 1
+    assert [g.name for g in shown].count(groups.OTHER) <= 1
 
 
 def test_an_open_round_shows_every_group() -> None:
-    groups = [Group("a", 1, {1: 1}), Group("b", 5, {}), Group("c", 0, {})]
-    assert [g.name for g in analysis.shown_groups(groups, secret=False, min_size=3)] == ["a", "b"]
+    every = [Group("a", 1, {1: 1}), Group("b", 5, {}), Group("c", 0, {})]
+    assert [g.name for g in groups.shown_groups(every, secret=False, min_size=3)] == ["a", "b"]
 
 
 def test_what_really_matters_names_missing_sectors_and_energy() -> None:
@@ -71,31 +72,31 @@ def test_it_finds_consensus_contest_and_divergent_pairs() -> None:
     assert pairs[0].outcome_id in (2, 3)
 
 
-def _stored(name: str, sector: str, voters: int, support: dict[int, int]) -> dict:
-    return {"name": name, "sector_label": sector, "voters": voters, "support": {str(k): v for k, v in support.items()}}
+def _agency(name: str, sector: str, voters: int, support: dict[int, int]) -> Group:
+    return Group(name=name, voters=voters, support=support, sector=sector)
 
 
 def test_a_secret_sector_row_never_gives_away_a_hidden_agency() -> None:
     stored = [
-        _stored("Council A", "Local authority", 4, {1: 2}),
-        _stored("Council B", "Local authority", 1, {1: 1}),  # one leader: must stay hidden
-        _stored("Trust", "NHS", 3, {1: 0}),
-        _stored("Police", "Police", 3, {1: 3}),
+        _agency("Council A", "Local authority", 4, {1: 2}),
+        _agency("Council B", "Local authority", 1, {1: 1}),  # one leader: must stay hidden
+        _agency("Trust", "NHS", 3, {1: 0}),
+        _agency("Police", "Police", 3, {1: 3}),
     ]
-    agencies = analysis.shown_groups(analysis.agency_groups(stored), secret=True, min_size=3)
-    sectors = analysis.shown_sector_groups(stored, secret=True, min_size=3)
-    hidden = {m for g in agencies if g.name == analysis.OTHER for m in g.members}
+    agencies = groups.shown_groups(stored, secret=True, min_size=3)
+    sectors = groups.shown_sector_groups(stored, secret=True, min_size=3)
+    hidden = {m for g in agencies if g.name == groups.OTHER for m in g.members}
     assert "Council B" in hidden
     # Every sector row other than "Other" is exactly the sum of agency rows shown on their own,
     # so subtracting one from the other reveals nothing new.
-    shown_agencies = {g.name: g for g in agencies if g.name != analysis.OTHER}
+    shown_agencies = {g.name: g for g in agencies if g.name != groups.OTHER}
     for sector in sectors:
-        if sector.name == analysis.OTHER:
+        if sector.name == groups.OTHER:
             continue
-        parts = [g for g in stored if g["sector_label"] == sector.name and g["name"] not in hidden]
-        assert sector.voters == sum(shown_agencies[p["name"]].voters for p in parts)
-        assert sector.support.get(1, 0) == sum(shown_agencies[p["name"]].support.get(1, 0) for p in parts)
-    assert sum(g.voters for g in sectors) == sum(g["voters"] for g in stored)
+        parts = [g for g in stored if g.sector == sector.name and g.name not in hidden]
+        assert sector.voters == sum(shown_agencies[p.name].voters for p in parts)
+        assert sector.support.get(1, 0) == sum(shown_agencies[p.name].support.get(1, 0) for p in parts)
+    assert sum(g.voters for g in sectors) == sum(g.voters for g in stored)
     # The hidden agency's sector still counts as present, so it is not reported as missing.
     verdict = analysis.what_really_matters(
         outcome_id=1,

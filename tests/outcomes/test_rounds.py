@@ -4,23 +4,36 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
+from typing import Unpack
 
 import pytest
 from django.core import mail
+from django.test import Client
+from django.test.html import parse_html
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertInHTML
 
 from network.errors import DomainError
 from network.models import AllianceMember, Membership, Sector
 from network.services import agency_create, member_add
 from outcomes import services
 from outcomes.models import Ballot, BallotRank, CandidateOutcome, Method, Visibility, VotingRound
+from outcomes.services.rounds import RoundSettings
 from tests.conftest import Cast
+from tests.outcomes.markup import elements
 
 
-def _round(cast: Cast, **settings: object) -> VotingRound:
-    return services.round_open(membership=cast.enabler, title="What really matters?", **settings)
+def _round(cast: Cast, **settings: Unpack[RoundSettings]) -> VotingRound:
+    return services.round_create_and_open(membership=cast.enabler, title="What really matters?", **settings)
+
+
+def _is_the_ballot_form(body: str) -> bool:
+    """Whether an htmx response is the ballot partial alone: one form, #ballot."""
+    root = parse_html(body)
+    return root.name == "form" and ("id", "ballot") in root.attributes
 
 
 def _url(cast: Cast, name: str, *args: object) -> str:
@@ -33,14 +46,14 @@ def _url(cast: Cast, name: str, *args: object) -> str:
 def test_it_keeps_a_draft_closed_to_ballots_until_the_enabler_opens_it(
     cast: Cast, candidates: list[CandidateOutcome]
 ) -> None:
-    draft = services.round_create(membership=cast.enabler, title="Later", open_now=False)
+    draft = services.round_create(membership=cast.enabler, title="Later")
     assert draft.is_draft and not draft.candidates.exists()
     with pytest.raises(DomainError, match="not opened"):
         services.ballot_submit(voting_round=draft, voter=cast.leaders[0], ranks={candidates[0].pk: 1})
     page = cast.client_for(cast.leaders[0]).get(_url(cast, "round-detail", draft.pk))
     assert "a draft" in page.content.decode()
-    assert cast.client_for(cast.leaders[0]).post(_url(cast, "round-start", draft.pk)).status_code == 403
-    response = cast.client_for(cast.enabler).post(_url(cast, "round-start", draft.pk))
+    assert cast.client_for(cast.leaders[0]).post(_url(cast, "round-open-draft", draft.pk)).status_code == 403
+    response = cast.client_for(cast.enabler).post(_url(cast, "round-open-draft", draft.pk))
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.is_open and set(draft.candidates.all()) == set(candidates)
@@ -48,7 +61,7 @@ def test_it_keeps_a_draft_closed_to_ballots_until_the_enabler_opens_it(
 
 def test_it_saves_a_draft_from_the_form(cast: Cast, candidates: list[CandidateOutcome]) -> None:
     response = cast.client_for(cast.enabler).post(
-        _url(cast, "round-open"),
+        _url(cast, "round-create"),
         {"title": "Score it", "method": "score", "visibility": "secret", "action": "draft", "min_sectors": "3"},
     )
     voting_round = VotingRound.objects.get()
@@ -64,7 +77,7 @@ def test_it_saves_a_draft_from_the_form(cast: Cast, candidates: list[CandidateOu
 def test_it_refuses_bad_round_settings_without_a_500(cast: Cast, candidates: list[CandidateOutcome]) -> None:
     client = cast.client_for(cast.enabler)
     for data in [{"title": "x", "method": "coin-toss"}, {"title": "x", "dot_budget": "-4"}, {"title": ""}]:
-        response = client.post(_url(cast, "round-open"), data, follow=True)
+        response = client.post(_url(cast, "round-create"), data, follow=True)
         assert response.status_code == 200
     assert not VotingRound.objects.exists()
     past = timezone.now() - timedelta(hours=1)
@@ -113,14 +126,14 @@ def test_a_closed_round_is_immutable(cast: Cast, candidates: list[CandidateOutco
     services.ballot_submit(voting_round=voting_round, voter=cast.leaders[0], ranks={candidates[0].pk: 1})
     services.round_close(voting_round=voting_round, membership=cast.enabler)
     with pytest.raises(DomainError):
-        services.round_start(voting_round=voting_round, membership=cast.enabler)
+        services.round_open_draft(voting_round=voting_round, membership=cast.enabler)
     with pytest.raises(DomainError, match="closed"):
         services.ballot_submit(voting_round=voting_round, voter=cast.leaders[1], ranks={candidates[0].pk: 1})
     response = cast.client_for(cast.leaders[0]).post(
         _url(cast, "round-detail", voting_round.pk), {f"rank_{candidates[1].pk}": "1"}
     )
     assert response.status_code == 302
-    assert BallotRank.objects.get(ballot__voter=cast.leaders[0]).outcome == candidates[0]
+    assert BallotRank.objects.get(ballot__voter=cast.leaders[0], rank__isnull=False).outcome == candidates[0]
 
 
 # ---------------------------------------------------------------- candidate outcomes
@@ -164,22 +177,25 @@ def test_the_list_offers_edit_only_while_the_edit_page_allows_it(
     own = candidates[0]  # proposed by leaders[0]
     leader, enabler = cast.client_for(cast.leaders[0]), cast.client_for(cast.enabler)
     edit = _url(cast, "outcome-edit", own.pk)
-    link = f'href="{edit}"'
-    assert link in leader.get(_url(cast, "outcome-list")).content.decode()
+
+    def offers_edit(client: Client) -> bool:
+        return bool(elements(client.get(_url(cast, "outcome-list")).content.decode(), "a", href=edit))
+
+    assert offers_edit(leader)
     # A draft round does not start voting, so the leader may still edit.
-    draft = services.round_create(membership=cast.enabler, title="Later", open_now=False)
-    assert link in leader.get(_url(cast, "outcome-list")).content.decode()
-    voting_round = services.round_start(voting_round=draft, membership=cast.enabler)
+    draft = services.round_create(membership=cast.enabler, title="Later")
+    assert offers_edit(leader)
+    voting_round = services.round_open_draft(voting_round=draft, membership=cast.enabler)
     assert own in voting_round.candidates.all()
-    assert link not in leader.get(_url(cast, "outcome-list")).content.decode()
-    assert link not in enabler.get(_url(cast, "outcome-list")).content.decode()
+    assert not offers_edit(leader)
+    assert not offers_edit(enabler)
     assert "cannot edit" in leader.get(edit).content.decode()
     assert leader.post(edit, {"statement": "Changed", "why_it_matters": "x"}).status_code == 422
     # Once it closes the enabler may edit again; the leader may not, because voting on it has happened.
     services.round_close(voting_round=voting_round, membership=cast.enabler)
-    assert link not in leader.get(_url(cast, "outcome-list")).content.decode()
+    assert not offers_edit(leader)
     assert leader.post(edit, {"statement": "Changed", "why_it_matters": "x"}).status_code == 422
-    assert link in enabler.get(_url(cast, "outcome-list")).content.decode()
+    assert offers_edit(enabler)
 
 
 def test_an_enabler_merges_duplicates_crediting_both_and_withdraws(
@@ -227,14 +243,18 @@ def test_a_leader_ranks_by_moving_up_and_down_without_javascript(
     assert response["Location"].endswith(f"#row-{c.pk}")  # back to the row that moved
     assert client.post(url, {"move": f"up:{b.pk}", f"rank_{c.pk}": "1"}).status_code == 302
     assert client.post(url, {"move": f"up:{b.pk}", f"rank_{c.pk}": "1", f"rank_{b.pk}": "2"}).status_code == 302
-    ranks = {r.outcome_id: r.rank for r in BallotRank.objects.filter(ballot__voter=cast.leaders[0])}
+    ranks = dict(
+        BallotRank.objects.filter(ballot__voter=cast.leaders[0], rank__isnull=False).values_list("outcome", "rank")
+    )
     assert ranks == {b.pk: 1, c.pk: 2}
     page = client.get(url).content.decode()
     assert "Your ballot is saved" in page
     assert page.index(b.statement) < page.index(c.statement) < page.index(a.statement)
     # Moving the last ranked outcome down takes it out of the ranking.
     client.post(url, {"move": f"down:{c.pk}", f"rank_{b.pk}": "1", f"rank_{c.pk}": "2"})
-    ranks = {r.outcome_id: r.rank for r in BallotRank.objects.filter(ballot__voter=cast.leaders[0])}
+    ranks = dict(
+        BallotRank.objects.filter(ballot__voter=cast.leaders[0], rank__isnull=False).values_list("outcome", "rank")
+    )
     assert ranks == {b.pk: 1}
 
 
@@ -248,10 +268,13 @@ def test_a_move_by_htmx_returns_the_saved_ballot_partial(cast: Cast, candidates:
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert body.lstrip().startswith('<form id="ballot"')
+    assert _is_the_ballot_form(body)
     assert "Your ballot is saved" in body
     assert body.index(b.statement) < body.index(a.statement)
-    assert f'value="2" id="id_energy_{b.pk}_2" checked' in body
+    assertInHTML(
+        f'<input type="radio" name="energy_{b.pk}" value="2" id="id_energy_{b.pk}_2" checked>',
+        body,
+    )
     assert BallotRank.objects.get(outcome=b).energy == 2
 
 
@@ -294,7 +317,8 @@ def test_each_method_takes_its_own_ballot(
     client = cast.client_for(cast.leaders[0])
     url = _url(cast, "round-detail", voting_round.pk)
     page = client.get(url).content.decode()
-    assert f'name="{field}_{candidates[0].pk}"' in page
+    control = {"score": "select", "dots": "input", "approval": "input"}[method]
+    assert elements(page, control, name=f"{field}_{candidates[0].pk}")
     data = {f"{field}_{o.pk}": v for o, v in zip(candidates, values, strict=True) if v}
     response = client.post(url, data, headers={"HX-Request": "true"})
     if message:
@@ -346,28 +370,91 @@ def test_instant_runoff_shows_its_rounds_of_elimination(cast: Cast, candidates: 
     assert "Rounds of elimination" in body
     assert "tie for fewest votes" in body
     assert "not broken by chance" in body
+    # The rule is stated, and "could win" names exactly who wins under some order it allows: eliminating
+    # a or c first passes a ballot to b, who wins; eliminating b first leaves a and c level, and whichever
+    # goes next, the other wins.
+    assert elements(body, "p", id="irv-tie-rule")
+    assert "eliminated one at a time, and every order is considered" in body
+    assert voting_round.result["tie"]["could_win"] == [a.pk, b.pk, c.pk]
+    assert f"Depending on that order, “{a.statement}”, “{b.statement}” and “{c.statement}” could win." in body
 
 
-def test_instant_runoff_eliminates_and_names_a_winner(cast: Cast, candidates: list[CandidateOutcome]) -> None:
+def _runoff_won_in_round_two(cast: Cast, candidates: list[CandidateOutcome]) -> tuple[VotingRound, str]:
+    """First choices a 2, b 2, c 1: c is eliminated, its ballot passes to a, and a beats b 3 to 2."""
     a, b, c = candidates
     extras = [
         member_add(site=cast.site, name=f"Extra {i}", email=f"extra{i}@ashby.example", agency=cast.agencies[1])
         for i in range(2)
     ]
     voting_round = _round(cast, method=Method.INSTANT_RUNOFF)
-    # First choices: a 2, b 2, c 1. c is eliminated, its ballot passes to a, and a has 3 of 5.
     _vote(voting_round, cast.leaders[0], ranks={a.pk: 1, c.pk: 2})
     _vote(voting_round, cast.leaders[1], ranks={a.pk: 1})
     _vote(voting_round, cast.leaders[2], ranks={b.pk: 1})
     _vote(voting_round, extras[0], ranks={b.pk: 1, c.pk: 2})
     _vote(voting_round, extras[1], ranks={c.pk: 1, a.pk: 2})
-    voting_round, body = _close_and_read(cast, voting_round)
+    return _close_and_read(cast, voting_round)
+
+
+def test_instant_runoff_eliminates_and_names_a_winner(cast: Cast, candidates: list[CandidateOutcome]) -> None:
+    a, _, c = candidates
+    voting_round, body = _runoff_won_in_round_two(cast, candidates)
     assert voting_round.winner == a
     assert [r["eliminated"] for r in voting_round.result["irv"]] == [[c.pk], []]
     assert "Round 1" in body and "Round 2" in body
     assert "“Safe streets after dark” has the fewest votes and is eliminated." in body
     assert "“No one sleeps rough” has 3 votes, more than half of 5: it wins." in body
     assert "Head to head" not in body  # the pairwise matrix belongs to the Condorcet method
+
+
+def test_a_tie_whose_order_cannot_change_the_winner_is_counted_one_at_a_time(
+    cast: Cast, candidates: list[CandidateOutcome]
+) -> None:
+    a, b, c = candidates
+    voters = [
+        *cast.leaders,
+        *(
+            member_add(site=cast.site, name=f"Extra {i}", email=f"x{i}@ashby.example", agency=cast.agencies[0])
+            for i in range(4)
+        ),
+    ]
+    voting_round = _round(cast, method=Method.INSTANT_RUNOFF)
+    # a 3, b 2, c 2: b and c tie for last, and whichever goes first, its voters go on to a.
+    for voter, ranks in zip(voters, [{a.pk: 1}] * 3 + [{b.pk: 1, a.pk: 2}] * 2 + [{c.pk: 1, a.pk: 2}] * 2, strict=True):
+        _vote(voting_round, voter, ranks=ranks)
+
+    voting_round, body = _close_and_read(cast, voting_round)
+
+    assert voting_round.winner == a
+    assert [r["eliminated"] for r in voting_round.result["irv"]] == [[b.pk], []]
+    assert (
+        f"“{b.statement}” and “{c.statement}” tie for fewest votes. Every order of eliminating them one at a time "
+        f"leads to the same winner, so the order makes no difference: “{b.statement}” is eliminated first."
+    ) in body
+
+
+def test_instant_runoff_ranks_like_the_count_on_the_page_in_storage_and_in_the_csv(
+    cast: Cast, candidates: list[CandidateOutcome]
+) -> None:
+    """The winner, the last round's runner-up, then the eliminated, latest first."""
+    a, b, c = candidates
+
+    voting_round, body = _runoff_won_in_round_two(cast, candidates)
+
+    assert voting_round.ranking == [[a.pk], [b.pk], [c.pk]]
+    shown = [li.strip() for li in re.findall(r'<li value="\d+">([^<]+)', body)]
+    assert shown == [a.statement, b.statement, c.statement]
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                cast.client_for(cast.leaders[0]).get(_url(cast, "round-results-csv", voting_round.pk)).content.decode()
+            )
+        )
+    )
+    assert [(row[0], row[1], row[3]) for row in rows[1:]] == [
+        ("1", a.statement, "3"),
+        ("2", b.statement, "2"),
+        ("3", c.statement, "1"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -387,7 +474,7 @@ def test_totals_methods_count_and_explain(
     voting_round, body = _close_and_read(cast, voting_round)
     assert voting_round.winner == candidates[winner]
     assert figure in body
-    assert "<svg" in body and '<table class="figures">' in body
+    assert elements(body, "svg", role="img") and elements(body, "table", class_="figures")
 
 
 def test_a_totals_tie_is_reported_and_explained(cast: Cast, candidates: list[CandidateOutcome]) -> None:
@@ -409,7 +496,7 @@ def test_what_really_matters_needs_energy_as_well_as_votes(cast: Cast, candidate
     _vote(voting_round, cast.leaders[2], ranks={a.pk: 1, b.pk: 2})
     voting_round, body = _close_and_read(cast, voting_round)
     assert voting_round.winner == a
-    assert '<p class="winner">' not in body
+    assert not elements(body, "p", class_="winner")
     assert "not yet what really matters" in body
     assert "at least 2 leaders committing energy to it (so far 0)" in body
     assert "sectors (so far" not in body  # it has the two sectors it needs
@@ -427,7 +514,7 @@ def test_missing_sectors_are_named(cast: Cast, candidates: list[CandidateOutcome
     assert voting_round.winner == a
     # Only the council supports it: the NHS voted otherwise, and no one from police or fire voted.
     assert "support from at least 3 sectors (so far 1): no support yet from the NHS, Fire or Police" in body
-    assert '<p class="leading">Leading: No one sleeps rough</p>' in body
+    assertInHTML('<p class="leading">Leading: No one sleeps rough</p>', body)
 
 
 def test_the_csv_has_the_same_figures_as_the_page(cast: Cast, candidates: list[CandidateOutcome]) -> None:
@@ -506,9 +593,9 @@ def test_the_system_view_shows_agreement_and_splits(cast: Cast, candidates: list
     voting_round = services.round_close(voting_round=voting_round, membership=cast.enabler)
     client = cast.client_for(cast.leaders[0])
     body = client.get(_url(cast, "round-system", voting_round.pk)).content.decode()
-    assert body.count("<h1>") == 1
+    assert len(elements(body, "h1")) == 1
     assert "Support by sector" in body and "Support by agency" in body
-    assert body.count("<svg") == 2
+    assert len(elements(body, "svg")) == 2
     assert "Ashby Police" in body  # an open round shows every agency
     assert "Sectors are split on these" in body and "but 0% of Police" in body
     assert "Agencies whose priorities diverge most" in body
@@ -542,26 +629,72 @@ def test_who_voted_shows_names_and_choices_only_when_the_round_allows(
 def test_round_pages_are_404_to_outsiders_and_refuse_the_wrong_roles(
     cast: Cast, candidates: list[CandidateOutcome]
 ) -> None:
-    draft = services.round_create(membership=cast.enabler, title="Draft", open_now=False)
+    draft = services.round_create(membership=cast.enabler, title="Draft")
     outsider = cast.client_for(cast.outsider)
-    for name in ["round-start", "outcome-adopt", "round-close"]:
+    for name in ["round-open-draft", "outcome-adopt", "round-close"]:
         assert outsider.post(_url(cast, name, draft.pk)).status_code == 404
     for name in ["round-detail", "round-voters", "round-system", "round-results-csv"]:
         assert outsider.get(_url(cast, name, draft.pk)).status_code == 404
     coordinator = cast.client_for(cast.coordinator)
-    assert coordinator.post(_url(cast, "round-start", draft.pk)).status_code == 403
+    assert coordinator.post(_url(cast, "round-open-draft", draft.pk)).status_code == 403
     assert coordinator.get(_url(cast, "round-voters", draft.pk)).status_code == 403
     assert coordinator.post(_url(cast, "round-detail", draft.pk), {"move": "up:1"}).status_code == 403
-    services.round_start(voting_round=draft, membership=cast.enabler)
+    services.round_open_draft(voting_round=draft, membership=cast.enabler)
     assert coordinator.post(_url(cast, "round-detail", draft.pk), {"move": "up:1"}).status_code == 403
 
 
 def test_a_closing_time_can_be_set_from_the_form(cast: Cast, candidates: list[CandidateOutcome]) -> None:
     response = cast.client_for(cast.enabler).post(
-        _url(cast, "round-open"), {"title": "Timed", "closes_at": "2030-05-14T18:30", "action": "open"}, follow=True
+        _url(cast, "round-create"), {"title": "Timed", "closes_at": "2030-05-14T18:30", "action": "open"}, follow=True
     )
     voting_round = VotingRound.objects.get()
     assert voting_round.is_open
     assert voting_round.closes_at is not None
     assert timezone.localtime(voting_round.closes_at).strftime("%Y-%m-%d %H:%M") == "2030-05-14 18:30"
     assert "closes automatically 14 May 2030, 18:30" in response.content.decode()
+
+
+def test_voting_emails_are_plain_text_that_keeps_what_people_wrote(cast: Cast) -> None:
+    wording = "Kids' play & parks <for all>"
+    outcome = services.outcome_propose(membership=cast.leaders[0], statement=wording, why_it_matters="x")
+    services.outcome_propose(membership=cast.leaders[1], statement="Other", why_it_matters="x")
+    voting_round = _round(cast, closes_at=timezone.now() + timedelta(minutes=5))
+    services.ballot_submit(
+        voting_round=voting_round, voter=cast.leaders[0], ranks={outcome.pk: 1}, energy={outcome.pk: 2}
+    )
+    VotingRound.objects.filter(pk=voting_round.pk).update(
+        title="Parks & play: what's next?", closes_at=timezone.now() - timedelta(seconds=1)
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.db.transaction.on_commit", lambda fn, using=None, robust=False: fn())
+        services.rounds_close_due()
+        services.outcome_adopt(voting_round=voting_round, outcome_id=outcome.pk, membership=cast.enabler)
+    closed, invitation = mail.outbox
+    assert closed.subject == "Voting closed: Parks & play: what's next?"
+    assert f"Leading outcome: {wording}\n" in closed.body
+    assert "closed on time with 1 ballot." in closed.body
+    assert invitation.subject == f"Join the alliance for: {wording}"
+    assert f"has adopted “{wording}” as an outcome" in invitation.body
+    assert all("&amp;" not in str(message.body) for message in (closed, invitation))
+
+
+def test_an_adopted_outcome_offers_the_pledge_form(cast: Cast, candidates: list[CandidateOutcome]) -> None:
+    a, b, _ = candidates
+    voting_round = _round(cast)
+    _vote(voting_round, cast.leaders[0], ranks={a.pk: 1}, energy={b.pk: 2})
+    voting_round = services.round_close(voting_round=voting_round, membership=cast.enabler)
+    services.outcome_adopt(voting_round=voting_round, outcome_id=b.pk, membership=cast.enabler)
+
+    response = cast.client_for(cast.leaders[0]).get(_url(cast, "round-detail", voting_round.pk))
+
+    assertInHTML(
+        f'<input type="hidden" name="outcome" value="{b.pk}" id="pledge-{b.pk}-outcome">', response.content.decode()
+    )
+    assertInHTML(
+        f'<input type="text" name="pledge" maxlength="280" aria-describedby="pledge-{b.pk}-pledge_helptext" '
+        f'id="pledge-{b.pk}-pledge">',
+        response.content.decode(),
+    )
+    commit = _url(cast, "outcome-commit", voting_round.pk)
+    assert cast.client_for(cast.leaders[0]).post(commit, {"outcome": b.pk, "pledge": "A venue"}).status_code == 302
+    assert AllianceMember.objects.get(alliance__outcome=b).pledge == "A venue"

@@ -48,7 +48,7 @@ def _run(
     y = {"ranks": {b.pk: 1}, "energy": {b.pk: 1, a.pk: 1}}
     caplog.clear()
     mail.outbox.clear()
-    voting_round = services.round_open(
+    voting_round = services.round_create_and_open(
         membership=cast.enabler, title="Secret round", visibility=visibility, min_group_size=3
     )
     for n, leader in enumerate(others):
@@ -111,7 +111,7 @@ def test_swapping_two_secret_ballots_changes_nothing_anyone_else_can_see(
 def test_a_secret_round_merges_small_groups_into_other(cast: Cast, candidates: list[CandidateOutcome]) -> None:
     first, second, others, _ = _cast_for_secrecy(cast)
     a = candidates[0]
-    voting_round = services.round_open(membership=cast.enabler, title="Secret", visibility=Visibility.SECRET)
+    voting_round = services.round_create_and_open(membership=cast.enabler, title="Secret", visibility=Visibility.SECRET)
     for leader in [*others, first, second]:
         services.ballot_submit(voting_round=voting_round, voter=leader, ranks={a.pk: 1})
     voting_round = services.round_close(voting_round=voting_round, membership=cast.enabler)
@@ -125,3 +125,41 @@ def test_a_secret_round_merges_small_groups_into_other(cast: Cast, candidates: l
     assert "Other (5)" in body  # NHS and police alone are too few, so fire joins them
     assert "Ashby NHS Trust (1)" not in body and "Ashby Police (1)" not in body
     assert isinstance(voting_round, VotingRound)
+
+
+def _stored_groups(value: object) -> list[dict]:
+    """Every group of voters anywhere in a stored result: any object with a count of voters."""
+    if isinstance(value, dict):
+        found = [value] if "voters" in value else []
+        return found + [g for v in value.values() for g in _stored_groups(v)]
+    if isinstance(value, list):
+        return [g for v in value for g in _stored_groups(v)]
+    return []
+
+
+@pytest.mark.parametrize("visibility", [Visibility.SECRET, Visibility.OPEN])
+def test_a_secret_round_stores_no_group_smaller_than_the_minimum(
+    cast: Cast, candidates: list[CandidateOutcome], visibility: str
+) -> None:
+    first, second, others, _ = _cast_for_secrecy(cast)
+    a, b, _ = candidates
+    voting_round = services.round_create_and_open(
+        membership=cast.enabler, title="Secret", visibility=visibility, min_group_size=3
+    )
+    for leader in others:
+        services.ballot_submit(voting_round=voting_round, voter=leader, ranks={a.pk: 1})
+    # The NHS and police leaders, each alone in their agency and sector, vote otherwise.
+    for leader in (first, second):
+        services.ballot_submit(voting_round=voting_round, voter=leader, ranks={b.pk: 1}, energy={b.pk: 2})
+
+    voting_round = services.round_close(voting_round=voting_round, membership=cast.enabler)
+
+    stored = VotingRound.objects.get(pk=voting_round.pk).result  # the raw JSON, as an admin or a dump sees it
+    groups = _stored_groups(stored)
+    assert groups
+    smallest = min(g["voters"] for g in groups)
+    if visibility == Visibility.SECRET:
+        assert smallest >= 3
+        assert not [g for g in groups if g["name"] in ("Ashby NHS Trust", "Ashby Police", "NHS", "Police")]
+    else:
+        assert smallest == 1  # an open round keeps every agency as it voted

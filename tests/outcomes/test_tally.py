@@ -27,6 +27,7 @@ from outcomes.tally import (
     dot_vote,
     instant_runoff,
     instant_runoff_from_ranks,
+    irv_ranking,
     pairwise_counts,
     rank_matrix,
     schulze,
@@ -120,6 +121,72 @@ def test_it_elects_knoxville_by_instant_runoff_in_the_tennessee_example() -> Non
     assert result.rounds[-1].majority == 51
 
 
+def test_it_reports_the_published_tennessee_tie_as_a_tie_either_city_could_win() -> None:
+    # "TNexampleTie", a modified Tennessee example that ends in an IRV tie, published with its round-by-round
+    # table at https://abif.electorama.com/id/TNexampleTie/IRV (84 ballots; the classic Tennessee orders,
+    # with 42 for Memphis, 20 Nashville, 10 Chattanooga, 12 Knoxville). The table shows Chattanooga out
+    # first, Nashville next (Knoxville 22, then 42) and Memphis and Knoxville tied on 42 each; the page
+    # notes San Francisco and Maine would eliminate one of them at random. Under the stated rule, every
+    # order is considered instead: eliminating either one elects the other, so both could win and no
+    # winner is named.
+    m, n, c, k = (TENNESSEE[name] for name in "MNCK")
+    ballots = ballots_from([(42, "MNCK"), (20, "NCKM"), (10, "CKNM"), (12, "KCNM")], TENNESSEE)
+
+    result = instant_runoff([m, n, c, k], ballots)
+
+    assert [(r.counts, r.reason, r.eliminated) for r in result.rounds] == [
+        ({m: 42, n: 20, c: 10, k: 12}, IrvReason.FEWEST_VOTES, [c]),
+        ({m: 42, n: 20, k: 22}, IrvReason.FEWEST_VOTES, [n]),
+        ({m: 42, k: 42}, IrvReason.TIE, []),
+    ]
+    assert result.winner is None
+    assert result.tied == [m, k]
+    assert result.could_win == [m, k]
+
+
+def test_it_counts_the_published_three_voter_scenario_with_a_tie_among_the_first_choices() -> None:
+    # A small vote described at https://politics.stackexchange.com/questions/9749 : three voters each put a
+    # different first choice and the same second choice (Hamill), and nobody ranks Hamill, Jones or Oz
+    # first. Those three, on no votes, cannot catch up with anyone, so every order eliminates them first
+    # (Hamill with them: instant runoff counts first choices only). The three first choices are then tied
+    # on one vote each, and whoever is left last wins: each of them could.
+    ford, fisher, hamill, jones, oz, lucas = range(1, 7)
+    ballots = [{ford: 1, hamill: 2, oz: 3}, {fisher: 1, hamill: 2, jones: 3}, {lucas: 1, hamill: 2, jones: 3}]
+
+    result = instant_runoff([ford, fisher, hamill, jones, oz, lucas], ballots)
+
+    first = result.rounds[0]
+    assert (first.reason, first.eliminated) == (IrvReason.CANNOT_CATCH_UP, [hamill, jones, oz])
+    assert result.winner is None
+    assert result.could_win == [ford, fisher, lucas]
+    in_order = [[[c - 1] for c in ballot] for ballot in ballots]  # each ballot above lists its choices in order
+    assert naive_irv_winners(6, in_order) == {0, 1, 5}  # the brute-force oracle agrees
+
+
+def test_it_ranks_the_tennessee_runoff_like_the_count() -> None:
+    m, n, c, k = (TENNESSEE[name] for name in "MNCK")
+    result = instant_runoff([m, n, c, k], TENNESSEE_BALLOTS)
+
+    # Knoxville wins, Memphis is the runner-up in the last round, Nashville went in round 2, Chattanooga in round 1.
+    assert irv_ranking([m, n, c, k], result.rounds, result.winner) == [[k], [m], [n], [c]]
+
+
+def test_it_ranks_candidates_eliminated_together_by_their_votes() -> None:
+    ballots = [{1: 1}] * 9 + [{2: 1}] * 8 + [{3: 1}] * 2 + [{4: 1, 3: 2}] + [{5: 1, 3: 2}]
+    result = instant_runoff([1, 2, 3, 4, 5], ballots)
+
+    assert result.rounds[0].eliminated == [3, 4, 5]  # C (2 votes) with D and E (1 each)
+    assert irv_ranking([1, 2, 3, 4, 5], result.rounds, result.winner) == [[1], [2], [3], [4, 5]]
+
+
+def test_it_ranks_a_count_stopped_by_a_tie_with_everyone_standing_level() -> None:
+    ballots = [{1: 1}] * 3 + [{2: 1, 3: 2}] * 2 + [{3: 1, 2: 2}] * 2
+    result = instant_runoff([1, 2, 3], ballots)
+
+    assert result.winner is None
+    assert irv_ranking([1, 2, 3], result.rounds, result.winner) == [[1, 2, 3]]
+
+
 # --------------------------------------------------------------------------
 # Ties are reported, never broken
 # --------------------------------------------------------------------------
@@ -153,16 +220,40 @@ def test_it_stops_when_the_order_of_eliminating_tied_candidates_decides_the_winn
     assert [(r.counts, r.reason, r.eliminated) for r in result.rounds] == [({1: 3, 2: 2, 3: 2}, IrvReason.TIE, [])]
 
 
-def test_it_eliminates_tied_candidates_together_when_every_order_gives_the_same_winner() -> None:
+def test_it_lists_only_who_wins_when_tied_candidates_go_one_at_a_time() -> None:
+    # A, B and C tie for last on one vote each; D has two. Dropping B, then C, elects A; dropping A, then B,
+    # elects C; dropping C, then B, elects A. D wins only if all three are dropped at once, which the rule
+    # (one at a time, every order considered) never does: D is not someone who could win.
+    a, b, c, d = 1, 2, 3, 4
+    ballots = [
+        {d: 1, b: 2, a: 3, c: 4},
+        {c: 1, a: 2, b: 3, d: 4},
+        {b: 1, a: 2, c: 3},
+        {d: 1, b: 2, c: 3, a: 4},
+        {a: 1, c: 2, d: 3},
+    ]
+
+    result = instant_runoff([a, b, c, d], ballots)
+
+    assert result.winner is None
+    assert result.tied == [a, b, c]
+    assert result.could_win == [a, c]
+
+
+def test_it_goes_on_when_every_order_of_eliminating_tied_candidates_gives_the_same_winner() -> None:
     # B and C tie for last, and together they could overtake A, but both
-    # groups of voters go on to A, whichever of them goes first.
+    # groups of voters go on to A, whichever of them goes first. The count
+    # goes on one at a time (B first, as the order makes no difference), so
+    # every round shown is one the rule can reach.
     ballots = [{1: 1}] * 3 + [{2: 1, 1: 2}] * 2 + [{3: 1, 1: 2}] * 2
 
     result = instant_runoff([1, 2, 3], ballots)
 
     assert result.winner == 1
-    first = result.rounds[0]
-    assert (first.reason, first.tied, first.eliminated) == (IrvReason.ORDER_IRRELEVANT, [2, 3], [2, 3])
+    assert [(r.reason, r.tied, r.eliminated) for r in result.rounds] == [
+        (IrvReason.ORDER_IRRELEVANT, [2, 3], [2]),
+        (IrvReason.MAJORITY, [], []),
+    ]
 
 
 def test_it_eliminates_a_tied_group_that_cannot_catch_up_together() -> None:
@@ -400,7 +491,8 @@ def test_it_never_names_an_instant_runoff_winner_that_a_tie_break_could_change(
         assert reference_winners == {position[result.winner]}
     else:
         assert result.rounds[-1].reason == IrvReason.TIE
-        assert {position[c] for c in result.could_win} >= reference_winners
+        # Exactly those who win under some order of one-at-a-time eliminations: no more, no fewer.
+        assert {position[c] for c in result.could_win} == reference_winners
     if len(reference_winners) > 1:
         assert result.winner is None
     # Each round's count is the count for its set of continuing candidates.
@@ -412,6 +504,21 @@ def test_it_never_names_an_instant_runoff_winner_that_a_tie_break_could_change(
         assert sum(r.counts.values()) + r.set_aside + r.exhausted == len(ballots)
         assert r.exhausted >= exhausted_so_far
         exhausted_so_far = r.exhausted
+
+
+@settings(max_examples=300, deadline=None)
+@given(elections(max_candidates=6, max_ballots=15, ties=True, partial=True))
+def test_an_instant_runoff_ranking_places_every_candidate_once(case: tuple[int, list[Tiers]]) -> None:
+    n, ballots = case
+    candidates = [candidate_id(c) for c in range(n)]
+    result = instant_runoff(candidates, [as_mapping(b) for b in ballots])
+
+    tiers = irv_ranking(candidates, result.rounds, result.winner)
+
+    assert sorted(c for tier in tiers for c in tier) == sorted(candidates)
+    assert all(tiers)
+    if result.winner is not None:
+        assert tiers[0] == [result.winner]
 
 
 @settings(max_examples=200, deadline=None)

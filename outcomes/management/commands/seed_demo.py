@@ -177,7 +177,7 @@ class Command(BaseCommand):
             outcome_services.outcome_propose(membership=leaders[i * 5], statement=statement, why_it_matters=why)
             for i, (statement, why) in enumerate(OUTCOMES)
         ]
-        voting_round = outcome_services.round_open(
+        voting_round = outcome_services.round_create_and_open(
             membership=enabler_membership, title="What really matters to Northbrook?"
         )
         # Rough sleeping is most leaders' first or second choice; the rest vary.

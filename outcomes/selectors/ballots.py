@@ -1,0 +1,153 @@
+"""Reads of ballots: a leader's own, who is invited when an outcome is adopted, who voted, and ballots to count."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from network.models import Membership
+from outcomes.analysis import AgencyData, BallotData, Entry
+from outcomes.models import Ballot, BallotRank, CandidateOutcome, Energy, Method, SealedEntry, VotingRound
+
+
+@dataclass(frozen=True)
+class OwnBallot:
+    exists: bool
+    ranks: dict[int, int]
+    points: dict[int, int]
+    energy: dict[int, int]
+
+
+def own_ballot(*, voting_round: VotingRound, voter: Membership) -> OwnBallot:
+    """The leader's own ballot in this round: only ever shown to that leader."""
+    ballot = Ballot.objects.filter(round=voting_round, voter=voter).prefetch_related("ranks").first()
+    if ballot is None:
+        return OwnBallot(False, {}, {}, {})
+    rows = list(ballot.ranks.all())
+    return OwnBallot(
+        exists=True,
+        ranks={r.outcome_id: r.rank for r in rows if r.rank},
+        points={r.outcome_id: r.points for r in rows if r.points},
+        energy={r.outcome_id: r.energy for r in rows if r.energy},
+    )
+
+
+def adoption_invitees(*, voting_round: VotingRound, outcome: CandidateOutcome) -> list[Membership]:
+    """The leaders still in the site whom adopting the outcome invites to its alliance.
+
+    Those whose ballot said they would commit some energy to it; but a closed secret round keeps no
+    link from a person to their ballot, so there it is every leader who voted.
+    """
+    ballots = Ballot.objects.filter(round=voting_round)
+    if not voting_round.is_secret:
+        ballots = ballots.filter(ranks__outcome=outcome, ranks__energy__gte=Energy.SOME)
+    voter_ids = ballots.values_list("voter_id", flat=True)
+    return list(Membership.objects.filter(pk__in=voter_ids, archived_at__isnull=True).select_related("user", "site"))
+
+
+def invited_to(*, voting_round: VotingRound, voter: Membership, outcomes: Iterable[CandidateOutcome]) -> set[int]:
+    """Which of these adopted outcomes' alliances the leader is invited to (as `adoption_invitees` has it)."""
+    outcomes = list(outcomes)
+    if not outcomes:
+        return set()
+    if voting_round.is_secret:
+        voted = Ballot.objects.filter(round=voting_round, voter=voter).exists()
+        return {outcome.pk for outcome in outcomes} if voted else set()
+    return set(
+        BallotRank.objects.filter(
+            ballot__round=voting_round, ballot__voter=voter, outcome__in=outcomes, energy__gte=Energy.SOME
+        ).values_list("outcome_id", flat=True)
+    )
+
+
+def ballots_to_count(*, voting_round: VotingRound) -> list[BallotData]:
+    """Every ballot of the round as a count reads it: the voter's agency and their entries, never who they are.
+
+    A closed secret round's ballots come from its sealed ballots, whose agency is the group the stored
+    analysis shows; any other round's from the ballots as cast.
+    """
+    if voting_round.is_secret and voting_round.is_closed:
+        return _sealed(voting_round)
+    agencies = {
+        agency.pk: AgencyData(agency.name, agency.get_sector_display()) for agency in voting_round.site.agencies.all()
+    }
+    ballots: dict[int, BallotData] = {}
+    rows = BallotRank.objects.filter(ballot__round=voting_round).values_list(
+        "ballot_id", "ballot__voter__agency_id", "outcome_id", "rank", "points", "energy"
+    )
+    for ballot_id, agency_id, outcome_id, rank, points, energy in rows.iterator(chunk_size=10_000):
+        data = ballots.get(ballot_id)
+        if data is None:
+            data = ballots[ballot_id] = BallotData(agency=agencies.get(agency_id), entries={})
+        data.entries[outcome_id] = Entry(rank=rank, points=points, energy=energy)
+    # A ballot with no entries still counts as a leader who took part.
+    for ballot_id, agency_id in voting_round.ballots.exclude(pk__in=list(ballots)).values_list(
+        "pk", "voter__agency_id"
+    ):
+        ballots[ballot_id] = BallotData(agency=agencies.get(agency_id), entries={})
+    return list(ballots.values())
+
+
+def _sealed(voting_round: VotingRound) -> list[BallotData]:
+    ballots = {
+        pk: BallotData(agency=AgencyData(agency, sector), entries={})
+        for pk, agency, sector in voting_round.sealed_ballots.values_list("pk", "agency_group", "sector_group")
+    }
+    rows = SealedEntry.objects.filter(ballot__round=voting_round).values_list(
+        "ballot_id", "outcome_id", "rank", "points", "energy"
+    )
+    for ballot_id, outcome_id, rank, points, energy in rows.iterator(chunk_size=10_000):
+        ballots[ballot_id].entries[outcome_id] = Entry(rank=rank, points=points, energy=energy)
+    return list(ballots.values())
+
+
+@dataclass(frozen=True)
+class VoterRow:
+    name: str
+    agency: str
+    #: How they voted, in words, or None when the round does not show it (yet).
+    choices: list[str] | None
+
+
+def round_voters(*, voting_round: VotingRound, candidates: list[CandidateOutcome]) -> list[VoterRow]:
+    """Who has voted; and how, only when the round's visibility shows names now.
+
+    Under a secret ballot this reads no ballot entry at all, so nothing here
+    can reveal a choice.
+    """
+    ballots = (
+        Ballot.objects.filter(round=voting_round)
+        .select_related("voter__user", "voter__agency")
+        .order_by("voter__user__name", "pk")
+    )
+    show = voting_round.shows_names
+    if show:
+        ballots = ballots.prefetch_related("ranks")
+    by_id = {c.pk: c.statement for c in candidates}
+    rows = []
+    for ballot in ballots:
+        choices = None
+        if show:
+            chosen = [e for e in ballot.ranks.all() if e.rank or e.points or e.energy]
+            choices = [_describe(voting_round, entry, by_id) for entry in sorted(chosen, key=_order)]
+        agency = ballot.voter.agency.name if ballot.voter.agency else ""
+        rows.append(VoterRow(name=ballot.voter.user.name or ballot.voter.user.email, agency=agency, choices=choices))
+    return rows
+
+
+def _order(entry: BallotRank) -> tuple[int, int]:
+    return (entry.rank or 10_000, -(entry.points or 0))
+
+
+def _describe(voting_round: VotingRound, entry: BallotRank, by_id: dict[int, str]) -> str:
+    statement = by_id.get(entry.outcome_id, "")
+    energy = {Energy.SOME: "; some energy", Energy.A_LOT: "; a lot of energy"}.get(Energy(entry.energy), "")
+    if voting_round.is_ranked:
+        head = f"{entry.rank}. {statement}" if entry.rank else f"Unranked: {statement}"
+    elif voting_round.method == Method.APPROVAL:
+        head = f"Approved: {statement}" if entry.points else f"{statement}"
+    elif voting_round.method == Method.DOTS:
+        head = f"{entry.points or 0} dots: {statement}"
+    else:
+        head = f"Score {entry.points or 0}: {statement}"
+    return head + energy
