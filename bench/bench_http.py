@@ -18,10 +18,11 @@ user, and a signed-in POST that does one INSERT.
 Each GET page is fetched as the role that uses it, by wrk with 8 connections:
 the floor for a second, then the page for two (a slow page for longer: enough
 for about 20 requests, up to --max-seconds, and at any rate for each connection
-to finish one), for every page, three times over. The ratio is the page's median
-latency over that of the floor run just before it, so a machine that gets busier
-or quieter part-way changes both alike; the table shows the median of the three
-ratios and their range. After each run the bench waits for the requests wrk gave
+to finish one), for every page, three times over; a page over 30x the floor the
+first time is not driven again (--repeat-slow does), as it can take minutes. The
+ratio is the page's median latency over that of the floor run just before it, so
+a machine that gets busier or quieter part-way changes both alike; the table
+shows the median of the ratios and their range. After each run the bench waits for the requests wrk gave
 up on to finish, so they do not slow the next. The ballot and RSVP POSTs (htmx,
 as the page sends them, each from one of 400 signed-in leaders in turn, replacing
 a ballot or a reply they already had so the pages' counts stay put) are compared
@@ -71,6 +72,7 @@ HOST = "localhost"
 WORKERS, THREADS = 2, 4
 HARD_CAP = 120  # seconds: the longest any page is driven for, per repetition
 APP_CODE = r"/(network|outcomes|templates)/"  # what --profile lists by cumulative time
+SLOW = 30  # times the floor: a page this slow in the first repetition is not driven again (unless --repeat-slow)
 POOL = 400  # signed-in leaders the POSTs rotate over
 
 
@@ -616,7 +618,9 @@ def print_pages(floor: Target, pages: list[Target]) -> None:
         runs = target.runs
         bound = ">" if any(r.censored for r in runs) else " "  # some run finished no request: a lower bound
         ratio = f"{'1.0':>9}"
-        if target.ratios:
+        if len(target.ratios) == 1:
+            ratio = f"{bound}{target.ratios[0]:8.1f} {'(1 run)':>15}"
+        elif target.ratios:
             ratio = f"{bound}{_median(target.ratios):8.1f} {min(target.ratios):6.1f}-{max(target.ratios):<8.1f}"
         errors = sum(r.errors for r in runs)
         print(
@@ -664,12 +668,15 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk's threads")
     parser.add_argument("--only", nargs="*", default=[], help="drive only pages whose names contain one of these")
     parser.add_argument("--profile", nargs="*", default=[], help="profile in-process the pages named (substrings)")
+    parser.add_argument("--repeat-slow", action="store_true", help=f"drive pages over {SLOW}x the floor every time too")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="use the database kept by --keep, without seeding")
     args = parser.parse_args()
 
     longest = args.max_seconds or (30 if args.large else 8)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress shows when piped to a file
+    # `kill <pid>` stops gunicorn too (the `finally` below), as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     began = time.perf_counter()
     load_start = _load()
     print(f"load average at start: {load_start}")
@@ -732,6 +739,8 @@ def main() -> None:
         for repeat in range(args.repeats):
             print(f"repetition {repeat + 1} of {args.repeats} (load {_load()})")
             for target in pages:
+                if repeat and not args.repeat_slow and target.ratios[0] > SLOW:
+                    continue  # a page this far from the target needs no second opinion, and costs minutes each time
                 floor_run = driver.run(floor, args.floor_seconds)
                 run = driver.run(target, seconds_for(target, args.seconds, longest, args.connections))
                 target.ratios.append(run.p50_ms / floor_run.p50_ms)
