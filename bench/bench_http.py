@@ -473,7 +473,7 @@ class Server:
             total += int(fields[11]) + int(fields[12])  # utime and stime
         return total
 
-    def wait_idle(self, timeout: float = 300) -> None:
+    def wait_idle(self, timeout: float = 900) -> None:
         """Until requests that wrk gave up on at the end of a run have finished, so they do not slow the next run."""
         from django.db import connection
 
@@ -491,6 +491,7 @@ class Server:
             if now == before and not busy:
                 return
             before = now
+        print(f"  (gunicorn still busy {timeout:.0f} s after wrk stopped: the next run shares the machine with it)")
 
     def peak_memory(self) -> list[tuple[int, int, int]]:
         """(pid, peak RSS kB, current RSS kB) of each worker."""
