@@ -369,7 +369,7 @@ def seed(scale: Scale, *, seed_value: int = 16) -> Seeded:
     digest_schedule_set(membership=enabler, weekday=0, send_time=dt.time(8, 0), days_before_meeting=2)
     outcomes_proposed(site, leaders, scale.outcomes)
 
-    closed_round = services.round_open(membership=enabler, title=CLOSED_ROUND_TITLE)
+    closed_round = services.round_create_and_open(membership=enabler, title=CLOSED_ROUND_TITLE)
     counts["closed round ballots"] = len(leaders)
     counts["closed round ballot entries"] = ballots_cast(
         rng, closed_round, list(zip(leaders, sectors, strict=True)), scale.max_ranked
@@ -402,7 +402,7 @@ def seed(scale: Scale, *, seed_value: int = 16) -> Seeded:
     )
     counts["alliance members"] = min(scale.alliance, len(member_ids))
 
-    open_round = services.round_open(membership=enabler, title=OPEN_ROUND_TITLE)
+    open_round = services.round_create_and_open(membership=enabler, title=OPEN_ROUND_TITLE)
     # Half the leaders have voted so far (those with an even index, so the viewer has).
     voters = [
         (m, s) for i, (m, s) in enumerate(zip(leaders, sectors, strict=True)) if i % 2 == 0 and m.archived_at is None

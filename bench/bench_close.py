@@ -92,7 +92,7 @@ def _run(args: argparse.Namespace) -> None:
     )
     site, enabler, leaders, sectors = _seed.site_with_people(scale)
     _seed.outcomes_proposed(site, leaders, scale.outcomes)
-    voting_round = services.round_open(membership=enabler, title="At scale")
+    voting_round = services.round_create_and_open(membership=enabler, title="At scale")
     rng = np.random.default_rng(16)
     entries = _seed.ballots_cast(rng, voting_round, list(zip(leaders, sectors, strict=True)), scale.max_ranked)
     with connection.cursor() as cursor:
