@@ -62,6 +62,9 @@ def site_view(roles: frozenset[str] = EVERYONE) -> Callable[[SiteView[P]], SiteU
         ) -> HttpResponseBase:
             membership = membership_get(user=request.user, site_slug=site_slug)
             require_role(membership, roles)
+            # The base template's site navigation reads this (network/context_processors.py), never a
+            # view's own `site`/`membership` context, so no view's names can break every page's header.
+            request.site_membership = membership
             return view(request, membership, *args, **kwargs)
 
         update_wrapper(wrapper, view)

@@ -13,13 +13,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_htmx.middleware import HtmxDetails
 
-from network.models import User
+from network.models import Membership, User
 
 
 class HtmxHttpRequest(HttpRequest):
     """Any request that has been through django-htmx's middleware (every request here)."""
 
     htmx: HtmxDetails
+    site_membership: Membership  # set by `site_view` on a site's pages only
 
 
 class AuthenticatedHttpRequest(HtmxHttpRequest):
