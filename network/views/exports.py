@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import tempfile
 from collections.abc import Iterator
 
@@ -12,6 +11,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from network import calendars, selectors
 from network.access import COORDINATORS, site_view
+from network.csv_cells import SafeWriter
 from network.http import AuthenticatedHttpRequest, HtmxHttpRequest, render_page
 from network.models import Membership
 from network.selectors.meetings import (
@@ -29,20 +29,11 @@ class _Echo:
         return value
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: str) -> str:
-    # A spreadsheet treats a cell starting with these as a formula; a leading
-    # apostrophe makes it plain text (OWASP's CSV injection advice).
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def attendee_csv_lines(*, rows: Iterator[list[str]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = SafeWriter(_Echo())
     yield writer.writerow(EXPORT_HEADER)
     for row in rows:
-        yield writer.writerow([csv_cell(value) for value in row])
+        yield writer.writerow(row)
 
 
 @site_view(COORDINATORS)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -12,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from network.access import ENABLERS, site_view
+from network.csv_cells import SafeWriter
 from network.errors import DomainError
 from network.forms import add_domain_error
 from network.forms.imports import ImportForm
@@ -45,7 +44,7 @@ def site_import_template(request: AuthenticatedHttpRequest, membership: Membersh
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="leaders-template.csv"'
     response.write("\ufeff")  # so Excel opens it as UTF-8
-    csv.writer(response).writerows(imports.TEMPLATE_ROWS)
+    SafeWriter(response).writerows(imports.TEMPLATE_ROWS)
     return response
 
 

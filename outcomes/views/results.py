@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.http import Http404, HttpResponse
 from django.utils.text import slugify
 
 from network.access import site_view
+from network.csv_cells import SafeWriter
 from network.http import AuthenticatedHttpRequest, render_page
 from network.models import Membership
 from outcomes import selectors
@@ -29,7 +28,7 @@ def round_results_csv(request: AuthenticatedHttpRequest, membership: Membership,
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{slugify(voting_round.title) or 'round'}-results.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = SafeWriter(response)  # outcome text is a leader's own words
     writer.writerow(["Position", "Outcome", "Tied", result.figure_label, "Supporters", "Energy: some", "Energy: a lot"])
     for entry in result.ranking:
         writer.writerow(
