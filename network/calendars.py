@@ -11,6 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from network.models import Meeting, PilotSite
+from network.text import one_line
 
 
 def meeting_url(*, meeting: Meeting) -> str:
@@ -28,13 +29,14 @@ def _event(meeting: Meeting) -> Event:
     event.add("dtstart", meeting.starts_at)
     if meeting.ends_at:
         event.add("dtend", meeting.ends_at)
-    event.add("summary", meeting.title)
+    # one_line: a title saved before line breaks were refused must not break the file.
+    event.add("summary", one_line(meeting.title))
     event.add("sequence", meeting.revision)
     event.add("url", page)
     if meeting.place:
-        event.add("location", meeting.place)
+        event.add("location", one_line(meeting.place))
     elif meeting.online_link:
-        event.add("location", meeting.online_link)
+        event.add("location", one_line(meeting.online_link))
     lines = []
     if meeting.agenda:
         lines += [meeting.agenda, ""]
@@ -50,7 +52,7 @@ def _calendar(name: str) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", "-//Systems Leader//Meetings//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     return calendar
 
 

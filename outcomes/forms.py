@@ -7,6 +7,7 @@ from django import forms
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from network.forms import SingleLineField
 from network.models import Agency, PilotSite
 from outcomes.models import (
     DOT_BUDGET_DEFAULT,
@@ -29,7 +30,7 @@ from outcomes.tally import SCORE_MAX, SCORE_MIN
 
 
 class OutcomeForm(forms.Form):
-    statement = forms.CharField(max_length=200, help_text="One short sentence: the change you want to see.")
+    statement = SingleLineField(max_length=200, help_text="One short sentence: the change you want to see.")
     why_it_matters = forms.CharField(
         label="Why it matters",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -63,7 +64,7 @@ class MergeForm(forms.Form):
 
 
 class RoundForm(forms.Form):
-    title = forms.CharField(max_length=200, initial="What really matters?", label="Round title")
+    title = SingleLineField(max_length=200, initial="What really matters?", label="Round title")
     method = forms.ChoiceField(choices=Method.choices, initial=Method.SCHULZE, label="Voting method")
     visibility = forms.ChoiceField(
         choices=Visibility.choices, initial=Visibility.HIDDEN, label="Who sees how each leader voted"

@@ -17,6 +17,7 @@ from network.calendars import meeting_ics
 from network.digests.content import DigestContent, MeetingContent, meeting_content, weekly_digest_for, weekly_news
 from network.digests.keys import Digest, Kind
 from network.models import Meeting, Membership, Rsvp
+from network.text import one_line
 
 # Emails about a meeting that carry its calendar file.
 _WITH_CALENDAR = (Kind.PRE_MEETING, Kind.CHANGE, Kind.PLACE)
@@ -85,7 +86,7 @@ def digest_message(
         template = "network/email/weekly_digest"
         subject = gettext("%(site)s: your week in the alliance") % {"site": digest.site.name}
     message = EmailMultiAlternatives(
-        subject=subject,
+        subject=one_line(subject),  # a header cannot hold a line break, even from a title saved long ago
         body=render_to_string(f"{template}.txt", context),
         to=[membership.user.email],
         connection=connection,

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 
+from network.forms import SingleLineField
 from network.models import DigestPreference, Membership, User
 
 
@@ -28,11 +29,11 @@ class PasswordChooseForm(PasswordResetForm):
 
 
 class ProfileForm(forms.Form):
-    name = forms.CharField(max_length=150, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = SingleLineField(max_length=150, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"}))
 
 
 class SitePreferenceForm(forms.Form):
-    role_title = forms.CharField(max_length=200, required=False, label="Role title")
+    role_title = SingleLineField(max_length=200, required=False, label="Role title")
     digest_preference = forms.ChoiceField(choices=DigestPreference.choices, label="Email from this site")
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:

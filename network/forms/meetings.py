@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from network.forms import SingleLineField
 from network.models import Alliance, Meeting, Rsvp
 
 
@@ -13,7 +14,7 @@ class MeetingForm(forms.Form):
     ALLIANCE = "alliance"
     SITE = "site"
 
-    title = forms.CharField(max_length=200)
+    title = SingleLineField(max_length=200)
     starts_at = forms.DateTimeField(
         label="Starts at",
         help_text="UK time.",
@@ -25,7 +26,7 @@ class MeetingForm(forms.Form):
         help_text="UK time.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    place = forms.CharField(max_length=300, required=False, help_text="Where people meet in person.")
+    place = SingleLineField(max_length=300, required=False, help_text="Where people meet in person.")
     online_link = forms.URLField(
         required=False,
         assume_scheme="https",
@@ -71,6 +72,6 @@ class RsvpForm(forms.Form):
 
 
 class WalkInForm(forms.Form):
-    name = forms.CharField(max_length=150, label="Walk-in's name")
+    name = SingleLineField(max_length=150, label="Walk-in's name")
     email = forms.EmailField(required=False, label="Walk-in's email")
-    agency = forms.CharField(max_length=200, required=False, label="Walk-in's agency")
+    agency = SingleLineField(max_length=200, required=False, label="Walk-in's agency")

@@ -6,12 +6,13 @@ from typing import Any
 
 from django import forms
 
+from network.forms import SingleLineField
 from network.models import Agency, PilotSite, Role
 from network.selectors.people import agency_choices
 
 
 class MemberForm(forms.Form):
-    name = forms.CharField(max_length=150, label="Full name")
+    name = SingleLineField(max_length=150, label="Full name")
     email = forms.EmailField(label="Email address")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.LEADER)
     agency = forms.ModelChoiceField(
@@ -20,7 +21,7 @@ class MemberForm(forms.Form):
         empty_label="Choose an agency",
         help_text="Needed for leaders.",
     )
-    role_title = forms.CharField(
+    role_title = SingleLineField(
         max_length=200, required=False, label="Role title", help_text="For example: Director of Public Health"
     )
 
@@ -34,7 +35,7 @@ class MemberForm(forms.Form):
 class MemberEditForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
     agency = forms.ModelChoiceField(queryset=Agency.objects.none(), required=False, empty_label="No agency")
-    role_title = forms.CharField(max_length=200, required=False, label="Role title")
+    role_title = SingleLineField(max_length=200, required=False, label="Role title")
 
     def __init__(self, *args: Any, site: PilotSite, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

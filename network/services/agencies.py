@@ -13,6 +13,7 @@ from django.utils import timezone
 from network.errors import DomainError
 from network.models import Agency, PilotSite, Sector, User
 from network.services.activity import activity_record
+from network.text import one_line
 
 
 def _check_details(*, site: PilotSite, name: str, sector: str, agency: Agency | None = None) -> None:
@@ -29,7 +30,7 @@ def _check_details(*, site: PilotSite, name: str, sector: str, agency: Agency | 
 
 
 def agency_create(*, site: PilotSite, name: str, sector: str, actor: User | None = None) -> Agency:
-    name = name.strip()
+    name = one_line(name)
     _check_details(site=site, name=name, sector=sector)
     agency = Agency.objects.create(site=site, name=name, sector=sector)
     if actor is not None:
@@ -39,7 +40,7 @@ def agency_create(*, site: PilotSite, name: str, sector: str, actor: User | None
 
 @transaction.atomic
 def agency_update(*, agency: Agency, actor: User, name: str, sector: str) -> Agency:
-    name = name.strip()
+    name = one_line(name)
     _check_details(site=agency.site, name=name, sector=sector, agency=agency)
     changes = []
     if name != agency.name:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from network.errors import DomainError
 from network.models import Agency, ImportBatch, Membership, PilotSite, Role, Sector, User
 from network.services.activity import activity_record
+from network.text import one_line
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
@@ -211,11 +212,11 @@ def _check_person(row: PreviewRow, first_line: dict[str, int], in_site: set[str]
 def _preview_row(line: int, raw: dict[str, str]) -> PreviewRow:
     return PreviewRow(
         line=line,
-        name=raw.get("name", "").strip()[:150],
+        name=one_line(raw.get("name", ""))[:150],
         email=raw.get("email", "").strip().lower(),
-        agency=raw.get("agency", "").strip()[:200],
+        agency=one_line(raw.get("agency", ""))[:200],
         sector=raw.get("sector", "").strip(),
-        role_title=raw.get("role_title", "").strip()[:200],
+        role_title=one_line(raw.get("role_title", ""))[:200],
     )
 
 
@@ -227,7 +228,7 @@ def rows_validate(*, site: PilotSite, rows: list[dict[str, str]]) -> Preview:
     # Agencies the file itself creates: the first row naming a new agency with a known sector defines it.
     defined: dict[str, str] = {}
     for raw in rows:
-        agency, sector = raw.get("agency", "").strip()[:200], raw.get("sector", "").strip()
+        agency, sector = one_line(raw.get("agency", ""))[:200], raw.get("sector", "").strip()
         if agency and agency.casefold() not in agencies and sector.casefold() in _SECTORS:
             defined.setdefault(agency.casefold(), _SECTORS[sector.casefold()])
 

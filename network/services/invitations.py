@@ -29,6 +29,7 @@ from network import dispatch
 from network.errors import DomainError
 from network.models import InvitationStatus, Membership, PilotSite, User
 from network.services.activity import activity_record
+from network.text import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ def invitation_send(*, membership: Membership) -> bool:
     context = {"membership": membership, "link": _link_url(token), "days": INVITATION_MAX_AGE.days}
     try:
         send_mail(
-            subject=f"You are invited to {membership.site.name} on Systems Leader",
+            subject=one_line(f"You are invited to {membership.site.name} on Systems Leader"),
             message=render_to_string("network/email/invitation.txt", context),
             from_email=None,
             recipient_list=[membership.user.email],

@@ -25,6 +25,7 @@ from network.selectors.meetings import (
     meeting_is_invited,
     meeting_waiting_list,
 )
+from network.text import one_line
 
 
 def _check_details(*, starts_at: dt.datetime, ends_at: dt.datetime | None, place: str, online_link: str) -> None:
@@ -55,10 +56,10 @@ def meeting_create(
         site_id=created_by.site_id,
         alliance=alliance,
         created_by=created_by,
-        title=title.strip(),
+        title=one_line(title),
         starts_at=starts_at,
         ends_at=ends_at,
-        place=place.strip(),
+        place=one_line(place),
         online_link=online_link.strip(),
         agenda=agenda.strip(),
         capacity=capacity,
@@ -91,10 +92,10 @@ def meeting_update(
     meeting = Meeting.objects.select_for_update(of=("self",)).select_related("site", "alliance").get(pk=meeting.pk)
     _check_coordinator(meeting=meeting, by=updated_by)
     _check_details(starts_at=starts_at, ends_at=ends_at, place=place, online_link=online_link)
-    meeting.title = title.strip()
+    meeting.title = one_line(title)
     meeting.starts_at = starts_at
     meeting.ends_at = ends_at
-    meeting.place = place.strip()
+    meeting.place = one_line(place)
     meeting.online_link = online_link.strip()
     meeting.agenda = agenda.strip()
     meeting.capacity = capacity
@@ -196,8 +197,8 @@ def walk_in_record(
         raise DomainError("Give the person's name.", field="name")
     return MeetingAttendance.objects.create(
         meeting=meeting,
-        walk_in_name=name.strip(),
+        walk_in_name=one_line(name),
         walk_in_email=email.strip().lower(),
-        walk_in_agency=agency.strip(),
+        walk_in_agency=one_line(agency),
         recorded_by=recorded_by,
     )

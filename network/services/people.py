@@ -14,6 +14,7 @@ from network.errors import DomainError
 from network.models import Agency, DigestPreference, Membership, PilotSite, Role, User
 from network.roles import ENABLERS, is_enabler, role_needs_agency
 from network.services.activity import activity_record
+from network.text import one_line
 
 
 def _label(membership: Membership) -> str:
@@ -35,7 +36,7 @@ def user_get_or_create(*, email: str, name: str) -> User:
     email = User.objects.normalize_email(email).strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, name=name.strip())
+        user = User.objects.create_user(email=email, name=one_line(name))
     return user
 
 
@@ -62,13 +63,13 @@ def member_add(
     if existing is not None and existing.archived_at is None:
         raise DomainError(f"{email} is already in this site.", field="email")
     if existing is not None:
-        existing.role, existing.agency, existing.role_title = role, agency, role_title.strip()
+        existing.role, existing.agency, existing.role_title = role, agency, one_line(role_title)
         existing.archived_at = None
         existing.save(update_fields=["role", "agency", "role_title", "archived_at"])
         membership = existing
     else:
         membership = Membership.objects.create(
-            site=site, user=user, role=role, agency=agency, role_title=role_title.strip()
+            site=site, user=user, role=role, agency=agency, role_title=one_line(role_title)
         )
     if actor is not None:
         activity_record(
@@ -96,9 +97,9 @@ def member_update(
         changes.append(f"role from {membership.get_role_display().lower()} to {Role(role).label.lower()}")
     if agency != membership.agency:
         changes.append(f"agency to {agency.name if agency else 'none'}")
-    if role_title.strip() != membership.role_title:
-        changes.append(f"role title to “{role_title.strip()}”")
-    membership.role, membership.agency, membership.role_title = role, agency, role_title.strip()
+    if one_line(role_title) != membership.role_title:
+        changes.append(f"role title to “{one_line(role_title)}”")
+    membership.role, membership.agency, membership.role_title = role, agency, one_line(role_title)
     membership.save(update_fields=["role", "agency", "role_title"])
     if changes:
         activity_record(
@@ -141,7 +142,7 @@ def member_restore(*, membership: Membership, actor: User) -> Membership:
 @transaction.atomic
 def profile_update(*, user: User, name: str, memberships: list[tuple[Membership, str, str]]) -> User:
     """Update a person's name and, for each of their sites, their role title and email preference."""
-    name = name.strip()
+    name = one_line(name)
     if not name:
         raise DomainError("Tell us your name.", field="name")
     user.name = name
@@ -151,7 +152,7 @@ def profile_update(*, user: User, name: str, memberships: list[tuple[Membership,
             raise DomainError("That is not one of your sites.")
         if digest_preference not in DigestPreference.values:
             raise DomainError("Choose how often to hear from us.", field="digest_preference")
-        membership.role_title = role_title.strip()
+        membership.role_title = one_line(role_title)
         membership.digest_preference = digest_preference
         membership.save(update_fields=["role_title", "digest_preference"])
     return user

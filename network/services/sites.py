@@ -7,6 +7,7 @@ from django.utils.text import slugify
 
 from network.models import Membership, PilotSite, Role, User
 from network.services.activity import activity_record
+from network.text import one_line
 
 # Addresses under /sites/ that are pages, not sites: a site with one of these slugs could not be reached.
 _RESERVED_SLUGS = frozenset({"new"})
@@ -25,7 +26,7 @@ def _unique_slug(name: str) -> str:
 def site_create(*, creator: User, name: str, place: str, description: str = "") -> PilotSite:
     """Create a pilot site; its creator becomes its first enabler."""
     site = PilotSite.objects.create(
-        name=name.strip(), slug=_unique_slug(name), place=place.strip(), description=description.strip()
+        name=one_line(name), slug=_unique_slug(name), place=one_line(place), description=description.strip()
     )
     Membership.objects.create(site=site, user=creator, role=Role.ENABLER)
     activity_record(site=site, actor=creator, action="site-create", summary=f"Set up {site.name}")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from network.errors import DomainError
 from network.models import Agency, Membership
+from network.text import one_line
 from outcomes.access import MANAGERS, PROPOSERS, can_edit_outcome, check_role
 from outcomes.models import CandidateOutcome, VotingRound
 
@@ -32,7 +33,7 @@ def outcome_propose(
     *, membership: Membership, statement: str, why_it_matters: str, agencies: Iterable[Agency] = ()
 ) -> CandidateOutcome:
     check_role(membership, PROPOSERS, "propose outcomes")
-    statement = statement.strip()
+    statement = one_line(statement)
     touching = _site_agencies(membership, agencies)
     if _duplicate(membership, statement):
         raise DomainError("That outcome has already been proposed.", field="statement")
@@ -61,7 +62,7 @@ def outcome_edit(
             "You cannot edit this outcome now: leaders edit their own until voting opens, "
             "and enablers edit any outcome while no round is open on it."
         )
-    statement = statement.strip()
+    statement = one_line(statement)
     touching = _site_agencies(membership, agencies)
     if _duplicate(membership, statement, exclude=outcome.pk):
         raise DomainError("That outcome has already been proposed.", field="statement")

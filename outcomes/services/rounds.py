@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from network.errors import DomainError
 from network.models import Membership
+from network.text import one_line
 from outcomes import analysis
 from outcomes.access import MANAGERS, check_role
 from outcomes.groups import NO_AGENCY, group_of
@@ -64,7 +65,9 @@ class RoundSettings(TypedDict, total=False):
 def round_create(*, membership: Membership, title: str, **settings_: Unpack[RoundSettings]) -> VotingRound:
     """Save a round as a draft, with no candidates yet: leaders cannot vote until it is opened."""
     check_role(membership, MANAGERS, "set up a voting round")
-    voting_round = VotingRound(site=membership.site, title=title.strip(), status=VotingRound.Status.DRAFT, **settings_)
+    voting_round = VotingRound(
+        site=membership.site, title=one_line(title), status=VotingRound.Status.DRAFT, **settings_
+    )
     _check_settings(voting_round)
     voting_round.min_group_size = max(MIN_GROUP_SIZE_FLOOR, voting_round.min_group_size)
     voting_round.save()

@@ -12,6 +12,7 @@ import io
 
 import pytest
 from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -40,9 +41,10 @@ def _csv_route_names() -> set[str]:
     return names
 
 
-def _body(response: HttpResponse | StreamingHttpResponse) -> str:
+def _body(response: HttpResponseBase) -> str:
     if isinstance(response, StreamingHttpResponse):
         return b"".join(response.streaming_content).decode()  # type: ignore[arg-type]
+    assert isinstance(response, HttpResponse)
     return response.content.decode()
 
 
