@@ -386,6 +386,7 @@ class ImportBatch(models.Model):
     site = models.ForeignKey(PilotSite, on_delete=models.CASCADE, related_name="import_batches")
     created_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     filename = models.CharField(max_length=255)
+    encoding = models.CharField(max_length=40, blank=True)  # how the file was read, named on the preview
     rows = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)

@@ -8,11 +8,13 @@ against the site as it is then and saves every valid row in one transaction.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
 from dataclasses import asdict, dataclass, field
 
+from charset_normalizer import from_bytes
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -103,16 +105,27 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
+@dataclass
+class Table:
+    """An uploaded table: its rows keyed by column, each row's number in the spreadsheet, and how it was read."""
+
+    rows: list[dict[str, str]]
+    lines: list[int]  # the spreadsheet's own row number for each of `rows`, blank rows counted
+    encoding: str  # as the preview names it: "UTF-8", "UTF-16", "Windows-1252" or "Excel workbook"
+
+
 def _read_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
+        rows, filled = [], 0
+        # min_row=1: every row from the first, blank ones too, so a row's index is its number in Excel.
+        for values in sheet.iter_rows(min_row=1, values_only=True):
             rows.append([_cell(value) for value in values])
-            if len(rows) > MAX_ROWS + 1:
+            filled += any(rows[-1])
+            if filled > MAX_ROWS + 1:  # enough to say the file is too long
                 break
         workbook.close()
     except Exception as error:  # openpyxl raises many kinds on a damaged file; all mean the same to the user
@@ -120,20 +133,15 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     return rows
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte order mark
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")  # Excel's plain "CSV" on Windows
-        except UnicodeDecodeError as error:
-            raise DomainError("That file is not a CSV or Excel table.", field="file") from error
-    if "\x00" in text:
-        raise DomainError("That file is not a CSV or Excel table.", field="file")
+_NOT_A_TABLE = "That file is not a CSV or Excel table."
+
+
+def _csv_rows(text: str) -> list[list[str]]:
     first_line = text.lstrip().split("\n", 1)[0]
-    # Excel writes semicolons where the decimal separator is a comma.
+    # Excel writes semicolons where the decimal separator is a comma, and tabs in "Unicode text".
     delimiter = max([",", ";", "\t"], key=first_line.count)
     try:
+        # One record is one spreadsheet row, even when a quoted cell holds a line break; blank lines count.
         return [
             [cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         ]
@@ -141,8 +149,62 @@ def _read_csv(data: bytes) -> list[list[str]]:
         raise DomainError(f"That file is not a table we can read: {error}.", field="file") from error
 
 
-def table_parse(*, data: bytes, filename: str) -> list[dict[str, str]]:
-    """Read an uploaded CSV or XLSX file into one dict per row, keyed by the column names in the first row."""
+def _is_escaped(cell: str) -> bool:
+    return any("\udc80" <= char <= "\udcff" for char in cell)
+
+
+def _decode_not_utf8(data: bytes) -> tuple[list[list[str]], str]:
+    """A file that is not UTF-8 throughout: Windows-1252 if all of it reads so, or a clear refusal.
+
+    The bytes that are not UTF-8 are kept as escapes while the rows are split, so the first row holding one
+    can be named. If other rows hold characters that are valid UTF-8 beyond ASCII, the file mixes encodings
+    (often rows pasted from two sources) and guessing would garble one half of it.
+    """
+    rows = _csv_rows(data.decode("utf-8", errors="surrogateescape"))
+    first_bad = next((n for n, row in enumerate(rows, start=1) if any(_is_escaped(cell) for cell in row)), 1)
+    utf8_elsewhere = any(not cell.isascii() and not _is_escaped(cell) for row in rows for cell in row)
+    if utf8_elsewhere:
+        raise DomainError(
+            f"Row {first_bad} is in a different text encoding from the rest of the file, so its letters "
+            "would come out garbled. Save the whole file again as “CSV UTF-8” and upload that.",
+            field="file",
+        )
+    # Not UTF-8 anywhere: Excel's plain "CSV" on Windows. charset-normalizer checks the text it gives is
+    # plausible (not a binary file or another code page read wrongly) rather than trusting any byte soup.
+    match = from_bytes(data, cp_isolation=["cp1252"]).best()
+    if match is None:
+        raise DomainError(
+            f"Row {first_bad} has characters that could not be read. Save the file as “CSV UTF-8” and upload that.",
+            field="file",
+        )
+    return _csv_rows(str(match)), "Windows-1252"
+
+
+def _read_csv(data: bytes) -> tuple[list[list[str]], str]:
+    """The rows of a CSV or tab-separated file and the encoding they were read in.
+
+    UTF-8 always wins when the whole file is valid UTF-8 (with or without Excel's byte order mark);
+    UTF-16 is read when it starts with its byte order mark (Excel's "Unicode text").
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text, encoding = data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as error:
+            raise DomainError(_NOT_A_TABLE, field="file") from error
+    else:
+        try:
+            text, encoding = data.decode("utf-8-sig"), "UTF-8"
+        except UnicodeDecodeError:
+            if b"\x00" in data:
+                raise DomainError(_NOT_A_TABLE, field="file") from None
+            return _decode_not_utf8(data)
+    if "\x00" in text:
+        raise DomainError(_NOT_A_TABLE, field="file")
+    return _csv_rows(text), encoding
+
+
+def table_read(*, data: bytes, filename: str) -> Table:
+    """Read an uploaded CSV or XLSX file: one dict per row, keyed by the column names in the first row."""
     if not data.strip():
         raise DomainError("That file is empty.", field="file")
     if len(data) > MAX_BYTES:
@@ -150,13 +212,15 @@ def table_parse(*, data: bytes, filename: str) -> list[dict[str, str]]:
     if data.startswith(b"PK\x03\x04") or filename.lower().endswith((".xlsx", ".xlsm")):
         if not zipfile.is_zipfile(io.BytesIO(data)):
             raise DomainError("That file could not be read as an Excel workbook (.xlsx).", field="file")
-        table = _read_xlsx(data)
+        table, encoding = _read_xlsx(data), "Excel workbook"
     else:
-        table = _read_csv(data)
-    table = [row for row in table if any(row)]
-    if not table:
+        table, encoding = _read_csv(data)
+    # Each row keeps its number in the spreadsheet (from 1, blank rows counted) before blank rows go.
+    numbered = [(number, row) for number, row in enumerate(table, start=1) if any(row)]
+    if not numbered:
         raise DomainError("That file has no rows.", field="file")
-    header = [HEADER_ALIASES.get(key, key) for key in (h.strip().lower().replace(" ", "_") for h in table[0])]
+    header_row = numbered[0][1]
+    header = [HEADER_ALIASES.get(key, key) for key in (h.strip().lower().replace(" ", "_") for h in header_row)]
     missing = [name for name, required, _ in COLUMNS if required and name not in header]
     if missing:
         raise DomainError(
@@ -165,12 +229,19 @@ def table_parse(*, data: bytes, filename: str) -> list[dict[str, str]]:
             + ". Download the template to see how.",
             field="file",
         )
-    if len(table) - 1 > MAX_ROWS:
+    if len(numbered) - 1 > MAX_ROWS:
         raise DomainError(f"That file has more than {MAX_ROWS:,} rows. Split it into smaller files.", field="file")
     known = {name for name, _, _ in COLUMNS}
-    return [
-        {key: (row[i] if i < len(row) else "") for i, key in enumerate(header) if key in known} for row in table[1:]
+    rows = [
+        {key: (row[i] if i < len(row) else "") for i, key in enumerate(header) if key in known}
+        for _, row in numbered[1:]
     ]
+    return Table(rows=rows, lines=[number for number, _ in numbered[1:]], encoding=encoding)
+
+
+def table_parse(*, data: bytes, filename: str) -> list[dict[str, str]]:
+    """The rows of an uploaded file, keyed by column (see `table_read` for their row numbers)."""
+    return table_read(data=data, filename=filename).rows
 
 
 def _check_agency(row: PreviewRow, existing: Agency | None, defined: dict[str, str]) -> None:
@@ -220,8 +291,12 @@ def _preview_row(line: int, raw: dict[str, str]) -> PreviewRow:
     )
 
 
-def rows_validate(*, site: PilotSite, rows: list[dict[str, str]]) -> Preview:
-    """Check every row against the site as it is now and against the rows before it."""
+def rows_validate(*, site: PilotSite, rows: list[dict[str, str]], lines: list[int] | None = None) -> Preview:
+    """Check every row against the site as it is now and against the rows before it.
+
+    `lines` are the rows' numbers in the spreadsheet, for every message; without them, rows are
+    numbered from 2 (row 1 is the header).
+    """
     agencies = {a.name.casefold(): a for a in Agency.objects.filter(site=site)}
     in_site = set(Membership.objects.filter(site=site, archived_at__isnull=True).values_list("user__email", flat=True))
     in_site = {email.lower() for email in in_site}
@@ -234,8 +309,9 @@ def rows_validate(*, site: PilotSite, rows: list[dict[str, str]]) -> Preview:
 
     result: list[PreviewRow] = []
     first_line: dict[str, int] = {}
-    for index, raw in enumerate(rows, start=2):  # row 1 is the header
-        row = _preview_row(index, raw)
+    numbers = lines if lines is not None else list(range(2, len(rows) + 2))
+    for number, raw in zip(numbers, rows, strict=True):
+        row = _preview_row(number, raw)
         if row.sector and row.sector.casefold() not in _SECTORS:
             row.errors.append(f"Unknown sector “{row.sector}”.")
         existing = agencies.get(row.agency.casefold())
@@ -250,12 +326,16 @@ def rows_validate(*, site: PilotSite, rows: list[dict[str, str]]) -> Preview:
 
 def import_preview(*, site: PilotSite, actor: User, data: bytes, filename: str) -> ImportBatch:
     """Parse and check an upload, and keep it for the enabler to confirm. Nothing in the site changes."""
-    rows = table_parse(data=data, filename=filename)
-    preview = rows_validate(site=site, rows=rows)
+    table = table_read(data=data, filename=filename)
+    preview = rows_validate(site=site, rows=table.rows, lines=table.lines)
     # Only this enabler's unconfirmed uploads for this site are kept; older ones go.
     ImportBatch.objects.filter(site=site, created_by=actor, confirmed_at__isnull=True).delete()
     return ImportBatch.objects.create(
-        site=site, created_by=actor, filename=filename[:255], rows=[asdict(row) for row in preview.rows]
+        site=site,
+        created_by=actor,
+        filename=filename[:255],
+        encoding=table.encoding,
+        rows=[asdict(row) for row in preview.rows],
     )
 
 
@@ -275,7 +355,7 @@ def import_confirm(*, batch: ImportBatch, actor: User) -> tuple[int, int]:
         return (0, 0)
     site = batch.site
     raw_rows = [{k: str(row[k]) for k in ("name", "email", "agency", "sector", "role_title")} for row in batch.rows]
-    preview = rows_validate(site=site, rows=raw_rows)
+    preview = rows_validate(site=site, rows=raw_rows, lines=[int(row["line"]) for row in batch.rows])
     valid = preview.valid
 
     agencies = {a.name.casefold(): a for a in Agency.objects.filter(site=site, archived_at__isnull=True)}
