@@ -5,17 +5,13 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from network.forms.accounts import PasswordChooseForm
+from network.views import accounts
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Enablers and coordinators sign in with a password; Django's reset flow lets them choose one.
-    path(
-        "password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordChooseForm),
-        name="password_reset",
-    ),
+    path("password-reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "set-password/<uidb64>/<token>/",

@@ -29,6 +29,11 @@ class AuthenticatedHttpRequest(HtmxHttpRequest):
     user: User
 
 
+def client_ip(request: HttpRequest) -> str:
+    """The client's address for rate limits: REMOTE_ADDR only, as a forwarded-for header is the client's to invent."""
+    return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
 def render_page(
     request: HtmxHttpRequest,
     template: str,

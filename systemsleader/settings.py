@@ -7,6 +7,7 @@ EMAIL_HOST switch to the real services. See the README for every setting.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django.forms",  # its widget templates, for FORM_RENDERER below
     "django_htmx",
     "template_partials",
+    "axes",
     "network",
     "outcomes",
 ]
@@ -56,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the sign-in page with its message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "systemsleader.urls"
@@ -93,6 +97,23 @@ AUTH_USER_MODEL = "network.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "network:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Password sign-in is throttled by django-axes: after SIGN_IN_FAILURE_LIMIT wrong passwords for one
+# account, or from one client address, that account or address is refused for SIGN_IN_COOLOFF_MINUTES.
+# Failures for addresses with no account count the same, so the answer never tells who has one.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("SIGN_IN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account, and per address
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "network.views.accounts.sign_in_username"
+AXES_CLIENT_IP_CALLABLE = "network.views.accounts.sign_in_client_ip"  # REMOTE_ADDR only, as for sign-in links
+AXES_DISABLE_ACCESS_LOG = True  # failures are what it counts; a log of every sign-in is data we need not keep
+AXES_LOCKOUT_CALLABLE = "network.views.accounts.sign_in_locked_out"
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -179,6 +179,17 @@ def sign_in_link_request(*, email: str, ip: str) -> None:
     dispatch.sign_in_link_send.after_commit(user.pk, "")
 
 
+def password_reset_allowed(*, email: str, ip: str) -> bool:
+    """Whether a password-reset email may go now: the same limits per address and per client as sign-in links.
+
+    The caller answers the same either way, so the limit tells nobody whether the address has an account.
+    """
+    if _rate_exceeded(f"password-reset:ip:{ip}", RATE_PER_IP):
+        return False
+    email_key = salted_hmac(LINK_SALT, User.objects.normalize_email(email).strip().lower()).hexdigest()
+    return not _rate_exceeded(f"password-reset:email:{email_key}", RATE_PER_EMAIL)
+
+
 def sign_in_link_send(*, user: User, site_slug: str = "") -> None:
     token = sign_in_token_make(user=user, site_slug=site_slug)
     context = {"user": user, "link": _link_url(token), "minutes": int(SIGN_IN_LINK_MAX_AGE.total_seconds() // 60)}

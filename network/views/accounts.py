@@ -2,27 +2,63 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from network.errors import DomainError
 from network.forms import add_domain_error
-from network.forms.accounts import ProfileForm, SignInLinkForm, SitePreferenceForm
-from network.http import AuthenticatedHttpRequest, HtmxHttpRequest, render_page
+from network.forms.accounts import PasswordChooseForm, ProfileForm, SignInLinkForm, SitePreferenceForm
+from network.http import AuthenticatedHttpRequest, HtmxHttpRequest, client_ip, render_page
 from network.selectors.people import landing_site_for
 from network.selectors.sites import memberships_for_user
 from network.services import invitations, people
 
 
-def _client_ip(request: HtmxHttpRequest) -> str:
-    # REMOTE_ADDR only: a forwarded-for header is the client's to invent.
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
+def sign_in_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """The account a password sign-in is for, as django-axes counts failures: one count per address,
+    whatever its case (an address with no account is counted the same, so nothing is given away)."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(username).strip().lower()
+
+
+def sign_in_client_ip(request: HttpRequest) -> str | None:
+    """The client's address as django-axes stores it: REMOTE_ADDR, or nothing (a test client signing in)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def sign_in_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The sign-in page, saying sign-in is paused; the same words whether or not the account exists."""
+    form = AuthenticationForm(request, data=request.POST or None)
+    context = {"form": form, "locked_out": True, "cooloff_minutes": _cooloff_minutes(), "next": ""}
+    return render(request, "registration/login.html", context, status=429)
+
+
+def _cooloff_minutes() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, rate limited: past the limit nothing more is sent, and the page says the same."""
+
+    form_class = PasswordChooseForm
+
+    def form_valid(self, form: PasswordChooseForm) -> HttpResponse:
+        if not invitations.password_reset_allowed(email=form.cleaned_data["email"], ip=client_ip(self.request)):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -30,7 +66,7 @@ def sign_in_link_request(request: HtmxHttpRequest) -> HttpResponse:
     form = SignInLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitations.sign_in_link_request(email=form.cleaned_data["email"], ip=_client_ip(request))
+            invitations.sign_in_link_request(email=form.cleaned_data["email"], ip=client_ip(request))
         except invitations.RateLimitedError:
             form.add_error(None, _("Too many sign-in links have been asked for from here. Please try again later."))
             return render_page(request, "accounts/sign_in_link_request.html", {"form": form}, status=429)

@@ -63,7 +63,7 @@ def test_valid_utf8_is_never_taken_for_another_encoding(cast: Cast) -> None:
 def test_a_file_mixing_encodings_is_refused_naming_the_first_bad_row(cast: Cast) -> None:
     data = (
         HEADER.encode()
-        + "Siân Llewelyn,sian@example.org,Ashby Council,\r\n".encode("utf-8")
+        + "Siân Llewelyn,sian@example.org,Ashby Council,\r\n".encode()
         + b"\r\n"
         + "José Núñez,jose@example.org,Ashby Council,\r\n".encode("cp1252")
         + "Zoë Ærø,zoe@example.org,Ashby Council,\r\n".encode("cp1252")
@@ -89,15 +89,15 @@ def _lines(batch: ImportBatch) -> dict[str, tuple[int, list[str]]]:
 
 def test_row_numbers_are_the_spreadsheets_own_blank_rows_included(cast: Cast) -> None:
     data = (
-        "\r\n"  # row 1 blank: the header is on row 2
-        "name,email,agency,sector\r\n"
-        "Ann,dup@example.org,Ashby Council,\r\n"  # row 3
-        "\r\n"
-        ",,\r\n"  # rows 4 and 5 blank
-        '"Bea, with a\r\nline break in a cell",bea@example.org,Ashby Council,\r\n'  # row 6: one row in Excel
-        "Cai,DUP@example.org,Ashby Council,\r\n"  # row 7
-        "Dee,not-an-email,Ashby Council,\r\n"  # row 8
-    ).encode()
+        b"\r\n"  # row 1 blank: the header is on row 2
+        b"name,email,agency,sector\r\n"
+        b"Ann,dup@example.org,Ashby Council,\r\n"  # row 3
+        b"\r\n"
+        b",,\r\n"  # rows 4 and 5 blank
+        b'"Bea, with a\r\nline break in a cell",bea@example.org,Ashby Council,\r\n'  # row 6: one row in Excel
+        b"Cai,DUP@example.org,Ashby Council,\r\n"  # row 7
+        b"Dee,not-an-email,Ashby Council,\r\n"  # row 8
+    )
     _, response = _upload(cast, data)
     batch = ImportBatch.objects.get()
     lines = _lines(batch)
@@ -127,7 +127,7 @@ def test_row_numbers_in_a_workbook_count_its_blank_rows(cast: Cast) -> None:
 
 
 def test_confirming_keeps_the_row_numbers(cast: Cast) -> None:
-    data = "name,email,agency\r\n\r\nAnn,ann@example.org,Ashby Council\r\n".encode()
+    data = b"name,email,agency\r\n\r\nAnn,ann@example.org,Ashby Council\r\n"
     client, response = _upload(cast, data)
     assert ImportBatch.objects.get().rows[0]["line"] == 3
     client.post(response["Location"])
