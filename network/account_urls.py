@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from network.http import token_page
 from network.views import accounts
 
 urlpatterns = [
@@ -15,7 +16,7 @@ urlpatterns = [
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "set-password/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        token_page(auth_views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path("set-password/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),

@@ -6,11 +6,14 @@ read `request.user` as a `User` and `request.htmx` as django-htmx's details with
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django_htmx.middleware import HtmxDetails
 
 from network.models import Membership, User
@@ -50,3 +53,21 @@ def render_page(
     if partial and request.htmx:
         template = f"{template}#{partial}"
     return render(request, template, context, status=status)
+
+
+P = ParamSpec("P")
+R = TypeVar("R", bound=HttpResponseBase)
+
+
+def token_page(view: Callable[P, R]) -> Callable[P, R]:
+    """For a page whose URL carries a secret (a sign-in link, an RSVP, unsubscribe, a calendar feed, a password
+    reset): no cache keeps it (`Cache-Control: no-store`), and no link on it sends the URL on (`Referrer-Policy`)."""
+
+    @wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        response = view(*args, **kwargs)
+        add_never_cache_headers(response)  # includes no-store
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapper

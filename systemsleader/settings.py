@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from systemsleader.env import env_bool, env_int, env_list, env_str
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "csp",
     "network",
     "outcomes",
 ]
@@ -57,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the sign-in page with its message.
     "axes.middleware.AxesMiddleware",
@@ -97,6 +100,23 @@ AUTH_USER_MODEL = "network.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "network:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# A Content-Security-Policy on every response (django-csp): scripts, styles and everything else from this
+# site only, so inline script (an injected <script> or onclick=) is refused by the browser. Templates keep
+# no inline script or style; htmx is told not to inject its indicator style (base.html's htmx-config).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 # Password sign-in is throttled by django-axes: after SIGN_IN_FAILURE_LIMIT wrong passwords for one
 # account, or from one client address, that account or address is refused for SIGN_IN_COOLOFF_MINUTES.

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from network.errors import DomainError
 from network.forms import add_domain_error
 from network.forms.accounts import PasswordChooseForm, ProfileForm, SignInLinkForm, SitePreferenceForm
-from network.http import AuthenticatedHttpRequest, HtmxHttpRequest, client_ip, render_page
+from network.http import AuthenticatedHttpRequest, HtmxHttpRequest, client_ip, render_page, token_page
 from network.selectors.people import landing_site_for
 from network.selectors.sites import memberships_for_user
 from network.services import invitations, people
@@ -80,6 +80,7 @@ def sign_in_link_sent(request: HtmxHttpRequest) -> HttpResponse:
     return render_page(request, "accounts/sign_in_link_sent.html", {})
 
 
+@token_page
 @require_http_methods(["GET", "POST"])
 def sign_in_link(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """GET shows a button rather than signing in, so a mail scanner that fetches links cannot use one up."""

@@ -12,7 +12,7 @@ from openpyxl.cell import WriteOnlyCell
 from network import calendars, selectors
 from network.access import COORDINATORS, site_view
 from network.csv_cells import SafeWriter
-from network.http import AuthenticatedHttpRequest, HtmxHttpRequest, render_page
+from network.http import AuthenticatedHttpRequest, HtmxHttpRequest, render_page, token_page
 from network.models import Membership
 from network.selectors.meetings import (
     EXPORT_HEADER,
@@ -90,6 +90,7 @@ def meeting_ics(request: AuthenticatedHttpRequest, membership: Membership, meeti
     return response
 
 
+@token_page
 def site_calendar(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """One person's meetings in a site as a calendar feed; the signed token in the URL is the only key.
 

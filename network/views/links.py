@@ -10,7 +10,7 @@ from network.errors import DomainError
 from network.forms import add_domain_error
 from network.forms.digests import DigestPreferenceForm
 from network.forms.meetings import RsvpForm
-from network.http import HtmxHttpRequest, render_page
+from network.http import HtmxHttpRequest, render_page, token_page
 from network.models import DigestPreference, Rsvp
 from network.selectors.meetings import (
     meeting_is_open_for_replies,
@@ -23,6 +23,7 @@ from network.services.digests import digest_preference_set
 from network.services.meetings import meeting_respond
 
 
+@token_page
 def meeting_rsvp(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """Reply to a meeting from the email. A GET only shows the choice (mail scanners follow links); a POST saves it."""
     found = rsvp_invitee_for_token(token)
@@ -57,6 +58,7 @@ def meeting_rsvp(request: HtmxHttpRequest, token: str) -> HttpResponse:
     return render_page(request, "network/meeting_rsvp.html", context, status=status)
 
 
+@token_page
 @csrf_exempt  # the signed token is the credential; mail clients POST here for one-click unsubscribe (RFC 8058)
 def digest_unsubscribe(request: HtmxHttpRequest, token: str) -> HttpResponse:
     membership = membership_for_unsubscribe_token(token)

@@ -1,0 +1,97 @@
+"""Issue 10 item 12: a Content-Security-Policy on every page, strict enough to refuse inline script, and pages
+reached by a token kept out of caches and referrers. (tests/browser/test_csp.py checks Chromium reports no
+violation on the main pages.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from network import services, tokens
+from network.models import Membership
+from network.services.invitations import sign_in_token_make
+from tests.conftest import Cast
+
+
+def _policy(header: str) -> dict[str, list[str]]:
+    return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/", "/sites/{slug}/", "/sites/{slug}/outcomes/", "/nowhere/"])
+def test_every_page_has_a_policy_that_refuses_inline_script(cast: Cast, path: str) -> None:
+    response = cast.client_for(cast.enabler).get(path.format(slug=cast.site.slug))
+    policy = _policy(response["Content-Security-Policy"])
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["default-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"]
+    assert not [source for sources in policy.values() for source in sources if "unsafe" in source]
+
+
+def test_no_page_template_has_inline_script_or_style() -> None:
+    """Inline script or style would be refused by the policy: handlers go in static/js, styles in static/css."""
+    problems = []
+    for template in sorted((Path(settings.BASE_DIR) / "templates").rglob("*.html")):
+        if "email" in template.parts:  # emails are not pages; mail clients need inline styles
+            continue
+        text = template.read_text()
+        for pattern in (r"<script(?![^>]*\bsrc=)[^>]*>", r"\son[a-z]+\s*=", r"\sstyle\s*=", r"<style\b", "javascript:"):
+            problems += [f"{template.name}: {match}" for match in re.findall(pattern, text)]
+    assert not problems
+
+
+def _token_urls(cast: Cast) -> dict[str, str]:
+    leader = cast.leaders[0]
+    Membership.objects.filter(pk=leader.pk).update(invitation_status="accepted")  # invited to site meetings
+    meeting = services.meeting_create(
+        alliance=None,
+        created_by=cast.coordinator,
+        title="Spring meeting",
+        starts_at=timezone.now() + dt.timedelta(days=3),
+        place="Library",
+    )
+    user = cast.enabler.user
+    return {
+        "sign-in link": reverse("network:sign-in-link", args=[sign_in_token_make(user=leader.user, site_slug="")]),
+        "rsvp": reverse(
+            "network:meeting-rsvp",
+            args=[tokens.rsvp_token_make(meeting_id=meeting.pk, membership_id=leader.pk)],
+        ),
+        "unsubscribe": reverse(
+            "network:digest-unsubscribe", args=[tokens.unsubscribe_token_make(membership_id=leader.pk)]
+        ),
+        "calendar": reverse(
+            "network:site-calendar",
+            args=[tokens.calendar_token_make(membership_id=leader.pk, key=leader.calendar_key)],
+        ),
+        "password reset": reverse(
+            "password_reset_confirm",
+            args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)],
+        ),
+    }
+
+
+def test_pages_reached_by_a_token_are_not_cached_and_send_no_referrer(cast: Cast) -> None:
+    from django.test import Client
+
+    for name, url in _token_urls(cast).items():
+        response = Client().get(url, follow=True)
+        assert response.status_code == 200, name
+        assert response["Referrer-Policy"] == "no-referrer", name
+        assert "no-store" in response["Cache-Control"], name
+        assert "Content-Security-Policy" in response, name
+
+
+def test_ordinary_pages_keep_their_caching(cast: Cast) -> None:
+    response = cast.client_for(cast.enabler).get(f"/sites/{cast.site.slug}/")
+    assert "no-store" not in response.get("Cache-Control", "")
+    assert response.get("Referrer-Policy") != "no-referrer"
