@@ -70,4 +70,7 @@ def token_page(view: Callable[P, R]) -> Callable[P, R]:
         response["Referrer-Policy"] = "no-referrer"
         return response
 
+    # Under no-referrer a browser posts the page's own forms with `Origin: null`; this mark lets
+    # network.middleware.TokenPageOriginMiddleware accept that for these views (the CSRF token still counts).
+    wrapper.token_page = True  # type: ignore[attr-defined]
     return wrapper

@@ -95,3 +95,23 @@ def test_ordinary_pages_keep_their_caching(cast: Cast) -> None:
     response = cast.client_for(cast.enabler).get(f"/sites/{cast.site.slug}/")
     assert "no-store" not in response.get("Cache-Control", "")
     assert response.get("Referrer-Policy") != "no-referrer"
+
+
+def test_a_token_page_form_posts_back_under_no_referrer(cast: Cast) -> None:
+    """Under no-referrer Chromium posts the page's own form with `Origin: null`; the CSRF token still decides."""
+    from django.test import Client
+
+    url = _token_urls(cast)["rsvp"]
+    client = Client(enforce_csrf_checks=True)
+    client.get(url)
+    token = client.cookies["csrftoken"].value
+    answer = client.post(url, {"rsvp": "going", "csrfmiddlewaretoken": token}, HTTP_ORIGIN="null")
+    assert answer.status_code in (200, 302)
+    assert client.post(url, {"rsvp": "going"}, HTTP_ORIGIN="null").status_code == 403  # no token: refused
+    ordinary = cast.client_for(cast.enabler)
+    ordinary.handler.enforce_csrf_checks = True
+    page = f"/sites/{cast.site.slug}/agencies/{cast.agencies[0].pk}/"
+    ordinary.get(page)
+    token = ordinary.cookies["csrftoken"].value
+    refused = ordinary.post(page, {"name": "X", "sector": "nhs", "csrfmiddlewaretoken": token}, HTTP_ORIGIN="null")
+    assert refused.status_code == 403  # elsewhere Origin: null is refused as before

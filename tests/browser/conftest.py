@@ -34,6 +34,13 @@ def _chromium_present() -> None:
     expect.set_options(timeout=TIMEOUT_MS)
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    # Playwright's wait_for_function evaluates its predicate (SETTLED) with eval, which the app's
+    # Content-Security-Policy rightly refuses. tests/browser/test_csp.py opens a context that keeps the policy.
+    return {**browser_context_args, "bypass_csp": True}
+
+
 @pytest.fixture
 def new_context(new_context: Callable[..., BrowserContext]) -> Callable[..., BrowserContext]:
     """pytest-playwright's context factory, with our default timeout on every context (and so on `page`)."""

@@ -4,16 +4,17 @@ Content-Security-Policy violation, and the policy does refuse an inline script p
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from network import services
 from network.models import Membership
 from outcomes.services import outcome_propose, round_create_and_open
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import TIMEOUT_MS, sign_in
 from tests.conftest import make_site
 
 # Runs before any page script: records every violation the page reports, and stands in for the print dialog.
@@ -34,8 +35,20 @@ def _violations(page: Page, console: list[str]) -> list[str]:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_main_pages_report_no_policy_violation(page: Page, live_server: LiveServer) -> None:
-    base = live_server.url
+def test_the_main_pages_report_no_policy_violation(
+    browser: Browser, browser_context_args: dict[str, Any], live_server: LiveServer
+) -> None:
+    # The other browser tests bypass the policy (conftest.py); this one keeps it.
+    context = browser.new_context(**{**browser_context_args, "bypass_csp": False})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        _visit_the_main_pages(page, live_server.url)
+    finally:
+        context.close()
+
+
+def _visit_the_main_pages(page: Page, base: str) -> None:
     site, _, enabler, coordinator, leaders = make_site("ashby", leader_count=3)
     Membership.objects.filter(pk__in=[m.pk for m in leaders]).update(invitation_status="accepted")
     meeting = services.meeting_create(
@@ -88,6 +101,10 @@ def test_the_main_pages_report_no_policy_violation(page: Page, live_server: Live
         "() => { const s = document.createElement('script'); s.textContent = 'window.__ran = true';"
         " document.body.append(s); }"
     )
-    page.wait_for_function("window.__violations.length > 0")
+    # page.evaluate, not wait_for_function: the latter evals its predicate, which the policy itself refuses.
+    for _ in range(50):
+        if page.evaluate("window.__violations.length"):
+            break
+        page.wait_for_timeout(100)
     assert page.evaluate("window.__ran") is None
     assert page.evaluate("window.__violations")[0].startswith("script-src")

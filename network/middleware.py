@@ -1,0 +1,32 @@
+"""Request handling that must run before Django's own middleware sees the request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+
+class TokenPageOriginMiddleware:
+    """Let a form on a page reached by a token post back to it.
+
+    Those pages send `Referrer-Policy: no-referrer` (network.http.token_page), and under that policy a
+    browser sends `Origin: null` with the page's own form posts, which Django's CSRF check refuses. For
+    those views only, an Origin of "null" is read as this site's own. The CSRF token is still checked:
+    it is a secret only a page of this site holds, matched against a SameSite cookie, so a form posted
+    from another site still fails. Must come before CsrfViewMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> None:
+        if getattr(view_func, "token_page", False) and request.META.get("HTTP_ORIGIN") == "null":
+            scheme = "https" if request.is_secure() else "http"
+            request.META["HTTP_ORIGIN"] = f"{scheme}://{request.get_host()}"
