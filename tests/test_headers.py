@@ -17,7 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from network import services, tokens
-from network.models import Membership
+from network.models import Alliance, Membership
 from network.services.invitations import sign_in_token_make
 from tests.conftest import Cast
 
@@ -115,3 +115,17 @@ def test_a_token_page_form_posts_back_under_no_referrer(cast: Cast) -> None:
     token = ordinary.cookies["csrftoken"].value
     refused = ordinary.post(page, {"name": "X", "sector": "nhs", "csrfmiddlewaretoken": token}, HTTP_ORIGIN="null")
     assert refused.status_code == 403  # elsewhere Origin: null is refused as before
+
+
+def test_only_the_digest_preview_may_be_framed_and_only_by_this_site(cast: Cast, alliance: Alliance) -> None:
+    from tests.network.test_digests import _meeting, _weekly_key
+
+    _meeting(cast, alliance)
+    client = cast.client_for(cast.enabler)
+    preview_url = reverse("network:digest-preview", args=[cast.site.slug])
+    preview = client.get(preview_url, {"digest": _weekly_key(alliance), "member": str(cast.leaders[1].pk)})
+    assert preview.status_code == 200
+    policy = _policy(preview["Content-Security-Policy"])
+    assert policy["frame-ancestors"] == ["'self'"] and policy["script-src"] == ["'self'"]
+    page = client.get(reverse("network:site-digests", args=[cast.site.slug]))
+    assert _policy(page["Content-Security-Policy"])["frame-ancestors"] == ["'none'"]
