@@ -30,7 +30,7 @@ def _sign_in_figures() -> None:
     from network.models import User
 
     User.objects.create_user(email="enabler@bench.example", name="Bench Enabler", password=PASSWORD)
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     statuses = []
     start = time.perf_counter()
     for i in range(WRONG):
@@ -48,7 +48,7 @@ def _sign_in_figures() -> None:
         reverse("login"), {"username": "enabler@bench.example", "password": PASSWORD}, REMOTE_ADDR="192.0.2.1"
     )
     print(f"  then the right password from the same address: {right.status_code}")
-    other = Client().post(
+    other = Client(HTTP_HOST="localhost").post(
         reverse("login"), {"username": "enabler@bench.example", "password": PASSWORD}, REMOTE_ADDR="192.0.2.9"
     )
     print(f"  and from another address: {other.status_code} (the account itself is paused)")
@@ -64,7 +64,7 @@ def _reset_figures() -> None:
     setup_test_environment()  # the in-memory mail outbox
     cache.clear()
     mail.outbox = []
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     statuses = [
         client.post(reverse("password_reset"), {"email": "enabler@bench.example"}, REMOTE_ADDR="192.0.2.2").status_code
         for _ in range(RESETS)
