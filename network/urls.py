@@ -16,6 +16,7 @@ from network.views import (
     meetings,
     people,
     sites,
+    starting,
 )
 
 app_name = "network"
@@ -23,6 +24,9 @@ app_name = "network"
 urlpatterns = [
     path("", sites.home, name="home"),
     path("sites/new/", sites.site_create, name="site-create"),
+    path("start/", starting.site_start, name="site-start"),
+    path("start/sent/", starting.site_start_sent, name="site-start-sent"),
+    path("start/<str:token>/", starting.site_start_confirm, name="site-start-confirm"),
     path("sites/<slug:site_slug>/", sites.site_detail, name="site-detail"),
     path("sites/<slug:site_slug>/people/", people.site_people, name="site-people"),
     path("accounts/sign-in-link/", accounts.sign_in_link_request, name="sign-in-link-request"),
