@@ -371,6 +371,7 @@ def test_it_takes_a_site_from_set_up_to_a_meeting(
     audit: PageAudit,
 ) -> None:
     settings.SITE_URL = live_server.url  # so the emailed links point at the live server
+    settings.SELF_SERVICE_SITES = True  # Erin has no site yet and sets one up herself
     make_user("erin@calder.example", "Erin Shaw")
     journey = Journey(
         base=live_server.url,

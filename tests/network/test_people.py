@@ -169,7 +169,7 @@ def test_the_profile_updates_name_role_titles_and_email_preferences(cast: Cast) 
     assert (leader.role_title, leader.digest_preference) == ("Chief Executive", "none")
     bad = client.post(url, {"name": "", f"{prefix}-role_title": "", f"{prefix}-digest_preference": "hourly"})
     assert bad.status_code == 422
-    assert text_of(bad.content, id="id_name_error") == "Error: This field is required."
+    assert text_of(bad.content, id="id_name_error") == "Error: Enter your name"
 
 
 def test_the_profile_needs_a_sign_in(db: None) -> None:
