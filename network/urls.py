@@ -39,6 +39,7 @@ urlpatterns = [
     path("sites/<slug:site_slug>/import/template.csv", imports.site_import_template, name="site-import-template"),
     path("sites/<slug:site_slug>/import/<int:batch_id>/", imports.site_import_preview, name="site-import-preview"),
     path("sites/<slug:site_slug>/people/<int:membership_id>/", people.member_edit, name="member-edit"),
+    path("sites/<slug:site_slug>/people/<int:membership_id>/remove/", people.member_remove, name="member-remove"),
     path("sites/<slug:site_slug>/agencies/<int:agency_id>/", agencies.agency_edit, name="agency-edit"),
     path("sites/<slug:site_slug>/activity/", activity.site_activity, name="site-activity"),
     path("sites/<slug:site_slug>/alliance/", meetings.alliance_detail, name="alliance-detail"),

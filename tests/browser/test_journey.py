@@ -264,6 +264,7 @@ def enabler_closes_the_round_and_sees_what_matters(j: Journey) -> None:
     enabler.reload()
     expect(enabler.get_by_text("3 leaders have voted so far")).to_be_visible()
     enabler.get_by_role("button", name="Close and count").click()
+    enabler.get_by_role("button", name="Yes, close the round and count it").click()
     expect(enabler.get_by_role("status")).to_contain_text("The round is closed and counted")
     matters = enabler.get_by_role("region", name="What really matters")
     expect(matters.locator(".winner")).to_have_text(ROUGH)
