@@ -5,11 +5,15 @@
 
   // GOV.UK's error summary: it takes focus when the page (or an htmx swap) shows it, so a screen reader
   // reads it first, and each of its links moves focus to its field (not just scrolls to it).
-  function focusErrorSummary(root) {
-    var summary = (root || document).querySelector(".error-summary[data-error-summary]");
-    if (summary) {
-      summary.focus();
-      return true;
+  // Only a summary that a swap brought in takes focus; one already on the page stays where it is.
+  function focusNewErrorSummary() {
+    var summaries = document.querySelectorAll(".error-summary[data-error-summary]");
+    for (var i = 0; i < summaries.length; i++) {
+      if (!summaries[i].slSeen) {
+        summaries[i].slSeen = true;
+        summaries[i].focus();
+        return true;
+      }
     }
     return false;
   }
@@ -26,14 +30,19 @@
     field.focus({ preventScroll: !!group });
   });
 
-  // The one live region (#messages in base.html). Swapped content names what changed with
-  // data-announce="..."; the text is written into the region, which swaps never replace.
-  function announce(root) {
+  // The one live region (#messages in base.html). Content that a swap brings in names what changed with
+  // data-announce="..."; that text is written into the region, which swaps never replace, so it is read out.
+  function announceNew() {
     var region = document.getElementById("messages");
-    var said = root && root.querySelector ? root.querySelector("[data-announce]") : null;
-    if (root && root.matches && root.matches("[data-announce]")) said = root;
-    if (!region || !said) return;
-    var text = said.getAttribute("data-announce");
+    var said = document.querySelectorAll("[data-announce]");
+    var text = null;
+    for (var i = 0; i < said.length; i++) {
+      if (!said[i].slSeen) {
+        said[i].slSeen = true;
+        text = said[i].getAttribute("data-announce");
+      }
+    }
+    if (!region || !text) return;
     var line = region.querySelector(".announcement");
     if (!line) {
       line = document.createElement("p");
@@ -43,35 +52,43 @@
     line.textContent = text;
   }
 
-  // Focus stays where the person was: if a swap replaced the focused element, focus its replacement
-  // (the element with the same id, or failing that the same name and value).
+  // Focus stays where the person was. Before a swap, note what had focus: its id, or else where it sat inside
+  // the element being replaced (which of its buttons, links or fields). After the swap, if focus fell to <body>,
+  // give it to the same element in the new content.
+  var FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]";
   var lastFocus = null;
-  document.addEventListener("htmx:beforeSwap", function () {
+  document.addEventListener("htmx:beforeSwap", function (event) {
     var active = document.activeElement;
-    if (active && active !== document.body) {
-      lastFocus = { id: active.id, name: active.getAttribute("name"), value: active.getAttribute("value") };
-    } else {
-      lastFocus = null;
+    var target = event.detail && event.detail.target;
+    lastFocus = null;
+    if (!active || active === document.body) return;
+    lastFocus = { id: active.id, targetId: target && target.id, index: -1 };
+    if (target && target.contains(active)) {
+      lastFocus.index = Array.prototype.indexOf.call(target.querySelectorAll(FOCUSABLE), active);
     }
   });
 
-  document.addEventListener("htmx:afterSettle", function (event) {
-    var target = event.detail && event.detail.elt;
-    if (focusErrorSummary(target && target.parentNode ? target.parentNode : document)) return;
-    announce(target);
+  function refocus() {
     var active = document.activeElement;
-    if (lastFocus && (!active || active === document.body)) {
-      var again = lastFocus.id ? document.getElementById(lastFocus.id) : null;
-      if (!again && lastFocus.name) {
-        var candidates = document.getElementsByName(lastFocus.name);
-        for (var i = 0; i < candidates.length; i++) {
-          if (candidates[i].getAttribute("value") === lastFocus.value) { again = candidates[i]; break; }
-        }
-      }
-      if (again) again.focus();
+    if (!lastFocus || (active && active !== document.body)) return;
+    var again = lastFocus.id ? document.getElementById(lastFocus.id) : null;
+    if (!again && lastFocus.targetId && lastFocus.index >= 0) {
+      var region = document.getElementById(lastFocus.targetId);
+      again = region ? region.querySelectorAll(FOCUSABLE)[lastFocus.index] : null;
     }
+    if (again) again.focus();
+  }
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (focusNewErrorSummary()) { lastFocus = null; return; }
+    announceNew();
+    refocus();
     lastFocus = null;
   });
 
-  document.addEventListener("DOMContentLoaded", function () { focusErrorSummary(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    var said = document.querySelectorAll("[data-announce]");
+    for (var i = 0; i < said.length; i++) said[i].slSeen = true;  // announced only when a swap brings them
+    focusNewErrorSummary();
+  });
 })();
