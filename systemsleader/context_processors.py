@@ -11,4 +11,8 @@ from systemsleader.devmail import mailbox_enabled
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
-    return {"contact_email": settings.CONTACT_EMAIL, "dev_mailbox": mailbox_enabled()}
+    return {
+        "contact_email": settings.CONTACT_EMAIL,
+        "dev_mailbox": mailbox_enabled(),
+        "self_service_sites": settings.SELF_SERVICE_SITES,
+    }

@@ -115,3 +115,10 @@ def test_a_tampered_start_link_is_refused(db: None, settings) -> None:
     response = Client().post(reverse("network:site-start-confirm", args=["not-a-real-token"]))
     assert response.status_code == 400
     assert not PilotSite.objects.exists()
+
+
+def test_the_header_offers_starting_a_site_only_when_switched_on(db: None, settings) -> None:
+    start = reverse("network:site-start")
+    assert start not in Client().get(reverse("login")).content.decode()
+    settings.SELF_SERVICE_SITES = True
+    assert f'href="{start}"' in Client().get(reverse("login")).content.decode()
