@@ -122,3 +122,31 @@ def test_seed_demo_is_quiet_and_ends_with_the_sign_in_details(
     assert "succeeded in" not in captured.err  # nor a line per in-process task
     assert len(list(mailbox.glob("*.eml"))) > 0  # the demo's emails are kept, to be read
     assert mail.outbox == []
+
+
+def test_an_html_email_is_shown_sandboxed(mailbox: Path, db: None) -> None:
+    from django.core.mail import EmailMultiAlternatives
+
+    message = EmailMultiAlternatives("Digest", "Plain words https://example.org/x", to=["a@example.org"])
+    message.attach_alternative('<p>Rich <a href="https://example.org/x">words</a></p><script>x()</script>', "text/html")
+    message.send()
+    message_id = next(mailbox.glob("*.eml")).stem
+    client = Client()
+    detail = client.get(reverse("dev-mail-detail", args=[message_id])).content.decode()
+    assert '<a href="https://example.org/x"' in detail  # the plain text's address is a link
+    assert reverse("dev-mail-html", args=[message_id]) in detail
+    html = client.get(reverse("dev-mail-html", args=[message_id]))
+    assert html["Content-Security-Policy"].startswith("sandbox")  # its script never runs
+    assert "Rich" in html.content.decode()
+
+
+def test_each_message_is_logged_in_one_line_with_where_to_read_it(
+    mailbox: Path, db: None, caplog: pytest.LogCaptureFixture, settings
+) -> None:
+    settings.SITE_URL = "http://localhost:8101"
+    with caplog.at_level("INFO", logger="systemsleader.mail"):
+        mail.send_mail("Hello", "Body text that is not logged", None, ["a@example.org"])
+    (record,) = [r for r in caplog.records if r.name == "systemsleader.mail"]
+    line = record.getMessage()
+    assert line.startswith("Email to a@example.org: Hello (read it at http://localhost:8101/dev/mail/")
+    assert "Body text" not in line

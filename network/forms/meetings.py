@@ -72,7 +72,12 @@ class MeetingForm(forms.Form):
 
 
 class RsvpForm(forms.Form):
-    rsvp = forms.ChoiceField(choices=Rsvp.choices, widget=forms.RadioSelect, label="Will you be there?")
+    rsvp = forms.ChoiceField(
+        choices=Rsvp.choices,
+        widget=forms.RadioSelect,
+        label="Will you be there?",
+        error_messages={"required": _("Choose whether you will be there: going, maybe or not going")},
+    )
 
 
 class WalkInForm(forms.Form):

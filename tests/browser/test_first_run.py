@@ -159,3 +159,14 @@ def test_attendance_taps_keep_focus(
     expect(page.locator("#attendee-list button").nth(1)).to_be_focused()
     audit.check(page, "attendance-after-taps")
     audit.assert_clean()
+
+
+def test_radios_and_checkboxes_are_gov_uk_sized(page: Page, live_server: LiveServer) -> None:
+    site, _, _, _, leaders = make_site("ashby", leader_count=1)
+    sign_in(page, live_server.url, leaders[0].user.email)
+    page.goto(f"{live_server.url}/sites/{site.slug}/outcomes/")
+    tick = page.get_by_label("Ashby Council")
+    box = tick.bounding_box()
+    assert box is not None and box["width"] >= 24 and box["height"] >= 24, box  # the browser's own are 13px
+    body = page.evaluate("getComputedStyle(document.body).fontSize")
+    assert body == "19px"
