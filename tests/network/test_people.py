@@ -84,6 +84,7 @@ def test_an_enabler_cannot_remove_themself(cast: Cast) -> None:
     response = cast.client_for(cast.enabler).post(remove_url, {"confirm": "yes"})
     assert response.status_code == 422
     assert "You cannot remove yourself." in (text_of(response.content, role="alert") or "")
+    assert b"<title>Error: " in response.content
     assert Membership.objects.get(pk=cast.enabler.pk).archived_at is None
 
 

@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
@@ -14,6 +15,13 @@ from django.urls import reverse
 from network.models import Membership, PilotSite, Role, User
 from tests.conftest import Cast
 from tests.html import text_of
+
+
+@pytest.fixture(autouse=True)
+def _no_earlier_requests() -> None:
+    """The limit on start requests lives in the cache (Redis when REDIS_URL is set), which outlives a test."""
+    cache.clear()
+
 
 START = {"name": "Ruth Okafor", "email": "Ruth@Council.example", "site_name": "Calder Together", "place": "Calder"}
 
@@ -122,3 +130,14 @@ def test_the_header_offers_starting_a_site_only_when_switched_on(db: None, setti
     assert start not in Client().get(reverse("login")).content.decode()
     settings.SELF_SERVICE_SITES = True
     assert f'href="{start}"' in Client().get(reverse("login")).content.decode()
+
+
+def test_asking_to_start_sites_over_and_over_is_refused(db: None, settings) -> None:
+    settings.SELF_SERVICE_SITES = True
+    client = Client()
+    for _ in range(5):
+        assert client.post(reverse("network:site-start"), START).status_code == 302
+    refused = client.post(reverse("network:site-start"), START)
+    assert refused.status_code == 429
+    assert "Please try again in an hour" in (text_of(refused.content, role="alert") or "")
+    assert len(mail.outbox) == 5
