@@ -79,7 +79,17 @@
     if (again) again.focus();
   }
 
+  // A swap that brings errors (or takes them away) changes the title as a page load would: "Error: " first.
+  var ERROR_PREFIX = document.documentElement.getAttribute("data-error-prefix") || "Error: ";
+  function titleFollowsErrors() {
+    var hasErrors = !!document.querySelector(".error-summary[data-error-summary]");
+    var starts = document.title.indexOf(ERROR_PREFIX) === 0;
+    if (hasErrors && !starts) document.title = ERROR_PREFIX + document.title;
+    if (!hasErrors && starts) document.title = document.title.slice(ERROR_PREFIX.length);
+  }
+
   document.addEventListener("htmx:afterSettle", function () {
+    titleFollowsErrors();
     if (focusNewErrorSummary()) { lastFocus = null; return; }
     announceNew();
     refocus();
