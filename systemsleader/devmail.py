@@ -55,6 +55,15 @@ class MailboxBackend(BaseEmailBackend):
             partial.write_bytes(message.message().as_bytes(linesep="\n"))
             # A reader never sees half a message: the file appears under its real name only when complete.
             os.replace(partial, mailbox / f"{message_id}.eml")
+            if not settings.DEBUG:
+                # In production this is a missing EMAIL_HOST, not a choice: say so where operators look.
+                logger.warning(
+                    "EMAIL_HOST is not set, so email to %s was kept in %s and not sent",
+                    ", ".join(message.recipients()),
+                    mailbox,
+                )
+                sent += 1
+                continue
             logger.info(
                 "Email to %s: %s (read it at %s%s)",
                 ", ".join(message.recipients()),

@@ -150,3 +150,15 @@ def test_each_message_is_logged_in_one_line_with_where_to_read_it(
     line = record.getMessage()
     assert line.startswith("Email to a@example.org: Hello (read it at http://localhost:8101/dev/mail/")
     assert "Body text" not in line
+
+
+def test_without_debug_a_kept_email_is_a_warning(
+    mailbox: Path, db: None, caplog: pytest.LogCaptureFixture, settings
+) -> None:
+    settings.DEBUG = False
+    with caplog.at_level("INFO", logger="systemsleader.mail"):
+        mail.send_mail("Hello", "Body", None, ["a@example.org"])
+    (record,) = [r for r in caplog.records if r.name == "systemsleader.mail"]
+    assert record.levelname == "WARNING"
+    assert "EMAIL_HOST is not set, so email to a@example.org was kept" in record.getMessage()
+    assert len(list(mailbox.glob("*.eml"))) == 1
