@@ -172,3 +172,19 @@ def test_radios_and_checkboxes_are_gov_uk_sized(page: Page, live_server: LiveSer
     assert box is not None and box["width"] >= 24 and box["height"] >= 24, box  # the browser's own are 13px
     body = page.evaluate("getComputedStyle(document.body).fontSize")
     assert body == "19px"
+
+
+def test_the_footer_pages_are_reached_from_every_page(page: Page, live_server: LiveServer, audit: PageAudit) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    footer = page.get_by_role("navigation", name="Support")
+    for link, heading in [
+        ("Accessibility statement", "Accessibility statement"),
+        ("Privacy notice", "Privacy notice"),
+        ("Contact", "Contact"),
+    ]:
+        footer.get_by_role("link", name=link).press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        expect(page.get_by_role("link", name="help@systemsleader.localhost").first).to_be_visible()
+        audit.check(page, f"footer-{link.split()[0].lower()}")
+        footer = page.get_by_role("navigation", name="Support")
+    audit.assert_clean()
