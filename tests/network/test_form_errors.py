@@ -74,3 +74,14 @@ def test_an_outcome_says_what_to_write(cast: Cast) -> None:
     summary = text_of(response.content, role="alert") or ""
     assert "Enter the outcome in one short sentence" in summary
     assert "Say why this outcome matters" in summary
+
+
+def test_an_agency_says_what_to_enter(cast: Cast) -> None:
+    client = cast.client_for(cast.enabler)
+    url = reverse("network:site-people", args=[cast.site.slug])
+    response = client.post(url, {"agency-name": "", "agency-sector": ""})
+    assert response.status_code == 422
+    assert dict(_summary_links(response.content)) == {
+        "id_agency-name": "Enter the agency&#x27;s name, like Northbrook City Council",
+        "id_agency-sector": "Choose the agency&#x27;s sector, such as NHS or police",
+    }
