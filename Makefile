@@ -2,22 +2,30 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# The port `make run` serves on; links in the emails the app sends follow it (settings: PORT, SITE_URL).
+PORT ?= 8000
+export PORT
 
 .PHONY: setup run test lint typecheck pytest bench clean
 
 $(VENV)/.installed: pyproject.toml
+	@echo "==> 1/3 Creating a virtual environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
+	@echo "==> 2/3 Updating pip"
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	@echo "==> 3/3 Installing Systems Leader and its tools (a minute or two the first time)"
+	$(BIN)/pip install --progress-bar on -e '.[dev]'
 	touch $@
+	@echo "==> Set up. Next: make run (or make run PORT=8101)"
 
 setup: $(VENV)/.installed
 
-## Set up, create the demo pilot site and serve the app on http://localhost:8000 (SQLite, no services needed).
+## Set up, create the demo pilot site and serve the app on http://localhost:$(PORT) (SQLite, no services needed).
+## Email is kept, not sent: read it at http://localhost:$(PORT)/dev/mail/.
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## Set up and run everything that checks the code: ruff, mypy, then the test suite.
 test: setup lint typecheck pytest

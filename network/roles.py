@@ -7,6 +7,7 @@ The module imports nothing of the app's, so the models can use it too.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
 from django.db import models
@@ -59,6 +60,12 @@ def can_call_meetings(member: HasRole) -> bool:
 def can_commit(member: HasRole) -> bool:
     """Commit to an outcome, and so join its alliance."""
     return is_leader(member)
+
+
+def can_create_site(*, roles: Iterable[str], is_staff: bool, self_service: bool) -> bool:
+    """Set up a new pilot site: an enabler of any site, or staff; a leader or coordinator (or anyone
+    signed in) only when self-service sites are switched on (settings.SELF_SERVICE_SITES)."""
+    return self_service or is_staff or any(role in ENABLERS for role in roles)
 
 
 def role_needs_agency(role: str) -> bool:

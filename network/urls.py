@@ -16,6 +16,7 @@ from network.views import (
     meetings,
     people,
     sites,
+    starting,
 )
 
 app_name = "network"
@@ -23,6 +24,9 @@ app_name = "network"
 urlpatterns = [
     path("", sites.home, name="home"),
     path("sites/new/", sites.site_create, name="site-create"),
+    path("start/", starting.site_start, name="site-start"),
+    path("start/sent/", starting.site_start_sent, name="site-start-sent"),
+    path("start/<str:token>/", starting.site_start_confirm, name="site-start-confirm"),
     path("sites/<slug:site_slug>/", sites.site_detail, name="site-detail"),
     path("sites/<slug:site_slug>/people/", people.site_people, name="site-people"),
     path("accounts/sign-in-link/", accounts.sign_in_link_request, name="sign-in-link-request"),
@@ -35,6 +39,7 @@ urlpatterns = [
     path("sites/<slug:site_slug>/import/template.csv", imports.site_import_template, name="site-import-template"),
     path("sites/<slug:site_slug>/import/<int:batch_id>/", imports.site_import_preview, name="site-import-preview"),
     path("sites/<slug:site_slug>/people/<int:membership_id>/", people.member_edit, name="member-edit"),
+    path("sites/<slug:site_slug>/people/<int:membership_id>/remove/", people.member_remove, name="member-remove"),
     path("sites/<slug:site_slug>/agencies/<int:agency_id>/", agencies.agency_edit, name="agency-edit"),
     path("sites/<slug:site_slug>/activity/", activity.site_activity, name="site-activity"),
     path("sites/<slug:site_slug>/alliance/", meetings.alliance_detail, name="alliance-detail"),

@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from network.forms import SingleLineField
 from network.models import Agency, PilotSite
@@ -30,9 +31,14 @@ from outcomes.tally import SCORE_MAX, SCORE_MIN
 
 
 class OutcomeForm(forms.Form):
-    statement = SingleLineField(max_length=200, help_text="One short sentence: the change you want to see.")
+    statement = SingleLineField(
+        max_length=200,
+        help_text="One short sentence: the change you want to see.",
+        error_messages={"required": _("Enter the outcome in one short sentence, like No one sleeps rough")},
+    )
     why_it_matters = forms.CharField(
         label="Why it matters",
+        error_messages={"required": _("Say why this outcome matters to you and the people you serve")},
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Why this matters to you and the people you serve.",
     )

@@ -31,7 +31,14 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+# The port `make run PORT=...` serves on; links in emails follow it unless SITE_URL says otherwise.
+PORT = env_int("PORT", 8000)
+SITE_URL = env_str("SITE_URL", f"http://localhost:{PORT}").rstrip("/")
+# Whether anyone may start a pilot site for themselves (after proving their email address). Off: only
+# enablers and staff set up sites, and a first enabler is made with `manage.py create_enabler`.
+SELF_SERVICE_SITES = env_bool("SELF_SERVICE_SITES", default=False)
+# Who to contact about the service, shown in every page's footer.
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", "help@systemsleader.localhost")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -80,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "network.context_processors.site_navigation",
+                "systemsleader.context_processors.service",
             ],
         },
     }
@@ -167,7 +175,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"  # a host named, so kombu does not warn it is missing
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -197,8 +205,11 @@ DIGEST_CHUNK_SIZE = env_int("DIGEST_CHUNK_SIZE", 200)
 # A refused email is retried after this many seconds, doubling each time.
 DIGEST_RETRY_SECONDS = env_int("DIGEST_RETRY_SECONDS", 60)
 
-# Email: printed to the console unless EMAIL_HOST names an SMTP server.
+# Email: sent through EMAIL_HOST when it names an SMTP server. Without one, each message is kept in
+# EMAIL_FILE_PATH (one file per message) and summed up in one console line, and in development
+# (DEBUG on) the page /dev/mail/ shows them, links and all.
 EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -207,7 +218,7 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_BACKEND = "systemsleader.devmail.MailboxBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Systems Leader <noreply@systemsleader.localhost>")
 
 if not DEBUG:

@@ -7,13 +7,21 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import gettext_lazy as _
 
 from network.forms import SingleLineField
 from network.models import DigestPreference, Membership, User
 
 
 class SignInLinkForm(forms.Form):
-    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Enter your email address, like name@council.gov.uk"),
+            "invalid": _("Enter an email address in the correct format, like name@council.gov.uk"),
+        },
+    )
 
 
 class PasswordChooseForm(PasswordResetForm):
@@ -29,7 +37,12 @@ class PasswordChooseForm(PasswordResetForm):
 
 
 class ProfileForm(forms.Form):
-    name = SingleLineField(max_length=150, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = SingleLineField(
+        max_length=150,
+        label="Your name",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Enter your name")},
+    )
 
 
 class SitePreferenceForm(forms.Form):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from network.forms import SingleLineField
 from network.models import Alliance, Meeting, Rsvp
@@ -14,9 +15,13 @@ class MeetingForm(forms.Form):
     ALLIANCE = "alliance"
     SITE = "site"
 
-    title = SingleLineField(max_length=200)
+    title = SingleLineField(max_length=200, error_messages={"required": _("Enter the meeting's title")})
     starts_at = forms.DateTimeField(
         label="Starts at",
+        error_messages={
+            "required": _("Enter the date and time the meeting starts"),
+            "invalid": _("Enter a real date and time for the start of the meeting"),
+        },
         help_text="UK time.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
@@ -68,10 +73,17 @@ class MeetingForm(forms.Form):
 
 
 class RsvpForm(forms.Form):
-    rsvp = forms.ChoiceField(choices=Rsvp.choices, widget=forms.RadioSelect, label="Will you be there?")
+    rsvp = forms.ChoiceField(
+        choices=Rsvp.choices,
+        widget=forms.RadioSelect,
+        label="Will you be there?",
+        error_messages={"required": _("Choose whether you will be there: going, maybe or not going")},
+    )
 
 
 class WalkInForm(forms.Form):
-    name = SingleLineField(max_length=150, label="Walk-in's name")
+    name = SingleLineField(
+        max_length=150, label="Walk-in's name", error_messages={"required": _("Enter the walk-in's name")}
+    )
     email = forms.EmailField(required=False, label="Walk-in's email")
     agency = SingleLineField(max_length=200, required=False, label="Walk-in's agency")

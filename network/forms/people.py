@@ -5,16 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from network.forms import SingleLineField
 from network.models import Agency, PilotSite, Role
 from network.selectors.people import agency_choices
 
+# What to do, not only what is wrong (GOV.UK): the same words wherever a person's address is asked for.
+_EMAIL_ERRORS = {
+    "required": _("Enter the person's email address, like name@council.gov.uk"),
+    "invalid": _("Enter an email address in the correct format, like name@council.gov.uk"),
+}
+
 
 class MemberForm(forms.Form):
-    name = SingleLineField(max_length=150, label="Full name")
-    email = forms.EmailField(label="Email address")
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.LEADER)
+    name = SingleLineField(
+        max_length=150, label="Full name", error_messages={"required": _("Enter the person's full name")}
+    )
+    email = forms.EmailField(label="Email address", error_messages=_EMAIL_ERRORS)
+    role = forms.ChoiceField(
+        choices=Role.choices, initial=Role.LEADER, error_messages={"required": _("Choose the person's role")}
+    )
     agency = forms.ModelChoiceField(
         queryset=Agency.objects.none(),
         required=False,  # coordinators and enablers need none; the service insists on one for leaders

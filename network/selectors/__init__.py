@@ -13,6 +13,7 @@ from network.selectors.sites import (
     membership_get,
     memberships_for_user,
     people_for_site,
+    site_create_allowed,
 )
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "membership_get",
     "memberships_for_user",
     "people_for_site",
+    "site_create_allowed",
 ]

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from network.models import Agency, Membership, PilotSite, User
-from network.roles import LEADERS
+from network.roles import LEADERS, can_create_site
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -27,6 +28,12 @@ def membership_get(*, user: User, site_slug: str) -> Membership:
     if membership is None:
         raise Http404("No such pilot site")
     return membership
+
+
+def site_create_allowed(*, user: User) -> bool:
+    """Whether this person may set up a new pilot site (the rule is roles.can_create_site)."""
+    roles = Membership.objects.filter(user=user, archived_at__isnull=True).values_list("role", flat=True)
+    return can_create_site(roles=list(roles), is_staff=user.is_staff, self_service=settings.SELF_SERVICE_SITES)
 
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:

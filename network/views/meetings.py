@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from network import selectors, services, tokens
 from network.access import COORDINATORS, site_view
@@ -112,17 +112,40 @@ def meeting_edit(request: AuthenticatedHttpRequest, membership: Membership, meet
     return render_page(request, "network/meeting_edit.html", context, status=422 if form.errors else 200)
 
 
-@require_POST
 @site_view(COORDINATORS)
+@require_http_methods(["GET", "POST"])
 def meeting_cancel(request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
+    """GET asks "Are you sure"; only a POST from that page (confirm=yes) cancels. Any other POST shows the question."""
     meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
-    try:
-        cancel(meeting=meeting, cancelled_by=membership)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Meeting cancelled. Everyone invited is being told."))
-    return redirect("network:meeting-detail", site_slug=membership.site.slug, meeting_id=meeting.pk)
+    detail = reverse("network:meeting-detail", args=[membership.site.slug, meeting.pk])
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            cancel(meeting=meeting, cancelled_by=membership)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Meeting cancelled. Everyone invited is being told."))
+        return redirect(detail)
+    if request.method == "POST":
+        return redirect("network:meeting-cancel", site_slug=membership.site.slug, meeting_id=meeting.pk)
+    if meeting.cancelled_at is not None:
+        return redirect(detail)
+    context = {
+        "membership": membership,
+        "site": membership.site,
+        "caption": meeting.title,
+        "heading": _("Are you sure you want to cancel this meeting?"),
+        "consequences": [
+            _("everyone invited is emailed at once to say the meeting is cancelled"),
+            _("nobody can reply to it any more, and it is shown as cancelled"),
+        ],
+        "warning": _("You cannot undo this: to meet after all, call a new meeting."),
+        "action_url": request.path,
+        "button_label": _("Yes, cancel the meeting and tell everyone"),
+        "back_url": detail,
+        "back_label": _("No, keep the meeting"),
+    }
+    return render_page(request, "confirm.html", context)
 
 
 def _own_row(rows: list[AttendeeRow], membership: Membership) -> AttendeeRow | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -87,12 +88,8 @@ def member_edit(request: AuthenticatedHttpRequest, membership: Membership, membe
     if request.method == "POST":
         action = request.POST.get("action", "save")
         try:
-            if action == "remove":
-                people.member_archive(membership=person, actor=request.user)
-                messages.success(
-                    request, _("Removed %(name)s. Their past votes still count.") % {"name": person.user.name}
-                )
-                return redirect("network:site-people", site_slug=site.slug)
+            if action == "remove":  # asked first, on its own page: only that page's POST removes
+                return redirect("network:member-remove", site_slug=site.slug, membership_id=person.pk)
             if action == "restore":
                 people.member_restore(membership=person, actor=request.user)
                 messages.success(request, _("Restored %(name)s.") % {"name": person.user.name})
@@ -105,3 +102,39 @@ def member_edit(request: AuthenticatedHttpRequest, membership: Membership, membe
             add_domain_error(form, error)
     context = {"membership": membership, "site": site, "person": person, "form": form}
     return render_page(request, "network/member_edit.html", context, status=422 if form.errors else 200)
+
+
+@site_view(ENABLERS)
+@require_http_methods(["GET", "POST"])
+def member_remove(request: AuthenticatedHttpRequest, membership: Membership, membership_id: int) -> HttpResponse:
+    """GET asks "Are you sure"; only a POST from that page (confirm=yes) removes the person."""
+    site = membership.site
+    person = site_member_get(site=site, membership_id=membership_id)
+    name = person.user.name or person.user.email
+    error = ""
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            people.member_archive(membership=person, actor=request.user)
+        except DomainError as refused:
+            error = refused.message
+        else:
+            messages.success(request, _("Removed %(name)s. Their past votes still count.") % {"name": name})
+            return redirect("network:site-people", site_slug=site.slug)
+    context = {
+        "membership": membership,
+        "site": site,
+        "error": error,
+        "caption": site.name,
+        "heading": _("Are you sure you want to remove %(name)s?") % {"name": name},
+        "consequences": [
+            _("%(name)s can no longer see %(site)s or sign in to it") % {"name": name, "site": site.name},
+            _("they stop getting its emails, meeting invitations among them"),
+            _("any votes they have cast still count"),
+        ],
+        "warning": _("You can restore them later from their page."),
+        "action_url": request.path,
+        "button_label": _("Yes, remove %(name)s") % {"name": name},
+        "back_url": reverse("network:member-edit", args=[site.slug, person.pk]),
+        "back_label": _("No, keep them"),
+    }
+    return render_page(request, "confirm.html", context, status=422 if error else 200)

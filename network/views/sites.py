@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -20,11 +21,14 @@ from outcomes.selectors import for_network
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = selectors.memberships_for_user(user=request.user)
-    return render_page(request, "network/home.html", {"memberships": memberships})
+    may_create = selectors.site_create_allowed(user=request.user)
+    return render_page(request, "network/home.html", {"memberships": memberships, "may_create_site": may_create})
 
 
 @login_required
 def site_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not selectors.site_create_allowed(user=request.user):
+        raise PermissionDenied
     form = SiteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         site = services.site_create(creator=request.user, **form.cleaned_data)

@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from network.access import site_view
 from network.errors import DomainError
@@ -151,17 +152,43 @@ def _ballot_page(
     return render_page(request, "outcomes/round_detail.html", context, partial="ballot", status=status)
 
 
-@require_POST
 @site_view(MANAGERS)
+@require_http_methods(["GET", "POST"])
 def round_close(request: AuthenticatedHttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+    """GET asks "Are you sure"; only a POST from that page (confirm=yes) closes. Any other POST shows the question."""
     voting_round = selectors.round_get(site=membership.site, round_id=round_id)
-    try:
-        services.round_close(voting_round=voting_round, membership=membership)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "The round is closed and counted.")
-    return _round_url(membership, voting_round.pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.round_close(voting_round=voting_round, membership=membership)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, gettext("The round is closed and counted."))
+        return _round_url(membership, voting_round.pk)
+    if request.method == "POST":
+        return redirect("outcomes:round-close", site_slug=membership.site.slug, round_id=voting_round.pk)
+    ballots = selectors.round_ballot_count(voting_round=voting_round)
+    context = {
+        "membership": membership,
+        "site": membership.site,
+        "caption": voting_round.title,
+        "heading": gettext("Are you sure you want to close this round?"),
+        "consequences": [
+            ngettext(
+                "the %(count)s ballot cast so far is counted now, and the result is shown",
+                "the %(count)s ballots cast so far are counted now, and the result is shown",
+                ballots,
+            )
+            % {"count": ballots},
+            gettext("nobody can vote or change their ballot after this"),
+        ],
+        "warning": gettext("You cannot undo this: a closed round cannot be reopened or changed."),
+        "action_url": request.path,
+        "button_label": gettext("Yes, close the round and count it"),
+        "back_url": reverse("outcomes:round-detail", args=[membership.site.slug, voting_round.pk]),
+        "back_label": gettext("No, keep voting open"),
+    }
+    return render_page(request, "confirm.html", context)
 
 
 @require_POST

@@ -171,6 +171,9 @@ def test_an_enabler_changes_roles_removes_and_restores_and_a_leader_asks_for_a_l
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_role("status")).to_have_text("Saved the changes to Priya Shah.")
     page.get_by_role("button", name="Remove Priya Shah").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Are you sure you want to remove Priya Shah")
+    audit.check(page, "member-remove-confirm")
+    page.get_by_role("button", name="Yes, remove Priya Shah").click()
     expect(page.get_by_role("status")).to_have_text("Removed Priya Shah. Their past votes still count.")
 
     page.goto(f"{base}/sites/{site.slug}/people/")

@@ -264,6 +264,7 @@ def enabler_closes_the_round_and_sees_what_matters(j: Journey) -> None:
     enabler.reload()
     expect(enabler.get_by_text("3 leaders have voted so far")).to_be_visible()
     enabler.get_by_role("button", name="Close and count").click()
+    enabler.get_by_role("button", name="Yes, close the round and count it").click()
     expect(enabler.get_by_role("status")).to_contain_text("The round is closed and counted")
     matters = enabler.get_by_role("region", name="What really matters")
     expect(matters.locator(".winner")).to_have_text(ROUGH)
@@ -371,6 +372,7 @@ def test_it_takes_a_site_from_set_up_to_a_meeting(
     audit: PageAudit,
 ) -> None:
     settings.SITE_URL = live_server.url  # so the emailed links point at the live server
+    settings.SELF_SERVICE_SITES = True  # Erin has no site yet and sets one up herself
     make_user("erin@calder.example", "Erin Shaw")
     journey = Journey(
         base=live_server.url,

@@ -99,7 +99,7 @@ def test_a_walk_in_is_recorded_as_such(cast: Cast, meeting: Meeting) -> None:
     assert walk_in.walk_in_email == "pat@example.org"
     response = client.post(_url("walk-in-add", cast, meeting), {"name": " "})
     assert response.status_code == 422
-    assert text_of(response.content, id="id_name_error") == "Error: This field is required."
+    assert text_of(response.content, id="id_name_error") == "Error: Enter the walk-in's name"
 
 
 @pytest.mark.parametrize("name", ["meeting-attendance", "meeting-sign-in-sheet", "meeting-attendees-xlsx"])

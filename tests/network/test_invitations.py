@@ -223,7 +223,8 @@ def test_it_rate_limits_a_burst_of_requests(cast: Cast, mailoutbox: list, django
 def test_it_shows_a_bad_email_next_to_the_field() -> None:
     response = Client().post(reverse("network:sign-in-link-request"), {"email": "not an email"})
     assert response.status_code == 422
-    assert text_of(response.content, id="id_email_error") == "Error: Enter a valid email address."
+    expected = "Error: Enter an email address in the correct format, like name@council.gov.uk"
+    assert text_of(response.content, id="id_email_error") == expected
 
 
 def test_enablers_still_sign_in_with_a_password(cast: Cast) -> None:

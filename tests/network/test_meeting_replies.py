@@ -204,8 +204,17 @@ def test_cancelling_notifies_everyone_and_closes_replies(
 ) -> None:
     meeting = _meeting(cast, alliance)
     url = reverse("network:meeting-cancel", args=[cast.site.slug, meeting.pk])
+    client = cast.client_for(cast.coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        assert cast.client_for(cast.coordinator).post(url).status_code == 302
+        assert client.post(url)["Location"] == url  # a POST from anywhere but the question only asks it
+        asked = client.get(url).content.decode()
+    assert "Are you sure you want to cancel this meeting?" in asked
+    assert meeting.title in asked
+    assert mailoutbox == []
+    meeting.refresh_from_db()
+    assert meeting.cancelled_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"confirm": "yes"}).status_code == 302
     cancelled = [m for m in mailoutbox if "Cancelled:" in m.subject]
     assert len(cancelled) == 3
     assert "This meeting has been cancelled" in cancelled[0].body
@@ -222,7 +231,9 @@ def test_only_the_sites_coordinators_edit_or_cancel(cast: Cast, alliance: Allian
     client = cast.client_for(membership)
     expected = 403 if who == "leader" else 404
     assert client.get(reverse("network:meeting-edit", args=[cast.site.slug, meeting.pk])).status_code == expected
-    assert client.post(reverse("network:meeting-cancel", args=[cast.site.slug, meeting.pk])).status_code == expected
+    cancel_url = reverse("network:meeting-cancel", args=[cast.site.slug, meeting.pk])
+    assert client.get(cancel_url).status_code == expected
+    assert client.post(cancel_url, {"confirm": "yes"}).status_code == expected
     with pytest.raises(DomainError):
         meeting_cancel(meeting=meeting, cancelled_by=cast.leaders[0])
 

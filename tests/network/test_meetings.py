@@ -69,7 +69,8 @@ def test_it_needs_a_place_or_a_link(cast: Cast, alliance: Alliance) -> None:
 def test_it_explains_a_bad_date(cast: Cast, alliance: Alliance) -> None:
     url = reverse("network:meeting-create", args=[cast.site.slug])
     response = cast.client_for(cast.coordinator).post(url, {**MEETING_FORM, "starts_at": "next tuesday"})
-    assert text_of(response.content, id="id_starts_at_error") == "Error: Enter a valid date/time."
+    error = text_of(response.content, id="id_starts_at_error")
+    assert error == "Error: Enter a real date and time for the start of the meeting"
     assert not Meeting.objects.exists()
 
 

@@ -58,7 +58,13 @@ def test_removing_a_leader_keeps_their_ballot_counted(cast: Cast, candidates) ->
     leader = cast.leaders[0]
     ballot_submit(voting_round=voting_round, voter=leader, ranks={candidates[0].pk: 1})
     client = cast.client_for(cast.enabler)
-    response = client.post(member_url(cast, leader), {"action": "remove"})
+    remove_url = reverse("network:member-remove", args=[cast.site.slug, leader.pk])
+    asked = client.post(member_url(cast, leader), {"action": "remove"})
+    assert asked["Location"] == remove_url  # the Remove button asks first, and removes nobody
+    assert "Are you sure you want to remove" in client.get(remove_url).content.decode()
+    leader.refresh_from_db()
+    assert leader.archived_at is None
+    response = client.post(remove_url, {"confirm": "yes"})
     assert response.status_code == 302
     leader.refresh_from_db()
     assert leader.archived_at is not None
@@ -74,8 +80,11 @@ def test_removing_a_leader_keeps_their_ballot_counted(cast: Cast, candidates) ->
 
 
 def test_an_enabler_cannot_remove_themself(cast: Cast) -> None:
-    response = cast.client_for(cast.enabler).post(member_url(cast, cast.enabler), {"action": "remove"})
+    remove_url = reverse("network:member-remove", args=[cast.site.slug, cast.enabler.pk])
+    response = cast.client_for(cast.enabler).post(remove_url, {"confirm": "yes"})
     assert response.status_code == 422
+    assert "You cannot remove yourself." in (text_of(response.content, role="alert") or "")
+    assert b"<title>Error: " in response.content
     assert Membership.objects.get(pk=cast.enabler.pk).archived_at is None
 
 
@@ -127,6 +136,9 @@ def test_only_enablers_manage_people_and_agencies(cast: Cast, who: str) -> None:
     client = cast.client_for(cast.coordinator if who == "coordinator" else cast.leaders[0])
     assert client.get(member_url(cast, cast.leaders[1])).status_code == 403
     assert client.post(member_url(cast, cast.leaders[1]), {"action": "remove"}).status_code == 403
+    remove_url = reverse("network:member-remove", args=[cast.site.slug, cast.leaders[1].pk])
+    assert client.get(remove_url).status_code == 403
+    assert client.post(remove_url, {"confirm": "yes"}).status_code == 403
     assert client.get(agency_url(cast, cast.agencies[0])).status_code == 403
     assert client.get(reverse("network:site-activity", args=[cast.site.slug])).status_code == 403
 
@@ -169,7 +181,7 @@ def test_the_profile_updates_name_role_titles_and_email_preferences(cast: Cast) 
     assert (leader.role_title, leader.digest_preference) == ("Chief Executive", "none")
     bad = client.post(url, {"name": "", f"{prefix}-role_title": "", f"{prefix}-digest_preference": "hourly"})
     assert bad.status_code == 422
-    assert text_of(bad.content, id="id_name_error") == "Error: This field is required."
+    assert text_of(bad.content, id="id_name_error") == "Error: Enter your name"
 
 
 def test_the_profile_needs_a_sign_in(db: None) -> None:

@@ -8,11 +8,15 @@ never the other way.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import random
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from network import services
@@ -125,24 +129,36 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not PilotSite.objects.filter(slug=DEMO_SLUG).exists():
-            self._seed()
+            self.stdout.write("Creating the demo pilot site Northbrook Together…")
+            # Quiet: the emails the demo sends (and the in-process tasks that send them) would otherwise
+            # print a line or a whole message each, burying the sign-in details. Warnings still show.
+            logging.disable(logging.INFO)
+            try:
+                self._seed()
+            finally:
+                logging.disable(logging.NOTSET)
             self.stdout.write(self.style.SUCCESS("Created the demo pilot site Northbrook Together."))
         else:
             self.stdout.write("The demo pilot site already exists.")
+        # The sign-in details come last, so they are what a newcomer sees.
         self.stdout.write(
-            "\nSign in at http://localhost:8000/accounts/login/ with any of these (password for all: "
+            f"\nSign in at {settings.SITE_URL}{reverse('login')} with any of these (password for all: "
             f"{DEMO_PASSWORD}):\n"
             "  enabler:     enabler@northbrook.example\n"
             "  coordinator: coordinator@northbrook.example\n"
             "  leader:      leader01@northbrook.example … leader40@northbrook.example\n"
         )
+        if not settings.EMAIL_HOST:
+            self.stdout.write(f"Email is not sent anywhere: read it at {settings.SITE_URL}{reverse('dev-mail-list')}\n")
 
     @transaction.atomic
     def _seed(self) -> None:
         rng = random.Random(2026)
-        enabler = User.objects.create_user(
-            email="enabler@northbrook.example", name="Ruth Okafor", password=DEMO_PASSWORD
-        )
+        # Hashed once and shared: hashing is slow on purpose, and forty-two hashes took most of the run.
+        password_hash = make_password(DEMO_PASSWORD)
+        enabler = User.objects.create_user(email="enabler@northbrook.example", name="Ruth Okafor")
+        enabler.password = password_hash
+        enabler.save(update_fields=["password"])
         site = services.site_create(
             creator=enabler,
             name="Northbrook Together",
@@ -158,7 +174,7 @@ class Command(BaseCommand):
             role=Role.COORDINATOR,
             role_title="Partnership Coordinator",
         )
-        coordinator.user.set_password(DEMO_PASSWORD)
+        coordinator.user.password = password_hash
         coordinator.user.save(update_fields=["password"])
         leaders = []
         for i in range(40):
@@ -170,7 +186,7 @@ class Command(BaseCommand):
                 agency=agencies[i % len(agencies)],
                 role_title=rng.choice(TITLES),
             )
-            membership.user.set_password(DEMO_PASSWORD)
+            membership.user.password = password_hash
             membership.user.save(update_fields=["password"])
             leaders.append(membership)
         outcomes = [
