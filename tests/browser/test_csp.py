@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from pytest_django.live_server_helper import LiveServer
@@ -84,6 +85,9 @@ def _visit_the_main_pages(page: Page, base: str) -> None:
         f"/sites/{site.slug}/rounds/{voting_round.pk}/",
         f"/sites/{site.slug}/meetings/",
         f"/sites/{site.slug}/meetings/{meeting.pk}/",
+        reverse("accessibility"),
+        reverse("privacy"),
+        reverse("contact"),
     ]
     for path in visited:
         page.goto(base + path)
