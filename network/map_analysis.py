@@ -1,0 +1,322 @@
+"""What the map says: pure functions from people, agencies and their ties to the stored levels of a snapshot.
+
+No database here, so the benchmark and the tests can feed it any graph. The graph work is networkx's:
+betweenness (exact on the agency map; sampled with a fixed seed on a person map larger than
+`SAMPLE_ABOVE`, because exact betweenness grows with people x ties), articulation points (who alone
+connects two parts) and a seeded spring layout. People are drawn around their agency's place in the
+agency layout rather than laid out one by one, which keeps a 2,000-person map fast and readable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import networkx as nx
+
+from network.map_schema import Broker, Edge, Level, Node, SectorLink, Summary
+
+#: The layout's seed: the same ties always give the same picture.
+SEED = 13
+#: Above this many people, betweenness is estimated from SAMPLE_K sampled sources (seeded), not exact:
+#: exact betweenness costs one breadth-first search per person (about 200 s for 2,000 people and 50,000
+#: ties on the benchmark machine), a sample of 32 about 3 s, and the top brokers it names are stable.
+SAMPLE_ABOVE, SAMPLE_K = 300, 32
+#: Ties that show a relationship is alive now: the other sources (pledges, proposals) are one-off.
+ACTIVE_SOURCES = frozenset({"meeting", "checkin"})
+#: Ties only the enablers see as such: everyone else's map is drawn from the site's records alone.
+PRIVATE_SOURCES = frozenset({"checkin"})
+BROKERS_SHOWN = 3
+NO_AGENCY = 0  # the group of people without an agency (enablers, coordinators), in the person layout
+
+
+class Person(NamedTuple):
+    id: int  # membership id
+    name: str
+    agency_id: int | None
+    sector: str  # "" without an agency
+
+
+class AgencyInfo(NamedTuple):
+    id: int
+    name: str
+    sector: str
+
+
+class PersonTie(NamedTuple):
+    """Two people tied by one record: `source` is a key of the tie sources (services/map.py)."""
+
+    a: int
+    b: int
+    source: str
+    when: dt.datetime
+    trust: int | None = None
+
+
+_NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+@dataclass
+class _Acc:
+    weight: int = 0
+    sources: Counter[str] = field(default_factory=Counter)
+    last: dt.datetime = _NEVER  # every edge has at least one tie, so this is always replaced
+    trust_sum: int = 0
+    trust_n: int = 0
+
+    def add(self, source: str, when: dt.datetime, trust: int | None, count: int = 1) -> None:
+        self.weight += count
+        self.sources[source] += count
+        self.last = max(self.last, when)
+        if trust is not None:
+            self.trust_sum += trust
+            self.trust_n += 1
+
+    def merge(self, other: _Acc) -> None:
+        self.weight += other.weight
+        self.sources.update(other.sources)
+        self.last = max(self.last, other.last)
+        self.trust_sum += other.trust_sum
+        self.trust_n += other.trust_n
+
+    def edge(self, a: str, b: str, *, with_trust: bool) -> Edge:
+        trust = round(self.trust_sum / self.trust_n, 2) if with_trust and self.trust_n else None
+        return Edge(
+            a=a,
+            b=b,
+            weight=self.weight,
+            sources=dict(sorted(self.sources.items())),
+            last=self.last.date().isoformat(),
+            trust=trust,
+        )
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def _person_edges(
+    ties: Iterable[PersonTie], known: dict[int, Person], exclude: frozenset[str]
+) -> tuple[dict[tuple[int, int], _Acc], dict[int, dt.datetime]]:
+    """Ties added up per pair of (current) people, and each person's last active tie."""
+    edges: dict[tuple[int, int], _Acc] = {}
+    active: dict[int, dt.datetime] = {}
+    for tie in ties:
+        if tie.source in exclude or tie.a == tie.b or tie.a not in known or tie.b not in known:
+            continue
+        pair = _pair(tie.a, tie.b)
+        acc = edges.get(pair)
+        if acc is None:
+            acc = edges[pair] = _Acc()
+        acc.add(tie.source, tie.when, tie.trust)
+        if tie.source in ACTIVE_SOURCES:
+            for person in pair:
+                seen = active.get(person)
+                if seen is None or tie.when > seen:
+                    active[person] = tie.when
+    return edges, active
+
+
+def _group_edges(
+    person_edges: dict[tuple[int, int], _Acc], known: dict[int, Person], *, with_none: bool
+) -> dict[tuple[int, int], _Acc]:
+    """Person ties added up between their agencies (ties inside one agency are not an agency tie)."""
+    groups: dict[tuple[int, int], _Acc] = {}
+    for (a, b), acc in person_edges.items():
+        ga, gb = known[a].agency_id or NO_AGENCY, known[b].agency_id or NO_AGENCY
+        if ga == gb or (not with_none and NO_AGENCY in (ga, gb)):
+            continue
+        pair = _pair(ga, gb)
+        total = groups.get(pair)
+        if total is None:
+            total = groups[pair] = _Acc()
+        total.merge(acc)
+    return groups
+
+
+def _layout(group_ids: Sequence[int], edges: Iterable[tuple[int, int]]) -> dict[int, tuple[float, float]]:
+    """A seeded spring layout of the groups, scaled into [0.08, 0.92] on both axes."""
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(group_ids))
+    graph.add_edges_from(sorted(edges))
+    if not graph:
+        return {}
+    pos = nx.spring_layout(graph, seed=SEED) if len(graph) > 1 else {group_ids[0]: (0.0, 0.0)}
+    xs = [float(p[0]) for p in pos.values()]
+    ys = [float(p[1]) for p in pos.values()]
+
+    def scale(value: float, low: float, high: float) -> float:
+        return 0.5 if high - low < 1e-9 else 0.08 + 0.84 * (value - low) / (high - low)
+
+    return {
+        n: (round(scale(float(p[0]), min(xs), max(xs)), 4), round(scale(float(p[1]), min(ys), max(ys)), 4))
+        for n, p in pos.items()
+    }
+
+
+def _centrality(graph: nx.Graph, *, sample: bool) -> tuple[dict[str, float], set[str], str]:
+    if sample and len(graph) > SAMPLE_ABOVE:
+        between = nx.betweenness_centrality(graph, k=SAMPLE_K, seed=SEED)
+        how = f"sampled k={SAMPLE_K} seed={SEED}"
+    else:
+        between = nx.betweenness_centrality(graph)
+        how = "exact"
+    return between, set(nx.articulation_points(graph)), how
+
+
+def _summary(
+    nodes: list[Node],
+    edges: list[Edge],
+    agency_edges: dict[tuple[int, int], _Acc],
+    agencies: Sequence[AgencyInfo],
+    how: str,
+) -> Summary:
+    by_key = {n["key"]: n for n in nodes}
+    sectors = sorted({a.sector for a in agencies})
+    sector_of = {a.id: a.sector for a in agencies}
+    name_of = {a.id: a.name for a in agencies}
+    linked: dict[str, set[str]] = {s: set() for s in sectors}
+    tied_agencies: set[int] = set()
+    for a, b in agency_edges:
+        tied_agencies.update((a, b))
+        sa, sb = sector_of[a], sector_of[b]
+        if sa != sb:
+            linked[sa].add(sb)
+            linked[sb].add(sa)
+    with_sector = [e for e in edges if by_key[e["a"]]["sector"] and by_key[e["b"]]["sector"]]
+    crossing = sum(1 for e in with_sector if by_key[e["a"]]["sector"] != by_key[e["b"]]["sector"])
+    brokers = sorted((n for n in nodes if n["betweenness"] > 0), key=lambda n: (-n["betweenness"], n["label"]))
+    last_active: dict[str, str | None] = {s: None for s in sectors}
+    for node in nodes:
+        if node["sector"] and node["last_active"] is not None:
+            seen = last_active.get(node["sector"])
+            if seen is None or node["last_active"] > seen:
+                last_active[node["sector"]] = node["last_active"]
+    return Summary(
+        tie_count=len(edges),
+        cross_sector_ties=crossing,
+        cross_sector_share=round(crossing / len(with_sector), 4) if with_sector else 0.0,
+        sectors=[SectorLink(sector=s, connected=len(linked[s]), with_sectors=sorted(linked[s])) for s in sectors],
+        isolated_agencies=sorted(name_of[a.id] for a in agencies if a.id not in tied_agencies),
+        isolated_sectors=[s for s in sectors if not linked[s]] if len(sectors) > 1 else [],
+        brokers=[
+            Broker(key=n["key"], label=n["label"], betweenness=round(n["betweenness"], 4), cut_point=n["cut_point"])
+            for n in brokers[:BROKERS_SHOWN]
+        ],
+        sector_last_active=last_active,
+        betweenness=how,
+    )
+
+
+def _iso(when: dt.datetime | None) -> str | None:
+    return when.date().isoformat() if when is not None else None
+
+
+def _agency_level(
+    agencies: Sequence[AgencyInfo],
+    group_edges: dict[tuple[int, int], _Acc],
+    agency_active: dict[int, dt.datetime],
+    *,
+    with_trust: bool,
+) -> Level:
+    pos = _layout([a.id for a in agencies], group_edges)
+    graph = nx.Graph()
+    graph.add_nodes_from(f"a{a.id}" for a in agencies)
+    graph.add_edges_from((f"a{a}", f"a{b}") for a, b in sorted(group_edges))
+    between, cuts, how = _centrality(graph, sample=False)
+    nodes = [
+        Node(
+            key=f"a{a.id}",
+            label=a.name,
+            agency=a.name,
+            sector=a.sector,
+            x=pos[a.id][0],
+            y=pos[a.id][1],
+            degree=graph.degree(f"a{a.id}"),
+            betweenness=round(between.get(f"a{a.id}", 0.0), 4),
+            cut_point=f"a{a.id}" in cuts,
+            last_active=_iso(agency_active.get(a.id)),
+        )
+        for a in agencies
+    ]
+    edges = [acc.edge(f"a{a}", f"a{b}", with_trust=with_trust) for (a, b), acc in sorted(group_edges.items())]
+    return Level(nodes=nodes, edges=edges, summary=_summary(nodes, edges, group_edges, agencies, how))
+
+
+def _person_level(
+    people: Sequence[Person],
+    agencies: Sequence[AgencyInfo],
+    person_edges: dict[tuple[int, int], _Acc],
+    active: dict[int, dt.datetime],
+    agency_edges: dict[tuple[int, int], _Acc],
+) -> Level:
+    known = {p.id: p for p in people}
+    agency_name = {a.id: a.name for a in agencies}
+    with_none = _group_edges(person_edges, known, with_none=True)
+    groups = sorted({p.agency_id or NO_AGENCY for p in people})
+    centre = _layout(groups, with_none)
+    members: dict[int, list[Person]] = {}
+    for person in sorted(people, key=lambda p: (p.name, p.id)):
+        members.setdefault(person.agency_id or NO_AGENCY, []).append(person)
+    graph = nx.Graph()
+    graph.add_nodes_from(f"p{p.id}" for p in people)
+    graph.add_edges_from((f"p{a}", f"p{b}") for a, b in person_edges)
+    between, cuts, how = _centrality(graph, sample=True)
+    nodes: list[Node] = []
+    for group, group_people in members.items():
+        cx, cy = centre[group]
+        radius = 0.0 if len(group_people) == 1 else min(0.07, 0.012 * math.sqrt(len(group_people)))
+        for i, person in enumerate(group_people):
+            angle = 2 * math.pi * i / len(group_people)
+            key = f"p{person.id}"
+            nodes.append(
+                Node(
+                    key=key,
+                    label=person.name,
+                    agency=agency_name.get(person.agency_id or NO_AGENCY, ""),
+                    sector=person.sector,
+                    x=round(cx + radius * math.cos(angle), 4),
+                    y=round(cy + radius * math.sin(angle), 4),
+                    degree=graph.degree(key),
+                    betweenness=round(between.get(key, 0.0), 4),
+                    cut_point=key in cuts,
+                    last_active=_iso(active.get(person.id)),
+                )
+            )
+    edges = [acc.edge(f"p{a}", f"p{b}", with_trust=True) for (a, b), acc in sorted(person_edges.items())]
+    return Level(nodes=nodes, edges=edges, summary=_summary(nodes, edges, agency_edges, agencies, how))
+
+
+def _agency_active(known: dict[int, Person], active: dict[int, dt.datetime]) -> dict[int, dt.datetime]:
+    out: dict[int, dt.datetime] = {}
+    for person_id, when in active.items():
+        agency = known[person_id].agency_id
+        if agency is not None and (agency not in out or when > out[agency]):
+            out[agency] = when
+    return out
+
+
+class Levels(NamedTuple):
+    people: Level
+    agencies: Level
+    public: Level
+
+
+def map_analyse(*, people: Sequence[Person], agencies: Sequence[AgencyInfo], ties: Iterable[PersonTie]) -> Levels:
+    """The three maps of a snapshot: people (every tie), agencies (every tie) and public (records only)."""
+    known = {p.id: p for p in people}
+    agencies = sorted(agencies, key=lambda a: (a.name, a.id))
+    ties = list(ties)
+    person_edges, active = _person_edges(ties, known, frozenset())
+    agency_edges = _group_edges(person_edges, known, with_none=False)
+    public_person_edges, public_active = _person_edges(ties, known, PRIVATE_SOURCES)
+    public_edges = _group_edges(public_person_edges, known, with_none=False)
+    return Levels(
+        people=_person_level(people, agencies, person_edges, active, agency_edges),
+        agencies=_agency_level(agencies, agency_edges, _agency_active(known, active), with_trust=True),
+        public=_agency_level(agencies, public_edges, _agency_active(known, public_active), with_trust=False),
+    )

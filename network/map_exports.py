@@ -1,0 +1,127 @@
+"""A stored map level taken elsewhere: CSV (nodes, edges), GraphML and GEXF (networkx's writers, for Gephi)
+and an XLSX workbook Kumu imports as it is ("Elements" and "Connections" sheets). Pure functions of a level."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import networkx as nx
+from openpyxl import Workbook
+
+from network.map_schema import Level
+from network.selectors.map import sector_label
+
+NODE_COLUMNS = ["id", "label", "agency", "sector", "degree", "betweenness", "cut_point", "last_active"]
+EDGE_COLUMNS = ["source", "target", "weight", "sources", "last", "trust"]
+
+
+def _sources(sources: dict[str, int]) -> str:
+    return "; ".join(f"{k}:{n}" for k, n in sources.items())
+
+
+def nodes_csv(level: Level) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(NODE_COLUMNS)
+    for n in level["nodes"]:
+        writer.writerow(
+            [
+                n["key"],
+                n["label"],
+                n["agency"],
+                sector_label(n["sector"]),
+                n["degree"],
+                n["betweenness"],
+                n["cut_point"],
+                n["last_active"] or "",
+            ]
+        )
+    return out.getvalue()
+
+
+def edges_csv(level: Level) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EDGE_COLUMNS)
+    for e in level["edges"]:
+        writer.writerow(
+            [e["a"], e["b"], e["weight"], _sources(e["sources"]), e["last"], "" if e["trust"] is None else e["trust"]]
+        )
+    return out.getvalue()
+
+
+def _graph(level: Level) -> nx.Graph:
+    graph = nx.Graph()
+    for n in level["nodes"]:
+        graph.add_node(
+            n["key"],
+            label=n["label"],
+            agency=n["agency"],
+            sector=sector_label(n["sector"]),
+            degree=n["degree"],
+            betweenness=n["betweenness"],
+            last_active=n["last_active"] or "",
+        )
+    for e in level["edges"]:
+        attrs: dict[str, object] = {"weight": e["weight"], "sources": _sources(e["sources"]), "last": e["last"]}
+        if e["trust"] is not None:
+            attrs["trust"] = e["trust"]
+        graph.add_edge(e["a"], e["b"], **attrs)
+    return graph
+
+
+def graphml(level: Level) -> bytes:
+    out = io.BytesIO()
+    nx.write_graphml(_graph(level), out)
+    return out.getvalue()
+
+
+def gexf(level: Level) -> bytes:
+    out = io.BytesIO()
+    nx.write_gexf(_graph(level), out)
+    return out.getvalue()
+
+
+def kumu_xlsx(level: Level, *, people: bool) -> bytes:
+    """Kumu's import workbook: elements by Label (unique: a repeated name gets its agency after it) and
+    connections From/To those labels."""
+    book = Workbook()
+    elements = book.active
+    assert elements is not None  # noqa: S101 - a new workbook always has its first sheet
+    elements.title = "Elements"
+    elements.append(["Label", "Type", "Agency", "Sector", "Betweenness", "Last active"])
+    seen: dict[str, int] = {}
+    for n in level["nodes"]:
+        seen[n["label"]] = seen.get(n["label"], 0) + 1
+    label_of = {}
+    for n in level["nodes"]:
+        label = n["label"] if seen[n["label"]] == 1 else f"{n['label']} ({n['agency'] or n['key']})"
+        label_of[n["key"]] = label
+        elements.append(
+            [
+                label,
+                "Person" if people else "Organization",
+                n["agency"],
+                sector_label(n["sector"]),
+                n["betweenness"],
+                n["last_active"] or "",
+            ]
+        )
+    connections = book.create_sheet("Connections")
+    connections.append(["From", "To", "Type", "Direction", "Strength", "Last", "Trust"])
+    for e in level["edges"]:
+        connections.append(
+            [
+                label_of[e["a"]],
+                label_of[e["b"]],
+                _sources(e["sources"]),
+                "undirected",
+                e["weight"],
+                e["last"],
+                e["trust"],
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

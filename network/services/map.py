@@ -1,0 +1,159 @@
+"""Every write of the living map: snapshots (made by a task, asked for by the enabler or the monthly beat),
+the relationship check-in (saved, edited, withdrawn by the leader who gave it) and the map's settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from network import dispatch
+from network.errors import DomainError
+from network.map_analysis import map_analyse
+from network.map_schema import VERSION, CheckInGroup, Snapshot
+from network.models import (
+    MAP_MIN_GROUP_SIZE_FLOOR,
+    TRUST_MAX,
+    TRUST_MIN,
+    Frequency,
+    MapSettings,
+    MapSnapshot,
+    Membership,
+    PilotSite,
+    RelationshipAnswer,
+)
+from network.roles import can_check_in, can_manage_map
+from network.selectors.map_ties import map_people, tie_sources, ties_for_site
+
+QUIET_DAYS_MIN, QUIET_DAYS_MAX = 7, 730
+
+
+def _checkin_groups(*, site_id: int) -> list[CheckInGroup]:
+    """The check-in counted per respondent's agency: never a person, and merged further before anyone but an
+    enabler sees it (selectors/map.py). One query."""
+    rows = (
+        RelationshipAnswer.objects.filter(respondent__site_id=site_id)
+        .values("respondent__agency__name", "respondent__agency__sector")
+        .annotate(respondents=Count("respondent", distinct=True), answers=Count("pk"), trust_total=Sum("trust"))
+        .order_by("respondent__agency__name")
+    )
+    return [
+        CheckInGroup(
+            agency=row["respondent__agency__name"] or "",
+            sector=row["respondent__agency__sector"] or "",
+            respondents=row["respondents"],
+            answers=row["answers"],
+            trust_total=row["trust_total"] or 0,
+        )
+        for row in rows
+    ]
+
+
+def map_snapshot_make(*, site: PilotSite, now: dt.datetime | None = None) -> MapSnapshot:
+    """Read every tie of the site, analyse the graph and store it: the only place the graph is computed."""
+    now = now or timezone.now()
+    people, agencies = map_people(site_id=site.pk)
+    levels = map_analyse(people=people, agencies=agencies, ties=ties_for_site(site_id=site.pk, now=now))
+    data = Snapshot(
+        version=VERSION,
+        made_at=now.isoformat(),
+        sources=[source.key for source in tie_sources()],
+        people=levels.people,
+        agencies=levels.agencies,
+        public=levels.public,
+        checkin=_checkin_groups(site_id=site.pk),
+    )
+    return MapSnapshot.objects.create(site=site, made_at=now, data=data)
+
+
+def map_snapshot_make_if_needed(*, site: PilotSite, requested_at: dt.datetime) -> MapSnapshot | None:
+    """Make a snapshot unless one was made at or after `requested_at`: a task that runs twice makes one."""
+    with transaction.atomic():
+        # The site's row lock keeps two workers running the same request from both making one.
+        PilotSite.objects.select_for_update().filter(pk=site.pk).first()
+        if MapSnapshot.objects.filter(site=site, made_at__gte=requested_at).exists():
+            return None
+        return map_snapshot_make(site=site)
+
+
+def map_snapshot_request(*, site: PilotSite, by: Membership) -> dt.datetime:
+    """Queue a new snapshot of the site (the enabler's "make a new snapshot now"); returns the request's time."""
+    if not can_manage_map(by) or by.site_id != site.pk:
+        raise DomainError(_("Only the site's enablers can make a new map."))
+    requested_at = timezone.now()
+    dispatch.map_snapshot_make.after_commit(site.pk, requested_at.isoformat())
+    return requested_at
+
+
+def month_start(now: dt.datetime | None = None) -> dt.datetime:
+    """The start of this calendar month, UK time."""
+    return timezone.localtime(now or timezone.now()).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def map_snapshots_due(*, now: dt.datetime | None = None) -> list[int]:
+    """The sites with no snapshot yet this calendar month (UK time): what the monthly beat makes."""
+    made = MapSnapshot.objects.filter(made_at__gte=month_start(now)).values("site_id")
+    return list(PilotSite.objects.exclude(pk__in=made).order_by("pk").values_list("pk", flat=True))
+
+
+def _check_answer(*, respondent: Membership, partner: Membership, frequency: str, trust: int) -> None:
+    if not can_check_in(respondent):
+        raise DomainError(_("Only the site's leaders answer the relationship check-in."))
+    if partner.site_id != respondent.site_id or partner.archived_at is not None:
+        raise DomainError(_("Choose someone in this site."), field="partner")
+    if partner.pk == respondent.pk:
+        raise DomainError(_("Choose someone other than yourself."), field="partner")
+    if frequency not in Frequency.values:
+        raise DomainError(_("Choose how often you work together."), field="frequency")
+    if not TRUST_MIN <= trust <= TRUST_MAX:
+        raise DomainError(
+            _("Trust must be a whole number from %(low)s to %(high)s.") % {"low": TRUST_MIN, "high": TRUST_MAX},
+            field="trust",
+        )
+
+
+def checkin_answer_save(
+    *, respondent: Membership, partner: Membership, frequency: str, trust: int
+) -> RelationshipAnswer:
+    """Add or change the respondent's answer about one person (one answer per person: a second replaces it)."""
+    _check_answer(respondent=respondent, partner=partner, frequency=frequency, trust=trust)
+    answer, _created = RelationshipAnswer.objects.update_or_create(
+        respondent=respondent, partner=partner, defaults={"frequency": frequency, "trust": trust}
+    )
+    return answer
+
+
+def checkin_answer_withdraw(*, respondent: Membership, answer_id: int) -> None:
+    """Withdraw one of the respondent's own answers; anyone else's is not found."""
+    deleted, _by_model = RelationshipAnswer.objects.filter(respondent=respondent, pk=answer_id).delete()
+    if not deleted:
+        raise DomainError(_("That answer is not yours, or has already been withdrawn."))
+
+
+def checkin_withdraw_all(*, respondent: Membership) -> int:
+    """Withdraw every answer the respondent gave; returns how many. The next snapshot no longer holds them."""
+    deleted, _by_model = RelationshipAnswer.objects.filter(respondent=respondent).delete()
+    return deleted
+
+
+def map_settings_update(*, site: PilotSite, by: Membership, quiet_days: int, min_group_size: int) -> MapSettings:
+    if not can_manage_map(by) or by.site_id != site.pk:
+        raise DomainError(_("Only the site's enablers can change the map's settings."))
+    if not QUIET_DAYS_MIN <= quiet_days <= QUIET_DAYS_MAX:
+        raise DomainError(
+            _("Going quiet must be between %(low)s and %(high)s days.")
+            % {"low": QUIET_DAYS_MIN, "high": QUIET_DAYS_MAX},
+            field="quiet_days",
+        )
+    if min_group_size < MAP_MIN_GROUP_SIZE_FLOOR:
+        raise DomainError(
+            _("The smallest group shown must be at least %(floor)s.") % {"floor": MAP_MIN_GROUP_SIZE_FLOOR},
+            field="min_group_size",
+        )
+    settings, _created = MapSettings.objects.update_or_create(
+        site=site, defaults={"quiet_days": quiet_days, "min_group_size": min_group_size}
+    )
+    return settings
