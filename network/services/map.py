@@ -56,7 +56,9 @@ def map_snapshot_make(*, site: PilotSite, now: dt.datetime | None = None) -> Map
     """Read every tie of the site, analyse the graph and store it: the only place the graph is computed."""
     now = now or timezone.now()
     people, agencies = map_people(site_id=site.pk)
-    levels = map_analyse(people=people, agencies=agencies, ties=ties_for_site(site_id=site.pk, now=now))
+    # Only what had happened by `now`, so a snapshot dated in the past (the demo's) shows the site as it was.
+    ties = [tie for tie in ties_for_site(site_id=site.pk, now=now) if tie.when <= now]
+    levels = map_analyse(people=people, agencies=agencies, ties=ties)
     data = Snapshot(
         version=VERSION,
         made_at=now.isoformat(),

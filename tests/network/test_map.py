@@ -358,3 +358,22 @@ def test_the_exports_read_back(cast: Cast, mapped: MapSnapshot) -> None:
     nodes_csv = client.get(_url(cast, "network:map-export", "nodes.csv")).content.decode()
     assert nodes_csv.splitlines()[0].startswith("id,label,agency,sector")
     assert client.get(_url(cast, "network:map-export", "nope")).status_code == 404
+
+
+def test_the_command_makes_the_months_snapshots_once(cast: Cast) -> None:
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("make_map_snapshots", stdout=out)
+    call_command("make_map_snapshots", stdout=out)
+    assert MapSnapshot.objects.count() == 2
+    assert "Every site has this month's map." in out.getvalue()
+    call_command("make_map_snapshots", "--site", cast.site.slug, stdout=out)
+    assert MapSnapshot.objects.filter(site=cast.site).count() == 2
+
+
+def test_the_map_region_is_its_own_partial_for_htmx(cast: Cast, mapped: MapSnapshot) -> None:
+    response = cast.client_for(cast.enabler).get(_url(cast) + "?level=agencies", HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="map-region">')
+    assert "<h1>" not in body
