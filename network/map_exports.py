@@ -1,5 +1,6 @@
 """A stored map level taken elsewhere: CSV (nodes, edges), GraphML and GEXF (networkx's writers, for Gephi)
-and an XLSX workbook Kumu imports as it is ("Elements" and "Connections" sheets). Pure functions of a level."""
+and an XLSX workbook Kumu imports as it is ("Elements" and "Connections" sheets).
+Pure functions of a level's nodes and ties."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import io
 import networkx as nx
 from openpyxl import Workbook
 
-from network.map_schema import Level
-from network.selectors.map import sector_label
+from network.map_drawing import sector_label
+from network.map_schema import Edge, Node
 
 NODE_COLUMNS = ["id", "label", "agency", "sector", "degree", "betweenness", "cut_point", "last_active"]
 EDGE_COLUMNS = ["source", "target", "weight", "sources", "last", "trust"]
@@ -20,11 +21,11 @@ def _sources(sources: dict[str, int]) -> str:
     return "; ".join(f"{k}:{n}" for k, n in sources.items())
 
 
-def nodes_csv(level: Level) -> str:
+def nodes_csv(nodes: list[Node]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(NODE_COLUMNS)
-    for n in level["nodes"]:
+    for n in nodes:
         writer.writerow(
             [
                 n["key"],
@@ -40,20 +41,20 @@ def nodes_csv(level: Level) -> str:
     return out.getvalue()
 
 
-def edges_csv(level: Level) -> str:
+def edges_csv(edges: list[Edge]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(EDGE_COLUMNS)
-    for e in level["edges"]:
+    for e in edges:
         writer.writerow(
             [e["a"], e["b"], e["weight"], _sources(e["sources"]), e["last"], "" if e["trust"] is None else e["trust"]]
         )
     return out.getvalue()
 
 
-def _graph(level: Level) -> nx.Graph:
+def _graph(nodes: list[Node], edges: list[Edge]) -> nx.Graph:
     graph = nx.Graph()
-    for n in level["nodes"]:
+    for n in nodes:
         graph.add_node(
             n["key"],
             label=n["label"],
@@ -63,7 +64,7 @@ def _graph(level: Level) -> nx.Graph:
             betweenness=n["betweenness"],
             last_active=n["last_active"] or "",
         )
-    for e in level["edges"]:
+    for e in edges:
         attrs: dict[str, object] = {"weight": e["weight"], "sources": _sources(e["sources"]), "last": e["last"]}
         if e["trust"] is not None:
             attrs["trust"] = e["trust"]
@@ -71,19 +72,19 @@ def _graph(level: Level) -> nx.Graph:
     return graph
 
 
-def graphml(level: Level) -> bytes:
+def graphml(nodes: list[Node], edges: list[Edge]) -> bytes:
     out = io.BytesIO()
-    nx.write_graphml(_graph(level), out)
+    nx.write_graphml(_graph(nodes, edges), out)
     return out.getvalue()
 
 
-def gexf(level: Level) -> bytes:
+def gexf(nodes: list[Node], edges: list[Edge]) -> bytes:
     out = io.BytesIO()
-    nx.write_gexf(_graph(level), out)
+    nx.write_gexf(_graph(nodes, edges), out)
     return out.getvalue()
 
 
-def kumu_xlsx(level: Level, *, people: bool) -> bytes:
+def kumu_xlsx(nodes: list[Node], edges: list[Edge], *, people: bool) -> bytes:
     """Kumu's import workbook: elements by Label (unique: a repeated name gets its agency after it) and
     connections From/To those labels."""
     book = Workbook()
@@ -92,10 +93,10 @@ def kumu_xlsx(level: Level, *, people: bool) -> bytes:
     elements.title = "Elements"
     elements.append(["Label", "Type", "Agency", "Sector", "Betweenness", "Last active"])
     seen: dict[str, int] = {}
-    for n in level["nodes"]:
+    for n in nodes:
         seen[n["label"]] = seen.get(n["label"], 0) + 1
     label_of = {}
-    for n in level["nodes"]:
+    for n in nodes:
         label = n["label"] if seen[n["label"]] == 1 else f"{n['label']} ({n['agency'] or n['key']})"
         label_of[n["key"]] = label
         elements.append(
@@ -110,7 +111,7 @@ def kumu_xlsx(level: Level, *, people: bool) -> bytes:
         )
     connections = book.create_sheet("Connections")
     connections.append(["From", "To", "Type", "Direction", "Strength", "Last", "Trust"])
-    for e in level["edges"]:
+    for e in edges:
         connections.append(
             [
                 label_of[e["a"]],

@@ -1,10 +1,12 @@
 """The stored shape of a map snapshot (`MapSnapshot.data`): one typed definition for the task that writes it
 and the pages and exports that read it.
 
-A snapshot holds three maps of the site, each a `Level`: `people` (person-level, for the enablers only),
-`agencies` (every tie, for the enablers) and `public` (agencies from the site's records alone, without the
-check-in, for everyone else), and the check-in as per-agency counts, which the page merges into groups no
-smaller than the site's minimum before anyone but an enabler sees them. Dates are ISO strings.
+A snapshot holds three maps of the site, each a `Level` of the analysis: `people` (person-level, for the
+enablers only), `agencies` (every tie, for the enablers) and `public` (agencies from the site's records
+alone, without the check-in, for everyone else). Each is stored as its own `MapSnapshotLevel` (a `Drawing`,
+its SVG and every edge), so a page reads only the level it shows; the `Snapshot` itself keeps the summaries
+and the check-in as per-agency counts, which the page merges into groups no smaller than the site's minimum
+before anyone but an enabler sees them. Dates are ISO strings.
 Version 1 is the only version so far; `snapshot_read` is where an older one would be brought up to date.
 """
 
@@ -79,14 +81,31 @@ class CheckInGroup(TypedDict):
     trust_total: int
 
 
+class Drawing(TypedDict):
+    """One level as the page draws and lists it (`MapSnapshotLevel.drawing`); every tie is in `.edges`."""
+
+    nodes: list[Node]  # by sector, then label
+    edges: list[Edge]  # the strongest EDGES_DRAWN, strongest first
+    edge_total: int
+
+
 class Snapshot(TypedDict):
+    """`MapSnapshot.data`: what the page needs besides the level it draws, small whatever the map's size."""
+
     version: int
     made_at: str
     sources: list[str]
-    people: Level
-    agencies: Level
-    public: Level
+    summaries: dict[str, Summary]  # by level: "people", "agencies", "public"
+    # For "agencies" and "public": each tie between agencies as [label, label], to compare snapshots.
+    agency_pairs: dict[str, list[list[str]]]
+    # Agency label -> its last meeting or check-in tie (every tie: for the enablers' "going quiet").
+    agency_last_active: dict[str, str | None]
     checkin: list[CheckInGroup]
+
+
+LEVELS = ("people", "agencies", "public")
+#: The ties a level draws and lists on the page, strongest first; the exports have every one.
+EDGES_DRAWN = 1000
 
 
 def snapshot_read(data: dict[str, Any]) -> Snapshot:
@@ -94,3 +113,7 @@ def snapshot_read(data: dict[str, Any]) -> Snapshot:
     if data.get("version") != VERSION:
         raise ValueError(f"Unknown map snapshot version {data.get('version')!r}")
     return cast(Snapshot, data)
+
+
+def drawing_read(data: dict[str, Any]) -> Drawing:
+    return cast(Drawing, data)

@@ -460,7 +460,7 @@ class MapSnapshot(models.Model):
 
     site = models.ForeignKey(PilotSite, on_delete=models.CASCADE, related_name="map_snapshots")
     made_at = models.DateTimeField(db_index=True)
-    # network/map_schema.py: Snapshot, with its version.
+    # network/map_schema.py: Snapshot, with its version; each level is a MapSnapshotLevel.
     data = models.JSONField()
 
     class Meta:
@@ -469,3 +469,24 @@ class MapSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Map of {self.site_id} at {self.made_at:%Y-%m-%d %H:%M}"
+
+
+class MapSnapshotLevel(models.Model):
+    """One level of a snapshot (people, agencies, or public), stored apart so a page reads only its own."""
+
+    class Level(models.TextChoices):
+        PEOPLE = "people", "People (enablers only)"
+        AGENCIES = "agencies", "Agencies, every tie (enablers only)"
+        PUBLIC = "public", "Agencies, from the site's records"
+
+    snapshot = models.ForeignKey(MapSnapshot, on_delete=models.CASCADE, related_name="levels")
+    level = models.CharField(max_length=16, choices=Level.choices)
+    drawing = models.JSONField()  # network/map_schema.py: Drawing
+    svg = models.TextField()  # the inside of the map's <svg>, escaped when it was made (network/map_drawing.py)
+    edges = models.JSONField()  # every Edge, for the exports
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["snapshot", "level"], name="map_snapshot_level_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.level} of map {self.snapshot_id}"

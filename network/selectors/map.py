@@ -4,127 +4,54 @@ is going quiet (also the seam the digest content calls: `map_going_quiet_for_dig
 
 What a person sees depends on `roles.can_see_people_map`: enablers get the person-level map and every
 tie; everyone else the agency map drawn from the site's records alone, and the check-in only as groups.
+A page reads the snapshot's small summary and the one level it shows (`MapSnapshotLevel`), whose SVG was
+drawn when the snapshot was made; its tables are paged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from network.map_schema import Edge, Level, Snapshot, Summary, snapshot_read
+from network.map_drawing import HEIGHT, SHAPE_NAMES, WIDTH, polygon, sector_label, style
+from network.map_schema import Drawing, Edge, Node, Snapshot, Summary, drawing_read, snapshot_read
 from network.models import (
     MAP_MIN_GROUP_SIZE_DEFAULT,
     MapSettings,
     MapSnapshot,
+    MapSnapshotLevel,
     Membership,
     PilotSite,
     RelationshipAnswer,
-    Sector,
 )
 from network.roles import can_see_people_map
 from network.selectors.map_ties import tie_source_labels
 
+S = TypeVar("S")
+T = TypeVar("T")
 LevelName = Literal["people", "agencies", "public"]
-#: The page lists at most this many ties (the strongest); the CSV export has them all.
-TIES_LISTED = 1000
-#: Person-level labels are drawn only on a map this small (and for brokers on any map); the table has them all.
-LABELS_UP_TO = 60
+#: Rows per page of the map's tables.
+ROWS_PER_PAGE = 100
 #: About a quarter: what "since last quarter" compares with by default.
 QUARTER = dt.timedelta(days=91)
 SNAPSHOTS_LISTED = 60
-WIDTH, HEIGHT = 800, 560
-
-#: Colour and shape per sector, so the map never relies on colour alone (Okabe-Ito colours, dark outlines).
-SECTOR_STYLE: dict[str, tuple[str, str]] = {
-    Sector.LOCAL_AUTHORITY: ("#0072B2", "circle"),
-    Sector.NHS: ("#56B4E9", "square"),
-    Sector.POLICE: ("#1B2A49", "triangle"),
-    Sector.FIRE: ("#D55E00", "diamond"),
-    Sector.HOUSING: ("#009E73", "pentagon"),
-    Sector.EDUCATION: ("#E69F00", "hexagon"),
-    Sector.VOLUNTARY: ("#CC79A7", "star"),
-    Sector.BUSINESS: ("#F0E442", "down"),
-    Sector.ELECTED: ("#882255", "octagon"),
-    Sector.OTHER: ("#999999", "cross"),
-    "": ("#FFFFFF", "circle"),
-}
-SHAPE_NAMES = {
-    "circle": gettext_lazy("circle"),
-    "square": gettext_lazy("square"),
-    "triangle": gettext_lazy("triangle"),
-    "diamond": gettext_lazy("diamond"),
-    "pentagon": gettext_lazy("pentagon"),
-    "hexagon": gettext_lazy("hexagon"),
-    "star": gettext_lazy("star"),
-    "down": gettext_lazy("downward triangle"),
-    "octagon": gettext_lazy("octagon"),
-    "cross": gettext_lazy("cross"),
-}
-
-
-def sector_label(sector: str) -> str:
-    return str(Sector(sector).label) if sector in Sector.values else _("No agency")
-
-
-def _polygon(shape: str, cx: float, cy: float, r: float) -> str:
-    """SVG points of a sector's shape (anything but a circle)."""
-    sides = {"triangle": 3, "down": 3, "square": 4, "diamond": 4, "pentagon": 5, "hexagon": 6, "octagon": 8}
-    if shape == "star":
-        points = [
-            (
-                cx + (r if i % 2 == 0 else r * 0.45) * math.sin(math.pi * i / 5),
-                cy - (r if i % 2 == 0 else r * 0.45) * math.cos(math.pi * i / 5),
-            )
-            for i in range(10)
-        ]
-    elif shape == "cross":
-        w = r * 0.38
-        outline = [
-            (-w, -r),
-            (w, -r),
-            (w, -w),
-            (r, -w),
-            (r, w),
-            (w, w),
-            (w, r),
-            (-w, r),
-            (-w, w),
-            (-r, w),
-            (-r, -w),
-            (-w, -w),
-        ]
-        points = [(cx + x, cy + y) for x, y in outline]
-    else:
-        n = sides[shape]
-        turn = {"square": math.pi / 4, "down": math.pi, "octagon": math.pi / 8}.get(shape, 0.0)
-        points = [
-            (cx + r * math.sin(turn + 2 * math.pi * i / n), cy - r * math.cos(turn + 2 * math.pi * i / n))
-            for i in range(n)
-        ]
-    return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+#: Ties listed as new or gone in a comparison, at most.
+CHANGES_LISTED = 200
 
 
 @dataclass(frozen=True)
-class DrawnNode:
-    key: str
+class NodeRow:
     label: str
     agency: str
-    sector: str
     sector_label: str
-    colour: str
-    shape: str
-    points: str  # "" for a circle
-    x: float
-    y: float
-    r: float
-    labelled: bool
     degree: int
     betweenness: float
     cut_point: bool
@@ -132,20 +59,44 @@ class DrawnNode:
 
 
 @dataclass(frozen=True)
-class DrawnEdge:
-    a: str
-    b: str
+class EdgeRow:
     a_label: str
     b_label: str
-    x1: float
-    y1: float
-    x2: float
-    y2: float
-    width: float
     weight: int
     sources: list[str]
     last: str
     trust: float | None
+
+
+@dataclass(frozen=True)
+class Rows(Generic[T]):
+    """One page of a table's rows, with what the pagination links need."""
+
+    rows: list[T]
+    number: int
+    num_pages: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def _rows(items: list[S], wanted: str | None, make: Callable[[S], T]) -> Rows[T]:
+    """The wanted page of `items` (the last for too big a number, the first for nonsense), each made a row."""
+    page = Paginator(items, ROWS_PER_PAGE).get_page(int(wanted) if wanted and wanted.isdigit() else 1)
+    return Rows(rows=[make(item) for item in page.object_list], number=page.number, num_pages=page.paginator.num_pages)
 
 
 @dataclass(frozen=True)
@@ -181,7 +132,7 @@ class Comparison:
     then: Summary
     now: Summary
     sectors: list[tuple[str, int | None, int]]  # label, connected then (None: not there), now
-    ties_new: list[tuple[str, str]]
+    ties_new: list[tuple[str, str]]  # between agencies
     ties_gone: list[tuple[str, str]]
 
 
@@ -197,11 +148,13 @@ class MapPage:
     made_at: dt.datetime | None
     level_name: LevelName
     summary: Summary | None
-    nodes: list[DrawnNode]
-    edges: list[DrawnEdge]
+    svg: SafeString
+    node_rows: Rows[NodeRow] | None
+    edge_rows: Rows[EdgeRow] | None
     edge_total: int
+    edges_drawn: int
     legend: list[LegendItem]
-    brokers: list[DrawnNode]
+    brokers: list[NodeRow]
     sector_rows: list[tuple[str, int, list[str]]]
     checkin_agencies: list[CheckInRow]
     checkin_sectors: list[CheckInRow]
@@ -225,75 +178,35 @@ def level_for(*, membership: Membership, wanted: str | None) -> LevelName:
     return "agencies" if wanted == "agencies" else "people"
 
 
-def _level(snapshot: Snapshot, name: LevelName) -> Level:
-    return snapshot[name]
+def _node_row(node: Node) -> NodeRow:
+    return NodeRow(
+        label=node["label"],
+        agency=node["agency"],
+        sector_label=sector_label(node["sector"]),
+        degree=node["degree"],
+        betweenness=node["betweenness"],
+        cut_point=node["cut_point"],
+        last_active=node["last_active"],
+    )
 
 
-def _draw(level: Level, level_name: LevelName) -> tuple[list[DrawnNode], list[DrawnEdge], int]:
-    brokers = {b["key"] for b in level["summary"]["brokers"]}
-    many = len(level["nodes"]) > LABELS_UP_TO
-    r = 6.0 if level_name == "people" and many else 11.0
-    nodes: dict[str, DrawnNode] = {}
-    for node in level["nodes"]:
-        colour, shape = SECTOR_STYLE.get(node["sector"], SECTOR_STYLE[""])
-        x, y = round(node["x"] * WIDTH, 1), round(node["y"] * HEIGHT, 1)
-        nodes[node["key"]] = DrawnNode(
-            key=node["key"],
-            label=node["label"],
-            agency=node["agency"],
-            sector=node["sector"],
-            sector_label=sector_label(node["sector"]),
-            colour=colour,
-            shape=shape,
-            points="" if shape == "circle" else _polygon(shape, x, y, r),
-            x=x,
-            y=y,
-            r=r,
-            labelled=not many or node["key"] in brokers,
-            degree=node["degree"],
-            betweenness=node["betweenness"],
-            cut_point=node["cut_point"],
-            last_active=node["last_active"],
-        )
-    labels = tie_source_labels()
-    strongest: list[Edge] = sorted(level["edges"], key=lambda e: (-e["weight"], e["a"], e["b"]))[:TIES_LISTED]
-    edges = [
-        DrawnEdge(
-            a=e["a"],
-            b=e["b"],
-            a_label=nodes[e["a"]].label,
-            b_label=nodes[e["b"]].label,
-            x1=nodes[e["a"]].x,
-            y1=nodes[e["a"]].y,
-            x2=nodes[e["b"]].x,
-            y2=nodes[e["b"]].y,
-            width=round(min(6.0, 1.0 + math.log2(e["weight"])), 1),
-            weight=e["weight"],
-            sources=[str(labels.get(k, k)) + (f" ×{n}" if n > 1 else "") for k, n in e["sources"].items()],
-            last=e["last"],
-            trust=e["trust"],
-        )
-        for e in strongest
-    ]
-    ordered = sorted(nodes.values(), key=lambda n: (n.sector_label, n.label))
-    return ordered, edges, len(level["edges"])
+def _edge_row(edge: Edge, labels: dict[str, str], source_labels: dict[str, str]) -> EdgeRow:
+    return EdgeRow(
+        a_label=labels[edge["a"]],
+        b_label=labels[edge["b"]],
+        weight=edge["weight"],
+        sources=[source_labels.get(k, k) + (f" ×{n}" if n > 1 else "") for k, n in edge["sources"].items()],
+        last=edge["last"],
+        trust=edge["trust"],
+    )
 
 
-def _legend(nodes: list[DrawnNode]) -> list[LegendItem]:
-    sectors = sorted({n.sector for n in nodes}, key=sector_label)
+def _legend(nodes: list[Node]) -> list[LegendItem]:
     items = []
-    for sector in sectors:
-        colour, shape = SECTOR_STYLE.get(sector, SECTOR_STYLE[""])
-        items.append(
-            LegendItem(
-                sector,
-                sector_label(sector),
-                colour,
-                shape,
-                str(SHAPE_NAMES[shape]),
-                "" if shape == "circle" else _polygon(shape, 10, 10, 8),
-            )
-        )
+    for sector in sorted({n["sector"] for n in nodes}, key=sector_label):
+        colour, shape = style(sector)
+        points = "" if shape == "circle" else polygon(shape, 10, 10, 8)
+        items.append(LegendItem(sector, sector_label(sector), colour, shape, str(SHAPE_NAMES[shape]), points))
     return items
 
 
@@ -349,57 +262,60 @@ def going_quiet(snapshot: Snapshot, *, quiet_days: int, today: dt.date) -> list[
     """Agencies and sectors whose last meeting or check-in tie is older than `quiet_days` (every tie counts:
     this is for the enablers)."""
     cutoff = (today - dt.timedelta(days=quiet_days)).isoformat()
-    level = snapshot["agencies"]
     items = [
         QuietItem("sector", sector_label(sector), last)
-        for sector, last in sorted(level["summary"]["sector_last_active"].items())
+        for sector, last in sorted(snapshot["summaries"]["agencies"]["sector_last_active"].items())
         if last is not None and last < cutoff
     ]
     items += [
-        QuietItem("agency", n["label"], n["last_active"])
-        for n in sorted(level["nodes"], key=lambda n: n["label"])
-        if n["last_active"] is not None and n["last_active"] < cutoff
+        QuietItem("agency", label, last)
+        for label, last in sorted(snapshot["agency_last_active"].items())
+        if last is not None and last < cutoff
     ]
     return items
 
 
-def _compare(then_id: int, then_made_at: dt.datetime, then: Level, now: Level) -> Comparison:
-    then_sectors = {s["sector"]: s["connected"] for s in then["summary"]["sectors"]}
-    labels = {n["key"]: n["label"] for n in [*then["nodes"], *now["nodes"]]}
-    then_pairs = {(e["a"], e["b"]) for e in then["edges"]}
-    now_pairs = {(e["a"], e["b"]) for e in now["edges"]}
-
-    def named(pairs: set[tuple[str, str]]) -> list[tuple[str, str]]:
-        return sorted((labels[a], labels[b]) for a, b in pairs)[:TIES_LISTED]
-
+def _compare(then_id: int, then_made_at: dt.datetime, then: Snapshot, now: Snapshot, level: LevelName) -> Comparison:
+    then_summary, now_summary = then["summaries"][level], now["summaries"][level]
+    then_sectors = {s["sector"]: s["connected"] for s in then_summary["sectors"]}
+    # Ties are compared between agencies: everyone's own level, and the enablers' every tie.
+    pairs = "public" if level == "public" else "agencies"
+    then_pairs = {(a, b) for a, b in then["agency_pairs"][pairs]}
+    now_pairs = {(a, b) for a, b in now["agency_pairs"][pairs]}
     return Comparison(
         then_id=then_id,
         then_made_at=then_made_at,
-        then=then["summary"],
-        now=now["summary"],
+        then=then_summary,
+        now=now_summary,
         sectors=[
-            (sector_label(s["sector"]), then_sectors.get(s["sector"]), s["connected"])
-            for s in now["summary"]["sectors"]
+            (sector_label(s["sector"]), then_sectors.get(s["sector"]), s["connected"]) for s in now_summary["sectors"]
         ],
-        ties_new=named(now_pairs - then_pairs),
-        ties_gone=named(then_pairs - now_pairs),
+        ties_new=sorted(now_pairs - then_pairs)[:CHANGES_LISTED],
+        ties_gone=sorted(then_pairs - now_pairs)[:CHANGES_LISTED],
     )
 
 
 def _choose_then(choices: list[SnapshotChoice], latest: SnapshotChoice, against: int | None) -> SnapshotChoice | None:
-    earlier = [c for c in choices if c.pk != latest.pk and c.made_at <= latest.made_at]
     if against is not None:
         chosen = next((c for c in choices if c.pk == against), None)
         if chosen is None:
             raise Http404("No such snapshot of this site.")
         return chosen
+    earlier = [c for c in choices if c.pk != latest.pk and c.made_at <= latest.made_at]
     if not earlier:
         return None
     target = latest.made_at - QUARTER
     return min(earlier, key=lambda c: abs((c.made_at - target).total_seconds()))
 
 
-def map_page(*, membership: Membership, wanted_level: str | None, against: int | None) -> MapPage:
+def map_page(
+    *,
+    membership: Membership,
+    wanted_level: str | None,
+    against: int | None,
+    nodes_page: str | None = None,
+    ties_page: str | None = None,
+) -> MapPage:
     """Everything the map page shows, from stored snapshots: four queries whatever the size of the map."""
     site = membership.site
     settings = map_settings_for_site(site=site)
@@ -408,70 +324,91 @@ def map_page(*, membership: Membership, wanted_level: str | None, against: int |
         for pk, made_at in MapSnapshot.objects.filter(site=site).values_list("pk", "made_at")[:SNAPSHOTS_LISTED]
     ]
     level_name = level_for(membership=membership, wanted=wanted_level)
-    empty = MapPage(
-        snapshot_id=None,
-        made_at=None,
-        level_name=level_name,
-        summary=None,
-        nodes=[],
-        edges=[],
-        edge_total=0,
-        legend=[],
-        brokers=[],
-        sector_rows=[],
-        checkin_agencies=[],
-        checkin_sectors=[],
-        quiet=[],
-        comparison=None,
-        choices=choices,
-        settings=settings,
-    )
     if not choices:
-        return empty
+        return MapPage(
+            snapshot_id=None,
+            made_at=None,
+            level_name=level_name,
+            summary=None,
+            svg=mark_safe(""),
+            node_rows=None,
+            edge_rows=None,
+            edge_total=0,
+            edges_drawn=0,
+            legend=[],
+            brokers=[],
+            sector_rows=[],
+            checkin_agencies=[],
+            checkin_sectors=[],
+            quiet=[],
+            comparison=None,
+            choices=choices,
+            settings=settings,
+        )
     latest = choices[0]
     then = _choose_then(choices, latest, against)
-    wanted_ids = [latest.pk] + ([then.pk] if then is not None else [])
     stored = {
-        pk: snapshot_read(data) for pk, data in MapSnapshot.objects.filter(pk__in=wanted_ids).values_list("pk", "data")
+        pk: snapshot_read(data)
+        for pk, data in MapSnapshot.objects.filter(
+            pk__in=[latest.pk] + ([then.pk] if then is not None else [])
+        ).values_list("pk", "data")
     }
     snapshot = stored[latest.pk]
-    level = _level(snapshot, level_name)
-    nodes, edges, edge_total = _draw(level, level_name)
-    by_key = {n.key: n for n in nodes}
+    drawing_data, svg = (
+        MapSnapshotLevel.objects.filter(snapshot_id=latest.pk, level=level_name).values_list("drawing", "svg").get()
+    )
+    drawing: Drawing = drawing_read(drawing_data)
+    summary = snapshot["summaries"][level_name]
+    labels = {n["key"]: n["label"] for n in drawing["nodes"]}
+    by_key = {n["key"]: n for n in drawing["nodes"]}
+    source_labels = {k: str(v) for k, v in tie_source_labels().items()}
+    # Only the rows on the page become rows: the rest of a 2,000-person map stays as it was read.
+    node_rows = _rows(drawing["nodes"], nodes_page, _node_row)
+    edge_rows = _rows(drawing["edges"], ties_page, lambda e: _edge_row(e, labels, source_labels))
     agencies, sectors = checkin_groups(snapshot, min_size=settings.min_group_size or MAP_MIN_GROUP_SIZE_DEFAULT)
     enabler = can_see_people_map(membership)
     return MapPage(
         snapshot_id=latest.pk,
         made_at=latest.made_at,
         level_name=level_name,
-        summary=level["summary"],
-        nodes=nodes,
-        edges=edges,
-        edge_total=edge_total,
-        legend=_legend(nodes),
-        brokers=[by_key[b["key"]] for b in level["summary"]["brokers"]],
+        summary=summary,
+        # Drawn by network/map_drawing.py when the snapshot was made, every label escaped there.
+        svg=mark_safe(svg),  # noqa: S308
+        node_rows=node_rows,
+        edge_rows=edge_rows,
+        edge_total=drawing["edge_total"],
+        edges_drawn=len(drawing["edges"]),
+        legend=_legend(drawing["nodes"]),
+        brokers=[_node_row(by_key[b["key"]]) for b in summary["brokers"]],
         sector_rows=[
             (sector_label(s["sector"]), s["connected"], [sector_label(w) for w in s["with_sectors"]])
-            for s in level["summary"]["sectors"]
+            for s in summary["sectors"]
         ],
         checkin_agencies=agencies,
         checkin_sectors=sectors,
         quiet=going_quiet(snapshot, quiet_days=settings.quiet_days, today=timezone.localdate()) if enabler else [],
-        comparison=_compare(then.pk, then.made_at, _level(stored[then.pk], level_name), level)
-        if then is not None
-        else None,
+        comparison=_compare(then.pk, then.made_at, stored[then.pk], snapshot, level_name) if then is not None else None,
         choices=choices,
         settings=settings,
     )
 
 
-def map_snapshot_for_export(*, membership: Membership, wanted_level: str | None) -> tuple[Level, LevelName] | None:
-    """The latest snapshot's level this person may take away (the same rule as the page). One query."""
-    data = MapSnapshot.objects.filter(site_id=membership.site_id).values_list("data", flat=True).first()
-    if data is None:
-        return None
+def map_level_for_export(
+    *, membership: Membership, wanted_level: str | None
+) -> tuple[list[Node], list[Edge], LevelName] | None:
+    """The latest snapshot's level this person may take away (the same rule as the page), with every tie.
+    One query."""
     level_name = level_for(membership=membership, wanted=wanted_level)
-    return _level(snapshot_read(data), level_name), level_name
+    row = (
+        MapSnapshotLevel.objects.filter(snapshot__site_id=membership.site_id, level=level_name)
+        .order_by("-snapshot__made_at", "-snapshot_id")
+        .values_list("drawing", "edges")
+        .first()
+    )
+    if row is None:
+        return None
+    drawing, edges = row
+    return drawing_read(drawing)["nodes"], edges, level_name
 
 
 def map_going_quiet_for_digest(*, site_id: int) -> list[QuietItem]:

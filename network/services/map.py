@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from network import dispatch
 from network.errors import DomainError
 from network.map_analysis import map_analyse
-from network.map_schema import VERSION, CheckInGroup, Snapshot
+from network.map_drawing import svg_markup
+from network.map_schema import EDGES_DRAWN, VERSION, CheckInGroup, Drawing, Level, Snapshot
 from network.models import (
     MAP_MIN_GROUP_SIZE_FLOOR,
     TRUST_MAX,
@@ -21,6 +22,7 @@ from network.models import (
     Frequency,
     MapSettings,
     MapSnapshot,
+    MapSnapshotLevel,
     Membership,
     PilotSite,
     RelationshipAnswer,
@@ -52,23 +54,46 @@ def _checkin_groups(*, site_id: int) -> list[CheckInGroup]:
     ]
 
 
+def _stored_level(snapshot: MapSnapshot, name: str, level: Level) -> MapSnapshotLevel:
+    nodes = sorted(level["nodes"], key=lambda n: (n["sector"], n["label"], n["key"]))
+    strongest = sorted(level["edges"], key=lambda e: (-e["weight"], e["a"], e["b"]))[:EDGES_DRAWN]
+    brokers = {b["key"] for b in level["summary"]["brokers"]}
+    return MapSnapshotLevel(
+        snapshot=snapshot,
+        level=name,
+        drawing=Drawing(nodes=nodes, edges=strongest, edge_total=len(level["edges"])),
+        svg=svg_markup(nodes, strongest, brokers, people=name == "people"),
+        edges=level["edges"],
+    )
+
+
+def _agency_pairs(level: Level) -> list[list[str]]:
+    label = {n["key"]: n["label"] for n in level["nodes"]}
+    return sorted([label[e["a"]], label[e["b"]]] for e in level["edges"])
+
+
+@transaction.atomic
 def map_snapshot_make(*, site: PilotSite, now: dt.datetime | None = None) -> MapSnapshot:
-    """Read every tie of the site, analyse the graph and store it: the only place the graph is computed."""
+    """Read every tie of the site, analyse the graph and store it, each level apart: the only place the graph
+    is computed, and the map drawn."""
     now = now or timezone.now()
     people, agencies = map_people(site_id=site.pk)
     # Only what had happened by `now`, so a snapshot dated in the past (the demo's) shows the site as it was.
     ties = [tie for tie in ties_for_site(site_id=site.pk, now=now) if tie.when <= now]
     levels = map_analyse(people=people, agencies=agencies, ties=ties)
+    by_name = {"people": levels.people, "agencies": levels.agencies, "public": levels.public}
     data = Snapshot(
         version=VERSION,
         made_at=now.isoformat(),
         sources=[source.key for source in tie_sources()],
-        people=levels.people,
-        agencies=levels.agencies,
-        public=levels.public,
+        summaries={name: level["summary"] for name, level in by_name.items()},
+        agency_pairs={name: _agency_pairs(by_name[name]) for name in ("agencies", "public")},
+        agency_last_active={n["label"]: n["last_active"] for n in levels.agencies["nodes"]},
         checkin=_checkin_groups(site_id=site.pk),
     )
-    return MapSnapshot.objects.create(site=site, made_at=now, data=data)
+    snapshot = MapSnapshot.objects.create(site=site, made_at=now, data=data)
+    MapSnapshotLevel.objects.bulk_create([_stored_level(snapshot, name, level) for name, level in by_name.items()])
+    return snapshot
 
 
 def map_snapshot_make_if_needed(*, site: PilotSite, requested_at: dt.datetime) -> MapSnapshot | None:

@@ -19,8 +19,8 @@ from network.models import Membership
 from network.selectors.map import (
     checkin_answers,
     checkin_partners,
+    map_level_for_export,
     map_page,
-    map_snapshot_for_export,
 )
 from network.services import map as maps
 
@@ -36,6 +36,8 @@ def _render_map(
         membership=membership,
         wanted_level=request.GET.get("level"),
         against=_int_or_none(request.GET.get("against")),
+        nodes_page=request.GET.get("nodes"),
+        ties_page=request.GET.get("ties"),
     )
     if settings_form is None and membership.is_enabler:
         settings_form = MapSettingsForm(
@@ -93,20 +95,20 @@ EXPORTS = {
 def map_export(request: AuthenticatedHttpRequest, membership: Membership, fmt: str) -> HttpResponse:
     if fmt not in EXPORTS:
         raise Http404("No such export.")
-    found = map_snapshot_for_export(membership=membership, wanted_level=request.GET.get("level"))
+    found = map_level_for_export(membership=membership, wanted_level=request.GET.get("level"))
     if found is None:
         raise Http404("This site has no map yet.")
-    level, level_name = found
+    nodes, edges, level_name = found
     if fmt == "nodes.csv":
-        body: str | bytes = map_exports.nodes_csv(level)
+        body: str | bytes = map_exports.nodes_csv(nodes)
     elif fmt == "edges.csv":
-        body = map_exports.edges_csv(level)
+        body = map_exports.edges_csv(edges)
     elif fmt == "graphml":
-        body = map_exports.graphml(level)
+        body = map_exports.graphml(nodes, edges)
     elif fmt == "gexf":
-        body = map_exports.gexf(level)
+        body = map_exports.gexf(nodes, edges)
     else:
-        body = map_exports.kumu_xlsx(level, people=level_name == "people")
+        body = map_exports.kumu_xlsx(nodes, edges, people=level_name == "people")
     name = f"{membership.site.slug}-map-{level_name}.{fmt.replace('.csv', '')}"
     if fmt.endswith(".csv"):
         name = f"{membership.site.slug}-map-{level_name}-{fmt}"

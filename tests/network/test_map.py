@@ -16,7 +16,7 @@ from network import services
 from network.errors import DomainError
 from network.map_analysis import AgencyInfo, Person, PersonTie, map_analyse
 from network.map_schema import snapshot_read
-from network.models import Alliance, MapSnapshot, MeetingAttendance, RelationshipAnswer
+from network.models import Alliance, MapSnapshot, MapSnapshotLevel, MeetingAttendance, RelationshipAnswer
 from network.selectors.map import checkin_groups, map_going_quiet_for_digest
 from network.selectors.map_ties import tie_sources
 from network.services import map as maps
@@ -30,6 +30,10 @@ def _text(response: HttpResponseBase) -> str:
     text = text_of(response.content)  # type: ignore[attr-defined]
     assert text is not None
     return text
+
+
+def _level(snapshot: MapSnapshot, level: str) -> MapSnapshotLevel:
+    return MapSnapshotLevel.objects.get(snapshot=snapshot, level=level)
 
 
 def _url(cast: Cast, name: str = "network:site-map", *args: object) -> str:
@@ -128,14 +132,14 @@ def test_a_snapshot_ties_the_alliance_and_the_people_at_a_meeting(cast: Cast, al
     )
     MeetingAttendance.objects.create(meeting=meeting, membership=cast.enabler)
     MeetingAttendance.objects.create(meeting=meeting, membership=cast.leaders[0])
-    snapshot = snapshot_read(maps.map_snapshot_make(site=cast.site).data)
-    edges = {(e["a"], e["b"]): e for e in snapshot["people"]["edges"]}
+    made = maps.map_snapshot_make(site=cast.site)
+    edges = {(e["a"], e["b"]): e for e in _level(made, "people").edges}
     l0, l1 = cast.leaders[0].pk, cast.leaders[1].pk
     assert edges[(f"p{min(l0, l1)}", f"p{max(l0, l1)}")]["sources"] == {"alliance": 1}
     low, high = sorted([cast.enabler.pk, l0])
     enabler_pair = (f"p{low}", f"p{high}")
     assert edges[enabler_pair]["sources"] == {"meeting": 1}
-    assert snapshot["agencies"]["summary"]["isolated_agencies"] == []
+    assert snapshot_read(made.data)["summaries"]["agencies"]["isolated_agencies"] == []
 
 
 def test_proposing_together_is_a_tie(cast: Cast) -> None:
@@ -143,8 +147,8 @@ def test_proposing_together_is_a_tie(cast: Cast) -> None:
 
     outcome = outcome_propose(membership=cast.leaders[0], statement="Warm homes", why_it_matters="Cold kills.")
     outcome.co_proposers.add(cast.leaders[2])
-    snapshot = snapshot_read(maps.map_snapshot_make(site=cast.site).data)
-    assert [e["sources"] for e in snapshot["agencies"]["edges"]] == [{"proposal": 1}]
+    made = maps.map_snapshot_make(site=cast.site)
+    assert [e["sources"] for e in _level(made, "agencies").edges] == [{"proposal": 1}]
 
 
 # --- the check-in -------------------------------------------------------------------------------------------
@@ -322,8 +326,8 @@ def test_the_page_reads_a_snapshot_in_constant_queries(
         maps.checkin_answer_save(respondent=cast.leaders[i % 3], partner=cast.enabler, frequency="weekly", trust=5)
     maps.map_snapshot_make(site=cast.site)
     client = cast.client_for(cast.enabler)
-    # session, user, membership with site, settings, snapshot list, two snapshots' data
-    with django_assert_num_queries(6):
+    # session, user, membership with site, settings, snapshot list, two snapshots' summaries, one level
+    with django_assert_num_queries(7):
         assert client.get(_url(cast)).status_code == 200
 
 
@@ -350,11 +354,11 @@ def test_the_exports_read_back(cast: Cast, mapped: MapSnapshot) -> None:
     labels = {row[0] for row in elements[1:]}
     assert {row[0] for row in connections[1:]} | {row[1] for row in connections[1:]} <= labels
     graph = nx.read_graphml(io.BytesIO(client.get(_url(cast, "network:map-export", "graphml")).content))
-    data = snapshot_read(mapped.data)
-    assert graph.number_of_nodes() == len(data["people"]["nodes"])
-    assert graph.number_of_edges() == len(data["people"]["edges"])
+    people = _level(mapped, "people")
+    assert graph.number_of_nodes() == len(people.drawing["nodes"])
+    assert graph.number_of_edges() == len(people.edges) > 0
     gexf = nx.read_gexf(io.BytesIO(client.get(_url(cast, "network:map-export", "gexf")).content))
-    assert gexf.number_of_edges() == len(data["people"]["edges"])
+    assert gexf.number_of_edges() == len(people.edges)
     nodes_csv = client.get(_url(cast, "network:map-export", "nodes.csv")).content.decode()
     assert nodes_csv.splitlines()[0].startswith("id,label,agency,sector")
     assert client.get(_url(cast, "network:map-export", "nope")).status_code == 404

@@ -16,7 +16,7 @@ def test_the_demo_map_has_an_isolated_sector_a_broker_and_a_faded_tie(db: None) 
     site = PilotSite.objects.get(slug="northbrook-together")
     assert MapSnapshot.objects.filter(site=site).count() == 2
     snapshot = snapshot_read(MapSnapshot.objects.filter(site=site).values_list("data", flat=True)[0])
-    summary = snapshot["agencies"]["summary"]
+    summary = snapshot["summaries"]["agencies"]
     assert summary["isolated_sectors"] == ["business"]
     assert summary["isolated_agencies"] == ["Northbrook Chamber of Commerce"]
     broker = summary["brokers"][0]
