@@ -50,8 +50,13 @@ _SIDES = {"triangle": 3, "down": 3, "square": 4, "diamond": 4, "pentagon": 5, "h
 _TURN = {"square": math.pi / 4, "down": math.pi, "octagon": math.pi / 8}
 
 
+_SECTOR_LABELS = {value: str(label) for value, label in Sector.choices}
+
+
 def sector_label(sector: str) -> str:
-    return str(Sector(sector).label) if sector in Sector.values else _("No agency")
+    # A dict, not Sector(sector): the map's tables ask this for every row.
+    label = _SECTOR_LABELS.get(sector)
+    return label if label is not None else _("No agency")
 
 
 def style(sector: str) -> tuple[str, str]:

@@ -39,7 +39,7 @@ S = TypeVar("S")
 T = TypeVar("T")
 LevelName = Literal["people", "agencies", "public"]
 #: Rows per page of the map's tables.
-ROWS_PER_PAGE = 100
+ROWS_PER_PAGE = 50
 #: About a quarter: what "since last quarter" compares with by default.
 QUARTER = dt.timedelta(days=91)
 SNAPSHOTS_LISTED = 60
@@ -53,7 +53,7 @@ class NodeRow:
     agency: str
     sector_label: str
     degree: int
-    betweenness: float
+    betweenness: str  # to three places, formatted here rather than by a template filter per row
     cut_point: bool
     last_active: str | None
 
@@ -184,7 +184,7 @@ def _node_row(node: Node) -> NodeRow:
         agency=node["agency"],
         sector_label=sector_label(node["sector"]),
         degree=node["degree"],
-        betweenness=node["betweenness"],
+        betweenness=f"{node['betweenness']:.3f}",
         cut_point=node["cut_point"],
         last_active=node["last_active"],
     )

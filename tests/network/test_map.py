@@ -381,3 +381,22 @@ def test_the_map_region_is_its_own_partial_for_htmx(cast: Cast, mapped: MapSnaps
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="map-region">')
     assert "<h1>" not in body
+
+
+def test_the_stored_drawing_escapes_every_label(cast: Cast, alliance: Alliance) -> None:
+    services.agency_create(site=cast.site, name='<script>alert("x")</script> Trust', sector="nhs")
+    maps.map_snapshot_make(site=cast.site)
+    body = cast.client_for(cast.enabler).get(_url(cast) + "?level=agencies").content.decode()
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert" in body
+
+
+def test_the_tables_are_paged_and_nonsense_pages_are_the_first(cast: Cast) -> None:
+    from network.selectors.map import ROWS_PER_PAGE, _rows
+
+    items = list(range(ROWS_PER_PAGE * 2 + 5))
+    second = _rows(items, "2", str)
+    assert second.rows[0] == str(ROWS_PER_PAGE) and second.num_pages == 3
+    assert second.has_previous and second.has_next
+    assert _rows(items, "nonsense", str).number == 1
+    assert _rows(items, "99", str).number == 3
