@@ -100,7 +100,7 @@ def main() -> None:
     )
     print(
         f"  snapshot: {snapshot_s:.2f} s  (target under 10 s; reading ties {read_s:.2f} s, analysis "
-        f"{analyse_s:.2f} s; betweenness {snapshot.data['people']['summary']['betweenness']})",
+        f"{analyse_s:.2f} s; betweenness {snapshot.data['summaries']['people']['betweenness']})",
         flush=True,
     )
     if not os.environ.get("BENCH_MAP_NO_EXACT"):
