@@ -9,9 +9,11 @@ import io
 
 import networkx as nx
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from network.map_drawing import sector_label
 from network.map_schema import Edge, Node
+from network.views.exports import csv_cell
 
 NODE_COLUMNS = ["id", "label", "agency", "sector", "degree", "betweenness", "cut_point", "last_active"]
 EDGE_COLUMNS = ["source", "target", "weight", "sources", "last", "trust"]
@@ -29,8 +31,8 @@ def nodes_csv(nodes: list[Node]) -> str:
         writer.writerow(
             [
                 n["key"],
-                n["label"],
-                n["agency"],
+                csv_cell(n["label"]),
+                csv_cell(n["agency"]),
                 sector_label(n["sector"]),
                 n["degree"],
                 n["betweenness"],
@@ -84,13 +86,22 @@ def gexf(nodes: list[Node], edges: list[Edge]) -> bytes:
     return out.getvalue()
 
 
+def _row(sheet: object, values: list[object]) -> list[WriteOnlyCell]:  # sheet: a write-only worksheet
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            # openpyxl stores text starting with "=" as a formula; a name is always plain text.
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells
+
+
 def kumu_xlsx(nodes: list[Node], edges: list[Edge], *, people: bool) -> bytes:
     """Kumu's import workbook: elements by Label (unique: a repeated name gets its agency after it) and
     connections From/To those labels."""
-    book = Workbook()
-    elements = book.active
-    assert elements is not None  # noqa: S101 - a new workbook always has its first sheet
-    elements.title = "Elements"
+    book = Workbook(write_only=True)
+    elements = book.create_sheet("Elements")
     elements.append(["Label", "Type", "Agency", "Sector", "Betweenness", "Last active"])
     seen: dict[str, int] = {}
     for n in nodes:
@@ -100,28 +111,34 @@ def kumu_xlsx(nodes: list[Node], edges: list[Edge], *, people: bool) -> bytes:
         label = n["label"] if seen[n["label"]] == 1 else f"{n['label']} ({n['agency'] or n['key']})"
         label_of[n["key"]] = label
         elements.append(
-            [
-                label,
-                "Person" if people else "Organization",
-                n["agency"],
-                sector_label(n["sector"]),
-                n["betweenness"],
-                n["last_active"] or "",
-            ]
+            _row(
+                elements,
+                [
+                    label,
+                    "Person" if people else "Organization",
+                    n["agency"],
+                    sector_label(n["sector"]),
+                    n["betweenness"],
+                    n["last_active"] or "",
+                ],
+            )
         )
     connections = book.create_sheet("Connections")
     connections.append(["From", "To", "Type", "Direction", "Strength", "Last", "Trust"])
     for e in edges:
         connections.append(
-            [
-                label_of[e["a"]],
-                label_of[e["b"]],
-                _sources(e["sources"]),
-                "undirected",
-                e["weight"],
-                e["last"],
-                e["trust"],
-            ]
+            _row(
+                connections,
+                [
+                    label_of[e["a"]],
+                    label_of[e["b"]],
+                    _sources(e["sources"]),
+                    "undirected",
+                    e["weight"],
+                    e["last"],
+                    e["trust"],
+                ],
+            )
         )
     out = io.BytesIO()
     book.save(out)

@@ -400,3 +400,15 @@ def test_the_tables_are_paged_and_nonsense_pages_are_the_first(cast: Cast) -> No
     assert second.has_previous and second.has_next
     assert _rows(items, "nonsense", str).number == 1
     assert _rows(items, "99", str).number == 3
+
+
+def test_exported_names_are_never_formulas(cast: Cast, alliance: Alliance) -> None:
+    services.agency_create(site=cast.site, name='=HYPERLINK("http://evil.example","x")', sector="fire")
+    maps.map_snapshot_make(site=cast.site)
+    client = cast.client_for(cast.enabler)
+    nodes = client.get(_url(cast, "network:map-export", "nodes.csv") + "?level=agencies").content.decode()
+    assert "'=HYPERLINK" in nodes
+    book = load_workbook(io.BytesIO(client.get(_url(cast, "network:map-export", "xlsx") + "?level=agencies").content))
+    cells = [row[0] for row in book["Elements"].iter_rows(min_row=2)]
+    evil = next(c for c in cells if str(c.value).startswith("=HYPERLINK"))
+    assert evil.data_type == "s"
