@@ -132,6 +132,8 @@ class Comparison:
     then: Summary
     now: Summary
     sectors: list[tuple[str, int | None, int]]  # label, connected then (None: not there), now
+    isolated_then: list[str]  # sector labels
+    isolated_now: list[str]
     ties_new: list[tuple[str, str]]  # between agencies
     ties_gone: list[tuple[str, str]]
 
@@ -156,6 +158,7 @@ class MapPage:
     legend: list[LegendItem]
     brokers: list[NodeRow]
     sector_rows: list[tuple[str, int, list[str]]]
+    isolated_sectors: list[str]  # their labels
     checkin_agencies: list[CheckInRow]
     checkin_sectors: list[CheckInRow]
     quiet: list[QuietItem]
@@ -290,6 +293,8 @@ def _compare(then_id: int, then_made_at: dt.datetime, then: Snapshot, now: Snaps
         sectors=[
             (sector_label(s["sector"]), then_sectors.get(s["sector"]), s["connected"]) for s in now_summary["sectors"]
         ],
+        isolated_then=[sector_label(s) for s in then_summary["isolated_sectors"]],
+        isolated_now=[sector_label(s) for s in now_summary["isolated_sectors"]],
         ties_new=sorted(now_pairs - then_pairs)[:CHANGES_LISTED],
         ties_gone=sorted(then_pairs - now_pairs)[:CHANGES_LISTED],
     )
@@ -333,6 +338,7 @@ def map_page(
             svg=mark_safe(""),
             node_rows=None,
             edge_rows=None,
+            isolated_sectors=[],
             edge_total=0,
             edges_drawn=0,
             legend=[],
@@ -384,6 +390,7 @@ def map_page(
             (sector_label(s["sector"]), s["connected"], [sector_label(w) for w in s["with_sectors"]])
             for s in summary["sectors"]
         ],
+        isolated_sectors=[sector_label(s) for s in summary["isolated_sectors"]],
         checkin_agencies=agencies,
         checkin_sectors=sectors,
         quiet=going_quiet(snapshot, quiet_days=settings.quiet_days, today=timezone.localdate()) if enabler else [],
