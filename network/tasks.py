@@ -104,11 +104,12 @@ def map_snapshot_make(site_id: int, requested_at: str) -> int | None:
     return snapshot.pk if snapshot is not None else None
 
 
-@shared_task(acks_late=True)
-def map_snapshots_monthly() -> list[int]:
-    """Celery beat's entry: a snapshot for every site that has none yet this month. Returns their site ids."""
+@shared_task(bind=True, acks_late=True)
+def map_snapshots_monthly(self: BoundTask) -> list[int]:
+    """Celery beat's entry: a snapshot for every site that has none yet this month, one task per site so a
+    big site's map does not hold up the rest (or the time limit). Returns their site ids."""
     site_ids = maps.map_snapshots_due()
+    requested_at = maps.month_start().isoformat()  # one request per month: a second run finds it made
     for site_id in site_ids:
-        site = PilotSite.objects.get(pk=site_id)
-        maps.map_snapshot_make_if_needed(site=site, requested_at=maps.month_start())
+        _queue(map_snapshot_make, (site_id, requested_at), queue=_same_queue(self))
     return site_ids
