@@ -150,24 +150,36 @@ def _agencies_only(groups: dict[tuple[int, int], _Acc]) -> dict[tuple[int, int],
     return {pair: acc for pair, acc in groups.items() if NO_AGENCY not in pair}
 
 
+#: Where the layout puts things, in [0, 1]: the tied part of the map, and a column on the right for those with
+#: no tie (spring layout would fling them far off and squash everything else into a corner).
+_LOW, _HIGH, _ALONE_X = 0.08, 0.92, 0.93
+
+
+def _scaled(values: list[float], low: float, high: float) -> list[float]:
+    least, most = min(values), max(values)
+    if most - least < 1e-9:
+        return [round((low + high) / 2, 4)] * len(values)
+    return [round(low + (high - low) * (v - least) / (most - least), 4) for v in values]
+
+
 def _layout(group_ids: Sequence[int], edges: Iterable[tuple[int, int]]) -> dict[int, tuple[float, float]]:
-    """A seeded spring layout of the groups, scaled into [0.08, 0.92] on both axes."""
+    """A seeded spring layout of the tied groups, spread wide enough to read (k), and the untied ones in a
+    column on the right, in order."""
     graph = nx.Graph()
     graph.add_nodes_from(sorted(group_ids))
     graph.add_edges_from(sorted(edges))
-    if not graph:
-        return {}
-    pos = nx.spring_layout(graph, seed=SEED) if len(graph) > 1 else {group_ids[0]: (0.0, 0.0)}
-    xs = [float(p[0]) for p in pos.values()]
-    ys = [float(p[1]) for p in pos.values()]
-
-    def scale(value: float, low: float, high: float) -> float:
-        return 0.5 if high - low < 1e-9 else 0.08 + 0.84 * (value - low) / (high - low)
-
-    return {
-        n: (round(scale(float(p[0]), min(xs), max(xs)), 4), round(scale(float(p[1]), min(ys), max(ys)), 4))
-        for n, p in pos.items()
-    }
+    tied = [n for n in graph if graph.degree(n) > 0]
+    alone = sorted(n for n in graph if graph.degree(n) == 0)
+    pos: dict[int, tuple[float, float]] = {}
+    if len(tied) > 1:
+        raw = nx.spring_layout(graph.subgraph(tied), seed=SEED, k=2.5 / math.sqrt(len(tied)), iterations=100)
+        order = sorted(raw)
+        xs = _scaled([float(raw[n][0]) for n in order], _LOW, 0.78 if alone else _HIGH)
+        ys = _scaled([float(raw[n][1]) for n in order], _LOW, _HIGH)
+        pos.update({n: (x, y) for n, x, y in zip(order, xs, ys, strict=True)})
+    for i, n in enumerate(alone):
+        pos[n] = (_ALONE_X if tied else 0.5, round(_LOW + (_HIGH - _LOW) * (i + 0.5) / len(alone), 4))
+    return pos
 
 
 def _centrality(graph: nx.Graph, *, sample: bool) -> tuple[dict[str, float], set[str], str]:

@@ -110,6 +110,8 @@ def svg_markup(nodes: list[Node], edges: Iterable[Edge], brokers: set[str], *, p
     for n in nodes:
         if not many or n["key"] in brokers:
             x, y = at[n["key"]]
-            parts.append(f'<text x="{x:.1f}" y="{y:.1f}" dx="14" dy="4">{escape(n["label"])}</text>')
+            # Labels on the right half run leftwards, so none runs off the edge.
+            anchor = ' text-anchor="end" dx="-14"' if x > WIDTH * 0.6 else ' dx="14"'
+            parts.append(f'<text x="{x:.1f}" y="{y:.1f}"{anchor} dy="4">{escape(n["label"])}</text>')
     parts.append("</g>")
     return "".join(parts)

@@ -134,8 +134,10 @@ class Comparison:
     sectors: list[tuple[str, int | None, int]]  # label, connected then (None: not there), now
     isolated_then: list[str]  # sector labels
     isolated_now: list[str]
-    ties_new: list[tuple[str, str]]  # between agencies
+    ties_new: list[tuple[str, str]]  # between agencies, at most CHANGES_LISTED
     ties_gone: list[tuple[str, str]]
+    ties_new_count: int
+    ties_gone_count: int
 
 
 @dataclass(frozen=True)
@@ -297,6 +299,8 @@ def _compare(then_id: int, then_made_at: dt.datetime, then: Snapshot, now: Snaps
         isolated_now=[sector_label(s) for s in now_summary["isolated_sectors"]],
         ties_new=sorted(now_pairs - then_pairs)[:CHANGES_LISTED],
         ties_gone=sorted(then_pairs - now_pairs)[:CHANGES_LISTED],
+        ties_new_count=len(now_pairs - then_pairs),
+        ties_gone_count=len(then_pairs - now_pairs),
     )
 
 
