@@ -337,8 +337,14 @@ def test_the_page_never_computes_the_graph(cast: Cast, alliance: Alliance, monke
     def refuse(**kwargs: object) -> None:
         raise AssertionError("the page computed the graph")
 
-    monkeypatch.setattr("network.services.map.map_analyse", refuse)
-    assert cast.client_for(cast.enabler).get(_url(cast)).status_code == 200
+    for name in ("network.services.map.map_analyse", "network.map_analysis.map_analyse"):
+        monkeypatch.setattr(name, refuse)
+    for name in ("betweenness_centrality", "spring_layout", "articulation_points", "Graph"):
+        monkeypatch.setattr(f"networkx.{name}", refuse)
+    client = cast.client_for(cast.enabler)
+    for level in ("people", "agencies"):
+        assert client.get(_url(cast) + f"?level={level}").status_code == 200
+    assert cast.client_for(cast.leaders[0]).get(_url(cast)).status_code == 200
 
 
 # --- exports ------------------------------------------------------------------------------------------------
