@@ -418,3 +418,25 @@ def test_exported_names_are_never_formulas(cast: Cast, alliance: Alliance) -> No
     cells = [row[0] for row in book["Elements"].iter_rows(min_row=2)]
     evil = next(c for c in cells if str(c.value).startswith("=HYPERLINK"))
     assert evil.data_type == "s"
+
+
+def test_a_large_person_map_samples_betweenness_and_still_finds_the_broker() -> None:
+    """Past SAMPLE_ABOVE people betweenness is sampled (seeded); where a map has a real broker (one person
+    alone linking ten groups) the sample names them, as exact betweenness would."""
+    from network.map_analysis import SAMPLE_ABOVE
+
+    groups, size = 10, 40
+    agencies = [AgencyInfo(g + 1, f"Agency {g}", "other") for g in range(groups)] + [AgencyInfo(99, "Hub", "nhs")]
+    people = [Person(g * 100 + i, f"P{g}-{i}", g + 1, "other") for g in range(groups) for i in range(size)]
+    people.append(Person(9999, "Broker", 99, "nhs"))
+    assert len(people) > SAMPLE_ABOVE
+    ties = [
+        PersonTie(g * 100 + i, g * 100 + j, "meeting", NOW)
+        for g in range(groups)
+        for i in range(size)
+        for j in range(i + 1, size)
+    ]
+    ties += [PersonTie(9999, g * 100, "checkin", NOW, 3) for g in range(groups)]
+    summary = map_analyse(people=people, agencies=agencies, ties=ties).people["summary"]
+    assert summary["betweenness"].startswith("sampled")
+    assert summary["brokers"][0]["label"] == "Broker" and summary["brokers"][0]["cut_point"]
