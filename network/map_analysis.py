@@ -21,8 +21,10 @@ from network.map_schema import Broker, Edge, Level, Node, SectorLink, Summary
 #: The layout's seed: the same ties always give the same picture.
 SEED = 13
 #: Above this many people, betweenness is estimated from SAMPLE_K sampled sources (seeded), not exact:
-#: exact betweenness costs one breadth-first search per person (about 200 s for 2,000 people and 50,000
-#: ties on the benchmark machine), a sample of 32 about 3 s, and the top brokers it names are stable.
+#: exact betweenness costs one breadth-first search per person (173-447 s for 2,000 people and 50,000 ties
+#: on the shared benchmark machine, bench/bench_map.py), a sample of 32 a second or two. Where someone really
+#: does link parts of the map the sample names them (tests/network/test_map.py); on the benchmark's random
+#: ties, where nobody stands out, its top ten differ from the exact top ten.
 SAMPLE_ABOVE, SAMPLE_K = 300, 32
 #: Ties that show a relationship is alive now: the other sources (pledges, proposals) are one-off.
 ACTIVE_SOURCES = frozenset({"meeting", "checkin"})
