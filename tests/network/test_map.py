@@ -318,17 +318,31 @@ def test_compare_with_an_earlier_snapshot(cast: Cast, alliance: Alliance) -> Non
     assert cast.client_for(cast.enabler).get(_url(cast) + f"?against={other.pk}").status_code == 404
 
 
+@pytest.mark.parametrize(("who", "level"), [("enabler", "people"), ("enabler", "agencies"), ("leader", "")])
 def test_the_page_reads_a_snapshot_in_constant_queries(
-    cast: Cast, alliance: Alliance, django_assert_num_queries
+    cast: Cast, alliance: Alliance, django_assert_num_queries, who: str, level: str
 ) -> None:
     maps.map_snapshot_make(site=cast.site, now=timezone.now() - dt.timedelta(days=90))
-    for i in range(5):
-        maps.checkin_answer_save(respondent=cast.leaders[i % 3], partner=cast.enabler, frequency="weekly", trust=5)
-    maps.map_snapshot_make(site=cast.site)
-    client = cast.client_for(cast.enabler)
+    # Enough people, ties and snapshots that a query per row, tie or snapshot would show.
+    meeting = services.meeting_create(
+        alliance=None,
+        created_by=cast.coordinator,
+        title="Everyone",
+        starts_at=timezone.now() - dt.timedelta(days=2),
+        place="Hall",
+    )
+    for i in range(20):
+        member = services.member_add(
+            site=cast.site, name=f"Extra {i}", email=f"extra{i}@ashby.example", agency=cast.agencies[i % 3]
+        )
+        MeetingAttendance.objects.create(meeting=meeting, membership=member)
+        maps.checkin_answer_save(respondent=member, partner=cast.enabler, frequency="weekly", trust=4)
+    for _ in range(3):
+        maps.map_snapshot_make(site=cast.site)
+    client = cast.client_for(cast.enabler if who == "enabler" else cast.leaders[0])
     # session, user, membership with site, settings, snapshot list, two snapshots' summaries, one level
     with django_assert_num_queries(7):
-        assert client.get(_url(cast)).status_code == 200
+        assert client.get(_url(cast) + f"?level={level}").status_code == 200
 
 
 def test_the_page_never_computes_the_graph(cast: Cast, alliance: Alliance, monkeypatch: pytest.MonkeyPatch) -> None:
