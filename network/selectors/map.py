@@ -243,7 +243,10 @@ def _merged(name: str, parts: list[CheckInRow]) -> CheckInRow:
 
 def checkin_groups(snapshot: Snapshot, *, min_size: int) -> tuple[list[CheckInRow], list[CheckInRow]]:
     """The check-in by agency and by sector, no group smaller than `min_size`; a sector is built only from
-    agencies shown on their own (and "Other" stays "Other")."""
+    agencies shown on their own (and "Other" stays "Other"). Nothing at all while fewer than `min_size` people
+    have answered: "Other" would then be a group too small to show."""
+    if sum(g["respondents"] for g in snapshot["checkin"]) < min_size:
+        return [], []
     rows = [
         CheckInRow(
             name=g["agency"] or _("No agency"),

@@ -454,3 +454,9 @@ def test_a_large_person_map_samples_betweenness_and_still_finds_the_broker() -> 
     summary = map_analyse(people=people, agencies=agencies, ties=ties).people["summary"]
     assert summary["betweenness"].startswith("sampled")
     assert summary["brokers"][0]["label"] == "Broker" and summary["brokers"][0]["cut_point"]
+
+
+def test_no_check_in_totals_until_enough_people_have_answered() -> None:
+    one = {"checkin": [{"agency": "Police", "sector": "police", "respondents": 2, "answers": 2, "trust_total": 2}]}
+    assert checkin_groups(one, min_size=3) == ([], [])  # type: ignore[arg-type]
+    assert checkin_groups(one, min_size=2)[0][0].respondents == 2  # type: ignore[arg-type]
