@@ -139,6 +139,16 @@ def map_checkin(request: AuthenticatedHttpRequest, membership: Membership) -> Ht
                 )
                 messages.success(request, _("Withdrew that answer."))
                 return redirect("network:map-checkin", site_slug=membership.site.slug)
+            if action == "withdraw_all" and request.POST.get("confirm") != "yes":
+                # Withdrawing every answer cannot be undone: ask first, as GOV.UK's "are you sure" does.
+                context = {
+                    "membership": membership,
+                    "site": membership.site,
+                    "form": form,
+                    "answers": answers,
+                    "confirm_withdraw_all": True,
+                }
+                return render_page(request, "network/map_checkin.html", context)
             if action == "withdraw_all":
                 maps.checkin_withdraw_all(respondent=membership)
                 messages.success(request, _("Withdrew all your answers."))

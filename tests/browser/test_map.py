@@ -72,6 +72,14 @@ def test_an_enabler_reads_the_demo_map_and_a_new_map_shows_the_check_in(
         expect(leader.get_by_role("table", name="The people you said you work with")).to_be_visible()
         if n == 0:
             audit.check(leader, "map-checkin")
+        if n == 5:  # the last one thinks better of withdrawing everything, when asked
+            leader.get_by_role("button", name="Withdraw all my answers").click()
+            expect(
+                leader.get_by_role("heading", name="Are you sure you want to withdraw all your answers?")
+            ).to_be_visible()
+            audit.check(leader, "map-checkin-withdraw-all")
+            leader.get_by_role("link", name="No, keep them").click()
+            expect(leader.get_by_role("table", name="The people you said you work with")).to_be_visible()
         leader.context.close()
 
     # 3. The enabler makes a new map: business is no longer cut off, and the check-in shows in totals.

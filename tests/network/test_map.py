@@ -460,3 +460,16 @@ def test_no_check_in_totals_until_enough_people_have_answered() -> None:
     one = {"checkin": [{"agency": "Police", "sector": "police", "respondents": 2, "answers": 2, "trust_total": 2}]}
     assert checkin_groups(one, min_size=3) == ([], [])  # type: ignore[arg-type]
     assert checkin_groups(one, min_size=2)[0][0].respondents == 2  # type: ignore[arg-type]
+
+
+def test_withdrawing_every_answer_asks_first(cast: Cast) -> None:
+    for partner in (cast.leaders[1], cast.leaders[2]):
+        maps.checkin_answer_save(respondent=cast.leaders[0], partner=partner, frequency="weekly", trust=4)
+    client = cast.client_for(cast.leaders[0])
+    url = _url(cast, "network:map-checkin")
+    asked = client.post(url, {"action": "withdraw_all"})
+    assert asked.status_code == 200
+    assert "Are you sure you want to withdraw all your answers?" in _text(asked)
+    assert RelationshipAnswer.objects.count() == 2
+    assert client.post(url, {"action": "withdraw_all", "confirm": "yes"}).status_code == 302
+    assert not RelationshipAnswer.objects.exists()
