@@ -42,3 +42,5 @@ digest_send: Job[[str]] = Job("digest_send")
 invitation_send: Job[[int]] = Job("invitation_send")
 # A sign-in link, by user id, with the slug of the site to land on ("" for none).
 sign_in_link_send: Job[[int, str]] = Job("sign_in_link_send")
+# A map snapshot, by site id, with the ISO time it was asked for (a second run of the same request makes none).
+map_snapshot_make: Job[[int, str]] = Job("map_snapshot_make")

@@ -396,3 +396,98 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} for {self.site}"
+
+
+# The living map of who works with whom (issue 13): the enabler's settings, the leaders' optional
+# relationship check-in, and the stored snapshots the map page reads (network/map_schema.py).
+
+#: A check-in group (agency or sector) smaller than this is merged into "Other" for anyone but the enablers,
+#: as in secret rounds; by default this many, and never fewer than the floor.
+MAP_MIN_GROUP_SIZE_DEFAULT, MAP_MIN_GROUP_SIZE_FLOOR = 3, 2
+#: Trust in a working relationship, as the check-in asks it.
+TRUST_MIN, TRUST_MAX = 1, 5
+
+
+class MapSettings(models.Model):
+    """How a site's map is read, set by its enabler."""
+
+    site = models.OneToOneField(PilotSite, on_delete=models.CASCADE, related_name="map_settings")
+    # An agency or sector with no meeting and no check-in for this long is "going quiet".
+    quiet_days = models.PositiveSmallIntegerField(default=90)
+    min_group_size = models.PositiveSmallIntegerField(default=MAP_MIN_GROUP_SIZE_DEFAULT)
+
+    class Meta:
+        verbose_name_plural = "map settings"
+
+    def __str__(self) -> str:
+        return f"Map settings of {self.site}"
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", _("Every week or more")
+    MONTHLY = "monthly", _("Every month or so")
+    QUARTERLY = "quarterly", _("A few times a year")
+    RARELY = "rarely", _("Rarely")
+
+
+class RelationshipAnswer(models.Model):
+    """One answer of a leader's relationship check-in: someone they work with, how often, and how much they
+    trust the working relationship. Private to the enablers at the person level; withdrawing deletes it."""
+
+    respondent = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="relationship_answers")
+    partner = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    frequency = models.CharField(max_length=16, choices=Frequency.choices)
+    trust = models.PositiveSmallIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["respondent", "partner"]
+        constraints = [
+            models.UniqueConstraint(fields=["respondent", "partner"], name="relationship_answer_unique"),
+            models.CheckConstraint(
+                condition=models.Q(trust__gte=TRUST_MIN, trust__lte=TRUST_MAX), name="relationship_trust_range"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(respondent=models.F("partner")), name="relationship_not_with_oneself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in answer {self.pk} of {self.respondent_id}"
+
+
+class MapSnapshot(models.Model):
+    """The map of a site at one moment, computed by a Celery task: the page only ever reads these."""
+
+    site = models.ForeignKey(PilotSite, on_delete=models.CASCADE, related_name="map_snapshots")
+    made_at = models.DateTimeField(db_index=True)
+    # network/map_schema.py: Snapshot, with its version; each level is a MapSnapshotLevel.
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+        indexes = [models.Index(fields=["site", "-made_at"], name="map_snapshot_site_made_idx")]
+
+    def __str__(self) -> str:
+        return f"Map of {self.site_id} at {self.made_at:%Y-%m-%d %H:%M}"
+
+
+class MapSnapshotLevel(models.Model):
+    """One level of a snapshot (people, agencies, or public), stored apart so a page reads only its own."""
+
+    class Level(models.TextChoices):
+        PEOPLE = "people", "People (enablers only)"
+        AGENCIES = "agencies", "Agencies, every tie (enablers only)"
+        PUBLIC = "public", "Agencies, from the site's records"
+
+    snapshot = models.ForeignKey(MapSnapshot, on_delete=models.CASCADE, related_name="levels")
+    level = models.CharField(max_length=16, choices=Level.choices)
+    drawing = models.JSONField()  # network/map_schema.py: Drawing
+    svg = models.TextField()  # the inside of the map's <svg>, escaped when it was made (network/map_drawing.py)
+    edges = models.JSONField()  # every Edge, for the exports
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["snapshot", "level"], name="map_snapshot_level_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.level} of map {self.snapshot_id}"

@@ -68,6 +68,22 @@ def can_create_site(*, roles: Iterable[str], is_staff: bool, self_service: bool)
     return self_service or is_staff or any(role in ENABLERS for role in roles)
 
 
+def can_see_people_map(member: HasRole) -> bool:
+    """See the living map person by person, with each check-in answer: everyone else sees agencies and sectors,
+    and the check-in only as groups no smaller than the site's minimum."""
+    return is_enabler(member)
+
+
+def can_manage_map(member: HasRole) -> bool:
+    """Ask for a new map snapshot, and set when an agency counts as going quiet."""
+    return is_enabler(member)
+
+
+def can_check_in(member: HasRole) -> bool:
+    """Answer the relationship check-in: who they work with, how often, and how much they trust it."""
+    return is_leader(member)
+
+
 def role_needs_agency(role: str) -> bool:
     """A leader leads in an agency; enablers and coordinators need none."""
     return role in LEADERS

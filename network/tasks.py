@@ -7,14 +7,16 @@ each is safe to: a digest's deliveries make it go once per person.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from celery import Task, shared_task
 from celery.exceptions import MaxRetriesExceededError
 
 from network.digests import MAX_ATTEMPTS, SendCounts, digest_run, runs_due
-from network.models import Membership, User
+from network.models import Membership, PilotSite, User
 from network.services import invitations
+from network.services import map as maps
 
 # Task is generic in celery-types; these adapters are bound to their own task, whatever its signature.
 BoundTask = Task[Any, Any]
@@ -90,3 +92,24 @@ def sign_in_link_send(user_id: int, site_slug: str = "") -> None:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is not None:
         invitations.sign_in_link_send(user=user, site_slug=site_slug)
+
+
+@shared_task(acks_late=True)
+def map_snapshot_make(site_id: int, requested_at: str) -> int | None:
+    """Make the site's map snapshot asked for at `requested_at`, unless one was made since. Returns its id."""
+    site = PilotSite.objects.filter(pk=site_id).first()
+    if site is None:
+        return None
+    snapshot = maps.map_snapshot_make_if_needed(site=site, requested_at=dt.datetime.fromisoformat(requested_at))
+    return snapshot.pk if snapshot is not None else None
+
+
+@shared_task(bind=True, acks_late=True)
+def map_snapshots_monthly(self: BoundTask) -> list[int]:
+    """Celery beat's entry: a snapshot for every site that has none yet this month, one task per site so a
+    big site's map does not hold up the rest (or the time limit). Returns their site ids."""
+    site_ids = maps.map_snapshots_due()
+    requested_at = maps.month_start().isoformat()  # one request per month: a second run finds it made
+    for site_id in site_ids:
+        _queue(map_snapshot_make, (site_id, requested_at), queue=_same_queue(self))
+    return site_ids

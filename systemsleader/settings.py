@@ -199,6 +199,8 @@ CELERY_BEAT_SCHEDULE = {
     "network-digests-due": {"task": "network.tasks.digests_due_send", "schedule": 300.0},
     # Voting rounds with a closing time are closed once it passes; the task is idempotent.
     "outcomes-rounds-close-due": {"task": "outcomes.tasks.rounds_close_due", "schedule": 60.0},
+    # A living-map snapshot a month for every site: hourly, each run makes only those not yet made this month.
+    "network-map-snapshots-monthly": {"task": "network.tasks.map_snapshots_monthly", "schedule": 3600.0},
 }
 # A big digest is split into chunks of this many recipients that any worker can take.
 DIGEST_CHUNK_SIZE = env_int("DIGEST_CHUNK_SIZE", 200)

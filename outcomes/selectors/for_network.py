@@ -126,3 +126,26 @@ def news_since(*, site_id: int, since: dt.datetime, now: dt.datetime) -> Outcome
         rounds_open=[RoundOpen(r.pk, r.title, r.opened_at or now, voters[r.pk]) for r in open_rounds],
         rounds_closed=rounds_closed,
     )
+
+
+class ProposalTeam(NamedTuple):
+    membership_ids: list[int]  # the proposer and the co-proposers credited when duplicates were merged
+    proposed_at: dt.datetime
+
+
+def proposal_teams(*, site_id: int) -> list[ProposalTeam]:
+    """The site's outcomes proposed by more than one person (the living map's "proposed together"), in two
+    queries whatever the number of outcomes."""
+    outcomes = list(
+        CandidateOutcome.objects.filter(site_id=site_id).values_list("pk", "proposed_by_id", "created_at")
+    )
+    co: dict[int, list[int]] = {}
+    through = CandidateOutcome.co_proposers.through.objects.filter(candidateoutcome__site_id=site_id)
+    for outcome_id, membership_id in through.values_list("candidateoutcome_id", "membership_id"):
+        co.setdefault(outcome_id, []).append(membership_id)
+    teams = []
+    for pk, proposer_id, created_at in outcomes:
+        ids = sorted({*co.get(pk, []), *([proposer_id] if proposer_id is not None else [])})
+        if len(ids) > 1:
+            teams.append(ProposalTeam(ids, created_at))
+    return teams

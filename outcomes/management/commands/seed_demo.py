@@ -20,7 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from network import services
-from network.models import InvitationStatus, Membership, PilotSite, Role, Rsvp, Sector, User
+from network.models import Agency, InvitationStatus, Membership, PilotSite, Role, Rsvp, Sector, User
+from network.services import map as map_services
+from network.services import meetings as meeting_services
 from outcomes import services as outcome_services
 from outcomes.models import Energy
 
@@ -222,9 +224,12 @@ class Command(BaseCommand):
             "Funding for a pilot",
             "",
         ]
+        # The living map's story: the Chamber of Commerce (business, the only agency of its sector) and the
+        # food bank stay out of the alliance, so business is the sector with no tie to the rest.
+        apart = {agencies[9].pk, agencies[10].pk}
         members = [
             outcome_services.outcome_commit(voting_round=voting_round, membership=leader, pledge=rng.choice(pledges))
-            for leader in leaders[:18]
+            for leader in [leader for leader in leaders if leader.agency_id not in apart][:18]
         ]
         meeting = services.meeting_create(
             alliance=members[0].alliance,
@@ -256,3 +261,38 @@ class Command(BaseCommand):
         )
         for leader in leaders[18:30]:
             services.meeting_respond(meeting=town_hall, membership=leader, rsvp=Rsvp.GOING)
+        self._seed_map(site=site, agencies=agencies, leaders=leaders, coordinator=coordinator)
+
+    def _seed_map(
+        self, *, site: PilotSite, agencies: list[Agency], leaders: list[Membership], coordinator: Membership
+    ) -> None:
+        """Past meetings for the living map: a roundtable where one CVS leader alone links the food bank to the
+        rest (the broker), and a fire safety meeting long ago whose ties have faded (going quiet). Then a map
+        from a quarter ago and one from today, so the map page has a change to show."""
+        now = timezone.now()
+        by_agency = {a.pk: [m for m in leaders if m.agency_id == a.pk] for a in agencies}
+        cvs, food_bank, fire, housing = agencies[8], agencies[9], agencies[5], agencies[6]
+        roundtable = services.meeting_create(
+            alliance=None,
+            created_by=coordinator,
+            title="Food poverty roundtable",
+            starts_at=now - dt.timedelta(days=30),
+            place="Riverside Food Bank",
+        )
+        for member in [by_agency[cvs.pk][0], *by_agency[food_bank.pk]]:
+            meeting_services.attendance_set(
+                meeting=roundtable, membership=member, present=True, recorded_by=coordinator
+            )
+        fire_safety = services.meeting_create(
+            alliance=None,
+            created_by=coordinator,
+            title="Fire safety in tower blocks",
+            starts_at=now - dt.timedelta(days=200),
+            place="Brookside Homes",
+        )
+        for member in [*by_agency[fire.pk], *by_agency[housing.pk][:1]]:
+            meeting_services.attendance_set(
+                meeting=fire_safety, membership=member, present=True, recorded_by=coordinator
+            )
+        map_services.map_snapshot_make(site=site, now=now - dt.timedelta(days=91))
+        map_services.map_snapshot_make(site=site, now=now)
