@@ -16,6 +16,7 @@ from network.forms import add_domain_error
 from network.forms.meetings import MeetingForm, RsvpForm
 from network.http import AuthenticatedHttpRequest, render_page
 from network.models import Meeting, Membership
+from network.selectors.commitments import alliance_commitments_by_agency, alliance_status_counts, commitments_of
 from network.selectors.meetings import (
     AttendeeRow,
     meeting_is_invited,
@@ -38,6 +39,18 @@ def alliance_detail(request: AuthenticatedHttpRequest, membership: Membership) -
         "alliance": alliance,
         "members": selectors.alliance_members(alliance=alliance) if alliance else [],
         "meetings": selectors.meetings_for_alliance(alliance=alliance) if alliance else [],
+        "by_agency": alliance_commitments_by_agency(alliance=alliance) if alliance else [],
+        "status_counts": alliance_status_counts(alliance=alliance) if alliance else {},
+        # The viewer's own open commitments check in through the same page as the emailed link.
+        "checkin_urls": {
+            c.pk: reverse(
+                "network:commitment-checkin",
+                kwargs={"token": tokens.checkin_token_make(commitment_id=c.pk, membership_id=membership.pk)},
+            )
+            for c in commitments_of(alliance=alliance, membership=membership).filter(closed_at__isnull=True)
+        }
+        if alliance
+        else {},
     }
     return render_page(request, "network/alliance_detail.html", context)
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from network import selectors, services
@@ -13,6 +14,7 @@ from network.access import site_view
 from network.forms.sites import SiteForm
 from network.http import AuthenticatedHttpRequest, render_page
 from network.models import Membership
+from network.selectors.actions import open_actions_for_user
 from network.selectors.meetings import upcoming_meetings_for_membership
 from outcomes.selectors import for_network
 
@@ -20,7 +22,12 @@ from outcomes.selectors import for_network
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = selectors.memberships_for_user(user=request.user)
-    return render_page(request, "network/home.html", {"memberships": memberships})
+    context = {
+        "memberships": memberships,
+        "actions": open_actions_for_user(user=request.user),
+        "today": timezone.localdate(),
+    }
+    return render_page(request, "network/home.html", context)
 
 
 @login_required
