@@ -1,0 +1,259 @@
+"""Reads: the story of an adopted outcome, from its proposal to this week, newest first.
+
+outcomes builds on network, so this reads network's alliance, meetings, commitments and actions
+directly. Each kind of event is one query, cut to the page being shown: the newest `limit` of each
+kind are merged, so a page costs the same number of queries however long the story is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
+
+from network.models import (
+    AllianceMember,
+    Commitment,
+    CommitmentCheckIn,
+    Meeting,
+    MeetingAction,
+    MeetingAttendance,
+)
+from outcomes.models import CandidateOutcome, IndicatorUpdate, VotingRound
+
+KINDS = {
+    "proposed": gettext_lazy("Proposed"),
+    "voted": gettext_lazy("Voted on"),
+    "adopted": gettext_lazy("Adopted"),
+    "joined": gettext_lazy("Joined, with a pledge"),
+    "meeting": gettext_lazy("Meetings held"),
+    "commitment": gettext_lazy("Commitments made"),
+    "checkin": gettext_lazy("Check-ins"),
+    "action": gettext_lazy("Actions done"),
+    "measure": gettext_lazy("Measure updates"),
+}
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class StoryEvent:
+    when: dt.datetime
+    kind: str
+    text: str
+    url: str = ""
+    people: list[str] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        return str(KINDS[self.kind])
+
+
+def _at_noon(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+
+
+def _outcome_events(outcome: CandidateOutcome, slug: str, limit: int) -> list[StoryEvent]:
+    events = [
+        StoryEvent(
+            outcome.created_at,
+            "proposed",
+            gettext("%(name)s proposed “%(statement)s”.")
+            % {
+                "name": outcome.proposed_by.user.name if outcome.proposed_by else gettext("Someone"),
+                "statement": outcome.statement,
+            },
+        )
+    ]
+    # Adopted by the enabler, or chosen by the round and committed to: either way it has its alliance.
+    adopted_at = outcome.adopted_at or (outcome.alliance.created_at if outcome.alliance else None)
+    if adopted_at:
+        events.append(StoryEvent(adopted_at, "adopted", gettext("Adopted as the outcome that really matters.")))
+    rounds = VotingRound.objects.filter(candidates=outcome, closed_at__isnull=False).order_by("-closed_at")[:limit]
+    for voting_round in rounds:
+        assert voting_round.closed_at is not None  # noqa: S101 - filtered above
+        events.append(
+            StoryEvent(
+                voting_round.closed_at,
+                "voted",
+                gettext("Voting round “%(title)s” closed.") % {"title": voting_round.title},
+                url=reverse("outcomes:round-detail", args=[slug, voting_round.pk]),
+            )
+        )
+    return events
+
+
+def _alliance_events(alliance_id: int, slug: str, limit: int, now: dt.datetime) -> list[StoryEvent]:
+    events = []
+    for member in (
+        AllianceMember.objects.filter(alliance_id=alliance_id)
+        .select_related("membership__user")
+        .order_by("-joined_at")[:limit]
+    ):
+        text = gettext("%(name)s joined the alliance.") % {"name": member.membership.user.name}
+        if member.pledge:
+            text = gettext("%(name)s joined the alliance, pledging: “%(pledge)s”.") % {
+                "name": member.membership.user.name,
+                "pledge": member.pledge,
+            }
+        events.append(StoryEvent(member.joined_at, "joined", text))
+    meetings = (
+        Meeting.objects.filter(alliance_id=alliance_id, cancelled_at__isnull=True, starts_at__lte=now)
+        .prefetch_related(
+            Prefetch(
+                "attendances",
+                queryset=MeetingAttendance.objects.select_related("membership__user").order_by("recorded_at"),
+            )
+        )
+        .order_by("-starts_at")[:limit]
+    )
+    for meeting in meetings:
+        came = [a.membership.user.name if a.membership else a.walk_in_name for a in meeting.attendances.all()]
+        events.append(
+            StoryEvent(
+                meeting.starts_at,
+                "meeting",
+                gettext("Meeting held: %(title)s.") % {"title": meeting.title},
+                url=reverse("network:meeting-detail", args=[slug, meeting.pk]),
+                people=came,
+            )
+        )
+    for commitment in (
+        Commitment.objects.filter(member__alliance_id=alliance_id)
+        .select_related("member__membership__user")
+        .order_by("-created_at")[:limit]
+    ):
+        events.append(
+            StoryEvent(
+                commitment.created_at,
+                "commitment",
+                gettext("%(name)s committed: %(action)s (by %(when)s).")
+                % {
+                    "name": commitment.member.membership.user.name,
+                    "action": commitment.action,
+                    "when": commitment.due_on.strftime("%-d %B %Y"),
+                },
+            )
+        )
+    for checkin in (
+        CommitmentCheckIn.objects.filter(commitment__member__alliance_id=alliance_id)
+        .select_related("commitment", "by__user")
+        .order_by("-created_at", "-pk")[:limit]
+    ):
+        text = gettext("%(name)s checked in on “%(action)s”: %(status)s.") % {
+            "name": checkin.by.user.name if checkin.by else gettext("Someone"),
+            "action": checkin.commitment.action,
+            "status": checkin.get_status_display(),
+        }
+        if checkin.reason:
+            text += " " + gettext("Why: %(reason)s") % {"reason": checkin.reason}
+        events.append(StoryEvent(checkin.created_at, "checkin", text))
+    for action in (
+        MeetingAction.objects.filter(meeting__alliance_id=alliance_id, done_at__isnull=False)
+        .select_related("owner__user", "meeting")
+        .order_by("-done_at")[:limit]
+    ):
+        assert action.done_at is not None  # noqa: S101 - filtered above
+        events.append(
+            StoryEvent(
+                action.done_at,
+                "action",
+                gettext("%(name)s did: %(action)s (from %(meeting)s).")
+                % {"name": action.owner.user.name, "action": action.description, "meeting": action.meeting.title},
+            )
+        )
+    return events
+
+
+def _measure_events(outcome: CandidateOutcome, slug: str, limit: int) -> list[StoryEvent]:
+    events = []
+    for update in (
+        IndicatorUpdate.objects.filter(indicator__outcome=outcome)
+        .select_related("indicator")
+        .order_by("-measured_on", "-pk")[:limit]
+    ):
+        text = gettext("%(indicator)s: %(value)s %(unit)s.") % {
+            "indicator": update.indicator.name,
+            "value": f"{update.value.normalize():f}",
+            "unit": update.indicator.unit,
+        }
+        if update.note:
+            text += " " + update.note
+        events.append(
+            StoryEvent(
+                _at_noon(update.measured_on),
+                "measure",
+                text,
+                url=reverse("outcomes:indicator-detail", args=[slug, update.indicator_id]),
+            )
+        )
+    return events
+
+
+@dataclass(frozen=True)
+class StoryPage:
+    events: list[StoryEvent]
+    page: int
+    has_next: bool
+
+
+def outcome_story(*, outcome: CandidateOutcome, kind: str = "", page: int = 1, size: int = PAGE_SIZE) -> StoryPage:
+    """One page of the outcome's story, newest first, of one kind or all: a fixed number of queries."""
+    slug = outcome.site.slug
+    limit = page * size + 1  # one more than the page needs, to know whether there is a next page
+    now = timezone.now()
+    events: list[StoryEvent] = []
+    events += _outcome_events(outcome, slug, limit)
+    if outcome.alliance_id is not None:
+        events += _alliance_events(outcome.alliance_id, slug, limit, now)
+    events += _measure_events(outcome, slug, limit)
+    if kind in KINDS:
+        events = [e for e in events if e.kind == kind]
+    events.sort(key=lambda e: e.when, reverse=True)
+    start = (page - 1) * size
+    return StoryPage(events=events[start : start + size], page=page, has_next=len(events) > start + size)
+
+
+@dataclass(frozen=True)
+class Handover:
+    """The state of the alliance on one page, for a board or the next enabler."""
+
+    members: int
+    agencies: int
+    commitments: dict[str, int]
+    open_actions: int
+    overdue_actions: int
+    indicators: list[tuple[str, str, str, str]]  # name, unit, baseline, latest
+
+
+def outcome_handover(*, outcome: CandidateOutcome) -> Handover:
+    alliance_id = outcome.alliance_id or 0  # an adopted outcome always has its alliance
+    members = AllianceMember.objects.filter(alliance_id=alliance_id)
+    counts = {str(label): 0 for _, label in Commitment._meta.get_field("status").choices or []}
+    statuses = dict(Commitment._meta.get_field("status").choices or [])
+    for row in (
+        Commitment.objects.filter(member__alliance_id=alliance_id).values("status").annotate(n=Count("pk")).order_by()
+    ):
+        counts[str(statuses[row["status"]])] = row["n"]
+    actions = MeetingAction.objects.filter(meeting__alliance_id=alliance_id, done_at__isnull=True)
+    latest = IndicatorUpdate.objects.filter(indicator=OuterRef("pk")).order_by("-measured_on", "-pk")
+    indicators = []
+    for indicator in outcome.indicators.annotate(
+        latest_value=Subquery(latest.values("value")[:1]), latest_on=Subquery(latest.values("measured_on")[:1])
+    ).order_by("created_at", "pk"):
+        baseline = f"{indicator.baseline_value.normalize():f} ({indicator.baseline_on:%-d %b %Y})"
+        now_at = "—"
+        if indicator.latest_value is not None:
+            now_at = f"{indicator.latest_value.normalize():f} ({indicator.latest_on:%-d %b %Y})"
+        indicators.append((indicator.name, indicator.unit, baseline, now_at))
+    return Handover(
+        members=members.count(),
+        agencies=members.values("membership__agency").distinct().count(),
+        commitments=counts,
+        open_actions=actions.count(),
+        overdue_actions=actions.filter(due_on__lt=timezone.localdate()).count(),
+        indicators=indicators,
+    )
