@@ -21,7 +21,14 @@ from network.models import Alliance, Commitment, CommitmentStatus, Meeting, Meet
 from network.selectors.actions import open_actions_in_alliance
 from network.selectors.checkins import checkins_due_in_alliance
 from network.selectors.meetings import AttendeeRow, meeting_attendee_rows, meetings_for_alliance
-from outcomes.selectors.for_network import NewOutcome, RoundClosed, RoundOpen, news_since
+from outcomes.selectors.for_network import (
+    MeasureChange,
+    NewOutcome,
+    RoundClosed,
+    RoundOpen,
+    measure_changes_since,
+    news_since,
+)
 
 WEEK = dt.timedelta(days=7)
 
@@ -78,6 +85,7 @@ class WeeklyNews:
     checkins_due: dict[int, list[Commitment]] = field(default_factory=dict)
     actions_due: dict[int, list[MeetingAction]] = field(default_factory=dict)
     today: dt.date | None = None
+    measure: list[MeasureChange] = field(default_factory=list)
 
 
 @dataclass
@@ -91,6 +99,7 @@ class PersonalDigest:
     pledges: list[Pledge]
     checkins: list[CheckInRequest] = field(default_factory=list)
     actions: list[ActionDue] = field(default_factory=list)
+    measure: list[MeasureChange] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -102,6 +111,7 @@ class PersonalDigest:
             or self.pledges
             or self.checkins
             or self.actions
+            or self.measure
         )
 
 
@@ -142,6 +152,7 @@ def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> Weekly
     news.checkins_due = checkins_due_in_alliance(alliance=alliance, now=now)
     news.actions_due = open_actions_in_alliance(alliance=alliance)
     news.today = timezone.localdate(now)
+    news.measure = measure_changes_since(alliance_id=alliance.pk, since=timezone.localdate(since))
     return news
 
 
@@ -171,4 +182,5 @@ def weekly_digest_for(*, news: WeeklyNews, membership: Membership) -> PersonalDi
             _action_due(a, membership_id, news.today or timezone.localdate())
             for a in news.actions_due.get(membership_id, [])
         ],
+        measure=news.measure,
     )

@@ -27,6 +27,7 @@ from network.selectors.meetings import (
 from network.services.meetings import meeting_cancel as cancel
 from network.services.meetings import meeting_update
 from network.services.people import calendar_feed_new_address
+from outcomes.selectors import for_network
 
 
 @site_view()
@@ -40,6 +41,7 @@ def alliance_detail(request: AuthenticatedHttpRequest, membership: Membership) -
         "members": selectors.alliance_members(alliance=alliance) if alliance else [],
         "meetings": selectors.meetings_for_alliance(alliance=alliance) if alliance else [],
         "by_agency": alliance_commitments_by_agency(alliance=alliance) if alliance else [],
+        "outcome": for_network.alliance_outcome(alliance_id=alliance.pk) if alliance else None,
         "status_counts": alliance_status_counts(alliance=alliance) if alliance else {},
         # The viewer's own open commitments check in through the same page as the emailed link.
         "checkin_urls": {

@@ -93,3 +93,42 @@ def test_the_digest_carries_the_readers_open_actions_overdue_marked(
     assert link is not None
     Client().post(link.group(1))
     assert meeting.actions.get(description="Write to the landlords").done_at is not None
+
+
+def test_the_digest_carries_the_latest_change_in_the_measure(
+    cast: Cast, candidates: list, mailoutbox: list
+) -> None:
+    from decimal import Decimal
+
+    from outcomes.services.indicators import indicator_create, indicator_update_add
+    from tests.outcomes.adopted import adopt
+
+    outcome, alliance = adopt(cast, candidates)
+    _quiet_week(alliance)
+    indicator = indicator_create(
+        outcome=outcome,
+        membership=cast.enabler,
+        name="Rough sleepers",
+        unit="people",
+        source="Street count",
+        direction="down",
+        baseline_value=Decimal(40),
+        baseline_on=TODAY - dt.timedelta(days=100),
+    )
+    key = digests.weekly_key(alliance=alliance, when=timezone.now())
+    indicator_update_add(
+        indicator=indicator, membership=cast.enabler, measured_on=TODAY - dt.timedelta(days=30), value=Decimal(38)
+    )
+    indicator_update_add(
+        indicator=indicator,
+        membership=cast.enabler,
+        measured_on=TODAY - dt.timedelta(days=1),
+        value=Decimal(31),
+        note="Winter shelter opened",
+    )
+    mailoutbox.clear()
+    assert digests.digest_send(key=key)["sent"] == 3
+    body = mailoutbox[0].body
+    assert "THE MEASURE\n- Rough sleepers: 31 people on" in body
+    assert "(was 38) a change for the better" in body
+    assert "Winter shelter opened" in body
