@@ -361,10 +361,10 @@ class IndicatorForm(forms.Form):
     baseline_on = forms.DateField(
         label=_("Baseline date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    target_value = forms.DecimalField(max_digits=16, decimal_places=4, required=False, label=_("Target (optional)"))
+    target_value = forms.DecimalField(max_digits=16, decimal_places=4, required=False, label=_("Target"))
     target_on = forms.DateField(
         required=False,
-        label=_("Target date (optional)"),
+        label=_("Target date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
