@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext
 
 from network.models import Agency, Alliance, Commitment, CommitmentStatus, Membership
@@ -13,36 +13,48 @@ from network.models import Agency, Alliance, Commitment, CommitmentStatus, Membe
 
 @dataclass
 class AgencyCommitments:
-    """One agency's part of the alliance: its members' commitments, and how many are in each status."""
+    """One agency's part of the alliance: how many commitments are in each status."""
 
+    agency_id: int | None
     agency_name: str
-    commitments: list[Commitment] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
 
-def _commitments(alliance: Alliance) -> QuerySet[Commitment]:
-    return (
+
+def alliance_agencies(*, alliance: Alliance) -> list[AgencyCommitments]:
+    """Each agency with commitments in the alliance, by name, with its counts by status: one query."""
+    groups: dict[int | None, AgencyCommitments] = {}
+    rows = (
         Commitment.objects.filter(member__alliance=alliance)
-        .select_related("member__membership__user", "member__membership__agency")
+        .values("member__membership__agency", "member__membership__agency__name", "status")
+        .annotate(n=Count("pk"))
+        .order_by("member__membership__agency__name")
+    )
+    for row in rows:
+        agency_id = row["member__membership__agency"]
+        name = row["member__membership__agency__name"] or gettext("No agency")
+        group = groups.setdefault(agency_id, AgencyCommitments(agency_id=agency_id, agency_name=name))
+        group.counts[row["status"]] = row["n"]
+    return list(groups.values())
+
+
+def agency_commitments(*, alliance: Alliance, agency_id: int | None) -> list[Commitment]:
+    """The commitments of one agency's members, by member then age, with whom each is made: three queries."""
+    of_agency = (
+        Q(member__membership__agency__isnull=True) if agency_id is None else Q(member__membership__agency_id=agency_id)
+    )
+    return list(
+        Commitment.objects.filter(of_agency, member__alliance=alliance)
+        .select_related("member__membership__user")
         .prefetch_related(
             Prefetch("with_members", queryset=Membership.objects.select_related("user").order_by("user__name")),
             Prefetch("with_agencies", queryset=Agency.objects.order_by("name")),
         )
-        .order_by("member__membership__agency__name", "member__membership__user__name", "created_at", "pk")
+        .order_by("member__membership__user__name", "created_at", "pk")
     )
-
-
-def alliance_commitments_by_agency(*, alliance: Alliance) -> list[AgencyCommitments]:
-    """Every commitment of the alliance, grouped by its owner's agency, in four queries whatever the numbers."""
-    groups: dict[str, AgencyCommitments] = {}
-    no_agency = gettext("No agency")
-    for commitment in _commitments(alliance):
-        agency = commitment.member.membership.agency
-        name = agency.name if agency else no_agency
-        group = groups.setdefault(name, AgencyCommitments(agency_name=name))
-        group.commitments.append(commitment)
-        group.counts[commitment.status] = group.counts.get(commitment.status, 0) + 1
-    return list(groups.values())
 
 
 def alliance_status_counts(*, alliance: Alliance) -> dict[str, int]:

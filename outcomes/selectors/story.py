@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
@@ -86,8 +86,8 @@ def _outcome_events(outcome: CandidateOutcome, slug: str, limit: int) -> list[St
     return events
 
 
-def _alliance_events(alliance_id: int, slug: str, limit: int, now: dt.datetime) -> list[StoryEvent]:
-    events = []
+def _joined_events(alliance_id: int, slug: str, limit: int, now: dt.datetime) -> list[StoryEvent]:
+    events: list[StoryEvent] = []
     for member in (
         AllianceMember.objects.filter(alliance_id=alliance_id)
         .select_related("membership__user")
@@ -100,27 +100,37 @@ def _alliance_events(alliance_id: int, slug: str, limit: int, now: dt.datetime) 
                 "pledge": member.pledge,
             }
         events.append(StoryEvent(member.joined_at, "joined", text))
-    meetings = (
+    return events
+
+
+def _meeting_events(alliance_id: int, slug: str, limit: int, now: dt.datetime) -> list[StoryEvent]:
+    """Meetings held, with who came: names only (a ten-year alliance has thousands of attendances)."""
+    meetings = list(
         Meeting.objects.filter(alliance_id=alliance_id, cancelled_at__isnull=True, starts_at__lte=now)
-        .prefetch_related(
-            Prefetch(
-                "attendances",
-                queryset=MeetingAttendance.objects.select_related("membership__user").order_by("recorded_at"),
-            )
-        )
+        .only("pk", "title", "starts_at")
         .order_by("-starts_at")[:limit]
     )
-    for meeting in meetings:
-        came = [a.membership.user.name if a.membership else a.walk_in_name for a in meeting.attendances.all()]
-        events.append(
-            StoryEvent(
-                meeting.starts_at,
-                "meeting",
-                gettext("Meeting held: %(title)s.") % {"title": meeting.title},
-                url=reverse("network:meeting-detail", args=[slug, meeting.pk]),
-                people=came,
-            )
+    came: dict[int, list[str]] = {m.pk: [] for m in meetings}
+    for meeting_id, name, walk_in in (
+        MeetingAttendance.objects.filter(meeting__in=meetings)
+        .order_by("recorded_at", "pk")
+        .values_list("meeting_id", "membership__user__name", "walk_in_name")
+    ):
+        came[meeting_id].append(name or walk_in)
+    return [
+        StoryEvent(
+            meeting.starts_at,
+            "meeting",
+            gettext("Meeting held: %(title)s.") % {"title": meeting.title},
+            url=reverse("network:meeting-detail", args=[slug, meeting.pk]),
+            people=came[meeting.pk],
         )
+        for meeting in meetings
+    ]
+
+
+def _commitment_events(alliance_id: int, slug: str, limit: int, now: dt.datetime) -> list[StoryEvent]:
+    events: list[StoryEvent] = []
     for commitment in (
         Commitment.objects.filter(member__alliance_id=alliance_id)
         .select_related("member__membership__user")
@@ -138,6 +148,11 @@ def _alliance_events(alliance_id: int, slug: str, limit: int, now: dt.datetime) 
                 },
             )
         )
+    return events
+
+
+def _checkin_events(alliance_id: int, slug: str, limit: int, now: dt.datetime) -> list[StoryEvent]:
+    events: list[StoryEvent] = []
     for checkin in (
         CommitmentCheckIn.objects.filter(commitment__member__alliance_id=alliance_id)
         .select_related("commitment", "by__user")
@@ -151,6 +166,11 @@ def _alliance_events(alliance_id: int, slug: str, limit: int, now: dt.datetime) 
         if checkin.reason:
             text += " " + gettext("Why: %(reason)s") % {"reason": checkin.reason}
         events.append(StoryEvent(checkin.created_at, "checkin", text))
+    return events
+
+
+def _action_events(alliance_id: int, slug: str, limit: int, now: dt.datetime) -> list[StoryEvent]:
+    events: list[StoryEvent] = []
     for action in (
         MeetingAction.objects.filter(meeting__alliance_id=alliance_id, done_at__isnull=False)
         .select_related("owner__user", "meeting")
@@ -193,6 +213,16 @@ def _measure_events(outcome: CandidateOutcome, slug: str, limit: int) -> list[St
     return events
 
 
+# Each kind read from the alliance: one query (two for meetings, with who came), cut to the page.
+_ALLIANCE_KINDS = {
+    "joined": _joined_events,
+    "meeting": _meeting_events,
+    "commitment": _commitment_events,
+    "checkin": _checkin_events,
+    "action": _action_events,
+}
+
+
 @dataclass(frozen=True)
 class StoryPage:
     events: list[StoryEvent]
@@ -205,13 +235,16 @@ def outcome_story(*, outcome: CandidateOutcome, kind: str = "", page: int = 1, s
     slug = outcome.site.slug
     limit = page * size + 1  # one more than the page needs, to know whether there is a next page
     now = timezone.now()
+    wanted = {kind} if kind in KINDS else set(KINDS)
     events: list[StoryEvent] = []
-    events += _outcome_events(outcome, slug, limit)
+    if wanted & {"proposed", "voted", "adopted"}:
+        events += [e for e in _outcome_events(outcome, slug, limit) if e.kind in wanted]
     if outcome.alliance_id is not None:
-        events += _alliance_events(outcome.alliance_id, slug, limit, now)
-    events += _measure_events(outcome, slug, limit)
-    if kind in KINDS:
-        events = [e for e in events if e.kind == kind]
+        for name, read in _ALLIANCE_KINDS.items():
+            if name in wanted:
+                events += read(outcome.alliance_id, slug, limit, now)
+    if "measure" in wanted:
+        events += _measure_events(outcome, slug, limit)
     events.sort(key=lambda e: e.when, reverse=True)
     start = (page - 1) * size
     return StoryPage(events=events[start : start + size], page=page, has_next=len(events) > start + size)

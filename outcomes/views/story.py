@@ -12,11 +12,13 @@ from outcomes.selectors.story import KINDS, outcome_handover, outcome_story
 
 # The handover pack prints this many of the newest events; the page itself goes back to the beginning.
 PRINT_EVENTS = 200
+# Each page reads every kind up to its end, so the pages stop somewhere: 200 pages of 50 events.
+MAX_PAGE = 200
 
 
 def _page_number(raw: str | None) -> int:
     try:
-        return max(1, min(int(raw or 1), 10_000))
+        return max(1, min(int(raw or 1), MAX_PAGE))
     except ValueError:
         return 1
 

@@ -91,14 +91,23 @@ def test_the_alliance_page_groups_commitments_by_agency_with_status(cast: Cast, 
         status=CommitmentStatus.DROPPED,
         reason="Outreach does it better",
     )
-    response = cast.client_for(cast.leaders[1]).get(reverse("network:alliance-detail", args=[cast.site.slug]))
-    html = response.content.decode()
-    section = text_of(html, id="commitments") or ""
-    # Agencies in name order: Council, NHS Trust, Police.
-    assert section.index("Ashby Council") < section.index("Share housing data weekly") < section.index("Ashby NHS")
-    assert section.index("Ashby Police") < section.index("Patrol the station at night")
-    assert "Set down, and why: Outreach does it better" in section
+    url = reverse("network:alliance-detail", args=[cast.site.slug])
+    # Leader 1 is in the NHS Trust: their own agency's commitments are shown first.
+    section = (text_of(cast.client_for(cast.leaders[1]).get(url).content, id="commitments") or "").replace(" :", ":")
+    # Every agency, in name order, with its counts; then the one shown.
+    assert section.index("Ashby Council: 1 commitment") < section.index("Ashby NHS Trust: 1 commitment")
+    assert "Ashby Police: 1 commitment (0 on track, 0 done, 0 changed, 1 dropped)" in section
+    assert "Fund two outreach workers" in section
+    assert "Share housing data weekly" not in section
     assert "1 on track, 1 done, 0 changed, 1 dropped" in section
+    police = cast.agencies[2].pk
+    section = text_of(cast.client_for(cast.leaders[1]).get(url, {"agency": police}).content, id="commitments") or ""
+    assert "Patrol the station at night" in section
+    assert "Set down, and why: Outreach does it better" in section
+    # The owner checks in on their own open commitments from here.
+    own = cast.client_for(cast.leaders[1]).get(url).content.decode()
+    assert "/check-in/" in own
+    assert "/check-in/" not in cast.client_for(cast.enabler).get(url).content.decode()
 
 
 def test_another_sites_members_see_none_of_it(cast: Cast, alliance: Alliance) -> None:
