@@ -179,3 +179,22 @@ def test_the_alliance_exports_as_csv_and_xlsx_formula_safe(cast: Cast, alliance:
     values = [cell.value for row in book.active.iter_rows() for cell in row]
     assert '\'=HYPERLINK("http://evil.example")' in values
     assert not any(isinstance(v, str) and v.startswith("=") for v in values)
+
+
+def test_the_admin_lists_commitments_and_never_deletes_their_history(cast: Cast, alliance: Alliance) -> None:
+    from django.test import Client
+
+    from network.models import User
+
+    commitment = _commit(cast, alliance)
+    commitment_check_in(commitment=commitment, membership=cast.leaders[0], status="done")
+    admin = User.objects.create_superuser(email="admin@example.org", password="x" * 12, name="Admin")
+    client = Client()
+    client.force_login(admin)
+    for model in ("commitment", "commitmentcheckin", "meetingaction", "meetingnotes"):
+        assert client.get(f"/admin/network/{model}/").status_code == 200, model
+    assert client.get(f"/admin/network/commitment/{commitment.pk}/delete/").status_code == 403
+    checkin = commitment.checkins.get()
+    assert client.get(f"/admin/network/commitmentcheckin/{checkin.pk}/delete/").status_code == 403
+    for model in ("indicator", "indicatorupdate"):
+        assert client.get(f"/admin/outcomes/{model}/").status_code == 200, model
