@@ -8,16 +8,17 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext
 
-from network.models import Agency, Alliance, Commitment, CommitmentStatus, Membership
+from network.models import Agency, Alliance, AllianceMember, Commitment, CommitmentStatus, Membership
 
 
 @dataclass
 class AgencyCommitments:
-    """One agency's part of the alliance: how many commitments are in each status."""
+    """One agency's part of the alliance: how many of its leaders are members, and their commitments by status."""
 
     agency_id: int | None
     agency_name: str
     counts: dict[str, int] = field(default_factory=dict)
+    members: int = 0
 
     @property
     def total(self) -> int:
@@ -25,8 +26,17 @@ class AgencyCommitments:
 
 
 def alliance_agencies(*, alliance: Alliance) -> list[AgencyCommitments]:
-    """Each agency with commitments in the alliance, by name, with its counts by status: one query."""
+    """Each agency with members in the alliance, by name, with its members and commitments counted: two queries."""
     groups: dict[int | None, AgencyCommitments] = {}
+    no_agency = gettext("No agency")
+    for row in (
+        alliance.members.values("membership__agency", "membership__agency__name")
+        .annotate(n=Count("pk"))
+        .order_by("membership__agency__name")
+    ):
+        agency_id = row["membership__agency"]
+        name = row["membership__agency__name"] or no_agency
+        groups[agency_id] = AgencyCommitments(agency_id=agency_id, agency_name=name, members=row["n"])
     rows = (
         Commitment.objects.filter(member__alliance=alliance)
         .values("member__membership__agency", "member__membership__agency__name", "status")
@@ -35,10 +45,15 @@ def alliance_agencies(*, alliance: Alliance) -> list[AgencyCommitments]:
     )
     for row in rows:
         agency_id = row["member__membership__agency"]
-        name = row["member__membership__agency__name"] or gettext("No agency")
+        name = row["member__membership__agency__name"] or no_agency
         group = groups.setdefault(agency_id, AgencyCommitments(agency_id=agency_id, agency_name=name))
         group.counts[row["status"]] = row["n"]
     return list(groups.values())
+
+
+def agency_members(*, alliance: Alliance, agency_id: int | None) -> QuerySet[AllianceMember]:
+    of_agency = Q(membership__agency__isnull=True) if agency_id is None else Q(membership__agency_id=agency_id)
+    return alliance.members.filter(of_agency).select_related("membership__user").order_by("membership__user__name")
 
 
 def agency_commitments(*, alliance: Alliance, agency_id: int | None) -> list[Commitment]:

@@ -16,7 +16,13 @@ from network.forms import add_domain_error
 from network.forms.meetings import MeetingForm, RsvpForm
 from network.http import AuthenticatedHttpRequest, render_page
 from network.models import Alliance, Meeting, Membership
-from network.selectors.commitments import agency_commitments, alliance_agencies, alliance_status_counts, commitments_of
+from network.selectors.commitments import (
+    agency_commitments,
+    agency_members,
+    alliance_agencies,
+    alliance_status_counts,
+    commitments_of,
+)
 from network.selectors.meetings import (
     AttendeeRow,
     meeting_is_invited,
@@ -38,15 +44,17 @@ def _commitments_context(
     """The alliance's commitments, grouped by agency: each agency's counts, and one agency's commitments at a time
     (the one asked for, else the viewer's own, else the first), so the page does not grow with the alliance."""
     if alliance is None:
-        return {"agencies": [], "shown_agency": None, "agency_commitments": []}
+        return {"agencies": [], "member_count": 0, "shown_agency": None, "agency_commitments": [], "agency_members": []}
     agencies = alliance_agencies(alliance=alliance)
     wanted = request.GET.get("agency", "")
     by_id = {str(a.agency_id): a for a in agencies}
     shown = by_id.get(wanted) or by_id.get(str(membership.agency_id)) or (agencies[0] if agencies else None)
     return {
         "agencies": agencies,
+        "member_count": sum(a.members for a in agencies),
         "shown_agency": shown,
         "agency_commitments": agency_commitments(alliance=alliance, agency_id=shown.agency_id) if shown else [],
+        "agency_members": agency_members(alliance=alliance, agency_id=shown.agency_id) if shown else [],
     }
 
 
@@ -58,7 +66,6 @@ def alliance_detail(request: AuthenticatedHttpRequest, membership: Membership) -
         "membership": membership,
         "site": site,
         "alliance": alliance,
-        "members": selectors.alliance_members(alliance=alliance) if alliance else [],
         # The most recent, upcoming first: ten years of monthly meetings are on the Meetings page, not here.
         "meetings": list(selectors.meetings_for_alliance(alliance=alliance).order_by("-starts_at")[:RECENT_MEETINGS])
         if alliance

@@ -95,8 +95,12 @@ def test_the_alliance_page_groups_commitments_by_agency_with_status(cast: Cast, 
     # Leader 1 is in the NHS Trust: their own agency's commitments are shown first.
     section = (text_of(cast.client_for(cast.leaders[1]).get(url).content, id="commitments") or "").replace(" :", ":")
     # Every agency, in name order, with its counts; then the one shown.
-    assert section.index("Ashby Council: 1 commitment") < section.index("Ashby NHS Trust: 1 commitment")
-    assert "Ashby Police: 1 commitment (0 on track, 0 done, 0 changed, 1 dropped)" in section
+    section = " ".join(section.split())
+    assert section.index("Ashby Council: 1 member, 1 commitment") < section.index("Ashby NHS Trust: 1 member")
+    assert "Ashby Police: 1 member, 1 commitment (0 on track, 0 done, 0 changed, 1 dropped)" in section
+    assert "3 members and their commitments" in section
+    assert "I bring Leader 1 of Ashby's team" in section  # the shown agency's members, with their pledges
+    assert "I bring Leader 0 of Ashby's team" not in section
     assert "Fund two outreach workers" in section
     assert "Share housing data weekly" not in section
     assert "1 on track, 1 done, 0 changed, 1 dropped" in section
