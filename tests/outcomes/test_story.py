@@ -24,6 +24,7 @@ from tests.html import text_of
 from tests.outcomes.adopted import adopt
 
 TODAY = timezone.localdate()
+STORY_QUERIES = 12
 
 
 @pytest.fixture
@@ -129,7 +130,9 @@ def test_the_printable_handover_pack(cast: Cast, adopted: tuple[CandidateOutcome
     assert "<td>Rough sleepers</td>" in html
 
 
-def test_the_story_page_query_count_is_constant(cast: Cast, adopted: tuple[CandidateOutcome, Alliance]) -> None:
+def test_the_story_page_query_count_is_constant(
+    cast: Cast, adopted: tuple[CandidateOutcome, Alliance], django_assert_num_queries
+) -> None:
     outcome, alliance = adopted
     client = cast.client_for(cast.leaders[0])
     url = reverse("outcomes:story", args=[cast.site.slug, outcome.pk])
@@ -140,6 +143,12 @@ def test_the_story_page_query_count_is_constant(cast: Cast, adopted: tuple[Candi
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many.captured_queries) == len(few.captured_queries)
+    # Session, user, membership, the outcome; closed rounds, pledges, meetings and who came, commitments,
+    # check-ins, actions done, measure updates.
+    with django_assert_num_queries(STORY_QUERIES):
+        client.get(url)
+    with django_assert_num_queries(5):  # one kind: session, user, membership, outcome, check-ins
+        client.get(url, {"kind": "checkin"})
     with CaptureQueriesContext(connection) as printed:
         client.get(url, {"print": "1"})
     assert len(printed.captured_queries) <= len(few.captured_queries) + 6
