@@ -10,8 +10,8 @@ from network.models import Membership
 from outcomes.selectors.indicators import adopted_outcome_get
 from outcomes.selectors.story import KINDS, outcome_handover, outcome_story
 
-# The handover pack prints this many of the newest events; the page itself goes back to the beginning.
-PRINT_EVENTS = 200
+# The handover pack prints this many of the newest events; the story page itself goes back to the beginning.
+PRINT_EVENTS = 100
 # Each page reads every kind up to its end, so the pages stop somewhere: 200 pages of 50 events.
 MAX_PAGE = 200
 

@@ -99,7 +99,7 @@ def test_the_alliance_page_groups_commitments_by_agency_with_status(cast: Cast, 
     section = " ".join(section.split())
     assert section.index("Ashby Council: 1 member, 1 commitment") < section.index("Ashby NHS Trust: 1 member")
     assert "Ashby Police: 1 member, 1 commitment (0 on track, 0 done, 0 changed, 1 dropped)" in section
-    assert "3 members and their commitments" in section
+    assert "Members (3)" in section
     assert "I bring Leader 1 of Ashby's team" in section  # the shown agency's members, with their pledges
     assert "I bring Leader 0 of Ashby's team" not in section
     assert "Fund two outreach workers" in section
