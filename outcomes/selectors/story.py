@@ -19,6 +19,7 @@ from network.models import (
     AllianceMember,
     Commitment,
     CommitmentCheckIn,
+    CommitmentStatus,
     Meeting,
     MeetingAction,
     MeetingAttendance,
@@ -86,20 +87,20 @@ def _outcome_events(outcome: CandidateOutcome, slug: str, limit: int) -> list[St
     return events
 
 
+# The kinds below read plain values rather than models: a page builds hundreds of events to pick its 50.
+
+
 def _joined_events(alliance_id: int, slug: str, limit: int, now: dt.datetime) -> list[StoryEvent]:
     events: list[StoryEvent] = []
-    for member in (
+    for joined_at, name, pledge in (
         AllianceMember.objects.filter(alliance_id=alliance_id)
-        .select_related("membership__user")
-        .order_by("-joined_at")[:limit]
+        .order_by("-joined_at")
+        .values_list("joined_at", "membership__user__name", "pledge")[:limit]
     ):
-        text = gettext("%(name)s joined the alliance.") % {"name": member.membership.user.name}
-        if member.pledge:
-            text = gettext("%(name)s joined the alliance, pledging: “%(pledge)s”.") % {
-                "name": member.membership.user.name,
-                "pledge": member.pledge,
-            }
-        events.append(StoryEvent(member.joined_at, "joined", text))
+        text = gettext("%(name)s joined the alliance.") % {"name": name}
+        if pledge:
+            text = gettext("%(name)s joined the alliance, pledging: “%(pledge)s”.") % {"name": name, "pledge": pledge}
+        events.append(StoryEvent(joined_at, "joined", text))
     return events
 
 
@@ -130,86 +131,60 @@ def _meeting_events(alliance_id: int, slug: str, limit: int, now: dt.datetime) -
 
 
 def _commitment_events(alliance_id: int, slug: str, limit: int, now: dt.datetime) -> list[StoryEvent]:
-    events: list[StoryEvent] = []
-    for commitment in (
-        Commitment.objects.filter(member__alliance_id=alliance_id)
-        .select_related("member__membership__user")
-        .order_by("-created_at")[:limit]
-    ):
-        events.append(
-            StoryEvent(
-                commitment.created_at,
-                "commitment",
-                gettext("%(name)s committed: %(action)s (by %(when)s).")
-                % {
-                    "name": commitment.member.membership.user.name,
-                    "action": commitment.action,
-                    "when": commitment.due_on.strftime("%-d %B %Y"),
-                },
-            )
-        )
-    return events
+    template = gettext("%(name)s committed: %(action)s (by %(when)s).")
+    return [
+        StoryEvent(created_at, "commitment", template % {"name": name, "action": action, "when": f"{due_on:%-d %B %Y}"})
+        for created_at, name, action, due_on in Commitment.objects.filter(member__alliance_id=alliance_id)
+        .order_by("-created_at")
+        .values_list("created_at", "member__membership__user__name", "action", "due_on")[:limit]
+    ]
 
 
 def _checkin_events(alliance_id: int, slug: str, limit: int, now: dt.datetime) -> list[StoryEvent]:
     events: list[StoryEvent] = []
-    for checkin in (
+    template = gettext("%(name)s checked in on “%(action)s”: %(status)s.")
+    statuses = dict(CommitmentStatus.choices)
+    someone = gettext("Someone")
+    for created_at, name, action, status, reason in (
         CommitmentCheckIn.objects.filter(commitment__member__alliance_id=alliance_id)
-        .select_related("commitment", "by__user")
-        .order_by("-created_at", "-pk")[:limit]
+        .order_by("-created_at", "-pk")
+        .values_list("created_at", "by__user__name", "commitment__action", "status", "reason")[:limit]
     ):
-        text = gettext("%(name)s checked in on “%(action)s”: %(status)s.") % {
-            "name": checkin.by.user.name if checkin.by else gettext("Someone"),
-            "action": checkin.commitment.action,
-            "status": checkin.get_status_display(),
-        }
-        if checkin.reason:
-            text += " " + gettext("Why: %(reason)s") % {"reason": checkin.reason}
-        events.append(StoryEvent(checkin.created_at, "checkin", text))
+        text = template % {"name": name or someone, "action": action, "status": statuses.get(status, status)}
+        if reason:
+            text += " " + gettext("Why: %(reason)s") % {"reason": reason}
+        events.append(StoryEvent(created_at, "checkin", text))
     return events
 
 
 def _action_events(alliance_id: int, slug: str, limit: int, now: dt.datetime) -> list[StoryEvent]:
-    events: list[StoryEvent] = []
-    for action in (
-        MeetingAction.objects.filter(meeting__alliance_id=alliance_id, done_at__isnull=False)
-        .select_related("owner__user", "meeting")
-        .order_by("-done_at")[:limit]
-    ):
-        assert action.done_at is not None  # noqa: S101 - filtered above
-        events.append(
-            StoryEvent(
-                action.done_at,
-                "action",
-                gettext("%(name)s did: %(action)s (from %(meeting)s).")
-                % {"name": action.owner.user.name, "action": action.description, "meeting": action.meeting.title},
-            )
+    template = gettext("%(name)s did: %(action)s (from %(meeting)s).")
+    return [
+        StoryEvent(done_at, "action", template % {"name": name, "action": description, "meeting": meeting})
+        for done_at, name, description, meeting in MeetingAction.objects.filter(
+            meeting__alliance_id=alliance_id, done_at__isnull=False
         )
-    return events
+        .order_by("-done_at")
+        .values_list("done_at", "owner__user__name", "description", "meeting__title")[:limit]
+        if done_at is not None  # filtered above; says so to the type checker
+    ]
 
 
 def _measure_events(outcome: CandidateOutcome, slug: str, limit: int) -> list[StoryEvent]:
     events = []
-    for update in (
+    template = gettext("%(indicator)s: %(value)s %(unit)s.")
+    urls: dict[int, str] = {}
+    for indicator_id, name, unit, measured_on, value, note in (
         IndicatorUpdate.objects.filter(indicator__outcome=outcome)
-        .select_related("indicator")
-        .order_by("-measured_on", "-pk")[:limit]
+        .order_by("-measured_on", "-pk")
+        .values_list("indicator_id", "indicator__name", "indicator__unit", "measured_on", "value", "note")[:limit]
     ):
-        text = gettext("%(indicator)s: %(value)s %(unit)s.") % {
-            "indicator": update.indicator.name,
-            "value": f"{update.value.normalize():f}",
-            "unit": update.indicator.unit,
-        }
-        if update.note:
-            text += " " + update.note
-        events.append(
-            StoryEvent(
-                _at_noon(update.measured_on),
-                "measure",
-                text,
-                url=reverse("outcomes:indicator-detail", args=[slug, update.indicator_id]),
-            )
-        )
+        text = template % {"indicator": name, "value": f"{value.normalize():f}", "unit": unit}
+        if note:
+            text += " " + note
+        if indicator_id not in urls:
+            urls[indicator_id] = reverse("outcomes:indicator-detail", args=[slug, indicator_id])
+        events.append(StoryEvent(_at_noon(measured_on), "measure", text, url=urls[indicator_id]))
     return events
 
 
