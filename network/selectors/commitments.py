@@ -72,13 +72,13 @@ def agency_commitments(*, alliance: Alliance, agency_id: int | None) -> list[Com
     )
 
 
-def alliance_status_counts(*, alliance: Alliance) -> dict[str, int]:
-    """How many of the alliance's commitments are in each status, every status named."""
-    counts = dict.fromkeys(CommitmentStatus.values, 0)
-    rows = Commitment.objects.filter(member__alliance=alliance).values("status").annotate(n=Count("pk")).order_by()
-    for row in rows:
-        counts[row["status"]] = row["n"]
-    return counts
+def status_totals(agencies: list[AgencyCommitments]) -> dict[str, int]:
+    """How many of the alliance's commitments are in each status, every status named: from the agencies' counts."""
+    totals = dict.fromkeys(CommitmentStatus.values, 0)
+    for group in agencies:
+        for status, n in group.counts.items():
+            totals[status] += n
+    return totals
 
 
 def commitments_of(*, alliance: Alliance, membership: Membership) -> QuerySet[Commitment]:

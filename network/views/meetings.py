@@ -20,8 +20,8 @@ from network.selectors.commitments import (
     agency_commitments,
     agency_members,
     alliance_agencies,
-    alliance_status_counts,
     commitments_of,
+    status_totals,
 )
 from network.selectors.meetings import (
     AttendeeRow,
@@ -44,7 +44,14 @@ def _commitments_context(
     """The alliance's commitments, grouped by agency: each agency's counts, and one agency's commitments at a time
     (the one asked for, else the viewer's own, else the first), so the page does not grow with the alliance."""
     if alliance is None:
-        return {"agencies": [], "member_count": 0, "shown_agency": None, "agency_commitments": [], "agency_members": []}
+        return {
+            "agencies": [],
+            "member_count": 0,
+            "status_counts": {},
+            "shown_agency": None,
+            "agency_commitments": [],
+            "agency_members": [],
+        }
     agencies = alliance_agencies(alliance=alliance)
     wanted = request.GET.get("agency", "")
     by_id = {str(a.agency_id): a for a in agencies}
@@ -52,6 +59,7 @@ def _commitments_context(
     return {
         "agencies": agencies,
         "member_count": sum(a.members for a in agencies),
+        "status_counts": status_totals(agencies),
         "shown_agency": shown,
         "agency_commitments": agency_commitments(alliance=alliance, agency_id=shown.agency_id) if shown else [],
         "agency_members": agency_members(alliance=alliance, agency_id=shown.agency_id) if shown else [],
@@ -72,7 +80,6 @@ def alliance_detail(request: AuthenticatedHttpRequest, membership: Membership) -
         else [],
         **_commitments_context(request, membership, alliance),
         "outcome": for_network.alliance_outcome(alliance_id=alliance.pk) if alliance else None,
-        "status_counts": alliance_status_counts(alliance=alliance) if alliance else {},
         # The viewer's own open commitments check in through the same page as the emailed link.
         "checkin_urls": [
             (
