@@ -1,12 +1,11 @@
 """CSV and XLSX downloads of any table, formula-safe: the alliance's and an indicator's series.
 
-Every text cell goes through `csv_cell`, the guard the attendee exports already use
-(network/views/exports.py), so a value starting = + - @ tab or CR opens as text, not a formula.
+Every text cell goes through the app's one formula guard, network/csv_cells.py (SafeWriter for CSV,
+csv_cell for XLSX), so a value starting = + - @ tab or CR opens as text, not a formula.
 """
 
 from __future__ import annotations
 
-import csv
 import tempfile
 from collections.abc import Iterable, Iterator
 
@@ -14,7 +13,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from network.views.exports import csv_cell
+from network.csv_cells import SafeWriter, csv_cell
 
 
 class _Echo:
@@ -25,10 +24,10 @@ class _Echo:
 
 
 def _lines(header: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = SafeWriter(_Echo())
     yield writer.writerow(header)
     for row in rows:
-        yield writer.writerow([csv_cell(value) for value in row])
+        yield writer.writerow(row)
 
 
 def csv_response(*, header: list[str], rows: Iterable[list[str]], filename: str) -> StreamingHttpResponse:
