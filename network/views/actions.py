@@ -18,6 +18,7 @@ from network.http import AuthenticatedHttpRequest, HtmxHttpRequest, render_page
 from network.models import Membership
 from network.selectors.actions import action_get, action_link_read, meeting_actions, meeting_record
 from network.services.actions import action_add, action_mark_done, meeting_notes_save
+from network.views.checkins import secret_url_page
 
 GONE = 410
 
@@ -80,6 +81,7 @@ def action_done(request: AuthenticatedHttpRequest, membership: Membership, actio
     return redirect("network:home")
 
 
+@secret_url_page
 @csrf_exempt  # the signed token is the credential; the link comes from an email
 def action_done_link(request: HtmxHttpRequest, token: str) -> HttpResponse:
     link = action_link_read(token)

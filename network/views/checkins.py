@@ -6,7 +6,12 @@ POST saves it. Changed and dropped ask for one line of why on the same small pag
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec
+
 from django.http import Http404, HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 
 from network.errors import DomainError
@@ -19,7 +24,26 @@ from network.services.checkins import commitment_check_in
 
 GONE = 410
 
+P = ParamSpec("P")
 
+
+def secret_url_page(view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
+    """For a page whose URL carries its credential: no cache keeps it, and no link on it sends the URL on.
+
+    (main's network.http.token_page does the same for the RSVP and sign-in pages; these can move to it.)
+    """
+
+    @wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        response = view(*args, **kwargs)
+        add_never_cache_headers(response)  # includes no-store
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapper
+
+
+@secret_url_page
 @csrf_exempt  # the signed token is the credential, and the page is opened from an email, often signed out
 def commitment_checkin(request: HtmxHttpRequest, token: str) -> HttpResponse:
     link = checkin_link_read(token)

@@ -115,7 +115,9 @@ def test_an_owner_marks_an_action_done_from_the_emailed_link(cast: Cast, meeting
     )
     token = tokens.action_token_make(action_id=action.pk, membership_id=cast.leaders[0].pk)
     url = reverse("network:action-done-link", kwargs={"token": token})
-    assert Client().get(url).status_code == 200
+    page = Client().get(url)
+    assert page.status_code == 200
+    assert page["Referrer-Policy"] == "no-referrer"  # the URL is the credential: never sent on
     action.refresh_from_db()
     assert action.done_at is None  # a GET (a mail scanner) changes nothing
     response = Client().post(url)

@@ -116,3 +116,9 @@ def test_check_ins_fall_due_at_the_alliances_interval(cast: Cast, alliance: Alli
     assert not checkins_due_for(membership=cast.leaders[0], now=now + dt.timedelta(days=6)).exists()
     commitment_check_in(commitment=commitment, membership=cast.leaders[0], status="done", now=now)
     assert not checkins_due_for(membership=cast.leaders[0], now=now + dt.timedelta(weeks=10)).exists()
+
+
+def test_link_pages_are_kept_out_of_caches_and_referrers(cast: Cast, commitment: Commitment) -> None:
+    response = Client().get(_url(commitment, cast.leaders[0].pk))
+    assert "no-store" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "no-referrer"
