@@ -95,9 +95,7 @@ def test_the_digest_carries_the_readers_open_actions_overdue_marked(
     assert meeting.actions.get(description="Write to the landlords").done_at is not None
 
 
-def test_the_digest_carries_the_latest_change_in_the_measure(
-    cast: Cast, candidates: list, mailoutbox: list
-) -> None:
+def test_the_digest_carries_the_latest_change_in_the_measure(cast: Cast, candidates: list, mailoutbox: list) -> None:
     from decimal import Decimal
 
     from outcomes.services.indicators import indicator_create, indicator_update_add
