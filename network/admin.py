@@ -9,9 +9,13 @@ from network.models import (
     Agency,
     Alliance,
     AllianceMember,
+    Commitment,
+    CommitmentCheckIn,
     DigestDelivery,
     ImportBatch,
     Meeting,
+    MeetingAction,
+    MeetingNotes,
     Membership,
     PilotSite,
     User,
@@ -109,3 +113,44 @@ class ImportBatchAdmin(admin.ModelAdmin[ImportBatch]):
     search_fields = ["filename", "created_by__email"]
     list_select_related = ["site", "created_by"]
     exclude = ["rows"]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin[Commitment]):
+    list_display = ["action", "member", "status", "due_on", "checked_in_at", "closed_at"]
+    list_filter = ["status"]
+    search_fields = ["action", "member__membership__user__name"]
+    raw_id_fields = ["member", "with_members", "with_agencies"]
+    list_select_related = ["member__membership__user", "member__alliance"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Commitment | None = None) -> bool:
+        return False  # nothing is deleted: a commitment keeps its history
+
+
+@admin.register(CommitmentCheckIn)
+class CommitmentCheckInAdmin(admin.ModelAdmin[CommitmentCheckIn]):
+    list_display = ["created_at", "commitment", "status", "reason", "by"]
+    list_filter = ["status"]
+    raw_id_fields = ["commitment", "by"]
+    list_select_related = ["commitment", "by__user"]
+
+    def has_change_permission(self, request: HttpRequest, obj: CommitmentCheckIn | None = None) -> bool:
+        return False  # the history of a commitment: what its owner said, when
+
+    def has_delete_permission(self, request: HttpRequest, obj: CommitmentCheckIn | None = None) -> bool:
+        return False
+
+
+@admin.register(MeetingAction)
+class MeetingActionAdmin(admin.ModelAdmin[MeetingAction]):
+    list_display = ["description", "meeting", "owner", "due_on", "done_at"]
+    list_filter = [("done_at", admin.EmptyFieldListFilter)]
+    search_fields = ["description", "owner__user__name"]
+    raw_id_fields = ["meeting", "owner", "created_by", "done_by"]
+    list_select_related = ["meeting", "owner__user"]
+
+
+@admin.register(MeetingNotes)
+class MeetingNotesAdmin(admin.ModelAdmin[MeetingNotes]):
+    list_display = ["meeting", "updated_at", "updated_by"]
+    raw_id_fields = ["meeting", "updated_by"]

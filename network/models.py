@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -180,6 +181,22 @@ class Membership(models.Model):
     def can_call_meetings(self) -> bool:
         return roles.can_call_meetings(self)
 
+    @property
+    def can_make_commitments(self) -> bool:
+        return roles.can_make_commitments(self)
+
+    @property
+    def can_set_checkins(self) -> bool:
+        return roles.can_set_checkins(self)
+
+    @property
+    def can_record_actions(self) -> bool:
+        return roles.can_record_actions(self)
+
+    @property
+    def can_manage_measure(self) -> bool:
+        return roles.can_manage_measure(self)
+
 
 class Alliance(models.Model):
     """The alliance of the willing: leaders who committed to one outcome.
@@ -192,6 +209,11 @@ class Alliance(models.Model):
     site = models.ForeignKey(PilotSite, on_delete=models.CASCADE, related_name="alliances")
     purpose = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the enabler: a commitment's owner is asked how it is going once this many weeks have passed
+    # since they last said.
+    checkin_every_weeks = models.PositiveSmallIntegerField(
+        default=4, validators=[MinValueValidator(1), MaxValueValidator(52)]
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -491,3 +513,103 @@ class MapSnapshotLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level} of map {self.snapshot_id}"
+
+
+class CommitmentStatus(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    DONE = "done", _("Done")
+    CHANGED = "changed", _("Changed")
+    DROPPED = "dropped", _("Dropped")
+
+
+# A commitment with one of these statuses is closed: no more check-ins. Dropping one, with a reason,
+# is an honest end, not a failure; the alliance page says so.
+CLOSED_STATUSES = frozenset({CommitmentStatus.DONE, CommitmentStatus.DROPPED})
+# These ask the owner for one line of why.
+STATUSES_WITH_REASON = frozenset({CommitmentStatus.CHANGED, CommitmentStatus.DROPPED})
+
+
+class Commitment(models.Model):
+    """One thing a leader in an alliance will do differently, by when, with whom: their pledge made concrete.
+
+    Never deleted. Its status is the latest check-in's; every check-in is kept as its history.
+    """
+
+    member = models.ForeignKey(AllianceMember, on_delete=models.CASCADE, related_name="commitments")
+    action = models.CharField(max_length=500)
+    due_on = models.DateField()
+    with_members = models.ManyToManyField(Membership, blank=True, related_name="+")
+    with_agencies = models.ManyToManyField(Agency, blank=True, related_name="+")
+    status = models.CharField(max_length=16, choices=CommitmentStatus.choices, default=CommitmentStatus.ON_TRACK)
+    status_reason = models.CharField(max_length=280, blank=True)
+    # When the owner last said how it is going (when it was made, at first): check-ins fall due from here.
+    checked_in_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["checked_in_at"], name="commitment_checked_in_idx")]
+
+    def __str__(self) -> str:
+        return self.action[:60]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class CommitmentCheckIn(models.Model):
+    """One answer to "how is it going?": the commitment's history, kept for good."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="checkins")
+    status = models.CharField(max_length=16, choices=CommitmentStatus.choices)
+    reason = models.CharField(max_length=280, blank=True)
+    by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()}: {self.commitment_id}"
+
+
+class MeetingNotes(models.Model):
+    """What a meeting noted and decided, recorded by a coordinator afterwards."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="record")
+    notes = models.TextField(blank=True)
+    decisions = models.TextField(blank=True)
+    updated_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "meeting notes"
+
+    def __str__(self) -> str:
+        return f"Notes of {self.meeting_id}"
+
+
+class MeetingAction(models.Model):
+    """Something a meeting asked one person to do, by a date."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(max_length=500)
+    owner = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="actions")
+    due_on = models.DateField()
+    created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["owner", "done_at"], name="action_owner_open_idx")]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None

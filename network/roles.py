@@ -87,3 +87,23 @@ def can_check_in(member: HasRole) -> bool:
 def role_needs_agency(role: str) -> bool:
     """A leader leads in an agency; enablers and coordinators need none."""
     return role in LEADERS
+
+
+def can_make_commitments(member: HasRole) -> bool:
+    """Add commitments to one's own pledge: the leaders, who are the alliance's members."""
+    return can_commit(member)
+
+
+def can_set_checkins(member: HasRole) -> bool:
+    """Set how often commitments' owners are asked how it is going."""
+    return is_enabler(member)
+
+
+def can_record_actions(member: HasRole) -> bool:
+    """Record a meeting's notes, decisions and actions, and mark anyone's action done."""
+    return is_coordinator(member)
+
+
+def can_manage_measure(member: HasRole) -> bool:
+    """Name an adopted outcome's indicators and add or upload their updates."""
+    return is_enabler(member)

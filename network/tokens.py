@@ -66,3 +66,42 @@ def calendar_token_read(token: str) -> tuple[int, int] | None:
         return int(data), 0
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
+
+
+# Check-in and action links expire: an old email should not speak for someone months later.
+_CHECKIN = "network.commitment-checkin"
+_ACTION = "network.action-done"
+LINK_MAX_AGE = 60 * 60 * 24 * 42  # six weeks, in seconds
+
+
+class LinkExpiredError(Exception):
+    """A genuine link, too old to use."""
+
+
+def _pair_read(token: str, salt: str, max_age: int) -> tuple[int, int] | None:
+    """The (object id, membership id) a token was made for; None if tampered with; LinkExpiredError if too old."""
+    try:
+        data = signing.loads(token, salt=salt, max_age=max_age)
+        return int(data["o"]), int(data["m"])
+    except signing.SignatureExpired as error:
+        raise LinkExpiredError from error
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def checkin_token_make(*, commitment_id: int, membership_id: int) -> str:
+    return signing.dumps({"o": commitment_id, "m": membership_id}, salt=_CHECKIN)
+
+
+def checkin_token_read(token: str, *, max_age: int = LINK_MAX_AGE) -> tuple[int, int] | None:
+    """The (commitment id, owner's membership id) of a check-in link. Raises LinkExpiredError when it is too old."""
+    return _pair_read(token, _CHECKIN, max_age)
+
+
+def action_token_make(*, action_id: int, membership_id: int) -> str:
+    return signing.dumps({"o": action_id, "m": membership_id}, salt=_ACTION)
+
+
+def action_token_read(token: str, *, max_age: int = LINK_MAX_AGE) -> tuple[int, int] | None:
+    """The (action id, owner's membership id) of a "mark done" link. Raises LinkExpiredError when it is too old."""
+    return _pair_read(token, _ACTION, max_age)

@@ -4,9 +4,12 @@ from django.urls import path
 
 from network.views import (
     accounts,
+    actions,
     activity,
     agencies,
     attendance,
+    checkins,
+    commitments,
     dashboard,
     digests,
     exports,
@@ -44,6 +47,16 @@ urlpatterns = [
     path("sites/<slug:site_slug>/agencies/<int:agency_id>/", agencies.agency_edit, name="agency-edit"),
     path("sites/<slug:site_slug>/activity/", activity.site_activity, name="site-activity"),
     path("sites/<slug:site_slug>/alliance/", meetings.alliance_detail, name="alliance-detail"),
+    path("sites/<slug:site_slug>/alliance/commitments/new/", commitments.commitment_create, name="commitment-create"),
+    path("sites/<slug:site_slug>/alliance/check-ins/", commitments.alliance_checkins, name="alliance-checkins"),
+    path("sites/<slug:site_slug>/alliance/alliance.csv", commitments.alliance_export_csv, name="alliance-csv"),
+    path("sites/<slug:site_slug>/alliance/alliance.xlsx", commitments.alliance_export_xlsx, name="alliance-xlsx"),
+    path("sites/<slug:site_slug>/actions/<int:action_id>/done/", actions.action_done, name="action-done"),
+    path(
+        "sites/<slug:site_slug>/meetings/<int:meeting_id>/record/",
+        actions.meeting_record_view,
+        name="meeting-record",
+    ),
     path("sites/<slug:site_slug>/meetings/", meetings.meeting_list, name="meeting-list"),
     path("sites/<slug:site_slug>/meetings/new/", meetings.meeting_create, name="meeting-create"),
     path(
@@ -91,6 +104,8 @@ urlpatterns = [
     path("sites/<slug:site_slug>/digests/send/", digests.digest_send_now_view, name="digest-send-now"),
     path("sites/<slug:site_slug>/digests/progress/", digests.digest_progress_view, name="digest-progress"),
     path("rsvp/<str:token>/", links.meeting_rsvp, name="meeting-rsvp"),
+    path("check-in/<str:token>/", checkins.commitment_checkin, name="commitment-checkin"),
+    path("action-done/<str:token>/", actions.action_done_link, name="action-done-link"),
     path("email-preferences/<str:token>/", links.digest_unsubscribe, name="digest-unsubscribe"),
     path("calendar/<str:token>/meetings.ics", exports.site_calendar, name="site-calendar"),
 ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from outcomes.models import Ballot, CandidateOutcome, VotingRound
+from outcomes.models import Ballot, CandidateOutcome, Indicator, IndicatorUpdate, VotingRound
 
 
 @admin.register(CandidateOutcome)
@@ -29,3 +29,18 @@ class BallotAdmin(admin.ModelAdmin[Ballot]):
     list_display = ["round", "voter", "updated_at"]
     list_filter = ["round__site"]
     readonly_fields = ["round", "voter", "updated_at"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin[Indicator]):
+    list_display = ["name", "outcome", "unit", "direction", "baseline_value", "target_value"]
+    raw_id_fields = ["outcome", "created_by"]
+    list_select_related = ["outcome"]
+
+
+@admin.register(IndicatorUpdate)
+class IndicatorUpdateAdmin(admin.ModelAdmin[IndicatorUpdate]):
+    list_display = ["indicator", "measured_on", "value", "note"]
+    raw_id_fields = ["indicator", "created_by"]
+    list_select_related = ["indicator"]
+    date_hierarchy = "measured_on"

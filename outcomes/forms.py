@@ -20,6 +20,7 @@ from outcomes.models import (
     MIN_SECTORS_DEFAULT,
     STILL_CANDIDATE,
     CandidateOutcome,
+    Direction,
     Energy,
     Method,
     Visibility,
@@ -352,3 +353,47 @@ class CommitForm(forms.Form):
     def for_adopted(cls, outcome: CandidateOutcome) -> CommitForm:
         """The form on an adopted outcome's card, its ids distinct from every other card's."""
         return cls(initial={"outcome": outcome.pk}, auto_id=f"pledge-{outcome.pk}-%s")
+
+
+# --- The measure (issue 12) -------------------------------------------------------------------------
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(max_length=200, label=_("Indicator"))
+    unit = forms.CharField(max_length=40, label=_("Unit"), help_text=_("For example: people, %, per 1,000 residents."))
+    source = forms.CharField(max_length=300, label=_("Source"), help_text=_("Where the figures come from."))
+    direction = forms.ChoiceField(choices=Direction.choices, widget=forms.RadioSelect, label=_("Which way is better?"))
+    baseline_value = forms.DecimalField(max_digits=16, decimal_places=4, label=_("Baseline value"))
+    baseline_on = forms.DateField(
+        label=_("Baseline date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    target_value = forms.DecimalField(max_digits=16, decimal_places=4, required=False, label=_("Target"))
+    target_on = forms.DateField(
+        required=False,
+        label=_("Target date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class IndicatorUpdateForm(forms.Form):
+    measured_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    value = forms.DecimalField(max_digits=16, decimal_places=4, label=_("Value"))
+    note = forms.CharField(
+        max_length=500,
+        required=False,
+        label=_("The story behind the curve"),
+        help_text=_("In a line or two: what changed, and why."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    value_checked = forms.BooleanField(required=False, label=_("I have checked this value and it is right"))
+
+
+class IndicatorUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or Excel file"),
+        help_text=_("Columns: date (YYYY-MM-DD), value and, if you like, note. Nothing is saved until you confirm."),
+    )
+
+
+class IndicatorConfirmForm(forms.Form):
+    checked = forms.BooleanField(required=False, label=_("I have checked the questioned values and they are right"))

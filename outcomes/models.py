@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from network.models import Agency, Alliance, Membership, PilotSite
+from network.models import Agency, Alliance, Membership, PilotSite, User
 from outcomes.tally import SCORE_MAX, SCORE_MIN
 
 #: Dots each leader spreads in a dot-voting round: the default, and the least and most an enabler may choose.
@@ -219,3 +220,68 @@ class SealedEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Sealed entry {self.pk}"
+
+
+#: An adopted outcome's measure has one to this many indicators.
+INDICATORS_MAX = 3
+
+
+class Direction(models.TextChoices):
+    UP = "up", _("Higher is better")
+    DOWN = "down", _("Lower is better")
+
+
+class Indicator(models.Model):
+    """One of an adopted outcome's measures: how the alliance will know the curve is turning."""
+
+    outcome = models.ForeignKey(CandidateOutcome, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(max_length=200)
+    unit = models.CharField(max_length=40, help_text=_("For example: people, %, per 1,000 residents."))
+    source = models.CharField(max_length=300, help_text=_("Where the figures come from."))
+    direction = models.CharField(max_length=4, choices=Direction.choices, default=Direction.UP)
+    baseline_value = models.DecimalField(max_digits=16, decimal_places=4)
+    baseline_on = models.DateField()
+    target_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    target_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorUpdate(models.Model):
+    """One value of an indicator on a date, with the story behind it: what changed, and why."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="updates")
+    measured_on = models.DateField()
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+    note = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["measured_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "measured_on"], name="indicator_update_one_per_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} on {self.measured_on}: {self.value}"
+
+
+class IndicatorUpload(models.Model):
+    """A previewed upload of updates, kept until the enabler who made it confirms it."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="uploads")
+    created_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    rows = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.filename} for {self.indicator_id}"

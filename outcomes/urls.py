@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from outcomes import views
+from outcomes.views import indicators, story
 
 app_name = "outcomes"
 
@@ -20,4 +21,27 @@ urlpatterns = [
     path("sites/<slug:site_slug>/rounds/<int:round_id>/voters/", views.round_voters, name="round-voters"),
     path("sites/<slug:site_slug>/rounds/<int:round_id>/system/", views.round_system, name="round-system"),
     path("sites/<slug:site_slug>/rounds/<int:round_id>/results.csv", views.round_results_csv, name="round-results-csv"),
+    path("sites/<slug:site_slug>/outcomes/<int:outcome_id>/story/", story.outcome_story_view, name="story"),
+    path("sites/<slug:site_slug>/outcomes/<int:outcome_id>/measure/", indicators.outcome_measure, name="measure"),
+    path("sites/<slug:site_slug>/indicators/<int:indicator_id>/", indicators.indicator_detail, name="indicator-detail"),
+    path(
+        "sites/<slug:site_slug>/indicators/<int:indicator_id>/upload/",
+        indicators.indicator_upload,
+        name="indicator-upload",
+    ),
+    path(
+        "sites/<slug:site_slug>/indicators/<int:indicator_id>/upload/<int:upload_id>/",
+        indicators.indicator_upload_preview_view,
+        name="indicator-upload-preview",
+    ),
+    path(
+        "sites/<slug:site_slug>/indicators/<int:indicator_id>/series.csv",
+        indicators.indicator_csv,
+        name="indicator-csv",
+    ),
+    path(
+        "sites/<slug:site_slug>/indicators/<int:indicator_id>/series.xlsx",
+        indicators.indicator_xlsx,
+        name="indicator-xlsx",
+    ),
 ]

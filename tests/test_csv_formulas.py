@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.http import HttpResponse, StreamingHttpResponse
@@ -19,9 +20,12 @@ from django.utils import timezone
 from network import services
 from network.csv_cells import FORMULA_START
 from network.models import Alliance
+from network.services.commitments import commitment_add
 from network.services.meetings import walk_in_record
 from outcomes import services as outcome_services
+from outcomes.services.indicators import indicator_create, indicator_update_add
 from tests.conftest import Cast
+from tests.outcomes.adopted import adopt
 
 FORMULAS = ["=1+2", "+3+4", "-5+6", "@SUM(A1)", "\t=7+8", "\r=9+10"]
 
@@ -84,7 +88,43 @@ def _import_template_csv(cast: Cast, alliance: Alliance) -> str:
     return reverse("network:site-import-template", args=[cast.site.slug])  # fixed text, guarded all the same
 
 
+def _alliance_csv(cast: Cast, alliance: Alliance) -> str:
+    for i, formula in enumerate(FORMULAS):
+        leader = cast.leaders[i % len(cast.leaders)]
+        commitment_add(alliance=alliance, membership=leader, action=formula, due_on=timezone.localdate())
+    return reverse("network:alliance-csv", args=[cast.site.slug])
+
+
+def _indicator_csv(cast: Cast, alliance: Alliance) -> str:
+    candidates = [
+        outcome_services.outcome_propose(membership=cast.leaders[i], statement=statement, why_it_matters="Because.")
+        for i, statement in enumerate(["No one sleeps rough", "Safe streets after dark"])
+    ]
+    outcome, _ = adopt(cast, candidates)
+    indicator = indicator_create(
+        outcome=outcome,
+        membership=cast.enabler,
+        name="=Rough sleepers",
+        unit="+people",
+        source="@Street count",
+        direction="down",
+        baseline_value=Decimal(40),
+        baseline_on=timezone.localdate() - dt.timedelta(days=400),
+    )
+    for days, formula in enumerate(FORMULAS, start=1):
+        indicator_update_add(
+            indicator=indicator,
+            membership=cast.enabler,
+            measured_on=timezone.localdate() - dt.timedelta(days=days * 7),
+            value=Decimal(40 - days),
+            note=formula,
+        )
+    return reverse("outcomes:indicator-csv", args=[cast.site.slug, indicator.pk])
+
+
 ENDPOINTS = {
+    "network:alliance-csv": _alliance_csv,
+    "outcomes:indicator-csv": _indicator_csv,
     "outcomes:round-results-csv": _results_csv,
     "network:meeting-attendees-csv": _attendees_csv,
     "network:site-import-template": _import_template_csv,

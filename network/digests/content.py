@@ -11,12 +11,24 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
+from network import tokens
 from network.calendars import meeting_url
-from network.models import Alliance, Meeting, Membership
+from network.models import Alliance, Commitment, CommitmentStatus, Meeting, MeetingAction, Membership
+from network.selectors.actions import open_actions_in_alliance
+from network.selectors.checkins import checkins_due_in_alliance
 from network.selectors.meetings import AttendeeRow, meeting_attendee_rows, meetings_for_alliance
-from outcomes.selectors.for_network import NewOutcome, RoundClosed, RoundOpen, news_since
+from outcomes.selectors.for_network import (
+    MeasureChange,
+    NewOutcome,
+    RoundClosed,
+    RoundOpen,
+    measure_changes_since,
+    news_since,
+)
 
 WEEK = dt.timedelta(days=7)
 
@@ -36,6 +48,23 @@ class Pledge(NamedTuple):
     joined_at: dt.datetime
 
 
+@dataclass(frozen=True)
+class CheckInRequest:
+    """One of the reader's commitments due a check-in, with a one-click link per answer."""
+
+    commitment: Commitment
+    links: dict[str, str]  # status -> signed link
+
+
+@dataclass(frozen=True)
+class ActionDue:
+    """One of the reader's open actions, overdue or due within the week, with its "mark done" link."""
+
+    action: MeetingAction
+    overdue: bool
+    done_link: str
+
+
 @dataclass
 class MeetingNews:
     meeting: Meeting
@@ -52,6 +81,11 @@ class WeeklyNews:
     rounds_open: list[RoundOpen] = field(default_factory=list)
     rounds_closed: list[RoundClosed] = field(default_factory=list)
     pledges: list[Pledge] = field(default_factory=list)
+    # Each reader's own, by membership id: read once for the whole alliance, handed out per person.
+    checkins_due: dict[int, list[Commitment]] = field(default_factory=dict)
+    actions_due: dict[int, list[MeetingAction]] = field(default_factory=dict)
+    today: dt.date | None = None
+    measure: list[MeasureChange] = field(default_factory=list)
 
 
 @dataclass
@@ -63,10 +97,22 @@ class PersonalDigest:
     rounds_open: list[RoundOpen]
     rounds_closed: list[RoundClosed]
     pledges: list[Pledge]
+    checkins: list[CheckInRequest] = field(default_factory=list)
+    actions: list[ActionDue] = field(default_factory=list)
+    measure: list[MeasureChange] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.meetings or self.outcomes or self.rounds_open or self.rounds_closed or self.pledges)
+        return not (
+            self.meetings
+            or self.outcomes
+            or self.rounds_open
+            or self.rounds_closed
+            or self.pledges
+            or self.checkins
+            or self.actions
+            or self.measure
+        )
 
 
 DigestContent = MeetingContent | WeeklyNews
@@ -103,7 +149,23 @@ def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> Weekly
         .select_related("membership__user")
         .order_by("-joined_at")
     ]
+    news.checkins_due = checkins_due_in_alliance(alliance=alliance, now=now)
+    news.actions_due = open_actions_in_alliance(alliance=alliance)
+    news.today = timezone.localdate(now)
+    news.measure = measure_changes_since(alliance_id=alliance.pk, since=timezone.localdate(since))
     return news
+
+
+def _checkin_request(commitment: Commitment, membership_id: int) -> CheckInRequest:
+    token = tokens.checkin_token_make(commitment_id=commitment.pk, membership_id=membership_id)
+    url = settings.SITE_URL + reverse("network:commitment-checkin", kwargs={"token": token})
+    return CheckInRequest(commitment=commitment, links={s: f"{url}?answer={s}" for s in CommitmentStatus.values})
+
+
+def _action_due(action: MeetingAction, membership_id: int, today: dt.date) -> ActionDue:
+    token = tokens.action_token_make(action_id=action.pk, membership_id=membership_id)
+    url = settings.SITE_URL + reverse("network:action-done-link", kwargs={"token": token})
+    return ActionDue(action=action, overdue=action.due_on < today, done_link=url)
 
 
 def weekly_digest_for(*, news: WeeklyNews, membership: Membership) -> PersonalDigest:
@@ -115,4 +177,10 @@ def weekly_digest_for(*, news: WeeklyNews, membership: Membership) -> PersonalDi
         rounds_open=[r for r in news.rounds_open if membership_id not in r.voter_ids],
         rounds_closed=news.rounds_closed,
         pledges=[p for p in news.pledges if p.membership_id != membership_id],
+        checkins=[_checkin_request(c, membership_id) for c in news.checkins_due.get(membership_id, [])],
+        actions=[
+            _action_due(a, membership_id, news.today or timezone.localdate())
+            for a in news.actions_due.get(membership_id, [])
+        ],
+        measure=news.measure,
     )

@@ -15,7 +15,14 @@ from network.errors import DomainError
 from network.forms import add_domain_error
 from network.forms.meetings import MeetingForm, RsvpForm
 from network.http import AuthenticatedHttpRequest, render_page
-from network.models import Meeting, Membership
+from network.models import Alliance, Meeting, Membership
+from network.selectors.commitments import (
+    agency_commitments,
+    agency_members,
+    alliance_agencies,
+    commitments_of,
+    status_totals,
+)
 from network.selectors.meetings import (
     AttendeeRow,
     meeting_is_invited,
@@ -26,6 +33,37 @@ from network.selectors.meetings import (
 from network.services.meetings import meeting_cancel as cancel
 from network.services.meetings import meeting_update
 from network.services.people import calendar_feed_new_address
+from outcomes.selectors import for_network
+
+RECENT_MEETINGS = 12
+
+
+def _commitments_context(
+    request: AuthenticatedHttpRequest, membership: Membership, alliance: Alliance | None
+) -> dict[str, object]:
+    """The alliance's commitments, grouped by agency: each agency's counts, and one agency's commitments at a time
+    (the one asked for, else the viewer's own, else the first), so the page does not grow with the alliance."""
+    if alliance is None:
+        return {
+            "agencies": [],
+            "member_count": 0,
+            "status_counts": {},
+            "shown_agency": None,
+            "agency_commitments": [],
+            "agency_members": [],
+        }
+    agencies = alliance_agencies(alliance=alliance)
+    wanted = request.GET.get("agency", "")
+    by_id = {str(a.agency_id): a for a in agencies}
+    shown = by_id.get(wanted) or by_id.get(str(membership.agency_id)) or (agencies[0] if agencies else None)
+    return {
+        "agencies": agencies,
+        "member_count": sum(a.members for a in agencies),
+        "status_counts": status_totals(agencies),
+        "shown_agency": shown,
+        "agency_commitments": agency_commitments(alliance=alliance, agency_id=shown.agency_id) if shown else [],
+        "agency_members": agency_members(alliance=alliance, agency_id=shown.agency_id) if shown else [],
+    }
 
 
 @site_view()
@@ -36,8 +74,25 @@ def alliance_detail(request: AuthenticatedHttpRequest, membership: Membership) -
         "membership": membership,
         "site": site,
         "alliance": alliance,
-        "members": selectors.alliance_members(alliance=alliance) if alliance else [],
-        "meetings": selectors.meetings_for_alliance(alliance=alliance) if alliance else [],
+        # The most recent, upcoming first: ten years of monthly meetings are on the Meetings page, not here.
+        "meetings": list(selectors.meetings_for_alliance(alliance=alliance).order_by("-starts_at")[:RECENT_MEETINGS])
+        if alliance
+        else [],
+        **_commitments_context(request, membership, alliance),
+        "outcome": for_network.alliance_outcome(alliance_id=alliance.pk) if alliance else None,
+        # The viewer's own open commitments check in through the same page as the emailed link.
+        "checkin_urls": [
+            (
+                c,
+                reverse(
+                    "network:commitment-checkin",
+                    kwargs={"token": tokens.checkin_token_make(commitment_id=c.pk, membership_id=membership.pk)},
+                ),
+            )
+            for c in commitments_of(alliance=alliance, membership=membership).filter(closed_at__isnull=True)
+        ]
+        if alliance
+        else [],
     }
     return render_page(request, "network/alliance_detail.html", context)
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from network import selectors, services
@@ -14,6 +15,7 @@ from network.access import site_view
 from network.forms.sites import SiteForm
 from network.http import AuthenticatedHttpRequest, render_page
 from network.models import Membership
+from network.selectors.actions import open_actions_for_user
 from network.selectors.meetings import upcoming_meetings_for_membership
 from outcomes.selectors import for_network
 
@@ -21,8 +23,13 @@ from outcomes.selectors import for_network
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = selectors.memberships_for_user(user=request.user)
-    may_create = selectors.site_create_allowed(user=request.user)
-    return render_page(request, "network/home.html", {"memberships": memberships, "may_create_site": may_create})
+    context = {
+        "memberships": memberships,
+        "may_create_site": selectors.site_create_allowed(user=request.user),
+        "actions": open_actions_for_user(user=request.user),
+        "today": timezone.localdate(),
+    }
+    return render_page(request, "network/home.html", context)
 
 
 @login_required

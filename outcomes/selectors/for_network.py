@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Window
+from django.db.models.functions import RowNumber
 
 from network.models import PilotSite
-from outcomes.models import Ballot, CandidateOutcome, VotingRound
+from outcomes.models import Ballot, CandidateOutcome, Direction, Indicator, IndicatorUpdate, VotingRound
 from outcomes.selectors.rounds import site_outcome_summary as _site_outcome_summary
 
 
@@ -149,3 +151,74 @@ def proposal_teams(*, site_id: int) -> list[ProposalTeam]:
         if len(ids) > 1:
             teams.append(ProposalTeam(ids, created_at))
     return teams
+
+
+@dataclass(frozen=True)
+class AllianceOutcome:
+    """The outcome an alliance formed around, for the alliance page's links to its measure and its story."""
+
+    pk: int
+    statement: str
+
+
+def alliance_outcome(*, alliance_id: int) -> AllianceOutcome | None:
+    row = CandidateOutcome.objects.filter(alliance_id=alliance_id).only("pk", "statement").first()
+    return AllianceOutcome(pk=row.pk, statement=row.statement) if row is not None else None
+
+
+def plain_number(value: Decimal) -> str:
+    """A stored value as people write it: 31 not 31.0000, 100 not 1E+2."""
+    return f"{value.normalize():f}"
+
+
+class MeasureChange(NamedTuple):
+    """The newest update of one of the alliance's indicators, against the value before it (or the baseline)."""
+
+    indicator: str
+    unit: str
+    measured_on: dt.date
+    value: str  # written plainly: "31", "12.5"
+    previous: str
+    better: bool | None  # None when nothing moved
+    note: str
+
+
+def measure_changes_since(*, alliance_id: int, since: dt.date) -> list[MeasureChange]:
+    """For each of the alliance's indicators updated since `since`, its latest change: two queries in all."""
+    indicators = list(Indicator.objects.filter(outcome__alliance_id=alliance_id).order_by("created_at", "pk"))
+    if not indicators:
+        return []
+    latest_two: dict[int, list[IndicatorUpdate]] = {}
+    ranked = (
+        IndicatorUpdate.objects.filter(indicator__in=indicators)
+        .annotate(
+            newness=Window(
+                RowNumber(), partition_by=[F("indicator_id")], order_by=[F("measured_on").desc(), F("pk").desc()]
+            )
+        )
+        .filter(newness__lte=2)
+    )
+    for update in ranked:
+        latest_two.setdefault(update.indicator_id, []).append(update)
+    changes = []
+    for indicator in indicators:
+        updates = sorted(latest_two.get(indicator.pk, []), key=lambda u: u.measured_on, reverse=True)
+        if not updates or updates[0].measured_on < since:
+            continue
+        latest = updates[0]
+        previous = updates[1].value if len(updates) > 1 else indicator.baseline_value
+        better = None
+        if latest.value != previous:
+            better = (latest.value > previous) == (indicator.direction == Direction.UP)
+        changes.append(
+            MeasureChange(
+                indicator.name,
+                indicator.unit,
+                latest.measured_on,
+                plain_number(latest.value),
+                plain_number(previous),
+                better,
+                latest.note,
+            )
+        )
+    return changes

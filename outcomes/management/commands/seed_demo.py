@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -20,11 +21,33 @@ from django.urls import reverse
 from django.utils import timezone
 
 from network import services
-from network.models import Agency, InvitationStatus, Membership, PilotSite, Role, Rsvp, Sector, User
+from network.models import (
+    Agency,
+    Alliance,
+    AllianceMember,
+    Commitment,
+    CommitmentCheckIn,
+    CommitmentStatus,
+    InvitationStatus,
+    Meeting,
+    MeetingAction,
+    MeetingAttendance,
+    Membership,
+    PilotSite,
+    Role,
+    Rsvp,
+    Sector,
+    User,
+)
 from network.services import map as map_services
 from network.services import meetings as meeting_services
+from network.services.actions import action_add, action_mark_done, meeting_notes_save
+from network.services.checkins import commitment_check_in
+from network.services.commitments import commitment_add
+from network.services.meetings import attendance_set
 from outcomes import services as outcome_services
-from outcomes.models import Energy
+from outcomes.models import CandidateOutcome, Energy, IndicatorUpdate, VotingRound
+from outcomes.services.indicators import indicator_create, indicator_update_add
 
 DEMO_SLUG = "northbrook-together"
 DEMO_PASSWORD = "northbrook-demo-2026"  # noqa: S105 - printed for the demo, never used in production
@@ -261,6 +284,14 @@ class Command(BaseCommand):
         )
         for leader in leaders[18:30]:
             services.meeting_respond(meeting=town_hall, membership=leader, rsvp=Rsvp.GOING)
+        _working_year(
+            rng=rng,
+            outcome=CandidateOutcome.objects.get(pk=voting_round.winner_id),
+            voting_round=voting_round,
+            members=members,
+            enabler=enabler_membership,
+            coordinator=coordinator,
+        )
         self._seed_map(site=site, agencies=agencies, leaders=leaders, coordinator=coordinator)
 
     def _seed_map(
@@ -296,3 +327,180 @@ class Command(BaseCommand):
             )
         map_services.map_snapshot_make(site=site, now=now - dt.timedelta(days=91))
         map_services.map_snapshot_make(site=site, now=now)
+
+
+
+# --- A year of working life (issue 12) ---------------------------------------------------------------
+# Everything is made through the services, as the app makes it; only the timestamps the services set
+# to "now" are then moved back, so the demo opens on an alliance a year into its work.
+
+YEAR = dt.timedelta(days=365)
+COMMITMENTS = [
+    "Share our weekly list of people at risk of eviction with the outreach team",
+    "Fund a second outreach worker for the night shift",
+    "Open a direct line from the hospital discharge team to housing",
+    "Hold three beds for people leaving custody",
+    "Train our front desk to ask one question about housing",
+    "Bring the food bank's data into the monthly review",
+    "Give the hub a room two days a week",
+    "Have a named officer at every case conference",
+]
+CHANGED = ["Now monthly, as weekly was too much for the team", "Moved to the new hub instead", "Shared with the NHS"]
+DROPPED = [
+    "The council's new triage team does this better; we support them instead",
+    "Funding ended in March; what we learnt is in the review",
+]
+ACTIONS = [
+    "Map every hostel bed and who can refer to it",
+    "Draft the data-sharing agreement",
+    "Invite the prison's resettlement lead",
+    "Write to the landlords' forum",
+    "Bring the street count figures",
+    "Book the hub's opening day",
+]
+
+
+def _back(model: type, pk: int, **fields: dt.datetime | dt.date) -> None:
+    model.objects.filter(pk=pk).update(**fields)  # type: ignore[attr-defined]
+
+
+def _working_year(
+    *,
+    rng: random.Random,
+    outcome: CandidateOutcome,
+    voting_round: VotingRound,
+    members: list[AllianceMember],
+    enabler: Membership,
+    coordinator: Membership,
+) -> None:
+    now = timezone.now()
+    start = now - YEAR
+    alliance = members[0].alliance
+    # The vote and the alliance, a year ago.
+    CandidateOutcome.objects.filter(site=outcome.site).update(created_at=start - dt.timedelta(days=40))
+    VotingRound.objects.filter(pk=voting_round.pk).update(
+        created_at=start - dt.timedelta(days=21), opened_at=start - dt.timedelta(days=21), closed_at=start
+    )
+    CandidateOutcome.objects.filter(pk=outcome.pk).update(adopted_at=start)
+    Alliance.objects.filter(pk=alliance.pk).update(created_at=start)
+    for i, member in enumerate(members):
+        _back(AllianceMember, member.pk, joined_at=start + dt.timedelta(days=1 + i % 10))
+    _year_meetings(rng=rng, alliance=alliance, members=members, coordinator=coordinator, start=start, now=now)
+    _year_commitments(rng=rng, alliance=alliance, members=members, start=start, now=now)
+    _year_measure(rng=rng, outcome=outcome, enabler=enabler, start=start, now=now)
+
+
+def _year_meetings(
+    *,
+    rng: random.Random,
+    alliance: Alliance,
+    members: list[AllianceMember],
+    coordinator: Membership,
+    start: dt.datetime,
+    now: dt.datetime,
+) -> None:
+    """Monthly meetings: who came, notes, decisions and actions."""
+    for month in range(11):
+        held = (start + dt.timedelta(days=20 + 30 * month)).replace(hour=10, minute=0, second=0, microsecond=0)
+        meeting = services.meeting_create(
+            alliance=alliance,
+            created_by=coordinator,
+            title=f"Alliance meeting {month + 1}",
+            starts_at=now + dt.timedelta(days=1),
+            place="Northbrook Central Library, Room 2",
+        )
+        _back(Meeting, meeting.pk, starts_at=held, created_at=held - dt.timedelta(days=14))
+        meeting.starts_at = held
+        # In the second half of the year the fire service stops coming: the living map shows it going quiet.
+        pool = members if month < 5 else [m for m in members if m.membership.agency.sector != Sector.FIRE]
+        for member in rng.sample(pool, min(len(pool), rng.randint(8, 14))):
+            attendance_set(meeting=meeting, membership=member.membership, present=True, recorded_by=coordinator)
+        MeetingAttendance.objects.filter(meeting=meeting).update(recorded_at=held)
+        meeting_notes_save(
+            meeting=meeting,
+            membership=coordinator,
+            notes="Good discussion of what the street count is telling us.",
+            decisions="Keep the hub open on Fridays; review the referral route next month.",
+        )
+        for description in rng.sample(ACTIONS, 2):
+            action = action_add(
+                meeting=meeting,
+                membership=coordinator,
+                description=description,
+                owner=rng.choice(members).membership,
+                due_on=(held + dt.timedelta(days=21)).date(),
+            )
+            _back(MeetingAction, action.pk, created_at=held)
+            if month < 9 or rng.random() < 0.3:  # the last months' actions are partly still open, some overdue
+                action_mark_done(
+                    action=action, membership=action.owner, now=held + dt.timedelta(days=rng.randint(3, 25))
+                )
+
+
+def _year_commitments(
+    *, rng: random.Random, alliance: Alliance, members: list[AllianceMember], start: dt.datetime, now: dt.datetime
+) -> None:
+    """Commitments, with a check-in every four weeks or so; a few done, two dropped with a reason."""
+    for i, member in enumerate(members):
+        made = start + dt.timedelta(days=7 + i)
+        commitment = commitment_add(
+            alliance=alliance,
+            membership=member.membership,
+            action=COMMITMENTS[i % len(COMMITMENTS)],
+            due_on=(now + dt.timedelta(days=60 + 10 * i)).date(),
+            with_members=[members[(i + 1) % len(members)].membership],
+            now=now,
+        )
+        _back(Commitment, commitment.pk, created_at=made, checked_in_at=made)
+        fate = "dropped" if i in (4, 11) else "done" if i % 5 == 0 else "on"
+        weeks = 28 if i % 3 == 0 else 48  # a third of owners are due a check-in now
+        for n, when in enumerate(made + dt.timedelta(weeks=w) for w in range(4, weeks + 1, 4)):
+            last = when + dt.timedelta(weeks=4) > made + dt.timedelta(weeks=weeks)
+            status, reason = CommitmentStatus.ON_TRACK, ""
+            if n == 2 and i % 4 == 1:
+                status, reason = CommitmentStatus.CHANGED, rng.choice(CHANGED)
+            if last and fate == "dropped":
+                status, reason = CommitmentStatus.DROPPED, DROPPED[i % 2]
+            elif last and fate == "done":
+                status = CommitmentStatus.DONE
+            checkin = commitment_check_in(
+                commitment=commitment, membership=member.membership, status=status, reason=reason, now=when
+            )
+            _back(CommitmentCheckIn, checkin.pk, created_at=when)
+            if status in (CommitmentStatus.DONE, CommitmentStatus.DROPPED):
+                break
+
+
+def _year_measure(
+    *, rng: random.Random, outcome: CandidateOutcome, enabler: Membership, start: dt.datetime, now: dt.datetime
+) -> None:
+    """The measure: a weekly street count, and the curve slowly turning."""
+    count = indicator_create(
+        outcome=outcome,
+        membership=enabler,
+        name="People sleeping rough on a typical night",
+        unit="people",
+        source="Northbrook City Council street count",
+        direction="down",
+        baseline_value=Decimal(46),
+        baseline_on=start.date(),
+        target_value=Decimal(15),
+        target_on=(now + YEAR).date(),
+    )
+    notes = {
+        8: "Outreach began on Friday nights.",
+        20: "The hub opened; several people moved straight into beds.",
+        30: "Cold snap: the emergency shelter filled.",
+        44: "Hospital discharge line started.",
+    }
+    for week in range(1, 52):
+        value = 46 - week * 0.45 + rng.uniform(-3, 3) + (6 if week == 30 else 0)
+        indicator_update_add(
+            indicator=count,
+            membership=enabler,
+            measured_on=(start + dt.timedelta(weeks=week)).date(),
+            value=Decimal(round(value)),
+            note=notes.get(week, ""),
+            value_checked=True,
+        )
+    IndicatorUpdate.objects.filter(indicator=count).update(created_at=now)

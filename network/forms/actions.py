@@ -1,0 +1,32 @@
+"""After a meeting: its notes and decisions, and the actions it gave people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from network.models import Membership
+
+
+class MeetingNotesForm(forms.Form):
+    notes = forms.CharField(required=False, label=_("Notes"), widget=forms.Textarea(attrs={"rows": 5}))
+    decisions = forms.CharField(required=False, label=_("Decisions"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class PersonChoiceField(forms.ModelChoiceField[Membership]):
+    def label_from_instance(self, obj: Membership) -> str:
+        return obj.user.name
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(max_length=500, label=_("Action"))
+    owner = PersonChoiceField(queryset=Membership.objects.none(), label=_("Owner"))
+    due_on = forms.DateField(label=_("Due by"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ModelChoiceField)  # noqa: S101 - narrows the type for mypy
+        owner.queryset = people

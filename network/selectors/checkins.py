@@ -1,0 +1,70 @@
+"""Reads: which commitments are due a check-in, a commitment's history, and who a check-in link is for."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import DurationField, ExpressionWrapper, F, QuerySet, Value
+from django.utils import timezone
+
+from network import tokens
+from network.models import Alliance, Commitment, CommitmentCheckIn, Membership
+
+WEEK = dt.timedelta(weeks=1)
+
+
+def _due(now: dt.datetime) -> QuerySet[Commitment]:
+    """Open commitments whose owner last checked in at least the alliance's interval ago."""
+    interval = ExpressionWrapper(F("member__alliance__checkin_every_weeks") * Value(WEEK), output_field=DurationField())
+    return (
+        Commitment.objects.filter(closed_at__isnull=True, member__membership__archived_at__isnull=True)
+        .alias(due_at=F("checked_in_at") + interval)
+        .filter(due_at__lte=now)
+    )
+
+
+def checkins_due_for(*, membership: Membership, now: dt.datetime | None = None) -> QuerySet[Commitment]:
+    return _due(now or timezone.now()).filter(member__membership=membership).order_by("due_on", "pk")
+
+
+def checkins_due_in_alliance(*, alliance: Alliance, now: dt.datetime | None = None) -> dict[int, list[Commitment]]:
+    """Each owner's commitments due a check-in, by membership id: one query for the whole alliance."""
+    due: dict[int, list[Commitment]] = {}
+    for commitment in (
+        _due(now or timezone.now()).filter(member__alliance=alliance).select_related("member").order_by("due_on", "pk")
+    ):
+        due.setdefault(commitment.member.membership_id, []).append(commitment)
+    return due
+
+
+def commitment_history(*, commitment: Commitment) -> QuerySet[CommitmentCheckIn]:
+    return commitment.checkins.order_by("-created_at", "-pk")
+
+
+@dataclass(frozen=True)
+class CheckInLink:
+    """What a check-in link opens: the commitment, and its owner. `expired` when the link is genuine but too old."""
+
+    commitment: Commitment | None
+    owner: Membership | None
+    expired: bool = False
+
+
+def checkin_link_read(token: str) -> CheckInLink | None:
+    """The commitment a link was made for, if it is genuine and still its owner's; None for any other link."""
+    try:
+        found = tokens.checkin_token_read(token)
+    except tokens.LinkExpiredError:
+        return CheckInLink(commitment=None, owner=None, expired=True)
+    if found is None:
+        return None
+    commitment_id, membership_id = found
+    commitment = (
+        Commitment.objects.select_related("member__membership__user", "member__membership__site", "member__alliance")
+        .filter(pk=commitment_id, member__membership_id=membership_id, member__membership__archived_at__isnull=True)
+        .first()
+    )
+    if commitment is None:
+        return None
+    return CheckInLink(commitment=commitment, owner=commitment.member.membership)

@@ -1,0 +1,138 @@
+"""Reads: an alliance's commitments, grouped by agency, and the rows of its export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext
+
+from network.models import Agency, Alliance, AllianceMember, Commitment, CommitmentStatus, Membership
+
+
+@dataclass
+class AgencyCommitments:
+    """One agency's part of the alliance: how many of its leaders are members, and their commitments by status."""
+
+    agency_id: int | None
+    agency_name: str
+    counts: dict[str, int] = field(default_factory=dict)
+    members: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def alliance_agencies(*, alliance: Alliance) -> list[AgencyCommitments]:
+    """Each agency with members in the alliance, by name, with its members and commitments counted: two queries."""
+    groups: dict[int | None, AgencyCommitments] = {}
+    no_agency = gettext("No agency")
+    for row in (
+        alliance.members.values("membership__agency", "membership__agency__name")
+        .annotate(n=Count("pk"))
+        .order_by("membership__agency__name")
+    ):
+        agency_id = row["membership__agency"]
+        name = row["membership__agency__name"] or no_agency
+        groups[agency_id] = AgencyCommitments(agency_id=agency_id, agency_name=name, members=row["n"])
+    rows = (
+        Commitment.objects.filter(member__alliance=alliance)
+        .values("member__membership__agency", "member__membership__agency__name", "status")
+        .annotate(n=Count("pk"))
+        .order_by("member__membership__agency__name")
+    )
+    for row in rows:
+        agency_id = row["member__membership__agency"]
+        name = row["member__membership__agency__name"] or no_agency
+        group = groups.setdefault(agency_id, AgencyCommitments(agency_id=agency_id, agency_name=name))
+        group.counts[row["status"]] = row["n"]
+    return list(groups.values())
+
+
+def agency_members(*, alliance: Alliance, agency_id: int | None) -> QuerySet[AllianceMember]:
+    of_agency = Q(membership__agency__isnull=True) if agency_id is None else Q(membership__agency_id=agency_id)
+    return alliance.members.filter(of_agency).select_related("membership__user").order_by("membership__user__name")
+
+
+def agency_commitments(*, alliance: Alliance, agency_id: int | None) -> list[Commitment]:
+    """The commitments of one agency's members, by member then age, with whom each is made: three queries."""
+    of_agency = (
+        Q(member__membership__agency__isnull=True) if agency_id is None else Q(member__membership__agency_id=agency_id)
+    )
+    return list(
+        Commitment.objects.filter(of_agency, member__alliance=alliance)
+        .select_related("member__membership__user")
+        .prefetch_related(
+            Prefetch("with_members", queryset=Membership.objects.select_related("user").order_by("user__name")),
+            Prefetch("with_agencies", queryset=Agency.objects.order_by("name")),
+        )
+        .order_by("member__membership__user__name", "created_at", "pk")
+    )
+
+
+def status_totals(agencies: list[AgencyCommitments]) -> dict[str, int]:
+    """How many of the alliance's commitments are in each status, every status named: from the agencies' counts."""
+    totals = dict.fromkeys(CommitmentStatus.values, 0)
+    for group in agencies:
+        for status, n in group.counts.items():
+            totals[status] += n
+    return totals
+
+
+def commitments_of(*, alliance: Alliance, membership: Membership) -> QuerySet[Commitment]:
+    return Commitment.objects.filter(member__alliance=alliance, member__membership=membership).order_by("created_at")
+
+
+ALLIANCE_EXPORT_HEADER = [
+    "Leader",
+    "Email",
+    "Agency",
+    "Pledge",
+    "Joined",
+    "Commitment",
+    "By when",
+    "With people",
+    "With agencies",
+    "Status",
+    "Why",
+]
+
+
+def alliance_export_rows(*, alliance: Alliance) -> Iterator[list[str]]:
+    """One row per commitment, and one per member who has made none yet, with their pledge."""
+    members = (
+        alliance.members.select_related("membership__user", "membership__agency")
+        .prefetch_related(
+            Prefetch(
+                "commitments",
+                queryset=Commitment.objects.prefetch_related(
+                    Prefetch("with_members", queryset=Membership.objects.select_related("user")), "with_agencies"
+                ).order_by("created_at", "pk"),
+            )
+        )
+        .order_by("membership__user__name")
+    )
+    for member in members:
+        person = member.membership
+        head = [
+            person.user.name,
+            person.user.email,
+            person.agency.name if person.agency else "",
+            member.pledge,
+            member.joined_at.date().isoformat(),
+        ]
+        commitments = list(member.commitments.all())
+        if not commitments:
+            yield [*head, "", "", "", "", "", ""]
+        for c in commitments:
+            yield [
+                *head,
+                c.action,
+                c.due_on.isoformat(),
+                "; ".join(p.user.name for p in c.with_members.all()),
+                "; ".join(a.name for a in c.with_agencies.all()),
+                str(c.get_status_display()),
+                c.status_reason,
+            ]
