@@ -412,7 +412,7 @@ def _year_meetings(
         _back(Meeting, meeting.pk, starts_at=held, created_at=held - dt.timedelta(days=14))
         meeting.starts_at = held
         # In the second half of the year the fire service stops coming: the living map shows it going quiet.
-        pool = members if month < 5 else [m for m in members if m.membership.agency.sector != Sector.FIRE]
+        pool = [m for m in members if month < 5 or getattr(m.membership.agency, "sector", None) != Sector.FIRE]
         for member in rng.sample(pool, min(len(pool), rng.randint(8, 14))):
             attendance_set(meeting=meeting, membership=member.membership, present=True, recorded_by=coordinator)
         MeetingAttendance.objects.filter(meeting=meeting).update(recorded_at=held)
