@@ -309,11 +309,33 @@ class DigestDelivery(models.Model):
     retry_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, null=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The lease (network.digests.sending): a worker that claims a delivery owns it, by its token, until
+    # lease_until; one claimed and not finished by then is swept up again by the beat or send_due_digests.
+    # An unclaimed pending delivery is swept once it is older than a lease, or once lease_until (set when
+    # a sweep queued it) has passed.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_token = models.UUIDField(null=True, blank=True)
+    # When the current attempt handed the email to the SMTP server. Still set when a lease runs out means
+    # the worker died between handing it over and recording the answer: the server may have it already.
+    handed_at = models.DateTimeField(null=True, blank=True)
+    # Sent again after a lease ran out while it had been handed to the SMTP server: perhaps two copies,
+    # with the same Message-ID so a mail client folds them.
+    may_have_sent_twice = models.BooleanField(default=False)
+    # The last time an attempt ended (sent, failed or skipped): how the Digests page tells a stall.
+    attempted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "digest deliveries"
         constraints = [
             models.UniqueConstraint(fields=["key", "recipient"], name="digest_delivery_unique_key"),
+        ]
+        indexes = [
+            # What the sweep reads: unfinished deliveries whose lease is over.
+            models.Index(
+                fields=["lease_until"],
+                name="digest_delivery_pending_lease",
+                condition=models.Q(status="pending"),
+            ),
         ]
 
     def __str__(self) -> str:

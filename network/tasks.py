@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Task, shared_task
-from celery.exceptions import MaxRetriesExceededError
+from celery.exceptions import MaxRetriesExceededError, SoftTimeLimitExceeded
 
 from network.digests import MAX_ATTEMPTS, SendCounts, digest_run, runs_due
 from network.models import Membership, User
@@ -43,7 +43,16 @@ def _digest_run(task: BoundTask, key: str, delivery_ids: list[int] | None) -> Se
 
     # Run in-process (no broker) there is no worker to come back later: the beat or `send_due_digests`
     # picks refused emails up once their backoff is over.
-    run = digest_run(key=key, delivery_ids=delivery_ids, fan_out=fan_out, plan_retry=not task.request.is_eager)
+    try:
+        run = digest_run(key=key, delivery_ids=delivery_ids, fan_out=fan_out, plan_retry=not task.request.is_eager)
+    except SoftTimeLimitExceeded:
+        # Out of time: what was not handed over has been let go; a fresh task takes the rest at once
+        # (what is done already is skipped), rather than leaving it for the hard limit to strand.
+        if delivery_ids is None:
+            _queue(digest_send, (key,), queue=queue)
+        else:
+            _queue(digest_send_chunk, (key, delivery_ids), queue=queue)
+        return SendCounts(sent=0, failed=0, skipped=0, queued=len(delivery_ids or ()))
     if run.retry_in_seconds is None:
         return run.counts
     try:
@@ -66,8 +75,9 @@ def digest_send_chunk(self: BoundTask, key: str, delivery_ids: list[int]) -> Sen
 
 @shared_task(bind=True, acks_late=True)
 def digests_due_send(self: BoundTask) -> list[str]:
-    """Celery beat's entry: start every weekly digest and meeting reminder whose time has come, and retry
-    the refused emails whose backoff is over. Returns the keys of the digests it started."""
+    """Celery beat's entry: start every weekly digest and meeting reminder whose time has come, retry
+    the refused emails whose backoff is over, and sweep up deliveries whose lease ran out. Returns the
+    keys of the digests it started."""
     queue = _same_queue(self)
     started = []
     for run in runs_due():

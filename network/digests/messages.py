@@ -16,7 +16,7 @@ from network import tokens
 from network.calendars import meeting_ics
 from network.digests.content import DigestContent, MeetingContent, meeting_content, weekly_digest_for, weekly_news
 from network.digests.keys import Digest, Kind
-from network.models import Meeting, Membership, Rsvp
+from network.models import DigestDelivery, Meeting, Membership, Rsvp
 
 # Emails about a meeting that carry its calendar file.
 _WITH_CALENDAR = (Kind.PRE_MEETING, Kind.CHANGE, Kind.PLACE)
@@ -52,15 +52,15 @@ def _meeting_template_and_subject(digest: Digest, meeting: Meeting) -> tuple[str
     return "network/email/meeting_notice", gettext("%(site)s: Coming up: %(title)s") % names
 
 
-def _message_id(delivery_id: int) -> dict[str, str]:
-    """A stable id per delivery, so a mail system can drop a copy it has already seen."""
-    if not delivery_id:
-        return {}
-    return {"Message-ID": f"<digest-{delivery_id}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}>"}
+def message_id_for(key: str, delivery: DigestDelivery) -> str:
+    """The Message-ID of one delivery, derived from its key and recipient: every copy of it carries the same
+    one, so a mail system can fold a second copy sent after a crash."""
+    local = key.replace(":", ".").replace("<", "").replace(">", "").replace("@", "")
+    return f"<digest.{local}.{delivery.recipient_id}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}>"
 
 
 def digest_message(
-    digest: Digest, membership: Membership, *, connection: BaseEmailBackend | None = None, delivery_id: int = 0
+    digest: Digest, membership: Membership, *, connection: BaseEmailBackend | None = None, message_id: str = ""
 ) -> EmailMultiAlternatives | None:
     """The email one person gets for this digest, or None when there is nothing new for them."""
     unsubscribe_url = settings.SITE_URL + reverse(
@@ -92,7 +92,7 @@ def digest_message(
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            **_message_id(delivery_id),
+            **({"Message-ID": message_id} if message_id else {}),
         },
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")

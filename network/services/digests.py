@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.utils.translation import gettext
 
 from network import dispatch
+from network.digests import digest_prepare
 from network.errors import DomainError
 from network.models import DigestPreference, DigestSchedule, Membership
 from network.selectors.alliances import alliance_current
@@ -39,8 +41,10 @@ def digest_preference_set(*, membership: Membership, preference: str) -> Members
     return membership
 
 
+@transaction.atomic
 def digest_send_now(*, membership: Membership, key: str) -> str:
-    """Send one of the site's digests now; whoever already has their copy is not sent another."""
+    """Send one of the site's digests now, or resume a stalled one; whoever already has their copy is not sent
+    another."""
     if not membership.is_enabler:
         raise DomainError(gettext("Only the site's enablers send digests."))
     offered = digest_choices(site=membership.site, alliance=alliance_current(site=membership.site))
@@ -48,5 +52,8 @@ def digest_send_now(*, membership: Membership, key: str) -> str:
         raise DomainError(gettext("That digest is not one this site can send now."))
     if not digest_has_work(key=key):
         raise DomainError(gettext("Everyone it is for has already been sent this one, so nothing more was sent."))
+    # Its deliveries are made here, so the page shows it queued at once (and a stalled one is resumed:
+    # the run takes every delivery nobody holds).
+    digest_prepare(key=key)
     dispatch.digest_send.after_commit(key)
     return key
