@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection as db_connection
+from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
@@ -105,14 +106,15 @@ def _claim(digest: Digest, delivery_ids: list[int], token: uuid.UUID) -> list[Di
         .select_for_update(skip_locked=True)  # two workers claiming at once take different rows
         .values("pk")[:CLAIM_BATCH]
     )
-    claimed = DigestDelivery.objects.filter(pk__in=free).update(
-        lease_token=token,
-        lease_until=_lease_end(now),
-        may_have_sent_twice=ExpressionWrapper(
-            Q(may_have_sent_twice=True) | Q(handed_at__isnull=False), output_field=BooleanField()
-        ),
-        handed_at=None,
-    )
+    with transaction.atomic():  # one statement; the subquery's row locks need a transaction to live in
+        claimed = DigestDelivery.objects.filter(pk__in=free).update(
+            lease_token=token,
+            lease_until=_lease_end(now),
+            may_have_sent_twice=ExpressionWrapper(
+                Q(may_have_sent_twice=True) | Q(handed_at__isnull=False), output_field=BooleanField()
+            ),
+            handed_at=None,
+        )
     if not claimed:
         return []
     return list(DigestDelivery.objects.filter(lease_token=token).select_related("recipient__user").order_by("pk"))
