@@ -13,5 +13,4 @@ class NetworkConfig(AppConfig):
         from network import dispatch, tasks
 
         dispatch.digest_send.connect(tasks.digest_send.delay)
-        dispatch.invitation_send.connect(tasks.invitation_send.delay)
         dispatch.sign_in_link_send.connect(tasks.sign_in_link_send.delay)

@@ -121,6 +121,7 @@ class DigestPreference(models.TextChoices):
 
 class InvitationStatus(models.TextChoices):
     PENDING = "pending", "Not invited yet"
+    QUEUED = "queued", "Sending"
     SENT = "sent", "Invited"
     ACCEPTED = "accepted", "Accepted"
     FAILED = "failed", "Sending failed"
@@ -279,7 +280,9 @@ class MeetingResponse(models.Model):
 
 
 class DigestDelivery(models.Model):
-    """One digest to one person. The unique key is what makes sending exactly-once."""
+    """One queued email to one person: the ledger every email the app queues goes through (digests, meeting
+    notices and reminders, places from the waiting list, invitations). The unique key makes each go once,
+    barring the one crash that makes a second copy unavoidable (see network.digests.sending)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -293,6 +296,7 @@ class DigestDelivery(models.Model):
         PRE_MEETING = "pre_meeting", "Before the meeting"
         WEEKLY = "weekly", "Weekly digest"
         PLACE = "place", "A place came free"
+        INVITATION = "invitation", "Invitation"
 
     # The digest this delivery belongs to, e.g. "meeting:12" or "weekly:3:2026-W48"; with the
     # recipient it is unique, so however often a digest is scheduled each person gets one copy.

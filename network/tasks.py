@@ -13,7 +13,7 @@ from celery import Task, shared_task
 from celery.exceptions import MaxRetriesExceededError, SoftTimeLimitExceeded
 
 from network.digests import MAX_ATTEMPTS, SendCounts, digest_run, runs_due
-from network.models import Membership, User
+from network.models import User
 from network.services import invitations
 
 # Task is generic in celery-types; these adapters are bound to their own task, whatever its signature.
@@ -87,12 +87,6 @@ def digests_due_send(self: BoundTask) -> list[str]:
         else:
             _queue(digest_send_chunk, (run.key, run.delivery_ids), queue=queue)
     return started
-
-
-@shared_task(acks_late=True)
-def invitation_send(membership_id: int) -> bool:
-    membership = Membership.objects.select_related("user", "site", "agency").filter(pk=membership_id).first()
-    return membership is not None and invitations.invitation_send(membership=membership)
 
 
 @shared_task(acks_late=True)

@@ -2,8 +2,9 @@
 
 A key names one digest, which goes to each of its recipients once: "meeting:12" (a new meeting),
 "change:12:3" (its third change or its cancellation), "pre_meeting:12" (the reminder before it),
-"weekly:4:2026-W48" (an alliance's week), or "place:12:7:<stamp>" (a place on the waiting list came
-free for membership 7, once per time they waited).
+"weekly:4:2026-W48" (an alliance's week), "place:12:7:<stamp>" (a place on the waiting list came
+free for membership 7, once per time they waited), or "invitation:3:<stamp>" (invitations to people of
+site 3, chosen when an enabler pressed the button: the deliveries made then say who).
 """
 
 from __future__ import annotations
@@ -62,6 +63,11 @@ def place_key(*, meeting: Meeting, membership_id: int, waitlisted_at: dt.datetim
     return f"{Kind.PLACE}:{meeting.pk}:{membership_id}:{int(waitlisted_at.timestamp() * 1_000_000)}"
 
 
+def invitation_key(*, site: PilotSite, when: dt.datetime) -> str:
+    """The key of one press of an invite button: its deliveries, made at once, are whom it invites."""
+    return f"{Kind.INVITATION}:{site.pk}:{int(when.timestamp() * 1_000_000)}"
+
+
 def digest_parse(key: str) -> Digest | None:
     """The digest a key names, or None if the key is malformed or what it names no longer exists."""
     kind, _, rest = key.partition(":")
@@ -71,6 +77,9 @@ def digest_parse(key: str) -> Digest | None:
     if kind == Kind.WEEKLY:
         alliance = Alliance.objects.select_related("site").filter(pk=int(parts[0])).first()
         return Digest(key=key, kind=kind, site=alliance.site, alliance=alliance) if alliance else None
+    if kind == Kind.INVITATION:
+        site = PilotSite.objects.filter(pk=int(parts[0])).first()
+        return Digest(key=key, kind=kind, site=site) if site else None
     if kind not in _MEETING_KINDS:
         return None
     meeting = Meeting.objects.select_related("site", "alliance").filter(pk=int(parts[0])).first()

@@ -63,6 +63,8 @@ def digest_message(
     digest: Digest, membership: Membership, *, connection: BaseEmailBackend | None = None, message_id: str = ""
 ) -> EmailMultiAlternatives | None:
     """The email one person gets for this digest, or None when there is nothing new for them."""
+    if digest.kind == Kind.INVITATION:
+        return invitation_message(membership, connection=connection, message_id=message_id)
     unsubscribe_url = settings.SITE_URL + reverse(
         "network:digest-unsubscribe", kwargs={"token": tokens.unsubscribe_token_make(membership_id=membership.pk)}
     )
@@ -99,6 +101,25 @@ def digest_message(
     if digest.kind in _WITH_CALENDAR and digest.meeting is not None:
         message.attach("meeting.ics", meeting_ics(meeting=digest.meeting), "text/calendar")
     return message
+
+
+def invitation_message(
+    membership: Membership, *, connection: BaseEmailBackend | None = None, message_id: str = ""
+) -> EmailMultiAlternatives:
+    """One person's invitation, with a fresh sign-in link: it signs them in and brings them to the site."""
+    token = tokens.sign_in_token_make(user=membership.user, site_slug=membership.site.slug, invitation=True)
+    context = {
+        "membership": membership,
+        "link": tokens.sign_in_link_url(token),
+        "days": tokens.INVITATION_MAX_AGE.days,
+    }
+    return EmailMultiAlternatives(
+        subject=gettext("You are invited to %(site)s on Systems Leader") % {"site": membership.site.name},
+        body=render_to_string("network/email/invitation.txt", context),
+        to=[membership.user.email],
+        connection=connection,
+        headers={"Message-ID": message_id} if message_id else {},
+    )
 
 
 def digest_preview(*, digest: Digest, membership: Membership) -> EmailMultiAlternatives | None:

@@ -38,7 +38,7 @@ from network.digests.due import MAX_ATTEMPTS, deliveries_sendable, retry_delay, 
 from network.digests.keys import Digest, Kind
 from network.digests.messages import digest_message, message_id_for
 from network.digests.recipients import place_still_held, recipients_for
-from network.models import DigestDelivery
+from network.models import DigestDelivery, InvitationStatus, Membership
 
 logger = logging.getLogger(__name__)
 
@@ -208,18 +208,33 @@ def _record(delivery: DigestDelivery, status: str) -> Outcome:
     if status == Status.SENT:
         fields.update(attempts=F("attempts") + 1, sent_at=fields["attempted_at"], error="")
     DigestDelivery.objects.filter(pk=delivery.pk).exclude(status=Status.SENT).update(status=status, **fields)
+    if delivery.kind == Kind.INVITATION and status == Status.SENT:
+        _invitation_recorded(delivery, "")
     return "sent" if status == Status.SENT else "skipped"
+
+
+def _invitation_recorded(delivery: DigestDelivery, error: str) -> None:
+    """An invitation's answer is the person's invitation status too, as the Invitations page shows (unless
+    they have accepted already)."""
+    person = Membership.objects.filter(pk=delivery.recipient_id).exclude(invitation_status=InvitationStatus.ACCEPTED)
+    if error:
+        person.update(invitation_status=InvitationStatus.FAILED, invitation_error=error[:1000])
+    else:
+        person.update(invitation_status=InvitationStatus.SENT, invited_at=timezone.now(), invitation_error="")
 
 
 def _record_failed(delivery: DigestDelivery, exc: Exception) -> Outcome:
     attempts = delivery.attempts + 1
+    error = (str(exc) or type(exc).__name__)[:500]
     DigestDelivery.objects.filter(pk=delivery.pk).exclude(status=Status.SENT).update(
         status=Status.FAILED,
         attempts=F("attempts") + 1,
-        error=(str(exc) or type(exc).__name__)[:500],
+        error=error,
         retry_at=timezone.now() + retry_delay(attempts),
         **_finished(delivery),
     )
+    if delivery.kind == Kind.INVITATION:
+        _invitation_recorded(delivery, error)
     return "failed"
 
 
