@@ -297,6 +297,7 @@ class DigestDelivery(models.Model):
         WEEKLY = "weekly", "Weekly digest"
         PLACE = "place", "A place came free"
         INVITATION = "invitation", "Invitation"
+        MAIL = "mail", "Other email"
 
     # The digest this delivery belongs to, e.g. "meeting:12" or "weekly:3:2026-W48"; with the
     # recipient it is unique, so however often a digest is scheduled each person gets one copy.
@@ -327,6 +328,10 @@ class DigestDelivery(models.Model):
     may_have_sent_twice = models.BooleanField(default=False)
     # The last time an attempt ended (sent, failed or skipped): how the Digests page tells a stall.
     attempted_at = models.DateTimeField(null=True, blank=True)
+    # An email of kind "mail" (voting's emails) is written when it is queued and stored here to be sent
+    # as it is; every other kind is made when it is sent. Never for anything secret, such as a sign-in link.
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
 
     class Meta:
         verbose_name_plural = "digest deliveries"

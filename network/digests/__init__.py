@@ -31,11 +31,11 @@ from network.digests.due import (
     retries_due,
     retry_delay,
 )
-from network.digests.keys import Digest, digest_parse, weekly_key
+from network.digests.keys import Digest, digest_parse, mail_key, weekly_key
 from network.digests.messages import digest_message, digest_preview
 from network.digests.recipients import digest_recipients
 from network.digests.runs import DigestRun, digest_prepare, digest_run, digest_send, runs_due
-from network.digests.sending import SendCounts
+from network.digests.sending import SendCounts, mail_deliveries_create
 
 __all__ = [
     "MAX_ATTEMPTS",
@@ -52,6 +52,8 @@ __all__ = [
     "digest_run",
     "digest_send",
     "digests_due",
+    "mail_deliveries_create",
+    "mail_key",
     "retries_due",
     "retry_delay",
     "runs_due",

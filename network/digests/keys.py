@@ -4,7 +4,8 @@ A key names one digest, which goes to each of its recipients once: "meeting:12" 
 "change:12:3" (its third change or its cancellation), "pre_meeting:12" (the reminder before it),
 "weekly:4:2026-W48" (an alliance's week), "place:12:7:<stamp>" (a place on the waiting list came
 free for membership 7, once per time they waited), or "invitation:3:<stamp>" (invitations to people of
-site 3, chosen when an enabler pressed the button: the deliveries made then say who).
+site 3, chosen when an enabler pressed the button: the deliveries made then say who), or
+"mail:3:round_closed:<stamp>" (an email written when it was queued, stored with its deliveries).
 """
 
 from __future__ import annotations
@@ -68,6 +69,11 @@ def invitation_key(*, site: PilotSite, when: dt.datetime) -> str:
     return f"{Kind.INVITATION}:{site.pk}:{int(when.timestamp() * 1_000_000)}"
 
 
+def mail_key(*, site: PilotSite, name: str, when: dt.datetime) -> str:
+    """The key of one email written once and queued to some people of a site ("round_closed", say)."""
+    return f"{Kind.MAIL}:{site.pk}:{name}:{int(when.timestamp() * 1_000_000)}"
+
+
 def digest_parse(key: str) -> Digest | None:
     """The digest a key names, or None if the key is malformed or what it names no longer exists."""
     kind, _, rest = key.partition(":")
@@ -77,7 +83,7 @@ def digest_parse(key: str) -> Digest | None:
     if kind == Kind.WEEKLY:
         alliance = Alliance.objects.select_related("site").filter(pk=int(parts[0])).first()
         return Digest(key=key, kind=kind, site=alliance.site, alliance=alliance) if alliance else None
-    if kind == Kind.INVITATION:
+    if kind in (Kind.INVITATION, Kind.MAIL):
         site = PilotSite.objects.filter(pk=int(parts[0])).first()
         return Digest(key=key, kind=kind, site=site) if site else None
     if kind not in _MEETING_KINDS:

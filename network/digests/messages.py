@@ -122,6 +122,19 @@ def invitation_message(
     )
 
 
+def stored_message(
+    delivery: DigestDelivery, *, connection: BaseEmailBackend | None = None, message_id: str = ""
+) -> EmailMultiAlternatives:
+    """An email written when it was queued (kind "mail"), as it was stored with its delivery."""
+    return EmailMultiAlternatives(
+        subject=delivery.subject,
+        body=delivery.body,
+        to=[delivery.recipient.user.email],
+        connection=connection,
+        headers={"Message-ID": message_id} if message_id else {},
+    )
+
+
 def digest_preview(*, digest: Digest, membership: Membership) -> EmailMultiAlternatives | None:
     """The email as this person would get it, for the enabler to look at; nothing is sent or recorded."""
     return digest_message(digest, membership)

@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from network.digests.due import MAX_ATTEMPTS, deliveries_sendable, retry_delay, sweep_condition
 from network.digests.keys import Digest, Kind
-from network.digests.messages import digest_message, message_id_for
+from network.digests.messages import digest_message, message_id_for, stored_message
 from network.digests.recipients import place_still_held, recipients_for
 from network.models import DigestDelivery, InvitationStatus, Membership
 
@@ -165,8 +165,11 @@ def _deliver_one(digest: Digest, delivery: DigestDelivery, connection: BaseEmail
     if digest.kind == Kind.PLACE and not place_still_held(digest=digest, membership_id=delivery.recipient_id):
         return _record(delivery, Status.SKIPPED)  # they gave the place back before it went
     try:
-        message = digest_message(
-            digest, delivery.recipient, connection=connection, message_id=message_id_for(digest.key, delivery)
+        message_id = message_id_for(digest.key, delivery)
+        message = (
+            stored_message(delivery, connection=connection, message_id=message_id)
+            if digest.kind == Kind.MAIL
+            else digest_message(digest, delivery.recipient, connection=connection, message_id=message_id)
         )
     except SoftTimeLimitExceeded:
         raise
@@ -259,3 +262,11 @@ def deliveries_sweep(*, now: dt.datetime | None = None) -> dict[str, list[int]]:
     for key, delivery_id in sorted(rows):
         swept.setdefault(key, []).append(delivery_id)
     return swept
+
+
+def mail_deliveries_create(*, key: str, subject: str, body: str, memberships: list[Membership]) -> int:
+    """Queue one written email to these people: a delivery each, with the email stored on it. How many."""
+    rows = [
+        DigestDelivery(key=key, kind=Kind.MAIL, recipient=m, subject=subject[:300], body=body) for m in memberships
+    ]
+    return len(DigestDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000))

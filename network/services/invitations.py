@@ -26,11 +26,12 @@ from network.digests.keys import invitation_key
 from network.errors import DomainError
 from network.models import DigestDelivery, InvitationStatus, Membership, PilotSite, User
 from network.services.activity import activity_record
+
 # The link itself is made in network.tokens (so the email ledger can make one too); named here as before.
 from network.tokens import INVITATION_MAX_AGE as INVITATION_MAX_AGE
 from network.tokens import LINK_SALT, SIGN_IN_LINK_MAX_AGE, sign_in_link_url
-from network.tokens import sign_in_token_make as sign_in_token_make
 from network.tokens import sign_in_fingerprint as _fingerprint
+from network.tokens import sign_in_token_make as sign_in_token_make
 
 logger = logging.getLogger(__name__)
 

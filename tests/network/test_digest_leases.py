@@ -177,3 +177,30 @@ def test_choosing_an_email_then_a_person_keeps_only_the_latest_response(cast: Ca
     # (another person's preview) can never land after the one asked for last.
     assert 'hx-sync="this:replace"' in page
     assert 'hx-trigger="change from:#id_digest, submit"' in page
+
+
+def test_a_written_email_queued_through_the_ledger_survives_a_lost_task(
+    cast: Cast, mailoutbox: list, django_capture_on_commit_callbacks
+) -> None:
+    from network.services.digests import email_queue
+
+    with django_capture_on_commit_callbacks(execute=False):  # the task is queued, and lost with Redis
+        key = email_queue(
+            site=cast.site, name="round_closed", subject="Round closed", body="Totals only.", memberships=[cast.enabler]
+        )
+    assert mailoutbox == []
+    DigestDelivery.objects.filter(key=key).update(created_at=timezone.now() - LONG_AGO)
+    call_command("send_due_digests", stdout=io.StringIO())
+    [message] = mailoutbox
+    assert (message.to, message.subject, message.body) == ([cast.enabler.user.email], "Round closed", "Totals only.")
+    assert message.extra_headers["Message-ID"].startswith("<digest.mail.")
+
+
+def test_voting_emails_go_through_the_ledger(cast: Cast) -> None:
+    from outcomes.services.mail import mail_send
+
+    mail_send(site=cast.site, name="round_closed", context={"round": None, "ballot_count": 3, "url": "/"},
+              recipients=[cast.enabler, cast.outsider])  # fmt: skip
+    rows = DigestDelivery.objects.filter(kind=DigestDelivery.Kind.MAIL)
+    # Never to someone of another site, whoever asks.
+    assert list(rows.values_list("recipient", flat=True)) == [cast.enabler.pk]
