@@ -298,6 +298,7 @@ class DigestDelivery(models.Model):
         PLACE = "place", "A place came free"
         INVITATION = "invitation", "Invitation"
         MAIL = "mail", "Other email"
+        SIGN_IN = "sign_in", "Sign-in link"
 
     # The digest this delivery belongs to, e.g. "meeting:12" or "weekly:3:2026-W48"; with the
     # recipient it is unique, so however often a digest is scheduled each person gets one copy.

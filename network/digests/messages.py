@@ -65,6 +65,8 @@ def digest_message(
     """The email one person gets for this digest, or None when there is nothing new for them."""
     if digest.kind == Kind.INVITATION:
         return invitation_message(membership, connection=connection, message_id=message_id)
+    if digest.kind == Kind.SIGN_IN:
+        return sign_in_message(digest, membership, connection=connection, message_id=message_id)
     unsubscribe_url = settings.SITE_URL + reverse(
         "network:digest-unsubscribe", kwargs={"token": tokens.unsubscribe_token_make(membership_id=membership.pk)}
     )
@@ -116,6 +118,23 @@ def invitation_message(
     return EmailMultiAlternatives(
         subject=gettext("You are invited to %(site)s on Systems Leader") % {"site": membership.site.name},
         body=render_to_string("network/email/invitation.txt", context),
+        to=[membership.user.email],
+        connection=connection,
+        headers={"Message-ID": message_id} if message_id else {},
+    )
+
+
+def sign_in_message(
+    digest: Digest, membership: Membership, *, connection: BaseEmailBackend | None = None, message_id: str = ""
+) -> EmailMultiAlternatives:
+    """A sign-in link the person asked for, made as it is sent (a link is never stored)."""
+    site_slug = membership.site.slug if digest.key.endswith(":1") else ""
+    token = tokens.sign_in_token_make(user=membership.user, site_slug=site_slug)
+    minutes = int(tokens.SIGN_IN_LINK_MAX_AGE.total_seconds() // 60)
+    context = {"user": membership.user, "link": tokens.sign_in_link_url(token), "minutes": minutes}
+    return EmailMultiAlternatives(
+        subject=gettext("Your sign-in link for Systems Leader"),
+        body=render_to_string("network/email/sign_in_link.txt", context),
         to=[membership.user.email],
         connection=connection,
         headers={"Message-ID": message_id} if message_id else {},

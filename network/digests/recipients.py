@@ -11,6 +11,8 @@ from network.selectors.meetings import meeting_invitees
 
 def recipients_for(*, digest: Digest) -> QuerySet[Membership]:
     """Everyone this digest goes to now, unordered: the rows its deliveries are made for."""
+    if digest.kind == Kind.SIGN_IN:
+        return Membership.objects.filter(pk=digest.membership_id or 0, user__is_active=True)
     if digest.kind in (Kind.INVITATION, Kind.MAIL):
         # Whom it was queued for (the enabler's press, or the service that wrote it), while still in the site.
         return Membership.objects.filter(digest_deliveries__key=digest.key, archived_at__isnull=True)

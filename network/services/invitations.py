@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from network import dispatch
-from network.digests.keys import invitation_key
+from network.digests.keys import invitation_key, sign_in_key
 from network.errors import DomainError
 from network.models import DigestDelivery, InvitationStatus, Membership, PilotSite, User
 from network.services.activity import activity_record
@@ -152,7 +152,7 @@ def sign_in_link_request(*, email: str, ip: str) -> None:
     user = User.objects.filter(email__iexact=email, is_active=True).only("pk").first()
     if user is None:
         return
-    dispatch.sign_in_link_send.after_commit(user.pk, "")
+    _sign_in_link_queue(user=user, site_slug="")
 
 
 def sign_in_link_send(*, user: User, site_slug: str = "") -> None:
@@ -174,7 +174,21 @@ def fresh_link_send(*, check: LinkCheck) -> None:
     email_key = salted_hmac(LINK_SALT, check.user.email.lower()).hexdigest()
     if _rate_exceeded(f"sign-in-link:email:{email_key}", RATE_PER_EMAIL):
         return  # the same limit as asking on the sign-in page
-    dispatch.sign_in_link_send.after_commit(check.user.pk, check.site_slug)
+    _sign_in_link_queue(user=check.user, site_slug=check.site_slug)
+
+
+def _sign_in_link_queue(*, user: User, site_slug: str) -> None:
+    """Queue a sign-in link through the email ledger (as invitations and digests are), by one of the person's
+    memberships: that of the site to land on, else any. Someone in no site at all has it sent by a plain task."""
+    people = Membership.objects.filter(user=user, archived_at__isnull=True).order_by("pk")
+    membership = (people.filter(site__slug=site_slug).first() if site_slug else None) or people.first()
+    if membership is None:
+        dispatch.sign_in_link_send.after_commit(user.pk, site_slug)
+        return
+    to_site = bool(site_slug) and membership.site.slug == site_slug
+    key = sign_in_key(membership_id=membership.pk, when=timezone.now(), to_site=to_site)
+    DigestDelivery.objects.create(key=key, kind=DigestDelivery.Kind.SIGN_IN, recipient=membership)
+    dispatch.digest_send.after_commit(key)
 
 
 @transaction.atomic

@@ -204,3 +204,24 @@ def test_voting_emails_go_through_the_ledger(cast: Cast) -> None:
     rows = DigestDelivery.objects.filter(kind=DigestDelivery.Kind.MAIL)
     # Never to someone of another site, whoever asks.
     assert list(rows.values_list("recipient", flat=True)) == [cast.enabler.pk]
+
+
+def test_a_sign_in_link_whose_task_was_lost_is_swept_up_and_works(
+    cast: Cast, mailoutbox: list, django_capture_on_commit_callbacks
+) -> None:
+    from django.test import Client
+
+    from network.services.invitations import sign_in_link_request
+
+    leader = cast.leaders[0]
+    with django_capture_on_commit_callbacks(execute=False):  # the task is queued, and lost with Redis
+        sign_in_link_request(email=leader.user.email, ip="192.0.2.7")
+    [row] = DigestDelivery.objects.filter(kind=DigestDelivery.Kind.SIGN_IN)
+    assert row.recipient_id == leader.pk and row.body == ""  # the link is made when it is sent, never stored
+    DigestDelivery.objects.filter(pk=row.pk).update(created_at=timezone.now() - LONG_AGO)
+    call_command("send_due_digests", stdout=io.StringIO())
+    [message] = mailoutbox
+    assert message.to == [leader.user.email] and message.subject == "Your sign-in link for Systems Leader"
+    link = next(word for word in message.body.split() if "/accounts/link/" in word)
+    response = Client().post(link.replace("http://localhost:8000", ""))
+    assert response.status_code == 302
