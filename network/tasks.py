@@ -2,7 +2,8 @@
 
 Services never import this module: they ask network.dispatch, which network.apps connects to these
 tasks. Every task may run twice (acks_late: a worker that dies mid-task hands it to another), and
-each is safe to: a digest's deliveries make it go once per person.
+each is safe to: the email ledger's leases (network.digests.sending) let only one worker send each email,
+and the beat's sweep sends again whatever a lost or killed task left.
 """
 
 from __future__ import annotations
