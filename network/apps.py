@@ -13,6 +13,5 @@ class NetworkConfig(AppConfig):
         from network import dispatch, tasks
 
         dispatch.digest_send.connect(tasks.digest_send.delay)
-        dispatch.invitation_send.connect(tasks.invitation_send.delay)
         dispatch.sign_in_link_send.connect(tasks.sign_in_link_send.delay)
         dispatch.map_snapshot_make.connect(tasks.map_snapshot_make.delay)

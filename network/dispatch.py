@@ -36,10 +36,8 @@ class Job(Generic[P]):
         transaction.on_commit(partial(self._run, *args, **kwargs))
 
 
-# A digest, by its key (network.digests.keys).
+# A digest, by its key (network.digests.keys): every email in the ledger, invitations too.
 digest_send: Job[[str]] = Job("digest_send")
-# An invitation, by membership id.
-invitation_send: Job[[int]] = Job("invitation_send")
 # A sign-in link, by user id, with the slug of the site to land on ("" for none).
 sign_in_link_send: Job[[int, str]] = Job("sign_in_link_send")
 # A map snapshot, by site id, with the ISO time it was asked for (a second run of the same request makes none).

@@ -122,6 +122,7 @@ class DigestPreference(models.TextChoices):
 
 class InvitationStatus(models.TextChoices):
     PENDING = "pending", "Not invited yet"
+    QUEUED = "queued", "Sending"
     SENT = "sent", "Invited"
     ACCEPTED = "accepted", "Accepted"
     FAILED = "failed", "Sending failed"
@@ -301,7 +302,9 @@ class MeetingResponse(models.Model):
 
 
 class DigestDelivery(models.Model):
-    """One digest to one person. The unique key is what makes sending exactly-once."""
+    """One queued email to one person: the ledger every email the app queues goes through (digests, meeting
+    notices and reminders, places from the waiting list, invitations). The unique key makes each go once,
+    barring the one crash that makes a second copy unavoidable (see network.digests.sending)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -315,6 +318,9 @@ class DigestDelivery(models.Model):
         PRE_MEETING = "pre_meeting", "Before the meeting"
         WEEKLY = "weekly", "Weekly digest"
         PLACE = "place", "A place came free"
+        INVITATION = "invitation", "Invitation"
+        MAIL = "mail", "Other email"
+        SIGN_IN = "sign_in", "Sign-in link"
 
     # The digest this delivery belongs to, e.g. "meeting:12" or "weekly:3:2026-W48"; with the
     # recipient it is unique, so however often a digest is scheduled each person gets one copy.
@@ -331,11 +337,37 @@ class DigestDelivery(models.Model):
     retry_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, null=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The lease (network.digests.sending): a worker that claims a delivery owns it, by its token, until
+    # lease_until; one claimed and not finished by then is swept up again by the beat or send_due_digests.
+    # An unclaimed pending delivery is swept once it is older than a lease, or once lease_until (set when
+    # a sweep queued it) has passed.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_token = models.UUIDField(null=True, blank=True)
+    # When the current attempt handed the email to the SMTP server. Still set when a lease runs out means
+    # the worker died between handing it over and recording the answer: the server may have it already.
+    handed_at = models.DateTimeField(null=True, blank=True)
+    # Sent again after a lease ran out while it had been handed to the SMTP server: perhaps two copies,
+    # with the same Message-ID so a mail client folds them.
+    may_have_sent_twice = models.BooleanField(default=False)
+    # The last time an attempt ended (sent, failed or skipped): how the Digests page tells a stall.
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    # An email of kind "mail" (voting's emails) is written when it is queued and stored here to be sent
+    # as it is; every other kind is made when it is sent. Never for anything secret, such as a sign-in link.
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
 
     class Meta:
         verbose_name_plural = "digest deliveries"
         constraints = [
             models.UniqueConstraint(fields=["key", "recipient"], name="digest_delivery_unique_key"),
+        ]
+        indexes = [
+            # What the sweep reads: unfinished deliveries whose lease is over.
+            models.Index(
+                fields=["lease_until"],
+                name="digest_delivery_pending_lease",
+                condition=models.Q(status="pending"),
+            ),
         ]
 
     def __str__(self) -> str:

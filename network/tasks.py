@@ -2,7 +2,8 @@
 
 Services never import this module: they ask network.dispatch, which network.apps connects to these
 tasks. Every task may run twice (acks_late: a worker that dies mid-task hands it to another), and
-each is safe to: a digest's deliveries make it go once per person.
+each is safe to: the email ledger's leases (network.digests.sending) let only one worker send each email,
+and the beat's sweep sends again whatever a lost or killed task left.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import datetime as dt
 from typing import Any
 
 from celery import Task, shared_task
-from celery.exceptions import MaxRetriesExceededError
+from celery.exceptions import MaxRetriesExceededError, SoftTimeLimitExceeded
 
 from network.digests import MAX_ATTEMPTS, SendCounts, digest_run, runs_due
-from network.models import Membership, PilotSite, User
+from network.models import PilotSite, User
 from network.services import invitations
 from network.services import map as maps
 
@@ -45,7 +46,16 @@ def _digest_run(task: BoundTask, key: str, delivery_ids: list[int] | None) -> Se
 
     # Run in-process (no broker) there is no worker to come back later: the beat or `send_due_digests`
     # picks refused emails up once their backoff is over.
-    run = digest_run(key=key, delivery_ids=delivery_ids, fan_out=fan_out, plan_retry=not task.request.is_eager)
+    try:
+        run = digest_run(key=key, delivery_ids=delivery_ids, fan_out=fan_out, plan_retry=not task.request.is_eager)
+    except SoftTimeLimitExceeded:
+        # Out of time: what was not handed over has been let go; a fresh task takes the rest at once
+        # (what is done already is skipped), rather than leaving it for the hard limit to strand.
+        if delivery_ids is None:
+            _queue(digest_send, (key,), queue=queue)
+        else:
+            _queue(digest_send_chunk, (key, delivery_ids), queue=queue)
+        return SendCounts(sent=0, failed=0, skipped=0, queued=len(delivery_ids or ()))
     if run.retry_in_seconds is None:
         return run.counts
     try:
@@ -68,8 +78,9 @@ def digest_send_chunk(self: BoundTask, key: str, delivery_ids: list[int]) -> Sen
 
 @shared_task(bind=True, acks_late=True)
 def digests_due_send(self: BoundTask) -> list[str]:
-    """Celery beat's entry: start every weekly digest and meeting reminder whose time has come, and retry
-    the refused emails whose backoff is over. Returns the keys of the digests it started."""
+    """Celery beat's entry: start every weekly digest and meeting reminder whose time has come, retry
+    the refused emails whose backoff is over, and sweep up deliveries whose lease ran out. Returns the
+    keys of the digests it started."""
     queue = _same_queue(self)
     started = []
     for run in runs_due():
@@ -79,12 +90,6 @@ def digests_due_send(self: BoundTask) -> list[str]:
         else:
             _queue(digest_send_chunk, (run.key, run.delivery_ids), queue=queue)
     return started
-
-
-@shared_task(acks_late=True)
-def invitation_send(membership_id: int) -> bool:
-    membership = Membership.objects.select_related("user", "site", "agency").filter(pk=membership_id).first()
-    return membership is not None and invitations.invitation_send(membership=membership)
 
 
 @shared_task(acks_late=True)

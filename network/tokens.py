@@ -1,11 +1,20 @@
-"""Signed links that work without signing in: RSVP from an email, unsubscribe, the calendar feed.
+"""Signed links: RSVP from an email, unsubscribe, the calendar feed, and the sign-in links of invitations.
 
 Each kind of link has its own salt, so a token made for one purpose is refused by the others.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
 from django.core import signing
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
+
+if TYPE_CHECKING:
+    from network.models import User
 
 # Version 2: links now name a site membership; the salt changed so an older link, which named a
 # place in an alliance, is refused rather than read as someone else.
@@ -66,6 +75,28 @@ def calendar_token_read(token: str) -> tuple[int, int] | None:
         return int(data), 0
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
+
+
+# Sign-in links (checked and used in network.services.invitations). A link carries a payload signed with a
+# timestamp, so it expires, and a fingerprint of the user's sign-in state, so it works once.
+LINK_SALT = "network.sign-in-link"
+INVITATION_MAX_AGE = timedelta(days=7)
+SIGN_IN_LINK_MAX_AGE = timedelta(minutes=30)
+
+
+def sign_in_fingerprint(user: User) -> str:
+    login = "" if user.last_login is None else user.last_login.astimezone(UTC).replace(tzinfo=None).isoformat()
+    value = f"{user.pk}|{login}|{user.password}|{user.is_active}"
+    return salted_hmac(LINK_SALT, value, algorithm="sha256").hexdigest()[:32]
+
+
+def sign_in_token_make(*, user: User, site_slug: str = "", invitation: bool = False) -> str:
+    payload = {"u": user.pk, "s": site_slug, "f": sign_in_fingerprint(user), "i": int(invitation)}
+    return signing.TimestampSigner(salt=LINK_SALT).sign_object(payload, compress=True)
+
+
+def sign_in_link_url(token: str) -> str:
+    return f"{settings.SITE_URL}{reverse('network:sign-in-link', kwargs={'token': token})}"
 
 
 # Check-in and action links expire: an old email should not speak for someone months later.

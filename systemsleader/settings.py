@@ -194,9 +194,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
 }
+# How often the beat looks for digests to start, refused emails to retry and leases run out (seconds).
+DIGEST_SWEEP_SECONDS = env_int("DIGEST_SWEEP_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     # Weekly digests and meeting reminders: each has a key, so a run that finds nothing due sends nothing.
-    "network-digests-due": {"task": "network.tasks.digests_due_send", "schedule": 300.0},
+    # The same run sweeps up deliveries whose lease ran out (a worker died, or Redis lost the task).
+    "network-digests-due": {"task": "network.tasks.digests_due_send", "schedule": float(DIGEST_SWEEP_SECONDS)},
     # Voting rounds with a closing time are closed once it passes; the task is idempotent.
     "outcomes-rounds-close-due": {"task": "outcomes.tasks.rounds_close_due", "schedule": 60.0},
     # A living-map snapshot a month for every site: hourly, each run makes only those not yet made this month.
@@ -206,6 +209,11 @@ CELERY_BEAT_SCHEDULE = {
 DIGEST_CHUNK_SIZE = env_int("DIGEST_CHUNK_SIZE", 200)
 # A refused email is retried after this many seconds, doubling each time.
 DIGEST_RETRY_SECONDS = env_int("DIGEST_RETRY_SECONDS", 60)
+# A worker owns the emails it claims for this long (renewed as it hands each one to the mail server);
+# one claimed and not finished by then, or queued and never claimed, is swept up again.
+DIGEST_LEASE_SECONDS = env_int("DIGEST_LEASE_SECONDS", 120)
+if DIGEST_LEASE_SECONDS < 1 or DIGEST_SWEEP_SECONDS < 1:
+    raise ImproperlyConfigured("DIGEST_LEASE_SECONDS and DIGEST_SWEEP_SECONDS must be at least 1")
 
 # Email: sent through EMAIL_HOST when it names an SMTP server. Without one, each message is kept in
 # EMAIL_FILE_PATH (one file per message) and summed up in one console line, and in development
@@ -218,9 +226,11 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
-    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 else:
     EMAIL_BACKEND = "systemsleader.devmail.MailboxBackend"
+# Seconds an SMTP server may take over any one step before the attempt fails (and is retried later):
+# a server that never answers costs at most this per email.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Systems Leader <noreply@systemsleader.localhost>")
 
 if not DEBUG:

@@ -27,3 +27,11 @@ def test_the_compose_file_runs_the_whole_stack() -> None:
     text = (ROOT / "docker-compose.yml").read_text()
     for service in ("web:", "worker:", "beat:", "postgres:", "redis:", "mail:"):
         assert f"\n  {service}" in text
+
+
+def test_redis_keeps_its_data_on_a_volume() -> None:
+    text = (ROOT / "docker-compose.yml").read_text()
+    redis = text.split("\n  redis:\n", 1)[1].split("\n\n", 1)[0]  # the service's block, up to the next one
+    assert "--appendonly yes" in redis
+    assert "- redis-data:/data" in redis
+    assert "\n  redis-data:" in text.split("\nvolumes:\n", 1)[1]

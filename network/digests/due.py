@@ -37,6 +37,16 @@ def _retry_due(now: dt.datetime) -> Q:
     return Q(status=DigestDelivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS, retry_at__lte=now)
 
 
+def sweep_condition(now: dt.datetime) -> tuple[str, list[str | dt.datetime]]:
+    """SQL for the deliveries the sweep takes back, with its parameters: unfinished, and either claimed with
+    the lease run out, or never claimed and older than a lease (its task was lost, say with Redis)."""
+    lease_ago = now - dt.timedelta(seconds=settings.DIGEST_LEASE_SECONDS)
+    return (
+        "status = %s AND (lease_until < %s OR (lease_until IS NULL AND (created_at IS NULL OR created_at < %s)))",
+        [DigestDelivery.Status.PENDING.value, now, lease_ago],
+    )
+
+
 def deliveries_sendable(key: str) -> QuerySet[DigestDelivery]:
     """The digest's deliveries that may be sent now: never tried, or refused and due a retry."""
     return DigestDelivery.objects.filter(key=key).filter(

@@ -16,7 +16,7 @@ from network import tokens
 from network.calendars import meeting_ics
 from network.digests.content import DigestContent, MeetingContent, meeting_content, weekly_digest_for, weekly_news
 from network.digests.keys import Digest, Kind
-from network.models import Meeting, Membership, Rsvp
+from network.models import DigestDelivery, Meeting, Membership, Rsvp
 from network.text import one_line
 
 # Emails about a meeting that carry its calendar file.
@@ -53,17 +53,21 @@ def _meeting_template_and_subject(digest: Digest, meeting: Meeting) -> tuple[str
     return "network/email/meeting_notice", gettext("%(site)s: Coming up: %(title)s") % names
 
 
-def _message_id(delivery_id: int) -> dict[str, str]:
-    """A stable id per delivery, so a mail system can drop a copy it has already seen."""
-    if not delivery_id:
-        return {}
-    return {"Message-ID": f"<digest-{delivery_id}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}>"}
+def message_id_for(key: str, delivery: DigestDelivery) -> str:
+    """The Message-ID of one delivery, derived from its key and recipient: every copy of it carries the same
+    one, so a mail system can fold a second copy sent after a crash."""
+    local = key.replace(":", ".").replace("<", "").replace(">", "").replace("@", "")
+    return f"<digest.{local}.{delivery.recipient_id}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}>"
 
 
 def digest_message(
-    digest: Digest, membership: Membership, *, connection: BaseEmailBackend | None = None, delivery_id: int = 0
+    digest: Digest, membership: Membership, *, connection: BaseEmailBackend | None = None, message_id: str = ""
 ) -> EmailMultiAlternatives | None:
     """The email one person gets for this digest, or None when there is nothing new for them."""
+    if digest.kind == Kind.INVITATION:
+        return invitation_message(membership, connection=connection, message_id=message_id)
+    if digest.kind == Kind.SIGN_IN:
+        return sign_in_message(digest, membership, connection=connection, message_id=message_id)
     unsubscribe_url = settings.SITE_URL + reverse(
         "network:digest-unsubscribe", kwargs={"token": tokens.unsubscribe_token_make(membership_id=membership.pk)}
     )
@@ -93,13 +97,62 @@ def digest_message(
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            **_message_id(delivery_id),
+            **({"Message-ID": message_id} if message_id else {}),
         },
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     if digest.kind in _WITH_CALENDAR and digest.meeting is not None:
         message.attach("meeting.ics", meeting_ics(meeting=digest.meeting), "text/calendar")
     return message
+
+
+def invitation_message(
+    membership: Membership, *, connection: BaseEmailBackend | None = None, message_id: str = ""
+) -> EmailMultiAlternatives:
+    """One person's invitation, with a fresh sign-in link: it signs them in and brings them to the site."""
+    token = tokens.sign_in_token_make(user=membership.user, site_slug=membership.site.slug, invitation=True)
+    context = {
+        "membership": membership,
+        "link": tokens.sign_in_link_url(token),
+        "days": tokens.INVITATION_MAX_AGE.days,
+    }
+    return EmailMultiAlternatives(
+        subject=one_line(gettext("You are invited to %(site)s on Systems Leader") % {"site": membership.site.name}),
+        body=render_to_string("network/email/invitation.txt", context),
+        to=[membership.user.email],
+        connection=connection,
+        headers={"Message-ID": message_id} if message_id else {},
+    )
+
+
+def sign_in_message(
+    digest: Digest, membership: Membership, *, connection: BaseEmailBackend | None = None, message_id: str = ""
+) -> EmailMultiAlternatives:
+    """A sign-in link the person asked for, made as it is sent (a link is never stored)."""
+    site_slug = membership.site.slug if digest.key.endswith(":1") else ""
+    token = tokens.sign_in_token_make(user=membership.user, site_slug=site_slug)
+    minutes = int(tokens.SIGN_IN_LINK_MAX_AGE.total_seconds() // 60)
+    context = {"user": membership.user, "link": tokens.sign_in_link_url(token), "minutes": minutes}
+    return EmailMultiAlternatives(
+        subject=gettext("Your sign-in link for Systems Leader"),
+        body=render_to_string("network/email/sign_in_link.txt", context),
+        to=[membership.user.email],
+        connection=connection,
+        headers={"Message-ID": message_id} if message_id else {},
+    )
+
+
+def stored_message(
+    delivery: DigestDelivery, *, connection: BaseEmailBackend | None = None, message_id: str = ""
+) -> EmailMultiAlternatives:
+    """An email written when it was queued (kind "mail"), as it was stored with its delivery."""
+    return EmailMultiAlternatives(
+        subject=one_line(delivery.subject),
+        body=delivery.body,
+        to=[delivery.recipient.user.email],
+        connection=connection,
+        headers={"Message-ID": message_id} if message_id else {},
+    )
 
 
 def digest_preview(*, digest: Digest, membership: Membership) -> EmailMultiAlternatives | None:

@@ -11,6 +11,11 @@ from network.selectors.meetings import meeting_invitees
 
 def recipients_for(*, digest: Digest) -> QuerySet[Membership]:
     """Everyone this digest goes to now, unordered: the rows its deliveries are made for."""
+    if digest.kind == Kind.SIGN_IN:
+        return Membership.objects.filter(pk=digest.membership_id or 0, user__is_active=True)
+    if digest.kind in (Kind.INVITATION, Kind.MAIL):
+        # Whom it was queued for (the enabler's press, or the service that wrote it), while still in the site.
+        return Membership.objects.filter(digest_deliveries__key=digest.key, archived_at__isnull=True)
     if digest.kind == Kind.WEEKLY:
         assert digest.alliance is not None  # noqa: S101 - a weekly key always names an alliance
         return Membership.objects.filter(

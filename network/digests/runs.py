@@ -3,15 +3,23 @@ and the Digests page's "send now" (which queues the task)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
 
-from network.digests.due import digest_too_late, retry_next
+from network.digests.due import DueRun, digest_too_late, retry_next
+from network.digests.due import runs_due as starts_and_retries_due
 from network.digests.keys import digest_parse
-from network.digests.sending import SendCounts, deliveries_create, deliveries_fail_late, deliveries_send
+from network.digests.sending import (
+    SendCounts,
+    deliveries_create,
+    deliveries_fail_late,
+    deliveries_send,
+    deliveries_sweep,
+)
 
 # Hands one chunk of a digest's deliveries (key, delivery ids) to whichever worker takes it.
 FanOut = Callable[[str, list[int]], None]
@@ -66,3 +74,25 @@ def digest_run(
 def digest_send(*, key: str, delivery_ids: list[int] | None = None) -> SendCounts:
     """Send a digest (or the given deliveries of it) in this process, all at once: `send_due_digests`' way."""
     return digest_run(key=key, delivery_ids=delivery_ids).counts
+
+
+def runs_due(*, now: dt.datetime | None = None) -> list[DueRun]:
+    """Every digest run that is due: digests to start, refused emails to retry, and the sweep.
+
+    The sweep takes back deliveries whose lease ran out (their worker died mid-run) or that were
+    queued and never claimed (Redis lost the task), and runs them again. What Celery beat queues every
+    DIGEST_SWEEP_SECONDS, and `manage.py send_due_digests` runs from cron when there is no Celery.
+    """
+    runs = starts_and_retries_due(now=now)
+    queued = {(run.key, tuple(run.delivery_ids or ())) for run in runs}
+    for key, delivery_ids in deliveries_sweep(now=now).items():
+        if (key, tuple(delivery_ids)) not in queued:
+            runs.append(DueRun(key, delivery_ids))
+    return runs
+
+
+def digest_prepare(*, key: str) -> int:
+    """Make a digest's deliveries now, before its task runs, so that from this moment its progress reads
+    "queued" with everyone it is for still to go, never an empty "done". How many it is for."""
+    digest = digest_parse(key)
+    return len(deliveries_create(digest=digest)) if digest is not None else 0

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from network import dispatch
+from network.digests import digest_prepare, mail_deliveries_create, mail_key
 from network.errors import DomainError
-from network.models import DigestPreference, DigestSchedule, Membership
+from network.models import DigestPreference, DigestSchedule, Membership, PilotSite
 from network.selectors.alliances import alliance_current
 from network.selectors.digests import digest_choices, digest_has_work
 
@@ -39,8 +42,10 @@ def digest_preference_set(*, membership: Membership, preference: str) -> Members
     return membership
 
 
+@transaction.atomic
 def digest_send_now(*, membership: Membership, key: str) -> str:
-    """Send one of the site's digests now; whoever already has their copy is not sent another."""
+    """Send one of the site's digests now, or resume a stalled one; whoever already has their copy is not sent
+    another."""
     if not membership.is_enabler:
         raise DomainError(gettext("Only the site's enablers send digests."))
     offered = digest_choices(site=membership.site, alliance=alliance_current(site=membership.site))
@@ -48,5 +53,19 @@ def digest_send_now(*, membership: Membership, key: str) -> str:
         raise DomainError(gettext("That digest is not one this site can send now."))
     if not digest_has_work(key=key):
         raise DomainError(gettext("Everyone it is for has already been sent this one, so nothing more was sent."))
+    # Its deliveries are made here, so the page shows it queued at once (and a stalled one is resumed:
+    # the run takes every delivery nobody holds).
+    digest_prepare(key=key)
     dispatch.digest_send.after_commit(key)
+    return key
+
+
+def email_queue(*, site: PilotSite, name: str, subject: str, body: str, memberships: list[Membership]) -> str:
+    """Queue one written email to these people of `site` through the email ledger, to be sent once the caller's
+    transaction commits: nothing lost if a worker or Redis dies, as for digests. The key it was queued under."""
+    people = [m for m in memberships if m.site_id == site.pk and m.archived_at is None]
+    key = mail_key(site=site, name=name, when=timezone.now())
+    if people:
+        mail_deliveries_create(key=key, subject=subject, body=body, memberships=people)
+        dispatch.digest_send.after_commit(key)
     return key

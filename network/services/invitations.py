@@ -11,31 +11,30 @@ from __future__ import annotations
 
 import enum
 import logging
-import smtplib
 from dataclasses import dataclass
-from datetime import UTC, timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from network import dispatch
+from network.digests.keys import invitation_key, sign_in_key
 from network.errors import DomainError
-from network.models import InvitationStatus, Membership, PilotSite, User
+from network.models import DigestDelivery, InvitationStatus, Membership, PilotSite, User
 from network.services.activity import activity_record
-from network.text import one_line
+
+# The link itself is made in network.tokens (so the email ledger can make one too); named here as before.
+from network.tokens import INVITATION_MAX_AGE as INVITATION_MAX_AGE
+from network.tokens import LINK_SALT, SIGN_IN_LINK_MAX_AGE, sign_in_link_url
+from network.tokens import sign_in_fingerprint as _fingerprint
+from network.tokens import sign_in_token_make as sign_in_token_make
 
 logger = logging.getLogger(__name__)
 
-LINK_SALT = "network.sign-in-link"
-INVITATION_MAX_AGE = timedelta(days=7)
-SIGN_IN_LINK_MAX_AGE = timedelta(minutes=30)
 # A burst of requests is refused: per email address (silently, so nothing is
 # revealed about which addresses have accounts) and per client address.
 RATE_WINDOW_SECONDS = 15 * 60
@@ -61,17 +60,6 @@ class RateLimitedError(Exception):
     pass
 
 
-def _fingerprint(user: User) -> str:
-    login = "" if user.last_login is None else user.last_login.astimezone(UTC).replace(tzinfo=None).isoformat()
-    value = f"{user.pk}|{login}|{user.password}|{user.is_active}"
-    return salted_hmac(LINK_SALT, value, algorithm="sha256").hexdigest()[:32]
-
-
-def sign_in_token_make(*, user: User, site_slug: str = "", invitation: bool = False) -> str:
-    payload = {"u": user.pk, "s": site_slug, "f": _fingerprint(user), "i": int(invitation)}
-    return signing.TimestampSigner(salt=LINK_SALT).sign_object(payload, compress=True)
-
-
 def sign_in_token_check(*, token: str) -> LinkCheck:
     """Say whether a link is valid, expired, used or not a link of ours, and whose it is."""
     signer = signing.TimestampSigner(salt=LINK_SALT)
@@ -95,51 +83,39 @@ def sign_in_token_check(*, token: str) -> LinkCheck:
     return LinkCheck(LinkState.VALID, user, site_slug)
 
 
-def _link_url(token: str) -> str:
-    return f"{settings.SITE_URL}{reverse('network:sign-in-link', kwargs={'token': token})}"
-
-
-def invitation_send(*, membership: Membership) -> bool:
-    """Email one person their invitation. Records sent or failed; returns whether it went."""
-    if membership.archived_at is not None:
-        return False
-    token = sign_in_token_make(user=membership.user, site_slug=membership.site.slug, invitation=True)
-    context = {"membership": membership, "link": _link_url(token), "days": INVITATION_MAX_AGE.days}
-    try:
-        send_mail(
-            subject=one_line(f"You are invited to {membership.site.name} on Systems Leader"),
-            message=render_to_string("network/email/invitation.txt", context),
-            from_email=None,
-            recipient_list=[membership.user.email],
-        )
-    except (smtplib.SMTPException, OSError) as error:
-        logger.warning("Invitation to membership %s failed: %s", membership.pk, error)
-        Membership.objects.filter(pk=membership.pk).exclude(invitation_status=InvitationStatus.ACCEPTED).update(
-            invitation_status=InvitationStatus.FAILED, invitation_error=str(error)[:1000]
-        )
-        return False
-    Membership.objects.filter(pk=membership.pk).exclude(invitation_status=InvitationStatus.ACCEPTED).update(
-        invitation_status=InvitationStatus.SENT, invited_at=timezone.now(), invitation_error=""
-    )
-    return True
-
-
 @transaction.atomic
 def invitations_queue(*, site: PilotSite, actor: User, memberships: list[Membership]) -> int:
-    """Queue invitations to these members of `site`; sending happens in a Celery task after commit."""
+    """Queue invitations to these members of `site` through the email ledger; a worker sends them after commit.
+
+    The people are locked and marked "Sending" here, and whoever is already being sent one is left out,
+    so pressing the button again (or twice at once) never sends anyone a second invitation.
+    """
     # An enabler is signed in already and never invites themself.
-    chosen = [m for m in memberships if m.site_id == site.pk and m.archived_at is None and m.user_id != actor.pk]
-    ids = [m.pk for m in chosen]
-    if not ids:
+    wanted = [m.pk for m in memberships if m.site_id == site.pk and m.archived_at is None and m.user_id != actor.pk]
+    chosen = list(
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(pk__in=wanted, site=site, archived_at__isnull=True)
+        .exclude(invitation_status=InvitationStatus.QUEUED)
+        .order_by("pk")
+    )
+    if not chosen:
         return 0
-    for membership_id in ids:
-        dispatch.invitation_send.after_commit(membership_id)
-    if len(ids) == 1:
+    key = invitation_key(site=site, when=timezone.now())
+    DigestDelivery.objects.bulk_create(
+        [DigestDelivery(key=key, kind=DigestDelivery.Kind.INVITATION, recipient=m) for m in chosen], batch_size=1000
+    )
+    # Someone who has accepted stays accepted, whatever becomes of another invitation.
+    Membership.objects.filter(pk__in=[m.pk for m in chosen]).exclude(
+        invitation_status=InvitationStatus.ACCEPTED
+    ).update(invitation_status=InvitationStatus.QUEUED, invitation_error="")
+    dispatch.digest_send.after_commit(key)
+    if len(chosen) == 1:
         summary = f"Invited {chosen[0].user.name or chosen[0].user.email}"
     else:
-        summary = f"Invited {len(ids)} people"
+        summary = f"Invited {len(chosen)} people"
     activity_record(site=site, actor=actor, action="invite", summary=summary)
-    return len(ids)
+    return len(chosen)
 
 
 def invitation_queue_one(*, site: PilotSite, actor: User, membership_id: int) -> Membership:
@@ -176,7 +152,7 @@ def sign_in_link_request(*, email: str, ip: str) -> None:
     user = User.objects.filter(email__iexact=email, is_active=True).only("pk").first()
     if user is None:
         return
-    dispatch.sign_in_link_send.after_commit(user.pk, "")
+    _sign_in_link_queue(user=user, site_slug="")
 
 
 def password_reset_allowed(*, email: str, ip: str) -> bool:
@@ -192,7 +168,8 @@ def password_reset_allowed(*, email: str, ip: str) -> bool:
 
 def sign_in_link_send(*, user: User, site_slug: str = "") -> None:
     token = sign_in_token_make(user=user, site_slug=site_slug)
-    context = {"user": user, "link": _link_url(token), "minutes": int(SIGN_IN_LINK_MAX_AGE.total_seconds() // 60)}
+    minutes = int(SIGN_IN_LINK_MAX_AGE.total_seconds() // 60)
+    context = {"user": user, "link": sign_in_link_url(token), "minutes": minutes}
     send_mail(
         subject="Your sign-in link for Systems Leader",
         message=render_to_string("network/email/sign_in_link.txt", context),
@@ -208,7 +185,21 @@ def fresh_link_send(*, check: LinkCheck) -> None:
     email_key = salted_hmac(LINK_SALT, check.user.email.lower()).hexdigest()
     if _rate_exceeded(f"sign-in-link:email:{email_key}", RATE_PER_EMAIL):
         return  # the same limit as asking on the sign-in page
-    dispatch.sign_in_link_send.after_commit(check.user.pk, check.site_slug)
+    _sign_in_link_queue(user=check.user, site_slug=check.site_slug)
+
+
+def _sign_in_link_queue(*, user: User, site_slug: str) -> None:
+    """Queue a sign-in link through the email ledger (as invitations and digests are), by one of the person's
+    memberships: that of the site to land on, else any. Someone in no site at all has it sent by a plain task."""
+    people = Membership.objects.filter(user=user, archived_at__isnull=True).order_by("pk")
+    membership = (people.filter(site__slug=site_slug).first() if site_slug else None) or people.first()
+    if membership is None:
+        dispatch.sign_in_link_send.after_commit(user.pk, site_slug)
+        return
+    to_site = bool(site_slug) and membership.site.slug == site_slug
+    key = sign_in_key(membership_id=membership.pk, when=timezone.now(), to_site=to_site)
+    DigestDelivery.objects.create(key=key, kind=DigestDelivery.Kind.SIGN_IN, recipient=membership)
+    dispatch.digest_send.after_commit(key)
 
 
 @transaction.atomic

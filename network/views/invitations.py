@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from network.access import ENABLERS, site_view
 from network.errors import DomainError
 from network.http import AuthenticatedHttpRequest, render_page
-from network.models import Membership
+from network.models import InvitationStatus, Membership
 from network.selectors.people import invitable_for_site, invitation_list_for_site
 from network.services import invitations
 
@@ -52,5 +52,14 @@ def site_invitations(request: AuthenticatedHttpRequest, membership: Membership) 
         if not request.htmx:
             return redirect("network:site-invitations", site_slug=site.slug)
     listing = invitation_list_for_site(site=site, viewer=membership)
-    context = {"membership": membership, "site": site, "people": listing.people, "invitable": listing.invitable}
+    people = list(listing.people)
+    # While anyone's invitation is with the worker, the page keeps asking for the rows.
+    sending = any(person.invitation_status == InvitationStatus.QUEUED for person in people)
+    context = {
+        "membership": membership,
+        "site": site,
+        "people": people,
+        "invitable": listing.invitable,
+        "sending": sending,
+    }
     return render_page(request, "network/site_invitations.html", context, partial="invitations")

@@ -10,7 +10,6 @@ from django.utils import timezone
 from network.errors import DomainError
 from network.models import Alliance, AllianceMember, Membership
 from network.services import alliance_for_outcome, alliance_join
-from outcomes import dispatch
 from outcomes.access import MANAGERS, VOTERS, check_role
 from outcomes.models import CandidateOutcome, VotingRound
 from outcomes.selectors.ballots import adoption_invitees
@@ -45,17 +44,26 @@ def outcome_adopt(*, voting_round: VotingRound, outcome_id: int, membership: Mem
     _ensure_alliance(outcome)
     outcome.adopted_at = timezone.now()
     outcome.save(update_fields=["adopted_at"])
-    for invited in adoption_invitees(voting_round=voting_round, outcome=outcome):
-        # One email per invited leader, to that leader alone.
-        dispatch.adoption_invitation_send.after_commit(voting_round.pk, outcome.pk, invited.pk)
+    # One email per invited leader, to that leader alone, queued through the email ledger with this commit.
+    mail_send(
+        site=outcome.site,
+        name="adoption_invitation",
+        context=_adoption_context(voting_round, outcome),
+        recipients=list(adoption_invitees(voting_round=voting_round, outcome=outcome)),
+    )
     return outcome
 
 
-def adoption_invitation_send(*, voting_round: VotingRound, outcome: CandidateOutcome, membership: Membership) -> None:
-    """Invite one leader, alone, to join the alliance of an outcome adopted from the round."""
+def _adoption_context(voting_round: VotingRound, outcome: CandidateOutcome) -> dict[str, object]:
     url = settings.SITE_URL + reverse("outcomes:round-detail", args=[voting_round.site.slug, voting_round.pk])
-    context = {"round": voting_round, "outcome": outcome, "url": url}
-    mail_send(name="adoption_invitation", context=context, recipients=[membership.user.email])
+    return {"round": voting_round, "outcome": outcome, "url": url}
+
+
+def adoption_invitation_send(*, voting_round: VotingRound, outcome: CandidateOutcome, membership: Membership) -> None:
+    """Invite one leader, alone, to join the alliance of an outcome adopted from the round (for tasks queued
+    before invitations went through the email ledger)."""
+    context = _adoption_context(voting_round, outcome)
+    mail_send(site=voting_round.site, name="adoption_invitation", context=context, recipients=[membership])
 
 
 @transaction.atomic

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import random
 from datetime import datetime
-from functools import partial
 from typing import TypedDict, Unpack
 
 from django.conf import settings
@@ -189,22 +188,19 @@ def rounds_close_due(*, now: datetime | None = None) -> list[int]:
             if locked is None:
                 continue
             _close(locked)
-            transaction.on_commit(partial(_notify_closed, locked.pk))
+            # Queued in the same transaction, through the email ledger: closed and emailed, or neither.
+            _notify_closed(locked.pk)
         closed.append(round_id)
         logger.info("Closed voting round %s on schedule", round_id)
     return closed
 
 
 def _notify_closed(round_id: int) -> None:
-    """Email the enablers that a round closed on time. Only totals: never anyone's choices."""
+    """Queue an email to the enablers that a round closed on time. Only totals: never anyone's choices."""
     voting_round = VotingRound.objects.select_related("site", "winner").get(pk=round_id)
-    enablers = list(
-        voting_round.site.memberships.filter(role__in=MANAGERS, archived_at__isnull=True).values_list(
-            "user__email", flat=True
-        )
-    )
+    enablers = list(voting_round.site.memberships.filter(role__in=MANAGERS, archived_at__isnull=True))
     if not enablers:
         return
     url = settings.SITE_URL + reverse("outcomes:round-detail", args=[voting_round.site.slug, voting_round.pk])
     context = {"round": voting_round, "ballot_count": StoredResult.from_round(voting_round).ballot_count, "url": url}
-    mail_send(name="round_closed", context=context, recipients=enablers)
+    mail_send(site=voting_round.site, name="round_closed", context=context, recipients=enablers)

@@ -16,7 +16,7 @@ from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from network import services
-from network.services.invitations import invitation_send
+from network.services.invitations import invitations_queue
 from tests.browser.conftest import SETTLED, PageAudit, sign_in
 from tests.conftest import make_site
 
@@ -32,9 +32,10 @@ def test_a_newcomer_reads_the_invitation_in_the_browser_and_signs_in_from_it(
     settings.EMAIL_BACKEND = "systemsleader.devmail.MailboxBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
     settings.SITE_URL = live_server.url
-    site, _, _, _, leaders = make_site("ashby", leader_count=2)
+    site, _, enabler, _, leaders = make_site("ashby", leader_count=2)
     leader = leaders[0]
-    assert invitation_send(membership=leader)
+    # Tasks run in-process here, once the transaction commits, as under `make run`.
+    assert invitations_queue(site=site, actor=enabler.user, memberships=[leader]) == 1
 
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))

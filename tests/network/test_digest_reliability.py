@@ -276,8 +276,9 @@ def test_a_refusing_mail_server_is_retried_until_it_recovers(workers: Workers, i
 def test_a_worker_killed_mid_batch_and_restarted_sends_no_second_copy(workers: Workers, inbox: TroubledInbox) -> None:
     coordinator, member = _alliance_of(300)
     # A short visibility timeout so that the killed worker's unacknowledged task comes back within the test.
+    # A short lease too, so the row the killed worker held is free again when its task comes back.
     quick = {"CELERY_VISIBILITY_TIMEOUT": "3", "CELERY_UNACKED_RESTORE_INTERVAL": "1",
-             "CELERY_UNACKED_RESTORE_THROTTLE": "1"}  # fmt: skip
+             "CELERY_UNACKED_RESTORE_THROTTLE": "1", "DIGEST_LEASE_SECONDS": "2"}  # fmt: skip
     first = workers.start(**quick)
     killed = threading.Event()
 

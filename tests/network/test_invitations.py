@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import smtplib
 from datetime import timedelta
 from unittest import mock
 
@@ -147,14 +146,15 @@ def test_it_invites_everyone_pending_at_once(cast: Cast, mailoutbox: list, djang
     assert len(mailoutbox) == len(expected)  # nobody pending the second time
 
 
-def test_it_records_a_failed_invitation(cast: Cast, mailoutbox: list, django_capture_on_commit_callbacks) -> None:
+def test_it_records_a_failed_invitation(
+    cast: Cast, mailoutbox: list, django_capture_on_commit_callbacks, settings
+) -> None:
     leader = cast.leaders[0]
-    with mock.patch(
-        "network.services.invitations.send_mail", side_effect=smtplib.SMTPRecipientsRefused({"x": (550, b"no")})
-    ):
-        client = invite(cast, django_capture_on_commit_callbacks, leader.pk)
+    settings.EMAIL_BACKEND = "tests.network.failing_backend.RefusingBackend"
+    client = invite(cast, django_capture_on_commit_callbacks, leader.pk)
     leader.refresh_from_db()
     assert leader.invitation_status == InvitationStatus.FAILED
+    assert "No such user" in leader.invitation_error
     page = client.get(reverse("network:site-invitations", args=[cast.site.slug]))
     assert "Sending failed" in page.content.decode()
 
@@ -272,3 +272,27 @@ def test_the_invitations_page_query_count_does_not_grow(cast: Cast, django_asser
         member_add(site=cast.site, name=f"Extra {i}", email=f"extra{i}@example.org", agency=cast.agencies[i % 3])
     with django_assert_num_queries(5):  # session, user, membership, people, count
         assert "Extra 29" in client.get(url).content.decode()
+
+
+def test_pressing_invite_again_while_the_worker_sends_invites_nobody_twice(
+    cast: Cast, mailoutbox: list, django_capture_on_commit_callbacks
+) -> None:
+    client = cast.client_for(cast.enabler)
+    url = reverse("network:site-invitations", args=[cast.site.slug])
+    with django_capture_on_commit_callbacks(execute=False) as queued:  # the worker has not run yet
+        client.post(url, {"invite": "all"})
+    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    # Each person shows as being sent, and the rows keep refreshing themselves until the worker is done.
+    assert partial.count("Being sent") == 4 and 'hx-trigger="every 2s"' in partial
+    assert "Invite everyone not yet invited (0)" in partial
+    with django_capture_on_commit_callbacks(execute=False) as again:
+        client.post(url, {"invite": "all"})
+        client.post(url, {"invite": cast.leaders[0].pk})
+    for callback in [*queued, *again]:
+        callback()
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [cast.coordinator.user.email, *(leader.user.email for leader in cast.leaders)]
+    )
+    done = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Being sent" not in done and "hx-trigger" not in done
+    assert done.count("Invited") >= 4
