@@ -65,7 +65,7 @@ def test_a_page_out_of_range_shows_the_nearest_page_not_an_error(cast: Cast, pag
     add_people(cast, 120)
     response = cast.client_for(cast.enabler).get(people_url(cast), {"page": page})
     assert response.status_code == 200
-    assert "aria-current=\"page\">" in response.content.decode()
+    assert 'aria-current="page">' in response.content.decode()
 
 
 def test_it_searches_by_name_email_role_title_and_agency(cast: Cast) -> None:
