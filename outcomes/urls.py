@@ -20,4 +20,9 @@ urlpatterns = [
     path("sites/<slug:site_slug>/rounds/<int:round_id>/voters/", views.round_voters, name="round-voters"),
     path("sites/<slug:site_slug>/rounds/<int:round_id>/system/", views.round_system, name="round-system"),
     path("sites/<slug:site_slug>/rounds/<int:round_id>/results.csv", views.round_results_csv, name="round-results-csv"),
+    path(
+        "sites/<slug:site_slug>/rounds/<int:round_id>/head-to-head.csv",
+        views.round_pairwise_csv,
+        name="round-pairwise-csv",
+    ),
 ]

@@ -29,9 +29,9 @@ def people_url(cast: Cast) -> str:
 def test_it_renders_the_same_bytes_for_200_and_2000_people(cast: Cast) -> None:
     client = cast.client_for(cast.enabler)
     add_people(cast, 200)
-    small = client.get(people_url(cast), {"page": 2}).content
+    small = client.get(people_url(cast), {"page": "2"}).content
     add_people(cast, 1800, start=200)
-    large = client.get(people_url(cast), {"page": 2}).content
+    large = client.get(people_url(cast), {"page": "2"}).content
     assert small.count(b"<tr>") == large.count(b"<tr>") == PEOPLE_PAGE_SIZE + 1 + 3 + 1  # people, agencies, heads
     # Only the counts differ ("People (205)" and "People (2005)", the last page's number): a few bytes.
     assert abs(len(large) - len(small)) <= 10, (len(small), len(large))
@@ -42,20 +42,20 @@ def test_its_query_count_does_not_grow_with_people(cast: Cast, django_assert_num
     add_people(cast, 60)
     # session, user, membership, agencies, the page of people (with their count), agencies for the form
     with django_assert_num_queries(6):
-        client.get(people_url(cast), {"q": "person", "page": 2})
+        client.get(people_url(cast), {"q": "person", "page": "2"})
     add_people(cast, 600, start=60)
     with django_assert_num_queries(6):
-        client.get(people_url(cast), {"q": "person", "page": 9})
+        client.get(people_url(cast), {"q": "person", "page": "9"})
 
 
 def test_it_pages_people_with_links_that_work_without_script(cast: Cast) -> None:
     add_people(cast, 120)  # with the 5 of the cast, 125 people: 3 pages of 50
-    body = cast.client_for(cast.enabler).get(people_url(cast), {"page": 2}).content.decode()
+    body = cast.client_for(cast.enabler).get(people_url(cast), {"page": "2"}).content.decode()
     assert text_of(body, id="people-heading") == "People (125)"
     assert 'href="?page=1"' in body and 'href="?page=3"' in body
     assert 'aria-current="page">2</a>' in body
     assert 'rel="prev" href="?page=1"' in body and 'rel="next" href="?page=3"' in body
-    last = cast.client_for(cast.enabler).get(people_url(cast), {"page": 3}).content.decode()
+    last = cast.client_for(cast.enabler).get(people_url(cast), {"page": "3"}).content.decode()
     assert last.count("<tr>") == 25 + 1 + 3 + 1
     assert 'rel="next"' not in last
 
@@ -77,7 +77,7 @@ def test_it_searches_by_name_email_role_title_and_agency(cast: Cast) -> None:
     assert "Leader 1 of Ashby" in body and "Person 00001" not in body
     body = client.get(people_url(cast), {"q": "DIRECTOR"}).content.decode()
     assert text_of(body, id="people-heading") == "3 people match “DIRECTOR”"
-    body = client.get(people_url(cast), {"q": "police", "page": 2}).content.decode()  # 40 + 1 leader
+    body = client.get(people_url(cast), {"q": "police", "page": "2"}).content.decode()  # 40 + 1 leader
     assert "People (" not in body and 'aria-current="page">1</a>' not in body
     body = client.get(people_url(cast), {"q": "nobody at all"}).content.decode()
     assert "Nobody matches that search" in body
@@ -92,7 +92,7 @@ def test_a_search_never_shows_another_sites_people(cast: Cast) -> None:
 def test_an_htmx_search_swaps_only_the_list(cast: Cast) -> None:
     add_people(cast, 120)
     response = cast.client_for(cast.enabler).get(
-        people_url(cast), {"q": "person", "page": 3}, headers={"HX-Request": "true"}
+        people_url(cast), {"q": "person", "page": "3"}, headers={"HX-Request": "true"}
     )
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="people-list"')
