@@ -28,6 +28,13 @@ from outcomes.services.ballots import NOTHING_CHOSEN, ranking_order
 from outcomes.tally import SCORE_MAX, SCORE_MIN
 
 
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Checkboxes drawn in one template loop, each still labelled: Django's own widget includes two
+    templates per option, which for a site of 100 agencies was most of the outcomes page's time."""
+
+    template_name = "outcomes/widgets/checkbox_list.html"
+
+
 class OutcomeForm(forms.Form):
     statement = forms.CharField(max_length=200, help_text="One short sentence: the change you want to see.")
     why_it_matters = forms.CharField(
@@ -38,7 +45,7 @@ class OutcomeForm(forms.Form):
     agencies = forms.ModelMultipleChoiceField(
         queryset=Agency.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
         label="Agencies it touches",
         help_text="Tick every agency whose work this outcome touches.",
     )
