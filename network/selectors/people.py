@@ -106,6 +106,7 @@ if TYPE_CHECKING:  # a person with the count of everyone their search matched (d
 
 
 PEOPLE_PAGE_SIZE = 50  # people per page: what a person reads, whatever the site's size
+MAX_PAGE = 100_000  # a page number from the address bar beyond any site's last page (and within an OFFSET's range)
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ def people_page_for_site(*, site: PilotSite, query: str = "", page: str | int = 
     # pk: a stable order to page by, as names repeat.
     people = people.annotate(matches=Window(Count("pk"))).order_by("role", "user__name", "pk")
     try:
-        number = max(1, int(page))
+        number = min(max(1, int(page)), MAX_PAGE)
     except (TypeError, ValueError):
         number = 1
     rows = _people_page_rows(people, number)

@@ -51,7 +51,7 @@ def meeting_attendance(request: AuthenticatedHttpRequest, membership: Membership
     """The list, and its one form: each name is a button posting `present` (or `absent`) with the person's id."""
     if request.method == "POST":
         marked = request.POST.get("present") or request.POST.get("absent") or ""
-        if not marked.isdigit():
+        if not (marked.isascii() and marked.isdigit()):
             return HttpResponseBadRequest(_("Choose a person to mark."))
         return _mark(request, membership, meeting_id, int(marked), present="present" in request.POST)
     return _page(request, membership, meeting_id, form=WalkInForm())

@@ -305,7 +305,7 @@ def test_the_list_is_one_form_and_each_name_posts_its_person(cast: Cast, meeting
     assert not MeetingAttendance.objects.exists()
 
 
-@pytest.mark.parametrize("data", [{}, {"present": ""}, {"present": "x1"}, {"absent": "-4"}])
+@pytest.mark.parametrize("data", [{}, {"present": ""}, {"present": "x1"}, {"absent": "-4"}, {"present": "²"}])
 def test_a_post_without_a_person_is_a_clear_400(cast: Cast, meeting: Meeting, data: dict[str, str]) -> None:
     response = cast.client_for(cast.coordinator).post(_url("meeting-attendance", cast, meeting), data)
     assert response.status_code == 400
