@@ -74,6 +74,7 @@ def site_people(request: AuthenticatedHttpRequest, membership: Membership) -> Ht
         "people": people_page_for_site(site=site, query=request.GET.get("q", ""), page=request.GET.get("page", 1)),
         # Built once, not per row: a person's link is this and their id.
         "member_url": reverse("network:member-edit", args=[site.slug, 0]).removesuffix("0/"),
+        "agency_url": reverse("network:agency-edit", args=[site.slug, 0]).removesuffix("0/"),
         "agency_form": agency_form,
         "member_form": member_form,
     }

@@ -112,3 +112,10 @@ def test_an_enabler_gets_a_link_to_edit_each_person(cast: Cast) -> None:
     person = cast.leaders[1]
     link = reverse("network:member-edit", args=[cast.site.slug, person.pk])
     assert f'<a href="{link}">{person.user.name}</a>' in body
+
+
+def test_an_enabler_gets_a_link_to_edit_each_agency(cast: Cast) -> None:
+    body = cast.client_for(cast.enabler).get(people_url(cast)).content.decode()
+    agency = cast.agencies[2]
+    link = reverse("network:agency-edit", args=[cast.site.slug, agency.pk])
+    assert f'<a href="{link}">{agency.name}</a>' in body
