@@ -333,3 +333,12 @@ def test_the_page_costs_under_300_bytes_per_invitee(cast: Cast, alliance: Allian
     assert after.count(b"<li>") - before.count(b"<li>") == 200  # everyone invited is still listed
     per_invitee = (len(after) - len(before)) / 200
     assert per_invitee < 300, per_invitee
+
+
+def test_names_and_agencies_on_the_list_are_escaped(cast: Cast, alliance: Alliance, meeting: Meeting) -> None:
+    agency = services.agency_create(site=cast.site, name="<i>Fire</i> & Rescue", sector="fire")
+    leader = services.member_add(site=cast.site, name="<b>Bold</b> O'Neil", email="bold@example.org", agency=agency)
+    services.alliance_join(alliance=alliance, membership=leader)
+    body = cast.client_for(cast.coordinator).get(_url("meeting-attendance", cast, meeting)).content.decode()
+    assert "<b>&lt;b&gt;Bold&lt;/b&gt; O&#x27;Neil</b>" in body
+    assert "<small>&lt;i&gt;Fire&lt;/i&gt; &amp; Rescue · No reply</small>" in body
