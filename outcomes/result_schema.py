@@ -16,6 +16,9 @@ The JSON carries a version, so rounds closed by older code still read:
   ("agencies", "sectors"): under a secret ballot, groups smaller than the
   round's minimum are merged into "Other" before anything is stored, so the
   stored analysis itself never holds a small group's votes.
+- Version 3: adds "divergent", the pairs of agencies (as shown) whose support
+  differs most, computed when the round closes so no page computes it on a
+  request. Rounds closed before have it added by migration 0008.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from outcomes.groups import Group, shown_groups, shown_sector_groups
 from outcomes.models import Method, VotingRound
 from outcomes.tally import IrvReason
 
-RESULT_VERSION = 2
+RESULT_VERSION = 3
 
 Json = dict[str, Any]
 
@@ -116,6 +119,21 @@ class Support:
     sectors: list[Group]
     #: The sector labels of the site's agencies when the round closed, voters or not.
     site_sectors: list[str]
+    #: The agencies (as shown) that differ most, most first; None for a result stored without them.
+    divergent: list[Divergence] | None = None
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """Two groups whose support differs most: mean difference in share across the outcomes."""
+
+    first: str
+    second: str
+    distance: float
+    #: The outcome on which they differ most, and each one's share of support for it.
+    outcome_id: int
+    first_share: float
+    second_share: float
 
 
 class Columns(NamedTuple):
@@ -157,6 +175,8 @@ class StoredResult:
         result["agencies"] = [_group_to_json(g) for g in support.agencies]
         result["sectors"] = [_group_to_json(g) for g in support.sectors]
         result["site_sectors"] = support.site_sectors
+        if support.divergent is not None:
+            result["divergent"] = [_divergence_to_json(d) for d in support.divergent]
         pairwise: Json = (
             {"candidates": count.pairwise.candidates, "counts": count.pairwise.counts} if count.pairwise else {}
         )
@@ -176,8 +196,8 @@ class StoredResult:
     ) -> StoredResult:
         """The stored result from its columns; `secret` and `min_group_size` show version 1's groups as they may be."""
         version = result.get("version", 1)
-        if version not in (1, 2):
-            raise ValueError(f"A round's result has version {version!r}; this code reads versions 1 and 2.")
+        if version not in (1, 2, 3):
+            raise ValueError(f"A round's result has version {version!r}; this code reads versions 1 to 3.")
         tie = result.get("tie")
         count = Count(
             tiers=[list(tier) for tier in ranking],
@@ -204,6 +224,7 @@ class StoredResult:
             agencies=agencies,
             sectors=sectors,
             site_sectors=list(result.get("site_sectors", [])),
+            divergent=[_divergence_from_json(d) for d in result["divergent"]] if "divergent" in result else None,
         )
         return cls(
             method=Method(result.get("method", method)),
@@ -278,6 +299,28 @@ def _group_from_json(g: Json) -> Group:
         support=_unkeyed(g["support"]),
         energy=_unkeyed(g["energy"]),
         members=list(g["members"]),
+    )
+
+
+def _divergence_to_json(d: Divergence) -> Json:
+    return {
+        "first": d.first,
+        "second": d.second,
+        "distance": d.distance,
+        "outcome_id": d.outcome_id,
+        "first_share": d.first_share,
+        "second_share": d.second_share,
+    }
+
+
+def _divergence_from_json(d: Json) -> Divergence:
+    return Divergence(
+        first=d["first"],
+        second=d["second"],
+        distance=d["distance"],
+        outcome_id=d["outcome_id"],
+        first_share=d["first_share"],
+        second_share=d["second_share"],
     )
 
 

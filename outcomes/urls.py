@@ -44,4 +44,9 @@ urlpatterns = [
         indicators.indicator_xlsx,
         name="indicator-xlsx",
     ),
+    path(
+        "sites/<slug:site_slug>/rounds/<int:round_id>/head-to-head.csv",
+        views.round_pairwise_csv,
+        name="round-pairwise-csv",
+    ),
 ]

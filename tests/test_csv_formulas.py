@@ -66,6 +66,11 @@ def _results_csv(cast: Cast, alliance: Alliance) -> str:
     return reverse("outcomes:round-results-csv", args=[cast.site.slug, voting_round.pk])
 
 
+def _pairwise_csv(cast: Cast, alliance: Alliance) -> str:
+    results = _results_csv(cast, alliance)  # a closed Schulze round whose outcomes look like formulas
+    return results.replace("results.csv", "head-to-head.csv")
+
+
 def _attendees_csv(cast: Cast, alliance: Alliance) -> str:
     meeting = services.meeting_create(
         alliance=alliance,
@@ -126,6 +131,7 @@ ENDPOINTS = {
     "network:alliance-csv": _alliance_csv,
     "outcomes:indicator-csv": _indicator_csv,
     "outcomes:round-results-csv": _results_csv,
+    "outcomes:round-pairwise-csv": _pairwise_csv,
     "network:meeting-attendees-csv": _attendees_csv,
     "network:site-import-template": _import_template_csv,
 }

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from network import selectors
 from network.access import COORDINATORS, site_view
@@ -44,7 +46,14 @@ def _page(
 
 
 @site_view(COORDINATORS)
+@require_http_methods(["GET", "POST"])
 def meeting_attendance(request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
+    """The list, and its one form: each name is a button posting `present` (or `absent`) with the person's id."""
+    if request.method == "POST":
+        marked = request.POST.get("present") or request.POST.get("absent") or ""
+        if not (marked.isascii() and marked.isdigit()):
+            return HttpResponseBadRequest(_("Choose a person to mark."))
+        return _mark(request, membership, meeting_id, int(marked), present="present" in request.POST)
     return _page(request, membership, meeting_id, form=WalkInForm())
 
 
@@ -53,17 +62,26 @@ def meeting_attendance(request: AuthenticatedHttpRequest, membership: Membership
 def attendance_toggle(
     request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int, member_id: int
 ) -> HttpResponse:
+    """One person's mark by its own address (as the page posted before it had one form for the list)."""
+    return _mark(request, membership, meeting_id, member_id, present=request.POST.get("present") == "1")
+
+
+def _mark(
+    request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int, member_id: int, *, present: bool
+) -> HttpResponse:
     meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
     invitee = meeting_invitee_get(meeting=meeting, membership_id=member_id)
-    present = request.POST.get("present") == "1"
+    back = reverse("network:meeting-attendance", args=[membership.site.slug, meeting.pk])
+    if request.GET.get("q"):  # the list as it was searched, when the page came back without script
+        back += "?" + urlencode({"q": request.GET["q"]})
     try:
         attendance_set(meeting=meeting, membership=invitee, present=present, recorded_by=membership)
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect("network:meeting-attendance", site_slug=membership.site.slug, meeting_id=meeting.pk)
+        return redirect(back)
     if request.htmx:
-        # Only the one row is read back and re-drawn, however long the list.
-        # The count of who is here travels with it, out of band, so the two stay in step.
+        # Only the one row is read back and re-drawn, however long the list, swapped out of band by its
+        # button's id (so focus stays on it); the count of who is here travels with it, so the two stay in step.
         count = render_to_string(
             "network/meeting_attendance.html#present-count",
             {"present": meeting_present_count(meeting=meeting), "oob": True},
@@ -72,10 +90,9 @@ def attendance_toggle(
         if not rows:
             # Someone removed from the site, kept on the list only because they came, now marked absent.
             return HttpResponse(count)
-        context = {"row": rows[0], "meeting": meeting, "site": membership.site, "search": ""}
-        row = render_to_string("network/meeting_attendance.html#attendee-row", context, request=request)
+        row = render_to_string("network/meeting_attendance.html#attendee-button", {"row": rows[0], "oob": True})
         return HttpResponse(row + count)
-    return redirect("network:meeting-attendance", site_slug=membership.site.slug, meeting_id=meeting.pk)
+    return redirect(back)
 
 
 @require_POST

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -207,6 +208,17 @@ def _own_row(rows: list[AttendeeRow], membership: Membership) -> AttendeeRow | N
     return next((row for row in rows if row.member_id == membership.pk), None)
 
 
+def _own(meeting: Meeting, membership: Membership, rows: list[AttendeeRow], read: bool) -> AttendeeRow | None:
+    """The person's own row: from the list, or (`read`, when the list is not read) read alone."""
+    if read:
+        return next(iter(selectors.meeting_attendee_rows(meeting=meeting, membership_id=membership.pk)), None)
+    return _own_row(rows, membership)
+
+
+#: What an htmx reply re-draws: the reply form, then out of band the counts and the person's own row.
+REPLY_REGION = ("rsvp", "reply-counts", "own-reply")
+
+
 def _reply(meeting: Meeting, membership: Membership, form: RsvpForm) -> bool:
     """Save the valid reply; False, with the refusal on the form, when the service refuses it."""
     try:
@@ -229,11 +241,14 @@ def meeting_detail(request: AuthenticatedHttpRequest, membership: Membership, me
         return HttpResponse(_("Only those invited to this meeting can reply."), status=403)
     if posted and not open_for_replies:
         return HttpResponse(_("Replies to this meeting are closed."), status=409)
-    rows = selectors.meeting_attendee_rows(meeting=meeting)
+    # A reply by htmx re-draws only the reply region, the counts and the person's own row (out of band),
+    # so it reads one row, not the whole list of invitees.
+    region_only = posted and bool(request.htmx)
+    rows = [] if region_only else selectors.meeting_attendee_rows(meeting=meeting)
     form = None
     saved = refused = False
     if invited and open_for_replies:
-        current = _own_row(rows, membership)
+        current = _own(meeting, membership, rows, region_only)
         form = RsvpForm(request.POST or None, initial={"rsvp": (current.rsvp if current else "") or None})
         if posted and form.is_valid():
             saved = _reply(meeting, membership, form)
@@ -241,7 +256,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, membership: Membership, me
         if saved and not request.htmx:
             messages.success(request, _("Thanks, your reply is saved."))
             return redirect("network:meeting-detail", site_slug=site.slug, meeting_id=meeting.pk)
-        if saved:
+        if saved and not region_only:
             rows = selectors.meeting_attendee_rows(meeting=meeting)
     context = {
         "membership": membership,
@@ -249,11 +264,16 @@ def meeting_detail(request: AuthenticatedHttpRequest, membership: Membership, me
         "meeting": meeting,
         "rows": rows,
         "places": meeting_places(meeting=meeting),
-        "mine": _own_row(rows, membership) if invited else None,
+        "mine": _own(meeting, membership, rows, region_only) if invited else None,
         "form": form,
         "open_for_replies": open_for_replies,
         "saved": saved,
+        "oob": region_only,
     }
     # A refusal by the service is a 422; a choice the form does not offer shows its error with a 200.
     status = 422 if refused else 200
+    if region_only:
+        template = "network/meeting_detail.html"
+        parts = [render_to_string(f"{template}#{name}", context, request=request) for name in REPLY_REGION]
+        return HttpResponse("".join(parts), status=status)
     return render_page(request, "network/meeting_detail.html", context, partial="rsvp", status=status)

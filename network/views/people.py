@@ -17,7 +17,7 @@ from network.forms.agencies import AgencyForm
 from network.forms.people import MemberEditForm, MemberForm
 from network.http import AuthenticatedHttpRequest, render_page
 from network.models import Membership
-from network.selectors.people import site_member_get
+from network.selectors.people import people_page_for_site, site_member_get
 from network.services import people
 
 
@@ -71,11 +71,16 @@ def site_people(request: AuthenticatedHttpRequest, membership: Membership) -> Ht
         "membership": membership,
         "site": site,
         "agencies": selectors.agencies_for_site(site=site),
-        "people": selectors.people_for_site(site=site),
+        "people": people_page_for_site(site=site, query=request.GET.get("q", ""), page=request.GET.get("page", 1)),
+        # Built once, not per row: a person's link is this and their id.
+        "member_url": reverse("network:member-edit", args=[site.slug, 0]).removesuffix("0/"),
+        "agency_url": reverse("network:agency-edit", args=[site.slug, 0]).removesuffix("0/"),
         "agency_form": agency_form,
         "member_form": member_form,
     }
-    return render_page(request, "network/site_people.html", context, partial="people-setup", status=status)
+    # A search or a page link sent by htmx swaps only the list of people; a form post, the whole region.
+    partial = "people-list" if request.htmx and request.method == "GET" else "people-setup"
+    return render_page(request, "network/site_people.html", context, partial=partial, status=status)
 
 
 @site_view(ENABLERS)

@@ -12,7 +12,15 @@ from outcomes.selectors.ballots import (
     round_voters,
 )
 from outcomes.selectors.outcomes import outcome_get, outcomes_for_site
-from outcomes.selectors.results import RankedOutcome, ResultPage, RoundResult, result_page, round_recount, round_result
+from outcomes.selectors.results import (
+    RankedOutcome,
+    ResultPage,
+    RoundResult,
+    result_page,
+    round_pairwise,
+    round_recount,
+    round_result,
+)
 from outcomes.selectors.rounds import (
     OutcomeSummary,
     round_ballot_count,
@@ -41,6 +49,7 @@ __all__ = [
     "round_ballot_count",
     "round_candidates",
     "round_get",
+    "round_pairwise",
     "round_recount",
     "round_result",
     "round_voters",

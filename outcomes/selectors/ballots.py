@@ -75,7 +75,7 @@ def ballots_to_count(*, voting_round: VotingRound) -> list[BallotData]:
     rows = BallotRank.objects.filter(ballot__round=voting_round).values_list(
         "ballot_id", "ballot__voter__agency_id", "outcome_id", "rank", "points", "energy"
     )
-    for ballot_id, agency_id, outcome_id, rank, points, energy in rows.iterator(chunk_size=10_000):
+    for ballot_id, agency_id, outcome_id, rank, points, energy in rows.iterator(chunk_size=50_000):
         data = ballots.get(ballot_id)
         if data is None:
             data = ballots[ballot_id] = BallotData(agency=agencies.get(agency_id), entries={})

@@ -107,6 +107,7 @@ class RoundResult:
     figure_label: str
     support_rule: str
     ranking: list[RankedOutcome]
+    #: the head-to-head table of the top PAIRWISE_SHOWN outcomes; `pairwise_total` outcomes are in the download
     pairwise: list[PairwiseRow]
     irv_rounds: list[IrvRoundView]
     winner: CandidateOutcome | None
@@ -116,6 +117,12 @@ class RoundResult:
     verdict: analysis.Verdict | None
     bars: list[Bar]
     chart_height: int
+    pairwise_total: int = 0
+
+    @property
+    def pairwise_cut(self) -> bool:
+        """The page shows the top of the head-to-head table; the rest is in the CSV download."""
+        return self.pairwise_total > len(self.pairwise)
 
 
 def _names(outcomes: list[CandidateOutcome]) -> str:
@@ -229,8 +236,13 @@ def _ranking(stored: StoredResult, by_id: dict[int, CandidateOutcome]) -> list[R
     return ranking
 
 
+#: Head-to-head rows and columns shown on the result page: a table a reader can take in, whatever the
+#: number of outcomes (the whole table grows with their square: 200 outcomes made a 1 MB page).
+PAIRWISE_SHOWN = 10
+
+
 def _pairwise(pairwise: Pairwise | None, order: list[int], by_id: dict[int, CandidateOutcome]) -> list[PairwiseRow]:
-    """The head-to-head table, rows and columns in result order."""
+    """The head-to-head table, rows and columns in result order (pass `order` cut to what is shown)."""
     if pairwise is None:
         return []
     counts = pairwise.counts
@@ -281,7 +293,8 @@ def round_result(*, voting_round: VotingRound, candidates: list[CandidateOutcome
         candidates = list(voting_round.candidates.all())
     by_id = {outcome.pk: outcome for outcome in candidates}
     ranking = _ranking(stored, by_id)
-    pairwise = _pairwise(stored.count.pairwise, [entry.outcome.pk for entry in ranking], by_id)
+    shown = [entry.outcome.pk for entry in ranking][:PAIRWISE_SHOWN]
+    pairwise = _pairwise(stored.count.pairwise, shown, by_id)
     winner = by_id.get(stored.count.winner) if stored.count.winner is not None else None
     tie = stored.count.tie
     top = max((r.figure for r in ranking), default=0) or 1
@@ -305,7 +318,18 @@ def round_result(*, voting_round: VotingRound, candidates: list[CandidateOutcome
         verdict=_verdict(voting_round, stored, winner) if winner is not None else None,
         bars=bars,
         chart_height=max(28, len(bars) * 28),
+        pairwise_total=len(ranking) if pairwise and method == Method.SCHULZE else 0,
     )
+
+
+def round_pairwise(*, voting_round: VotingRound) -> list[PairwiseRow]:
+    """The whole head-to-head table of a closed Schulze round, in result order (for the download)."""
+    if voting_round.method != Method.SCHULZE:
+        return []
+    stored = StoredResult.from_round(voting_round)
+    by_id = {outcome.pk: outcome for outcome in voting_round.candidates.all()}
+    order = [entry.outcome.pk for entry in _ranking(stored, by_id)]
+    return _pairwise(stored.count.pairwise, order, by_id)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 from outcomes import analysis
 from outcomes.groups import OTHER, Group
 from outcomes.models import CandidateOutcome, Method, VotingRound
-from outcomes.result_schema import StoredResult
+from outcomes.result_schema import Divergence, StoredResult
 
 CELL = 26  # px per heatmap cell
 
@@ -70,7 +70,7 @@ class SystemView:
     sectors: Heatmap
     consensus: list[tuple[CandidateOutcome, analysis.Split]]
     contested: list[tuple[CandidateOutcome, analysis.Split]]
-    divergent: list[tuple[analysis.Divergence, CandidateOutcome]]
+    divergent: list[tuple[Divergence, CandidateOutcome]]
     merged: bool
     support_rule: str
 
@@ -97,7 +97,8 @@ def system_view(*, voting_round: VotingRound, ranked: list[CandidateOutcome]) ->
     by_id = {o.pk: o for o in ranked}
     ids = [o.pk for o in ranked]
     consensus, contested = analysis.consensus_and_contested(ids, sector_groups)
-    divergent = analysis.divergent_pairs(ids, agency_groups)
+    # Stored when the round closed (result version 3, or added by migration 0008): never computed here.
+    divergent = [d for d in support.divergent or [] if d.outcome_id in by_id]
     return SystemView(
         agencies=_heatmap(agency_groups, ranked),
         sectors=_heatmap(sector_groups, ranked),

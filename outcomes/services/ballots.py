@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from network.errors import DomainError
 from network.models import Membership
 from outcomes.access import VOTERS, check_role
+from outcomes.locks import round_votes_shared
 from outcomes.models import Ballot, BallotRank, Energy, Method, VotingRound
 from outcomes.tally import SCORE_MAX, SCORE_MIN
 
@@ -100,8 +101,7 @@ def ballot_submit(
     for attempt in range(2):
         try:
             with transaction.atomic():
-                # Lock the round so it cannot close half-way through a ballot.
-                locked = VotingRound.objects.select_for_update().get(pk=voting_round.pk)
+                locked = _round_shared(voting_round.pk)
                 if not locked.is_open:
                     raise DomainError(
                         "This round has closed; ballots can no longer change."
@@ -110,17 +110,38 @@ def ballot_submit(
                     )
                 candidate_ids = set(locked.candidates.values_list("pk", flat=True))
                 entries = _validated(locked, candidate_ids, ranks or {}, points or {}, energy or {})
-                ballot, _ = Ballot.objects.get_or_create(round=locked, voter=voter)
-                ballot.ranks.all().delete()
-                for row in entries.values():
-                    row.ballot = ballot
-                BallotRank.objects.bulk_create(entries.values())
-                ballot.save(update_fields=["updated_at"])
-                return ballot
+                return _ballot_replace(locked, voter, entries)
         except IntegrityError:
+            # Two first ballots of one leader at once: the unique constraint let one in; the other
+            # now finds it, and replaces it under its row lock.
             if attempt:
                 raise
     raise AssertionError("unreachable")
+
+
+def _round_shared(round_id: int) -> VotingRound:
+    """The round, read under the lock its voters share (outcomes/locks.py) until the ballot is saved.
+
+    Voters never queue on one another; closing takes the lock alone, so it waits for every ballot
+    in flight, and any later ballot reads the round as closed: nothing lands once the count begins.
+    """
+    round_votes_shared(round_id)
+    return VotingRound.objects.get(pk=round_id)
+
+
+def _ballot_replace(voting_round: VotingRound, voter: Membership, entries: dict[int, BallotRank]) -> Ballot:
+    """The leader's one ballot with these entries: made, or its entries replaced under a lock on it alone."""
+    ballot = Ballot.objects.select_for_update().filter(round=voting_round, voter=voter).first()
+    if ballot is None:
+        with transaction.atomic():  # a savepoint: a twin made just now raises IntegrityError, and the caller retries
+            ballot = Ballot.objects.create(round=voting_round, voter=voter)
+    else:
+        ballot.ranks.all().delete()
+        ballot.save(update_fields=["updated_at"])
+    for row in entries.values():
+        row.ballot = ballot
+    BallotRank.objects.bulk_create(entries.values())
+    return ballot
 
 
 def ranking_order(candidate_ids: Sequence[int], ranks: Mapping[int, int | None]) -> list[int]:

@@ -18,6 +18,7 @@ from network.text import one_line
 from outcomes import analysis
 from outcomes.access import MANAGERS, check_role
 from outcomes.groups import NO_AGENCY, group_of
+from outcomes.locks import round_votes_exclusive
 from outcomes.models import (
     DOT_BUDGET_MAX,
     DOT_BUDGET_MIN,
@@ -159,6 +160,7 @@ def _seal(voting_round: VotingRound, ballots: list[analysis.BallotData], support
 def round_close(*, voting_round: VotingRound, membership: Membership) -> VotingRound:
     """Close the round and count it by its method. A closed round never changes."""
     check_role(membership, MANAGERS, "close a voting round")
+    round_votes_exclusive(voting_round.pk)  # waits for the ballots in flight; later ones find the round closed
     locked = (
         VotingRound.objects.select_for_update().select_related("site").get(pk=voting_round.pk, site=membership.site)
     )
@@ -179,6 +181,7 @@ def rounds_close_due(*, now: datetime | None = None) -> list[int]:
         "pk", flat=True
     ):
         with transaction.atomic():
+            round_votes_exclusive(round_id)  # as round_close: the ballots in flight first, then the row
             locked = (
                 VotingRound.objects.select_for_update(skip_locked=True)
                 .select_related("site")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from network.access import site_view
 from network.csv_cells import SafeWriter
@@ -42,6 +43,28 @@ def round_results_csv(request: AuthenticatedHttpRequest, membership: Membership,
                 entry.energy_a_lot,
             ]
         )
+    return response
+
+
+@site_view()
+def round_pairwise_csv(request: AuthenticatedHttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+    """The whole head-to-head table as CSV (the page shows its top): counts of ballots, never anyone's ballot."""
+    voting_round = _closed_round(membership, round_id)
+    rows = selectors.round_pairwise(voting_round=voting_round)
+    if not rows:
+        raise Http404("Only a Schulze round has a head-to-head table")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"{slugify(voting_round.title) or 'round'}-head-to-head.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = SafeWriter(response)
+    # Each cell: how many leaders preferred the row's outcome to the column's (the other way is the mirror cell).
+    writer.writerow(
+        [gettext("Leaders preferring the row's outcome to the column's")]
+        + [row.outcome.statement for row in rows]
+    )
+    writer.writerows(
+        [row.outcome.statement] + ["" if cell is None else cell[1] for cell in row.cells] for row in rows
+    )
     return response
 
 

@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap
 
 from network.access import site_view
 from network.errors import DomainError
@@ -115,6 +117,12 @@ def _ballot(
         return response
     if move is not None:
         context["moved"] = move.cleaned_data["move"]
+    elif "had_errors" not in request.POST:
+        # Saved as shown: the ballot on the screen is already what was saved, so only its status changes
+        # (out of band). Re-drawing every outcome's row was most of a ballot post's time. A ballot that
+        # was shown with errors is re-drawn whole, to clear them.
+        status = render_to_string("outcomes/round_detail.html#ballot-status", {"has_ballot": True, "oob": True})
+        return reswap(HttpResponse(status), "none")
     return _ballot_page(request, context, shown, saved=True)
 
 

@@ -63,7 +63,7 @@ def tab_to(page: Page, element_id: str, limit: int = 40) -> None:
 
 def rank(page: Page, ranks: dict[str, int]) -> None:
     for statement, position in ranks.items():
-        page.get_by_role("combobox", name=statement).select_option(str(position))
+        page.get_by_role("spinbutton", name=statement).fill(str(position))
     # Each leader would commit a lot of energy to their first choice: "what really matters" needs energy too.
     first = min(ranks, key=ranks.__getitem__)
     page.get_by_role("group", name=f"Energy you would commit to {first}").get_by_label("A lot").check()
@@ -73,7 +73,7 @@ def rank(page: Page, ranks: dict[str, int]) -> None:
 
 def expect_ranks(page: Page, ranks: dict[str, int]) -> None:
     for statement, position in ranks.items():
-        expect(page.get_by_role("combobox", name=statement)).to_have_value(str(position))
+        expect(page.get_by_role("spinbutton", name=statement)).to_have_value(str(position))
 
 
 def propose(page: Page, statement: str, why: str) -> None:

@@ -105,6 +105,15 @@ def test_a_meeting_from_invitation_to_attendance_and_exports(
     expect(phone.get_by_role("button", name=re.compile(r"^Leader 1 of Ashby"))).to_have_attribute(
         "aria-pressed", "true"
     )
+    # The row is swapped by its button's id, so focus stays on it: a second tap by keyboard undoes the first.
+    expect(phone.get_by_role("button", name=re.compile(r"^Leader 1 of Ashby"))).to_be_focused()
+    with phone.expect_response(lambda r: r.request.method == "POST"):
+        phone.keyboard.press("Enter")
+    expect(phone.get_by_role("button", name=re.compile(r"^Leader 1 of Ashby"))).to_have_attribute(
+        "aria-pressed", "false"
+    )
+    with phone.expect_response(lambda r: r.request.method == "POST"):
+        phone.keyboard.press("Enter")
     phone.get_by_label("Walk-in's name").fill("Pat Visitor")
     phone.get_by_label("Walk-in's agency").fill("=Ashby Food Bank")
     phone.get_by_role("button", name="Add walk-in").click()

@@ -99,20 +99,20 @@ def test_forty_leaders_find_what_really_matters_and_form_an_alliance(
     tab_to(keyboard, f"up-{rough.pk}")
     htmx_submit(keyboard, lambda: keyboard.keyboard.press("Enter"))
     expect(keyboard.locator("#ballot").get_by_role("status")).to_have_text("Your ballot is saved.")
-    expect(keyboard.get_by_role("combobox", name=OUTCOMES[0], exact=True)).to_have_value("1")
+    expect(keyboard.get_by_role("spinbutton", name=OUTCOMES[0], exact=True)).to_have_value("1")
     expect(keyboard.locator(f"#up-{rough.pk}")).to_be_focused()  # focus stays on the button the leader pressed
 
     tab_to(keyboard, f"up-{school.pk}")
     htmx_submit(keyboard, lambda: keyboard.keyboard.press("Enter"))  # school joins the ranking, second
-    expect(keyboard.get_by_role("combobox", name=OUTCOMES[1], exact=True)).to_have_value("2")
+    expect(keyboard.get_by_role("spinbutton", name=OUTCOMES[1], exact=True)).to_have_value("2")
     expect(keyboard.locator(f"#up-{school.pk}")).to_be_focused()  # the swapped-in button has the focus again
     htmx_submit(keyboard, lambda: keyboard.keyboard.press("Enter"))  # and moves above rough sleeping
-    expect(keyboard.get_by_role("combobox", name=OUTCOMES[1], exact=True)).to_have_value("1")
-    expect(keyboard.get_by_role("combobox", name=OUTCOMES[0], exact=True)).to_have_value("2")
+    expect(keyboard.get_by_role("spinbutton", name=OUTCOMES[1], exact=True)).to_have_value("1")
+    expect(keyboard.get_by_role("spinbutton", name=OUTCOMES[0], exact=True)).to_have_value("2")
     tab_to(keyboard, f"up-{rough.pk}")
     htmx_submit(keyboard, lambda: keyboard.keyboard.press("Enter"))  # changed their mind: rough sleeping first
     expect(keyboard.locator(".ballot-row label.ballot-statement").first).to_have_text(OUTCOMES[0])
-    expect(keyboard.get_by_role("combobox", name=OUTCOMES[0], exact=True)).to_have_value("1")
+    expect(keyboard.get_by_role("spinbutton", name=OUTCOMES[0], exact=True)).to_have_value("1")
 
     # Energy by keyboard: Tab into the radio group, arrows to "A lot", then save.
     tab_to(keyboard, f"id_energy_{rough.pk}_0")

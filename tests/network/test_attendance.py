@@ -48,8 +48,8 @@ def test_a_coordinator_marks_people_present_with_one_tap(cast: Cast, meeting: Me
     url = _url("attendance-toggle", cast, meeting, member.pk)
     response = client.post(url, {"present": "1"}, headers={"HX-Request": "true"})
     body = response.content.decode()
-    assert body.lstrip().startswith(f'<li id="attendee-{member.pk}"')
-    assert 'aria-pressed="true"' in body
+    assert body.lstrip().startswith(f'<button id="a{member.pk}" name="absent" value="{member.pk}" aria-pressed="true"')
+    assert 'hx-swap-oob="true"' in body  # swapped by its id, so focus stays on the button tapped
     assertInHTML('<strong id="present-count" role="status" hx-swap-oob="true">1</strong>', body)  # the count moves too
     assert MeetingAttendance.objects.get().membership == member
     assert client.post(url, {"present": "1"}).status_code == 302  # tapping twice quickly records once
@@ -287,3 +287,58 @@ def test_a_download_holds_no_transaction_open_between_pages(cast: Cast, meeting:
     # Half-way through, as a slow download would be: nothing held that a migration would wait on.
     assert not connection.in_atomic_block
     assert len(list(rows)) == 2
+
+
+def test_the_list_is_one_form_and_each_name_posts_its_person(cast: Cast, meeting: Meeting) -> None:
+    member = cast.leaders[1]
+    client = cast.client_for(cast.coordinator)
+    url = _url("meeting-attendance", cast, meeting)
+    page = client.get(url, {"q": "leader"}).content.decode()
+    assert page.count('name="csrfmiddlewaretoken"') == 3  # the list's form, the walk-in form, signing out
+    assert f'<button id="a{member.pk}" name="present" value="{member.pk}" aria-pressed="false">' in page
+    response = client.post(f"{url}?q=leader", {"present": str(member.pk)})  # a tap without script
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?q=leader"  # back to the list as it was searched
+    assert MeetingAttendance.objects.get().membership == member
+    response = client.post(url, {"absent": str(member.pk)}, headers={"HX-Request": "true"})
+    assert f'<button id="a{member.pk}" name="present"' in response.content.decode()
+    assert not MeetingAttendance.objects.exists()
+
+
+@pytest.mark.parametrize("data", [{}, {"present": ""}, {"present": "x1"}, {"absent": "-4"}, {"present": "²"}])
+def test_a_post_without_a_person_is_a_clear_400(cast: Cast, meeting: Meeting, data: dict[str, str]) -> None:
+    response = cast.client_for(cast.coordinator).post(_url("meeting-attendance", cast, meeting), data)
+    assert response.status_code == 400
+    assert not MeetingAttendance.objects.exists()
+
+
+def test_a_person_of_another_site_or_not_invited_is_404_from_the_list(cast: Cast, meeting: Meeting) -> None:
+    client = cast.client_for(cast.coordinator)
+    response = client.post(_url("meeting-attendance", cast, meeting), {"present": str(cast.outsider.pk)})
+    assert response.status_code == 404
+    assert cast.client_for(cast.leaders[0]).post(_url("meeting-attendance", cast, meeting), {}).status_code == 403
+    assert not MeetingAttendance.objects.exists()
+
+
+def test_the_page_costs_under_300_bytes_per_invitee(cast: Cast, alliance: Alliance, meeting: Meeting) -> None:
+    client = cast.client_for(cast.coordinator)
+    url = _url("meeting-attendance", cast, meeting)
+    before = client.get(url).content
+    for i in range(200):
+        leader = services.member_add(
+            site=cast.site, name=f"Leader {i:03d} Longname", email=f"many{i}@example.org", agency=cast.agencies[1]
+        )
+        services.alliance_join(alliance=alliance, membership=leader)
+    after = client.get(url).content
+    assert after.count(b"<li>") - before.count(b"<li>") == 200  # everyone invited is still listed
+    per_invitee = (len(after) - len(before)) / 200
+    assert per_invitee < 300, per_invitee
+
+
+def test_names_and_agencies_on_the_list_are_escaped(cast: Cast, alliance: Alliance, meeting: Meeting) -> None:
+    agency = services.agency_create(site=cast.site, name="<i>Fire</i> & Rescue", sector="fire")
+    leader = services.member_add(site=cast.site, name="<b>Bold</b> O'Neil", email="bold@example.org", agency=agency)
+    services.alliance_join(alliance=alliance, membership=leader)
+    body = cast.client_for(cast.coordinator).get(_url("meeting-attendance", cast, meeting)).content.decode()
+    assert "<b>&lt;b&gt;Bold&lt;/b&gt; O&#x27;Neil</b>" in body
+    assert "<small>&lt;i&gt;Fire&lt;/i&gt; &amp; Rescue · No reply</small>" in body

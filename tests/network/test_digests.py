@@ -415,4 +415,3 @@ def test_what_is_due_is_the_same_for_the_beat_and_for_cron(cast: Cast, alliance:
         digests.DueRun(f"pre_meeting:{soon.pk}", None),
         digests.DueRun(f"meeting:{soon.pk}", refused),
     ]
-

@@ -308,3 +308,24 @@ def test_someone_removed_from_the_site_can_no_longer_reply_from_an_old_link(
     member_archive(membership=member.membership, actor=cast.enabler.user)
     assert client.post(url, {"rsvp": "going"}).status_code == 404
     assert not MeetingResponse.objects.exists()
+
+
+def test_a_reply_by_htmx_redraws_only_its_region_however_many_are_invited(
+    cast: Cast, alliance: Alliance, django_assert_max_num_queries
+) -> None:
+    meeting = _meeting(cast, alliance)
+    url = reverse("network:meeting-detail", args=[cast.site.slug, meeting.pk])
+    client = cast.client_for(cast.leaders[0])
+    small = client.post(url, {"rsvp": "going"}, headers={"HX-Request": "true"}).content.decode()
+    for i in range(60):
+        leader = services.member_add(site=cast.site, name=f"L{i}", email=f"l{i}@example.org", agency=cast.agencies[0])
+        services.alliance_join(alliance=alliance, membership=leader)
+    with django_assert_max_num_queries(18):  # the reply itself (locks, waiting list) is most of them
+        large = client.post(url, {"rsvp": "maybe"}, headers={"HX-Request": "true"}).content.decode()
+    assert "L59" not in large  # the list of invitees is not re-drawn
+    assert abs(len(large) - len(small)) < 20, (len(small), len(large))
+    own = f'<template><td id="reply-{cast.leaders[0].pk}" hx-swap-oob="true">Maybe</td></template>'
+    assert own in large  # the person's own reply in the list, out of band
+    assert '<span id="reply-counts" hx-swap-oob="true">0 going</span>' in large
+    page = client.get(url).content.decode()
+    assert f'<td id="reply-{cast.leaders[0].pk}">Maybe</td>' in page and "L59" in page  # the page still lists all

@@ -39,7 +39,9 @@ def build_big_round(
         for i, user in enumerate(users)
     )
     candidate_rows = CandidateOutcome.objects.bulk_create(
-        CandidateOutcome(site=site, statement=f"Scale outcome {i:02d}", why_it_matters="x", proposed_by=members[i])
+        CandidateOutcome(
+            site=site, statement=f"Scale outcome {i:02d}", why_it_matters="x", proposed_by=members[i % len(members)]
+        )
         for i in range(outcomes)
     )
     voting_round = services.round_create_and_open(membership=enabler, title="At scale")

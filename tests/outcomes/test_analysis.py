@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+import random
+from itertools import combinations
+
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from outcomes import analysis, groups
 from outcomes.analysis import Entry
 from outcomes.groups import Group
+from outcomes.result_schema import Divergence
 
 
 def test_support_follows_the_method() -> None:
@@ -107,3 +111,56 @@ def test_a_secret_sector_row_never_gives_away_a_hidden_agency() -> None:
         min_energy=1,
     )
     assert "Local authority" not in verdict.missing
+
+
+def divergent_pairs_oracle(outcome_ids: list[int], groups: list[Group], *, limit: int = 5) -> list[Divergence]:
+    """The pure-Python loop the vectorised `analysis.divergent_pairs` replaced: obviously right, and slow."""
+    if not outcome_ids:
+        return []
+    pairs = []
+    for a, b in combinations(groups, 2):
+        diffs = [(abs(a.share(o) - b.share(o)), o) for o in outcome_ids]
+        widest = max(diffs)
+        pairs.append(
+            Divergence(
+                first=a.name,
+                second=b.name,
+                distance=sum(d for d, _ in diffs) / len(diffs),
+                outcome_id=widest[1],
+                first_share=a.share(widest[1]),
+                second_share=b.share(widest[1]),
+            )
+        )
+    pairs.sort(key=lambda p: (-p.distance, p.first, p.second))
+    return pairs[:limit]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    voters=st.lists(st.integers(min_value=0, max_value=6), min_size=0, max_size=9),
+    outcomes=st.lists(st.integers(min_value=1, max_value=10_000), min_size=0, max_size=8, unique=True),
+    seed=st.integers(min_value=0, max_value=10_000),
+    limit=st.integers(min_value=1, max_value=8),
+)
+def test_the_vectorised_divergence_is_the_loops_exactly(
+    voters: list[int], outcomes: list[int], seed: int, limit: int
+) -> None:
+    """Small counts, so many pairs and outcomes tie: the order of ties must match too."""
+    rng = random.Random(seed)
+    groups_ = [
+        Group(name=rng.choice("ABCD") + str(i % 3), voters=n, support={o: rng.randint(0, n) for o in outcomes})
+        for i, n in enumerate(voters)
+    ]
+    assert analysis.divergent_pairs(outcomes, groups_, limit=limit) == divergent_pairs_oracle(
+        outcomes, groups_, limit=limit
+    )
+
+
+def test_the_vectorised_divergence_matches_at_the_size_of_a_big_site() -> None:
+    rng = random.Random(16)
+    outcomes = list(range(100, 300))  # 200 outcomes
+    groups_ = []
+    for i in range(100):  # 100 agencies
+        n = rng.randint(1, 400)
+        groups_.append(Group(name=f"Agency {i:03d}", voters=n, support={o: rng.randint(0, n) for o in outcomes}))
+    assert analysis.divergent_pairs(outcomes, groups_) == divergent_pairs_oracle(outcomes, groups_)

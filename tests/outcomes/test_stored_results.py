@@ -16,7 +16,7 @@ from network.models import Sector
 from network.services import agency_create, member_add
 from outcomes import services
 from outcomes.models import CandidateOutcome, Method, Visibility, VotingRound
-from outcomes.result_schema import StoredResult, TieKind
+from outcomes.result_schema import RESULT_VERSION, StoredResult, TieKind
 from outcomes.tally import IrvReason
 from tests.conftest import Cast
 
@@ -236,7 +236,48 @@ def test_the_migration_merges_small_groups_in_a_secret_round_closed_before(
 
     voting_round.refresh_from_db()
     stored = voting_round.result
-    assert stored["version"] == 2 and "groups" not in stored
+    assert stored["version"] == RESULT_VERSION and "groups" not in stored
     assert [(g["name"], g["voters"]) for g in stored["agencies"]] == [("Ashby Council", 4), ("Other", 5)]
     assert all(g["voters"] >= 3 for g in stored["agencies"] + stored["sectors"])
     assert _without_csrf(client.get(system_url).content.decode()) == before  # the page reads the same
+
+
+def test_the_migration_stores_the_divergent_agencies_of_rounds_closed_before(
+    cast: Cast, candidates: list[CandidateOutcome], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    voting_round = _closed_by_older_code(cast, candidates)
+    system_url = reverse("outcomes:round-system", args=[cast.site.slug, voting_round.pk])
+    migration = importlib.import_module("outcomes.migrations.0009_store_divergent_pairs")
+
+    migration.store(django_apps, None)
+
+    voting_round.refresh_from_db()
+    [pair] = voting_round.result["divergent"]  # two groups shown under secrecy: one pair
+    assert (pair["first"], pair["second"]) == ("Ashby Council", "Other")
+    assert voting_round.result.get("version", 1) == 1  # the rest as it was written
+    monkeypatch.setattr("outcomes.analysis.divergent_pairs", _never)
+    body = cast.client_for(cast.enabler).get(system_url).content.decode()
+    assert "Ashby Council and Other: on average" in body
+
+
+def _never(*args: object, **kwargs: object) -> None:
+    raise AssertionError("computed on a request")
+
+
+def test_the_system_view_reads_the_divergence_stored_at_close(
+    cast: Cast, candidates: list[CandidateOutcome], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b, c = candidates
+    voting_round = services.round_create_and_open(membership=cast.enabler, title="Round")
+    for leader, ranks in zip(cast.leaders, [{a.pk: 1}, {b.pk: 1}, {c.pk: 1}], strict=True):
+        services.ballot_submit(voting_round=voting_round, voter=leader, ranks=ranks)
+    services.round_close(voting_round=voting_round, membership=cast.enabler)
+    voting_round.refresh_from_db()
+    assert voting_round.result["version"] == RESULT_VERSION
+    assert len(voting_round.result["divergent"]) == 3  # three agencies, one leader each: three pairs
+    monkeypatch.setattr("outcomes.analysis.divergent_pairs", _never)
+    response = cast.client_for(cast.enabler).get(
+        reverse("outcomes:round-system", args=[cast.site.slug, voting_round.pk])
+    )
+    assert response.status_code == 200
+    assert response.content.decode().count("points apart; most on") == 3

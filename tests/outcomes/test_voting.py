@@ -111,18 +111,40 @@ def test_it_saves_and_replaces_a_ballot(cast: Cast, candidates: list[CandidateOu
     assert "Your ballot is saved" in page
 
 
-def test_it_saves_a_ballot_by_htmx_and_returns_the_ballot_partial(
+def test_it_saves_a_ballot_by_htmx_and_answers_with_its_status_alone(
     cast: Cast, candidates: list[CandidateOutcome]
 ) -> None:
+    """The ballot on the screen is what was saved: only its status changes, out of band, nothing re-drawn."""
     voting_round = _open(cast)
     client = cast.client_for(cast.leaders[0])
     url = reverse("outcomes:round-detail", args=[cast.site.slug, voting_round.pk])
     response = client.post(url, _ballot_data({candidates[0]: 1}), headers={"HX-Request": "true"})
     body = response.content.decode()
     assert response.status_code == 200
+    assert response["HX-Reswap"] == "none"
     root = parse_html(body)
-    assert root.name == "form" and ("id", "ballot") in root.attributes
+    assert (
+        root.name == "div"
+        and ("id", "ballot-status") in root.attributes
+        and ("hx-swap-oob", "true") in (root.attributes)
+    )
     assert "Your ballot is saved" in body
+    assert candidates[1].statement not in body  # no row of the ballot
+    assert Ballot.objects.get().ranks.get(outcome=candidates[0]).rank == 1
+
+
+def test_a_ballot_shown_with_errors_is_redrawn_whole_once_saved(cast: Cast, candidates: list[CandidateOutcome]) -> None:
+    voting_round = _open(cast)
+    client = cast.client_for(cast.leaders[0])
+    url = reverse("outcomes:round-detail", args=[cast.site.slug, voting_round.pk])
+    refused = client.post(url, _ballot_data({candidates[0]: 9}), headers={"HX-Request": "true"})
+    assert refused.status_code == 422
+    assert '<input type="hidden" name="had_errors" value="1">' in refused.content.decode()
+    response = client.post(url, _ballot_data({candidates[0]: 1}) | {"had_errors": "1"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    root = parse_html(body)
+    assert root.name == "form" and ("id", "ballot") in root.attributes  # the errors go with the re-drawn ballot
+    assert "Your ballot is saved" in body and "had_errors" not in body
 
 
 def test_it_explains_an_empty_ballot(cast: Cast, candidates: list[CandidateOutcome]) -> None:
