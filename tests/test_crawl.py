@@ -23,15 +23,33 @@ from network.models import Membership, PilotSite, Role, User
 
 DEMO_SLUG = "northbrook-together"
 MAX_PAGES = 400
+# Every query parameter a view reads, each set to a value it does not expect.
+QUERY_KEYS = [
+    "page",
+    "q",
+    "level",
+    "kind",
+    "sort",
+    "status",
+    "round",
+    "against",
+    "agency",
+    "answer",
+    "digest",
+    "nodes",
+    "part",
+    "partial",
+    "partner",
+    "print",
+    "ties",
+    "member",
+    "fmt",
+]
 TAMPERING = [
     {"page": "999"},
-    {"page": "abc"},
     {"q": "<script>alert(1)</script>"},
-    {"level": "bogus"},
-    {"kind": "bogus"},
-    {"sort": "bogus"},
-    {"status": "bogus"},
-    {"round": "bogus"},
+    {"level": "bogus", "kind": "bogus"},
+    *({key: value for key in QUERY_KEYS} for value in ["bogus", "999999999999999999999", "-1", "a\x00b"]),
 ]
 # Never followed: signing out ends the crawl's session; admin is Django's own.
 SKIP_NAMES = {"logout"}
@@ -43,6 +61,7 @@ class Form:
     method: str
     action: str
     fields: list[tuple[str, str]] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # every named field, checked or not
 
 
 class _Page(HTMLParser):
@@ -67,6 +86,8 @@ class _Page(HTMLParser):
             self.forms.append(self._form)
         elif tag in {"input", "select", "textarea"} and self._form is not None and a.get("name"):
             kind = a.get("type", "text").lower()
+            if kind not in {"submit", "button", "file"}:
+                self._form.names.append(a["name"])
             if kind in {"checkbox", "radio"} and "checked" not in a:
                 return
             if kind in {"submit", "button", "file"}:
@@ -101,6 +122,7 @@ class Crawl:
     pages: dict[str, int] = field(default_factory=dict)  # path -> status
     problems: list[str] = field(default_factory=list)
     post_forms: dict[str, str] = field(default_factory=dict)  # action -> page it was found on
+    post_fields: dict[str, list[str]] = field(default_factory=dict)  # action -> its field names
 
 
 def crawl(client: Client, starts: list[str]) -> Crawl:
@@ -146,12 +168,19 @@ def crawl(client: Client, starts: list[str]) -> Crawl:
                 queue.append(urlsplit(action).path + ("?" + urlencode(fields) if fields else ""))
             elif action not in result.post_forms:
                 result.post_forms[action] = path
+                result.post_fields[action] = [k for k in form.names if k != "csrfmiddlewaretoken"]
         for params in TAMPERING:
             query = dict(parse_qsl(urlsplit(path).query)) | params
             tampered = urlsplit(path).path + "?" + urlencode(query)
-            status = client.get(tampered).status_code
-            if status >= 500:
-                result.problems.append(f"GET {tampered} -> {status}")
+            tampered_response = client.get(tampered)
+            if tampered_response.status_code >= 500:
+                result.problems.append(f"GET {tampered} -> {tampered_response.status_code}")
+            elif b"<script>alert(1)" in tampered_response.content:
+                result.problems.append(f"GET {tampered} echoes the script unescaped")
+        # The htmx partial of the same page (render_page answers HX-Request with just the region).
+        status = client.get(path, headers={"HX-Request": "true"}).status_code
+        if status >= 500:
+            result.problems.append(f"GET {path} (htmx) -> {status}")
     return result
 
 
@@ -167,6 +196,12 @@ def post_empty(client: Client, found: Crawl) -> list[str]:
         response = client.post(action, data)
         if response.status_code >= 500:
             problems.append(f"POST {action} (empty, from {page}) -> {response.status_code}")
+        # Every field the form has, filled with what no field expects.
+        for value in ["bogus", "999999999999999999999", "a\x00b"]:
+            bogus = dict.fromkeys(found.post_fields[action], value) | data
+            response = client.post(action, bogus)
+            if response.status_code >= 500:
+                problems.append(f"POST {action} ({value!r} in every field) -> {response.status_code}")
     return problems
 
 
@@ -177,7 +212,7 @@ def demo(db: None) -> PilotSite:
 
 
 def _client(user: User | None) -> Client:
-    client = Client(enforce_csrf_checks=True)
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     if user is not None:
         client.force_login(user)
     return client
