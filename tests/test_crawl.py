@@ -14,9 +14,10 @@ from io import StringIO
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 
 from network import services
 from network.models import Membership, PilotSite, Role, User
@@ -177,6 +178,15 @@ def crawl(client: Client, starts: list[str]) -> Crawl:
                 result.problems.append(f"GET {tampered} -> {tampered_response.status_code}")
             elif b"<script>alert(1)" in tampered_response.content:
                 result.problems.append(f"GET {tampered} echoes the script unescaped")
+        # The same view with ids that exist nowhere (and one past any database integer).
+        match = resolve(urlsplit(path).path)
+        ids = [k for k, v in match.kwargs.items() if isinstance(v, int)]
+        for missing in [999999, 10**20]:
+            if ids:
+                url = reverse(match.view_name, kwargs=match.kwargs | dict.fromkeys(ids, missing))
+                status = client.get(url).status_code
+                if status >= 500:
+                    result.problems.append(f"GET {url} -> {status}")
         # The htmx partial of the same page (render_page answers HX-Request with just the region).
         status = client.get(path, headers={"HX-Request": "true"}).status_code
         if status >= 500:
@@ -211,6 +221,14 @@ def demo(db: None) -> PilotSite:
     return PilotSite.objects.get(slug=DEMO_SLUG)
 
 
+def _row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for label in ["network", "outcomes"]
+        for model in apps.get_app_config(label).get_models()
+    }
+
+
 def _client(user: User | None) -> Client:
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     if user is not None:
@@ -240,9 +258,13 @@ def test_it_crawls_every_role_without_errors_or_leaks(demo: PilotSite) -> None:
     }
     problems: list[str] = []
     crawls: dict[str, Crawl] = {}
+    before = _row_counts()
     for role, (user, starts) in roles.items():
         crawls[role] = found = crawl(_client(user), starts)
         problems += [f"{role}: {p}" for p in found.problems]
+    if _row_counts() != before:  # a GET that writes is a link that changes state
+        changed = {k: (before[k], v) for k, v in _row_counts().items() if before[k] != v}
+        problems.append(f"GETs changed rows: {changed}")
     # Every demo page any role reached, tried again as the other site's enabler: none may answer 200.
     outsider = _client(other_enabler)
     demo_pages = {p for c in crawls.values() for p, s in c.pages.items() if s == 200 and p.startswith(overview)}
