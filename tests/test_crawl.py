@@ -223,7 +223,7 @@ def demo(db: None) -> PilotSite:
 
 def _row_counts() -> dict[str, int]:
     return {
-        model._meta.label: model.objects.count()
+        model._meta.label: model._default_manager.count()
         for label in ["network", "outcomes"]
         for model in apps.get_app_config(label).get_models()
     }
