@@ -43,5 +43,7 @@ def outcome_story_view(request: AuthenticatedHttpRequest, membership: Membership
         "kinds": list(KINDS.items()),
         "handover": outcome_handover(outcome=outcome) if printable else None,
     }
-    template = "outcomes/story_print.html" if printable else "outcomes/story.html"
-    return render_page(request, template, context, partial="events")
+    if printable:
+        # The print page has no htmx region: an htmx request for it (a boosted link) gets the whole page.
+        return render_page(request, "outcomes/story_print.html", context)
+    return render_page(request, "outcomes/story.html", context, partial="events")
