@@ -14,6 +14,7 @@ from network import digests, services
 from network.digests.content import map_checkin_due, weekly_news
 from network.models import Alliance, AllianceMember, MeetingAttendance, RelationshipAnswer
 from network.services import map as maps
+from network.services.people import member_update
 from tests.conftest import Cast
 
 
@@ -36,18 +37,18 @@ def test_only_an_enabler_in_the_alliance_reads_what_is_going_quiet(
     cast: Cast, alliance: Alliance, mailoutbox: list
 ) -> None:
     _quiet_site(cast)
-    # Only leaders join an alliance through the app; an enabler is a member only if their role changed later.
-    AllianceMember.objects.create(alliance=alliance, membership=cast.enabler)
-    AllianceMember.objects.filter(alliance=alliance).update(joined_at=timezone.now() - dt.timedelta(days=30))
-    services.alliance_join(alliance=alliance, membership=cast.leaders[2], pledge="Something new")  # news for all
-    AllianceMember.objects.filter(membership=cast.leaders[2]).update(joined_at=timezone.now())
-    digests.digest_send(key=digests.weekly_key(alliance=alliance, when=timezone.now()))
+    # Only leaders join an alliance: an enabler reads the weekly digest when a member was made an enabler later.
+    promoted = cast.leaders[2]
+    member_update(membership=promoted, actor=cast.enabler.user, role="enabler", agency=None, role_title="")
+    digests.digest_send(key=digests.weekly_key(alliance=alliance, when=timezone.now()))  # everyone's pledges are news
     bodies = _bodies(mailoutbox)
-    enabler = bodies[cast.enabler.user.email]
+    assert cast.enabler.user.email not in bodies  # not an alliance member: no weekly digest at all
+    enabler = bodies[promoted.user.email]
     assert "GOING QUIET ON THE MAP" in enabler
     assert "- Ashby Council, last active" in enabler and "- NHS (sector), last active" in enabler
     assert f"See the map: http://localhost:8000/sites/{cast.site.slug}/map/" in enabler
-    html = next(m for m in mailoutbox if m.to == [cast.enabler.user.email]).alternatives[0][0]
+    assert "WHO DO YOU WORK WITH?" not in enabler  # the check-in is for leaders
+    html = next(m for m in mailoutbox if m.to == [promoted.user.email]).alternatives[0][0]
     assert "Going quiet on the map" in html
     for leader in cast.leaders[:2]:
         assert "GOING QUIET" not in bodies[leader.user.email]
