@@ -18,8 +18,10 @@ from django.utils import timezone
 from network import tokens
 from network.calendars import meeting_url
 from network.models import Alliance, Commitment, CommitmentStatus, Meeting, MeetingAction, Membership
+from network.roles import can_check_in, can_see_people_map
 from network.selectors.actions import open_actions_in_alliance
 from network.selectors.checkins import checkins_due_in_alliance
+from network.selectors.map import QuietItem, map_checkin_last_answered, map_going_quiet_for_digest
 from network.selectors.meetings import AttendeeRow, meeting_attendee_rows, meetings_for_alliance
 from outcomes.selectors.for_network import (
     MeasureChange,
@@ -86,6 +88,12 @@ class WeeklyNews:
     actions_due: dict[int, list[MeetingAction]] = field(default_factory=dict)
     today: dt.date | None = None
     measure: list[MeasureChange] = field(default_factory=list)
+    # From the latest map snapshot, for the enablers among the readers only.
+    going_quiet: list[QuietItem] = field(default_factory=list)
+    # When each reader last answered the relationship check-in (absent: never), and the page to answer it on.
+    map_checkin_answered: dict[int, dt.datetime] = field(default_factory=dict)
+    map_checkin_url: str = ""
+    map_url: str = ""
 
 
 @dataclass
@@ -100,6 +108,9 @@ class PersonalDigest:
     checkins: list[CheckInRequest] = field(default_factory=list)
     actions: list[ActionDue] = field(default_factory=list)
     measure: list[MeasureChange] = field(default_factory=list)
+    going_quiet: list[QuietItem] = field(default_factory=list)
+    # The relationship check-in's page (sign-in first), when this reader is due to be asked; not news by itself.
+    map_checkin_url: str = ""
 
     @property
     def is_empty(self) -> bool:
@@ -112,6 +123,7 @@ class PersonalDigest:
             or self.checkins
             or self.actions
             or self.measure
+            or self.going_quiet
         )
 
 
@@ -153,7 +165,25 @@ def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> Weekly
     news.actions_due = open_actions_in_alliance(alliance=alliance)
     news.today = timezone.localdate(now)
     news.measure = measure_changes_since(alliance_id=alliance.pk, since=timezone.localdate(since))
+    news.going_quiet = map_going_quiet_for_digest(site_id=alliance.site_id)
+    news.map_checkin_answered = map_checkin_last_answered(site_id=alliance.site_id)
+    news.map_checkin_url = settings.SITE_URL + reverse("network:map-checkin", args=[alliance.site.slug])
+    news.map_url = settings.SITE_URL + reverse("network:site-map", args=[alliance.site.slug])
     return news
+
+
+def _quarter_start(day: dt.date) -> dt.date:
+    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+
+
+def map_checkin_due(*, last_answered: dt.datetime | None, today: dt.date) -> bool:
+    """Whether a leader's digest asks them to the relationship check-in: every weekly digest while they have
+    never answered; otherwise only the one sent in the first seven days of a quarter, and only if they have not
+    answered or changed an answer since that quarter began. A weekly digest, so at most once a quarter."""
+    if last_answered is None:
+        return True
+    start = _quarter_start(today)
+    return (today - start).days < 7 and timezone.localdate(last_answered) < start
 
 
 def _checkin_request(commitment: Commitment, membership_id: int) -> CheckInRequest:
@@ -183,4 +213,14 @@ def weekly_digest_for(*, news: WeeklyNews, membership: Membership) -> PersonalDi
             for a in news.actions_due.get(membership_id, [])
         ],
         measure=news.measure,
+        going_quiet=news.going_quiet if can_see_people_map(membership) else [],
+        map_checkin_url=_map_checkin_url(news, membership),
     )
+
+
+def _map_checkin_url(news: WeeklyNews, membership: Membership) -> str:
+    """The relationship check-in's page, for a leader due to be asked (see map_checkin_due); else nothing."""
+    if not can_check_in(membership):
+        return ""
+    last = news.map_checkin_answered.get(membership.pk)
+    return news.map_checkin_url if map_checkin_due(last_answered=last, today=news.today or timezone.localdate()) else ""

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar
 
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -436,6 +437,17 @@ def map_going_quiet_for_digest(*, site_id: int) -> list[QuietItem]:
     settings = MapSettings.objects.filter(site_id=site_id).first()
     quiet_days = settings.quiet_days if settings is not None else MapSettings().quiet_days
     return going_quiet(snapshot_read(data), quiet_days=quiet_days, today=timezone.localdate())
+
+
+def map_checkin_last_answered(*, site_id: int) -> dict[int, dt.datetime]:
+    """For the digest: when each of the site's people last answered or changed the relationship check-in, by
+    membership id (nobody who never answered, or withdrew every answer). One query."""
+    return dict(
+        RelationshipAnswer.objects.filter(respondent__site_id=site_id)
+        .values("respondent_id")
+        .annotate(last=Max("updated_at"))
+        .values_list("respondent_id", "last")
+    )
 
 
 def checkin_partners(*, membership: Membership) -> list[Membership]:

@@ -20,6 +20,7 @@ from network.map_analysis import AgencyInfo, Person, PersonTie
 from network.models import (
     Agency,
     AllianceMember,
+    Commitment,
     MeetingAttendance,
     MeetingResponse,
     Membership,
@@ -87,11 +88,37 @@ def checkin_ties(site_id: int, now: dt.datetime) -> Iterator[PersonTie]:
         yield PersonTie(respondent, partner, "checkin", updated_at, trust)
 
 
+def commitment_ties(site_id: int, now: dt.datetime) -> Iterator[PersonTie]:
+    """A commitment made "with" someone ties its owner to them, from the day it was made; made "with" an
+    agency, to each of the agency's current people. Dropped commitments too: the working together was
+    planned. Three queries."""
+    in_site = Q(commitment__member__alliance__site_id=site_id)
+    for owner, partner, made_at in Commitment.with_members.through.objects.filter(in_site).values_list(
+        "commitment__member__membership_id", "membership_id", "commitment__created_at"
+    ):
+        if owner != partner:
+            yield PersonTie(owner, partner, "commitment", made_at)
+    named: dict[int, list[tuple[int, dt.datetime]]] = {}
+    for owner, agency_id, made_at in Commitment.with_agencies.through.objects.filter(in_site).values_list(
+        "commitment__member__membership_id", "agency_id", "commitment__created_at"
+    ):
+        named.setdefault(agency_id, []).append((owner, made_at))
+    if not named:
+        return
+    for membership_id, agency_id in Membership.objects.filter(
+        site_id=site_id, archived_at__isnull=True, agency_id__in=named
+    ).values_list("pk", "agency_id"):
+        for owner, made_at in named[agency_id]:
+            if owner != membership_id:
+                yield PersonTie(owner, membership_id, "commitment", made_at)
+
+
 TIE_SOURCES: tuple[TieSource, ...] = (
     TieSource("meeting", _("At the same meeting"), meeting_ties),
     TieSource("alliance", _("Pledged to the same outcome (same alliance)"), alliance_ties),
     TieSource("proposal", _("Proposed an outcome together"), proposal_ties),
     TieSource("checkin", _("Relationship check-in"), checkin_ties),
+    TieSource("commitment", _("A commitment made with them"), commitment_ties),
 )
 
 

@@ -20,6 +20,7 @@ from network.models import Alliance, MapSnapshot, MapSnapshotLevel, MeetingAtten
 from network.selectors.map import checkin_groups, map_going_quiet_for_digest
 from network.selectors.map_ties import tie_sources
 from network.services import map as maps
+from network.services.commitments import commitment_add
 from tests.conftest import Cast
 from tests.html import text_of
 
@@ -119,7 +120,31 @@ def test_betweenness_matches_a_brute_force_count_of_shortest_paths() -> None:
 
 
 def test_every_tie_source_is_listed_once() -> None:
-    assert [s.key for s in tie_sources()] == ["meeting", "alliance", "proposal", "checkin"]
+    assert [s.key for s in tie_sources()] == ["meeting", "alliance", "proposal", "checkin", "commitment"]
+
+
+def test_a_commitment_made_with_someone_is_a_tie_from_the_day_it_was_made(cast: Cast, alliance: Alliance) -> None:
+    owner, partner, outsider_agency = cast.leaders[0], cast.leaders[1], cast.agencies[2]
+    made = timezone.now() - dt.timedelta(days=40)
+    commitment_add(
+        alliance=alliance,
+        membership=owner,
+        action="Share the outreach rota",
+        due_on=timezone.localdate(),
+        with_members=[partner],
+        with_agencies=[outsider_agency],
+        now=made,
+    )
+    source = next(s for s in tie_sources() if s.key == "commitment")
+    ties = list(source.collect(cast.site.pk, timezone.now()))
+    police = {m.pk for m in cast.leaders if m.agency_id == outsider_agency.pk}
+    assert police
+    assert {(t.a, t.b) for t in ties} == {(owner.pk, partner.pk)} | {(owner.pk, p) for p in police}
+    assert all(t.source == "commitment" and abs(t.when - timezone.now()) < dt.timedelta(minutes=1) for t in ties)
+    assert list(source.collect(cast.other_site.pk, timezone.now())) == []
+    edges = {(e["a"], e["b"]): e for e in _level(maps.map_snapshot_make(site=cast.site), "people").edges}
+    low, high = sorted([owner.pk, partner.pk])
+    assert edges[(f"p{low}", f"p{high}")]["sources"] == {"alliance": 1, "commitment": 1}
 
 
 def test_a_snapshot_ties_the_alliance_and_the_people_at_a_meeting(cast: Cast, alliance: Alliance) -> None:
