@@ -14,7 +14,6 @@ import logging
 from dataclasses import dataclass
 
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -25,6 +24,7 @@ from network import dispatch
 from network.digests.keys import invitation_key, sign_in_key
 from network.errors import DomainError
 from network.models import DigestDelivery, InvitationStatus, Membership, PilotSite, User
+from network.ratelimit import rate_exceeded
 from network.services.activity import activity_record
 
 # The link itself is made in network.tokens (so the email ledger can make one too); named here as before.
@@ -127,13 +127,7 @@ def invitation_queue_one(*, site: PilotSite, actor: User, membership_id: int) ->
 
 
 def _rate_exceeded(key: str, limit: int) -> bool:
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    return count > limit
+    return rate_exceeded(key, limit=limit, window_seconds=RATE_WINDOW_SECONDS)
 
 
 def sign_in_link_request(*, email: str, ip: str) -> None:

@@ -16,7 +16,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from network.errors import DomainError
 from network.models import Membership, PilotSite, Role, User
+from network.ratelimit import rate_exceeded
 from network.services.people import user_get_or_create
 from network.services.sites import site_create
 
@@ -54,13 +54,7 @@ class StartRateLimitedError(Exception):
 
 
 def _rate_exceeded(key: str) -> bool:
-    cache.add(key, 0, START_RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, START_RATE_WINDOW_SECONDS)
-        count = 1
-    return count > START_RATE_PER_IP
+    return rate_exceeded(key, limit=START_RATE_PER_IP, window_seconds=START_RATE_WINDOW_SECONDS)
 
 
 def site_start_token_make(*, start: SiteStart) -> str:

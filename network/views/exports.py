@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
-
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from network import calendars, selectors
 from network.access import COORDINATORS, site_view
-from network.csv_cells import SafeWriter
 from network.http import AuthenticatedHttpRequest, HtmxHttpRequest, render_page, token_page
 from network.models import Membership
 from network.selectors.meetings import (
@@ -20,20 +14,7 @@ from network.selectors.meetings import (
     meeting_export_rows,
     meetings_for_membership,
 )
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def attendee_csv_lines(*, rows: Iterator[list[str]]) -> Iterator[str]:
-    writer = SafeWriter(_Echo())
-    yield writer.writerow(EXPORT_HEADER)
-    for row in rows:
-        yield writer.writerow(row)
+from network.views.downloads import csv_response, xlsx_response
 
 
 @site_view(COORDINATORS)
@@ -41,36 +22,19 @@ def meeting_attendees_csv(
     request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int
 ) -> StreamingHttpResponse:
     meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
-    response = StreamingHttpResponse(
-        attendee_csv_lines(rows=meeting_export_rows(meeting=meeting)), content_type="text/csv; charset=utf-8"
+    return csv_response(
+        header=EXPORT_HEADER, rows=meeting_export_rows(meeting=meeting), filename=f"meeting-{meeting.pk}-attendees.csv"
     )
-    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}-attendees.csv"'
-    return response
 
 
 @site_view(COORDINATORS)
 def meeting_attendees_xlsx(request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int) -> FileResponse:
     meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
-    # A write-only workbook streams rows to a temporary file, so memory stays flat for long lists.
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Attendees")
-    sheet.append(EXPORT_HEADER)
-    for row in meeting_export_rows(meeting=meeting):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            # openpyxl stores text starting with "=" as a formula; keep every value as plain text instead.
-            cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
-    output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when the download is done
-    workbook.save(output)
-    output.seek(0)
-    return FileResponse(
-        output,
-        as_attachment=True,
+    return xlsx_response(
+        sheet_title="Attendees",
+        header=EXPORT_HEADER,
+        rows=meeting_export_rows(meeting=meeting),
         filename=f"meeting-{meeting.pk}-attendees.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
 
