@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext
 
 
 class TokenPageOriginMiddleware:
@@ -30,3 +31,20 @@ class TokenPageOriginMiddleware:
         if getattr(view_func, "token_page", False) and request.META.get("HTTP_ORIGIN") == "null":
             scheme = "https" if request.is_secure() else "http"
             request.META["HTTP_ORIGIN"] = f"{scheme}://{request.get_host()}"
+
+
+class NullCharacterMiddleware:
+    """Answer 400 to a query string holding a NUL character, before any view reads it.
+
+    PostgreSQL cannot store or compare text with NUL in it, so such a value reaching a filter (a search box,
+    a page number) is a 500. No link the app makes carries one; only a hand-made or hostile URL does. Form
+    posts need no such guard: Django's form fields refuse NUL themselves.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            return HttpResponseBadRequest(gettext("This address has a character in it that no page can use."))
+        return self.get_response(request)

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "network.middleware.NullCharacterMiddleware",  # a NUL in a query string is a 400, never a database error
     "network.middleware.TokenPageOriginMiddleware",  # before CSRF: see its docstring
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -129,3 +129,11 @@ def test_only_the_digest_preview_may_be_framed_and_only_by_this_site(cast: Cast,
     assert policy["frame-ancestors"] == ["'self'"] and policy["script-src"] == ["'self'"]
     page = client.get(reverse("network:site-digests", args=[cast.site.slug]))
     assert _policy(page["Content-Security-Policy"])["frame-ancestors"] == ["'none'"]
+
+
+def test_a_nul_in_a_query_string_is_a_bad_request_not_a_database_error(cast: Cast) -> None:
+    client = cast.client_for(cast.enabler)
+    people = reverse("network:site-people", args=[cast.site.slug])
+    assert client.get(people, {"q": "a\x00b"}).status_code == 400
+    assert client.get(people, {"q\x00": "x"}).status_code == 400
+    assert client.get(people, {"q": "ab"}).status_code == 200
