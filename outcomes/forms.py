@@ -29,6 +29,7 @@ from outcomes.models import (
 from outcomes.selectors.ballots import OwnBallot
 from outcomes.services.ballots import NOTHING_CHOSEN, ranking_order
 from outcomes.tally import SCORE_MAX, SCORE_MIN
+from systemsleader.forms import GovukDateField, GovukDateTimeField
 
 
 class CheckboxList(forms.CheckboxSelectMultiple):
@@ -111,11 +112,10 @@ class RoundForm(forms.Form):
         label="Smallest group shown under a secret ballot",
         help_text="Smaller agencies and sectors are merged into “Other”, so no one’s vote can be worked out.",
     )
-    closes_at = forms.DateTimeField(
+    closes_at = GovukDateTimeField(
         required=False,
-        label="Close automatically at",
-        help_text="UK time. Leave empty to close by hand.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        label=_("Close automatically at"),
+        help_text=_("For example, 27 3 2027 and 14:30, UK time. Leave empty to close by hand."),
     )
 
 
@@ -377,19 +377,13 @@ class IndicatorForm(forms.Form):
     source = forms.CharField(max_length=300, label=_("Source"), help_text=_("Where the figures come from."))
     direction = forms.ChoiceField(choices=Direction.choices, widget=forms.RadioSelect, label=_("Which way is better?"))
     baseline_value = forms.DecimalField(max_digits=16, decimal_places=4, label=_("Baseline value"))
-    baseline_on = forms.DateField(
-        label=_("Baseline date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    baseline_on = GovukDateField(label=_("Baseline date"))
     target_value = forms.DecimalField(max_digits=16, decimal_places=4, required=False, label=_("Target"))
-    target_on = forms.DateField(
-        required=False,
-        label=_("Target date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    target_on = GovukDateField(required=False, label=_("Target date"))
 
 
 class IndicatorUpdateForm(forms.Form):
-    measured_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    measured_on = GovukDateField(label=_("Date"))
     value = forms.DecimalField(max_digits=16, decimal_places=4, label=_("Value"))
     note = forms.CharField(
         max_length=500,

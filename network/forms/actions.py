@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from network.models import Membership
+from systemsleader.forms import GovukDateField
 
 
 class MeetingNotesForm(forms.Form):
@@ -23,7 +24,7 @@ class PersonChoiceField(forms.ModelChoiceField[Membership]):
 class ActionForm(forms.Form):
     description = forms.CharField(max_length=500, label=_("Action"))
     owner = PersonChoiceField(queryset=Membership.objects.none(), label=_("Owner"))
-    due_on = forms.DateField(label=_("Due by"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    due_on = GovukDateField(label=_("Due by"))
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from network.models import Agency, Membership
+from systemsleader.forms import GovukDateField
 
 
 class PeopleChoiceField(forms.ModelMultipleChoiceField[Membership]):
@@ -21,7 +22,7 @@ class CommitmentForm(forms.Form):
         label=_("What will you do differently?"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    due_on = forms.DateField(label=_("By when"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    due_on = GovukDateField(label=_("By when"))
     with_members = PeopleChoiceField(
         queryset=Membership.objects.none(),
         required=False,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from network.forms import SingleLineField
 from network.models import Alliance, Meeting, Rsvp
+from systemsleader.forms import GovukDateTimeField
 
 
 class MeetingForm(forms.Form):
@@ -16,21 +17,14 @@ class MeetingForm(forms.Form):
     SITE = "site"
 
     title = SingleLineField(max_length=200, error_messages={"required": _("Enter the meeting's title")})
-    starts_at = forms.DateTimeField(
-        label="Starts at",
+    starts_at = GovukDateTimeField(
+        label=_("Starts at"),
         error_messages={
             "required": _("Enter the date and time the meeting starts"),
             "invalid": _("Enter a real date and time for the start of the meeting"),
         },
-        help_text="UK time.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    ends_at = forms.DateTimeField(
-        label="Ends at",
-        required=False,
-        help_text="UK time.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    ends_at = GovukDateTimeField(label=_("Ends at"), required=False)
     place = SingleLineField(max_length=300, required=False, help_text="Where people meet in person.")
     online_link = forms.URLField(
         required=False,

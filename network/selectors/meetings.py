@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -373,3 +374,22 @@ def meeting_places_left(*, meeting: Meeting) -> int | None:
 
 def meeting_present_count(*, meeting: Meeting) -> int:
     return meeting.attendances.count()
+
+
+def meeting_presence(*, meeting: Meeting) -> tuple[int, int]:
+    """How many are here (walk-ins too) and how many were invited, in one query: "12 of 40 here"."""
+    invited = meeting_invitees(meeting=meeting).order_by().values("site_id").annotate(n=Count("pk")).values("n")
+    present = (
+        MeetingAttendance.objects.filter(meeting_id=OuterRef("pk"))
+        .order_by()
+        .values("meeting_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    row = (
+        Meeting.objects.filter(pk=meeting.pk)
+        .annotate(present=Coalesce(Subquery(present), 0), invited=Coalesce(Subquery(invited), 0))
+        .values_list("present", "invited")
+        .get()
+    )
+    return row[0], row[1]

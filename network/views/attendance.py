@@ -17,8 +17,8 @@ from network.errors import DomainError
 from network.forms import add_domain_error
 from network.forms.meetings import WalkInForm
 from network.http import AuthenticatedHttpRequest, render_page
-from network.models import Membership
-from network.selectors.meetings import meeting_invitee_get, meeting_present_count, meeting_walk_ins
+from network.models import Meeting, Membership
+from network.selectors.meetings import meeting_invitee_get, meeting_presence, meeting_walk_ins
 from network.services.meetings import attendance_set, walk_in_record
 
 
@@ -37,7 +37,7 @@ def _page(
         "rows": rows,
         "search": search,
         "walk_ins": walk_ins,
-        "present": meeting_present_count(meeting=meeting),
+        **_presence(meeting),
         "form": form,
     }
     # The search box asks for just the list as you type.
@@ -84,7 +84,7 @@ def _mark(
         # button's id (so focus stays on it); the count of who is here travels with it, so the two stay in step.
         count = render_to_string(
             "network/meeting_attendance.html#present-count",
-            {"present": meeting_present_count(meeting=meeting), "oob": True},
+            {**_presence(meeting), "oob": True},
         )
         rows = selectors.meeting_attendee_rows(meeting=meeting, membership_id=invitee.pk)
         if not rows:
@@ -109,3 +109,8 @@ def walk_in_add(request: AuthenticatedHttpRequest, membership: Membership, meeti
             messages.success(request, _("%(name)s is recorded as a walk-in.") % {"name": form.cleaned_data["name"]})
             return redirect("network:meeting-attendance", site_slug=membership.site.slug, meeting_id=meeting.pk)
     return _page(request, membership, meeting_id, form=form, status=422)
+
+
+def _presence(meeting: Meeting) -> dict[str, int]:
+    present, invited = meeting_presence(meeting=meeting)
+    return {"present": present, "invited": invited}

@@ -17,6 +17,7 @@ from network.http import AuthenticatedHttpRequest, render_page
 from network.models import Membership
 from network.selectors.actions import open_actions_for_user
 from network.selectors.meetings import upcoming_meetings_for_membership
+from network.selectors.overview import site_overview
 from outcomes.selectors import for_network
 
 
@@ -47,11 +48,14 @@ def site_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @site_view()
 def site_detail(request: AuthenticatedHttpRequest, membership: Membership) -> HttpResponse:
     site = membership.site
+    alliance = selectors.alliance_current(site=site)
+    outcomes = for_network.site_outcomes(site=site)
     context = {
         "membership": membership,
         "site": site,
-        "alliance": selectors.alliance_current(site=site),
+        "alliance": alliance,
         "meetings": upcoming_meetings_for_membership(membership=membership, limit=5),
-        "outcomes": for_network.site_outcomes(site=site),
+        "outcomes": outcomes,
+        "overview": site_overview(membership=membership, outcomes=outcomes, alliance=alliance),
     }
     return render_page(request, "network/site_detail.html", context)

@@ -138,9 +138,7 @@ class ProposalTeam(NamedTuple):
 def proposal_teams(*, site_id: int) -> list[ProposalTeam]:
     """The site's outcomes proposed by more than one person (the living map's "proposed together"), in two
     queries whatever the number of outcomes."""
-    outcomes = list(
-        CandidateOutcome.objects.filter(site_id=site_id).values_list("pk", "proposed_by_id", "created_at")
-    )
+    outcomes = list(CandidateOutcome.objects.filter(site_id=site_id).values_list("pk", "proposed_by_id", "created_at"))
     co: dict[int, list[int]] = {}
     through = CandidateOutcome.co_proposers.through.objects.filter(candidateoutcome__site_id=site_id)
     for outcome_id, membership_id in through.values_list("candidateoutcome_id", "membership_id"):
@@ -222,3 +220,37 @@ def measure_changes_since(*, alliance_id: int, since: dt.date) -> list[MeasureCh
             )
         )
     return changes
+
+
+def has_voted(*, round_id: int, membership_id: int) -> bool:
+    """Whether this membership has a ballot in the round, in one query."""
+    return Ballot.objects.filter(round_id=round_id, voter_id=membership_id).exists()
+
+
+def adopting_round(*, alliance_id: int) -> int | None:
+    """The closed round whose result page holds the alliance's join form (its outcome was a candidate), in one query."""
+    return (
+        VotingRound.objects.filter(candidates__alliance_id=alliance_id, status=VotingRound.Status.CLOSED)
+        .order_by("-closed_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+class VotingStarted(NamedTuple):
+    outcome_proposed: bool
+    round_opened: bool
+
+
+def voting_started(*, site: PilotSite) -> VotingStarted:
+    """For the getting-started checklist, in one query: has anyone proposed an outcome; has a round been opened."""
+    row = (
+        PilotSite.objects.filter(pk=site.pk)
+        .annotate(
+            proposed=Exists(CandidateOutcome.objects.filter(site_id=OuterRef("pk"))),
+            opened=Exists(VotingRound.objects.filter(site_id=OuterRef("pk")).exclude(status=VotingRound.Status.DRAFT)),
+        )
+        .values_list("proposed", "opened")
+        .get()
+    )
+    return VotingStarted(outcome_proposed=row[0], round_opened=row[1])

@@ -6,6 +6,7 @@ Without Chromium these tests skip on a developer's machine; with REQUIRE_BROWSER
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable
@@ -120,3 +121,15 @@ def sign_in(page: Page, base: str, email: str) -> None:
 @pytest.fixture
 def audit() -> PageAudit:
     return PageAudit()
+
+
+def fill_date(page: Page, legend: str, when: str) -> None:
+    """Type an ISO date ("2031-03-13") or date and time ("2031-03-13T18:30") into GOV.UK's day / month / year
+    boxes (and the time box) of the fieldset with this legend (systemsleader.forms.GovukDateField)."""
+    group = page.get_by_role("group", name=legend, exact=True)
+    parsed = dt.datetime.fromisoformat(when)
+    group.get_by_label("Day").fill(str(parsed.day))
+    group.get_by_label("Month").fill(str(parsed.month))
+    group.get_by_label("Year").fill(str(parsed.year))
+    if "T" in when:
+        group.get_by_label("Time").fill(parsed.strftime("%H:%M"))

@@ -23,7 +23,7 @@ from network import digests, services
 from network.models import Commitment, Meeting
 from network.services.commitments import commitment_add
 from outcomes.services import outcome_propose
-from tests.browser.conftest import PageAudit, sign_in
+from tests.browser.conftest import PageAudit, fill_date, sign_in
 from tests.conftest import make_site
 from tests.outcomes.adopted import adopt
 
@@ -103,7 +103,7 @@ def test_after_the_vote_from_actions_to_the_story(
     expect(page.get_by_text("This field is required.").first).to_be_visible()
     page.get_by_label("Action", exact=True).fill("Map every hostel bed")
     page.get_by_label("Owner").select_option(label=leaders[2].user.name)
-    page.get_by_label("Due by").fill((TODAY + dt.timedelta(days=3)).isoformat())
+    fill_date(page, "Due by", (TODAY + dt.timedelta(days=3)).isoformat())
     page.get_by_role("button", name="Add action").click()
     expect(page.get_by_role("cell", name="Map every hostel bed", exact=True)).to_be_visible()
     audit.check(page, "meeting-record-with-action")
@@ -166,9 +166,9 @@ def test_after_the_vote_from_actions_to_the_story(
     enabler_page.get_by_role("textbox", name="Source").fill("Council street count")
     enabler_page.get_by_label("Lower is better").check()
     enabler_page.get_by_label("Baseline value").fill("46")
-    enabler_page.get_by_label("Baseline date").fill(START.isoformat())
+    fill_date(enabler_page, "Baseline date", START.isoformat())
     enabler_page.get_by_label("Target (optional)", exact=True).fill("15")
-    enabler_page.get_by_label("Target date (optional)").fill((TODAY + dt.timedelta(days=365)).isoformat())
+    fill_date(enabler_page, "Target date", (TODAY + dt.timedelta(days=365)).isoformat())
     audit.check(enabler_page, "measure-add-indicator")
     enabler_page.get_by_role("button", name="Add indicator").click()
     expect(enabler_page.get_by_role("heading", level=1)).to_have_text("People sleeping rough")

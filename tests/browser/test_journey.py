@@ -27,7 +27,7 @@ from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from network.models import User
-from tests.browser.conftest import SETTLED, PageAudit, sign_in
+from tests.browser.conftest import SETTLED, PageAudit, fill_date, sign_in
 from tests.conftest import PASSWORD, make_user
 
 SITE_NAME = "Calder Valley Together"
@@ -324,7 +324,7 @@ def coordinator_calls_a_meeting(j: Journey) -> None:
     dana.get_by_role("link", name="Create a meeting").click()
     j.audit.check(dana, "meeting-create")
     dana.get_by_label("Title").fill("First alliance meeting")
-    dana.get_by_label("Starts at").fill("2030-05-14T18:30")
+    fill_date(dana, "Starts at", "2030-05-14T18:30")
     dana.get_by_label("Place").fill("Halifax Town Hall")
     dana.get_by_label("Agenda").fill("Introductions.\nWhat each agency brings.")
     dana.get_by_role("button", name="Create meeting").click()

@@ -21,7 +21,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from network import services
 from network.models import Meeting
-from tests.browser.conftest import SETTLED, PageAudit, sign_in
+from tests.browser.conftest import SETTLED, PageAudit, fill_date, sign_in
 from tests.conftest import make_site
 
 PHONE: ViewportSize = {"width": 375, "height": 812}
@@ -56,8 +56,8 @@ def test_a_meeting_from_invitation_to_attendance_and_exports(
     dana.get_by_role("link", name="Create a meeting").click()
     dana.get_by_label("Title").fill("Rough sleeping: first meeting")
     expect(dana.get_by_label("The alliance: No one sleeps rough")).to_be_checked()
-    dana.get_by_label("Starts at").fill("2031-03-13T18:30")
-    dana.get_by_label("Ends at").fill("2031-03-13T20:00")
+    fill_date(dana, "Starts at", "2031-03-13T18:30")
+    fill_date(dana, "Ends at", "2031-03-13T20:00")
     dana.get_by_label("Place").fill("Ashby Library")
     dana.get_by_label("Online link").fill("https://meet.example/ashby")
     dana.get_by_label("Capacity").fill("3")

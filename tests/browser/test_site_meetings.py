@@ -17,7 +17,7 @@ from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from network.models import Membership
-from tests.browser.conftest import PageAudit, sign_in
+from tests.browser.conftest import PageAudit, fill_date, sign_in
 from tests.conftest import make_site
 
 TITLE = "Ashby network: spring meeting"
@@ -61,7 +61,7 @@ def test_a_site_wide_meeting_fills_up_and_passes_a_freed_place_on(
     expect(who.get_by_role("radio")).to_have_count(1)  # no alliance, so nothing else to offer
     expect(who.get_by_role("radio", name="Everyone in the site")).to_be_checked()
     dana.get_by_label("Title").fill(TITLE)
-    dana.get_by_label("Starts at").fill("2031-03-13T18:30")
+    fill_date(dana, "Starts at", "2031-03-13T18:30")
     dana.get_by_label("Place").fill("Ashby Library")
     dana.get_by_label("Capacity").fill("1")
     audit.check(dana, "site-meeting-create-filled")

@@ -50,7 +50,9 @@ def test_a_coordinator_marks_people_present_with_one_tap(cast: Cast, meeting: Me
     body = response.content.decode()
     assert body.lstrip().startswith(f'<button id="a{member.pk}" name="absent" value="{member.pk}" aria-pressed="true"')
     assert 'hx-swap-oob="true"' in body  # swapped by its id, so focus stays on the button tapped
-    assertInHTML('<strong id="present-count" role="status" hx-swap-oob="true">1</strong>', body)  # the count moves too
+    assertInHTML(
+        '<strong id="present-count" role="status" hx-swap-oob="true" data-announce="1 of 3 here">1</strong>', body
+    )  # the count moves too
     assert MeetingAttendance.objects.get().membership == member
     assert client.post(url, {"present": "1"}).status_code == 302  # tapping twice quickly records once
     assert MeetingAttendance.objects.count() == 1
@@ -68,7 +70,9 @@ def test_someone_removed_since_they_came_can_be_marked_absent(cast: Cast, meetin
     assert response.status_code == 200
     body = response.content.decode()
     assert "<li" not in body  # their row simply goes
-    assertInHTML('<strong id="present-count" role="status" hx-swap-oob="true">0</strong>', body)
+    assertInHTML(
+        '<strong id="present-count" role="status" hx-swap-oob="true" data-announce="0 of 2 here">0</strong>', body
+    )
     assert not MeetingAttendance.objects.exists()
 
 
@@ -134,7 +138,9 @@ def test_the_attendance_page_query_count_does_not_grow(
     client = cast.client_for(cast.coordinator)
     with django_assert_num_queries(7):  # session, user, membership, meeting, the list, walk-ins, the count
         response = client.get(_url("meeting-attendance", cast, meeting))
-    assertInHTML('<strong id="present-count" role="status">30</strong>', response.content.decode())
+    assertInHTML(
+        '<strong id="present-count" role="status" data-announce="30 of 33 here">30</strong>', response.content.decode()
+    )
 
 
 def _export(cast: Cast, meeting: Meeting) -> None:

@@ -698,3 +698,21 @@ def test_an_adopted_outcome_offers_the_pledge_form(cast: Cast, candidates: list[
     commit = _url(cast, "outcome-commit", voting_round.pk)
     assert cast.client_for(cast.leaders[0]).post(commit, {"outcome": b.pk, "pledge": "A venue"}).status_code == 302
     assert AllianceMember.objects.get(alliance__outcome=b).pledge == "A venue"
+
+
+def test_a_move_is_announced_in_the_live_region(cast: Cast, candidates: list[CandidateOutcome]) -> None:
+    """Issue 14: the moved row's button carries data-announce, which static/js/app.js writes into #messages."""
+    a, b, _ = candidates
+    voting_round = _round(cast)
+    url = _url(cast, "round-detail", voting_round.pk)
+    client = cast.client_for(cast.leaders[0])
+    up = client.post(
+        url, {"move": f"up:{b.pk}", f"rank_{a.pk}": "1", f"rank_{b.pk}": "2"}, headers={"HX-Request": "true"}
+    )
+    body = up.content.decode()
+    assert body.count("data-announce=") == 1
+    assert f'id="up-{b.pk}" autofocus data-announce="Moved “{b.statement}” to 1st"' in body
+    down = client.post(
+        url, {"move": f"down:{b.pk}", f"rank_{b.pk}": "1", f"rank_{a.pk}": "2"}, headers={"HX-Request": "true"}
+    )
+    assert f'id="down-{b.pk}" autofocus data-announce="Moved “{b.statement}” to 2nd"' in down.content.decode()
