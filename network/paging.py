@@ -12,12 +12,23 @@ from typing import Any, Generic, TypeVar
 
 from django.db.models import Count, Model, QuerySet, Window
 
-from network.selectors.people import MAX_PAGE, PEOPLE_PAGE_SIZE, PageLink
-
-PAGE_SIZE = PEOPLE_PAGE_SIZE
+PAGE_SIZE = 50  # rows per page: what a person reads, whatever the site's size
+MAX_PAGE = 100_000  # a page number from the address bar beyond any site's last page (and within an OFFSET's range)
 
 Row = TypeVar("Row")
 M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """One item of the GOV.UK pagination: a page number, or an ellipsis (number 0) between them."""
+
+    number: int
+    current: bool = False
+
+    @property
+    def ellipsis(self) -> bool:
+        return self.number == 0
 
 
 @dataclass(frozen=True)
