@@ -62,7 +62,8 @@ class ListPage(Generic[Row]):
 
 
 def clean_query(query: str) -> str:
-    return query.strip()[:100]
+    """A search as typed, trimmed; a NUL (which PostgreSQL refuses in any text) is dropped, never a 500."""
+    return query.replace("\x00", "").strip()[:100]
 
 
 def page_number(page: Any) -> int:

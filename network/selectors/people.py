@@ -162,7 +162,7 @@ def people_page_for_site(*, site: PilotSite, query: str = "", page: str | int = 
     separate COUNT. A page past the end (or not a number) shows the last page (or the first), never
     an error; only that case costs a second query.
     """
-    query = query.strip()[:100]
+    query = clean_query(query)
     people = people_for_site(site=site)
     if query:
         people = people.filter(
