@@ -7,7 +7,13 @@ an object of another site is a 404 rather than a leak.
 from __future__ import annotations
 
 from network.selectors.alliances import alliance_current, alliance_members
-from network.selectors.meetings import AttendeeRow, meeting_attendee_rows, meeting_get, meetings_for_alliance
+from network.selectors.meetings import (
+    AttendeeRow,
+    meeting_attendee_page,
+    meeting_attendee_rows,
+    meeting_get,
+    meetings_for_alliance,
+)
 from network.selectors.sites import (
     agencies_for_site,
     membership_get,
@@ -21,6 +27,7 @@ __all__ = [
     "agencies_for_site",
     "alliance_current",
     "alliance_members",
+    "meeting_attendee_page",
     "meeting_attendee_rows",
     "meeting_get",
     "meetings_for_alliance",

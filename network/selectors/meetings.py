@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -27,6 +28,7 @@ from network.models import (
     Rsvp,
     Sector,
 )
+from network.paging import PAGE_SIZE, ListPage, clean_query, page_number
 from network.roles import COORDINATORS
 
 
@@ -163,10 +165,10 @@ def _rsvp_label(rsvp: str, waitlisted: bool) -> str:
     return Rsvp(rsvp).label if rsvp else NO_REPLY_LABEL
 
 
-def meeting_attendee_rows(
+def _attendees(
     *, meeting: Meeting, search: str = "", membership_id: int | None = None, going_only: bool = False
-) -> list[AttendeeRow]:
-    """Every invitee with their reply and attendance (or just one, by membership id), in one query."""
+) -> QuerySet[Membership]:
+    """Every invitee with their reply and attendance, ordered by name."""
     members = (
         meeting_invitees(meeting=meeting)
         .select_related("user", "agency")
@@ -188,38 +190,64 @@ def meeting_attendee_rows(
         members = members.filter(
             Q(user__name__icontains=words) | Q(user__email__icontains=words) | Q(agency__name__icontains=words)
         )
+    return members
+
+
+_ROW_VALUES = (
+    "pk",
+    "user__name",
+    "user__email",
+    "agency__name",
+    "agency__sector",
+    "role_title",
+    "reply_rsvp",
+    "reply_waitlisted_at",
+    "was_there",
+)
+
+
+def _attendee_row(values: tuple[Any, ...]) -> AttendeeRow:
+    member_id, name, email, agency, sector, role_title, reply, waitlisted_at, was_there = values[:9]
+    rsvp = reply or ""
+    waitlisted = waitlisted_at is not None
+    return AttendeeRow(
+        member_id=member_id,
+        name=name,
+        email=email,
+        agency=agency or "",
+        sector=str(_SECTORS.get(sector, "")) if sector else "",
+        role_title=role_title,
+        rsvp=rsvp,
+        rsvp_label=_rsvp_label(rsvp, waitlisted),
+        waitlisted=waitlisted,
+        attended=was_there,
+    )
+
+
+def meeting_attendee_rows(
+    *, meeting: Meeting, search: str = "", membership_id: int | None = None, going_only: bool = False
+) -> list[AttendeeRow]:
+    """Every invitee with their reply and attendance (or just one, by membership id), in one query."""
+    members = _attendees(meeting=meeting, search=search, membership_id=membership_id, going_only=going_only)
     # Plain values, not model instances: the list of a whole site's meeting is thousands of rows, and
     # building three model instances (and parsing their dates) for each was most of the page's time.
-    values = members.values_list(
-        "pk",
-        "user__name",
-        "user__email",
-        "agency__name",
-        "agency__sector",
-        "role_title",
-        "reply_rsvp",
-        "reply_waitlisted_at",
-        "was_there",
-    )
-    rows = []
-    for member_id, name, email, agency, sector, role_title, reply, waitlisted_at, was_there in values:
-        rsvp = reply or ""
-        waitlisted = waitlisted_at is not None
-        rows.append(
-            AttendeeRow(
-                member_id=member_id,
-                name=name,
-                email=email,
-                agency=agency or "",
-                sector=str(_SECTORS.get(sector, "")) if sector else "",
-                role_title=role_title,
-                rsvp=rsvp,
-                rsvp_label=_rsvp_label(rsvp, waitlisted),
-                waitlisted=waitlisted,
-                attended=was_there,
-            )
-        )
-    return rows
+    return [_attendee_row(values) for values in members.values_list(*_ROW_VALUES)]
+
+
+def meeting_attendee_page(*, meeting: Meeting, query: str = "", page: object = 1) -> ListPage[AttendeeRow]:
+    """A page of the invitees and their replies, searched by name, email or agency, in one query
+    (each row carries the count of every match); a page past the end costs a second."""
+    query = clean_query(query)
+    members = _attendees(meeting=meeting, search=query).annotate(list_matches=Window(Count("pk")))
+    values = members.values_list(*_ROW_VALUES, "list_matches")
+    number = page_number(page)
+    found = list(values[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
+    if not found and number > 1:
+        number = max(1, -(-_attendees(meeting=meeting, search=query).count() // PAGE_SIZE))
+        found = list(values[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
+    total = found[0][-1] if found else 0
+    rows = [_attendee_row(row) for row in found]
+    return ListPage(rows=rows, total=total, number=number, pages=max(1, -(-total // PAGE_SIZE)), query=query)
 
 
 def meeting_walk_ins(*, meeting: Meeting) -> QuerySet[MeetingAttendance]:

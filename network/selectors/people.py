@@ -11,6 +11,7 @@ from django.http import Http404
 
 from network import tokens
 from network.models import ActivityEntry, Agency, ImportBatch, InvitationStatus, Membership, PilotSite, User
+from network.paging import MAX_PAGE, PAGE_SIZE, ListPage, PageLink, clean_query, page_of
 from network.selectors.sites import memberships_for_user, people_for_site
 
 if TYPE_CHECKING:
@@ -75,16 +76,31 @@ def invitable_for_site(*, site: PilotSite) -> QuerySet[Membership]:
 
 @dataclass(frozen=True)
 class InvitationList:
-    """The invitations page: everyone but the enabler looking, and how many are still to be invited."""
+    """The invitations page: a page of everyone but the enabler looking, and how many are still to be invited."""
 
-    people: QuerySet[Membership]
+    people: ListPage[Membership]
     invitable: int
 
 
-def invitation_list_for_site(*, site: PilotSite, viewer: Membership) -> InvitationList:
-    """An enabler is signed in already and never invites themself, so they are left out."""
+def invitation_list_for_site(
+    *, site: PilotSite, viewer: Membership, query: str = "", page: object = 1
+) -> InvitationList:
+    """An enabler is signed in already and never invites themself, so they are left out.
+
+    The page shows 50 people who match the search (by name, email, role title or agency); the
+    count still to be invited is of everyone, as "invite everyone" invites them all.
+    """
+    query = clean_query(query)
+    people = people_for_site(site=site).exclude(pk=viewer.pk)
+    if query:
+        people = people.filter(
+            Q(user__name__icontains=query)
+            | Q(user__email__icontains=query)
+            | Q(role_title__icontains=query)
+            | Q(agency__name__icontains=query)
+        )
     return InvitationList(
-        people=people_for_site(site=site).exclude(pk=viewer.pk),
+        people=page_of(people.order_by("role", "user__name", "pk"), page=page, query=query),
         invitable=invitable_for_site(site=site).exclude(pk=viewer.pk).count(),
     )
 
@@ -105,20 +121,7 @@ if TYPE_CHECKING:  # a person with the count of everyone their search matched (d
     MembershipInSearch = WithAnnotations[Membership, _Matches]
 
 
-PEOPLE_PAGE_SIZE = 50  # people per page: what a person reads, whatever the site's size
-MAX_PAGE = 100_000  # a page number from the address bar beyond any site's last page (and within an OFFSET's range)
-
-
-@dataclass(frozen=True)
-class PageLink:
-    """One item of the GOV.UK pagination: a page number, or an ellipsis (number 0) between them."""
-
-    number: int
-    current: bool = False
-
-    @property
-    def ellipsis(self) -> bool:
-        return self.number == 0
+PEOPLE_PAGE_SIZE = PAGE_SIZE  # people per page: what a person reads, whatever the site's size
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,7 @@ def people_page_for_site(*, site: PilotSite, query: str = "", page: str | int = 
     separate COUNT. A page past the end (or not a number) shows the last page (or the first), never
     an error; only that case costs a second query.
     """
-    query = query.strip()[:100]
+    query = clean_query(query)
     people = people_for_site(site=site)
     if query:
         people = people.filter(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -47,18 +49,23 @@ def _invite(request: AuthenticatedHttpRequest, membership: Membership) -> None:
 @require_http_methods(["GET", "POST"])
 def site_invitations(request: AuthenticatedHttpRequest, membership: Membership) -> HttpResponse:
     site = membership.site
+    # The page of people shown (its search and number) stays in the address the forms post to and the rows poll.
+    shown = {key: request.GET[key] for key in ("q", "page") if request.GET.get(key)}
+    list_url = reverse("network:site-invitations", args=[site.slug]) + (f"?{urlencode(shown)}" if shown else "")
     if request.method == "POST":
         _invite(request, membership)
         if not request.htmx:
-            return redirect("network:site-invitations", site_slug=site.slug)
-    listing = invitation_list_for_site(site=site, viewer=membership)
-    people = list(listing.people)
-    # While anyone's invitation is with the worker, the page keeps asking for the rows.
-    sending = any(person.invitation_status == InvitationStatus.QUEUED for person in people)
+            return redirect(list_url)
+    listing = invitation_list_for_site(
+        site=site, viewer=membership, query=request.GET.get("q", ""), page=request.GET.get("page", 1)
+    )
+    # While anyone's invitation shown is with the worker, the page keeps asking for the rows.
+    sending = any(person.invitation_status == InvitationStatus.QUEUED for person in listing.people.rows)
     context = {
         "membership": membership,
         "site": site,
-        "people": people,
+        "people": listing.people,
+        "list_url": list_url,
         "invitable": listing.invitable,
         "sending": sending,
     }

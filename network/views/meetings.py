@@ -242,13 +242,12 @@ def meeting_detail(request: AuthenticatedHttpRequest, membership: Membership, me
     if posted and not open_for_replies:
         return HttpResponse(_("Replies to this meeting are closed."), status=409)
     # A reply by htmx re-draws only the reply region, the counts and the person's own row (out of band),
-    # so it reads one row, not the whole list of invitees.
+    # so it reads one row, not the whole list of invitees; a page shows 50 of them, whatever their number.
     region_only = posted and bool(request.htmx)
-    rows = [] if region_only else selectors.meeting_attendee_rows(meeting=meeting)
     form = None
     saved = refused = False
+    current = _own(meeting, membership, [], read=True) if invited else None
     if invited and open_for_replies:
-        current = _own(meeting, membership, rows, region_only)
         form = RsvpForm(request.POST or None, initial={"rsvp": (current.rsvp if current else "") or None})
         if posted and form.is_valid():
             saved = _reply(meeting, membership, form)
@@ -256,15 +255,22 @@ def meeting_detail(request: AuthenticatedHttpRequest, membership: Membership, me
         if saved and not request.htmx:
             messages.success(request, _("Thanks, your reply is saved."))
             return redirect("network:meeting-detail", site_slug=site.slug, meeting_id=meeting.pk)
-        if saved and not region_only:
-            rows = selectors.meeting_attendee_rows(meeting=meeting)
+        if saved:
+            current = _own(meeting, membership, [], read=True)
+    replies = (
+        None
+        if region_only
+        else selectors.meeting_attendee_page(
+            meeting=meeting, query=request.GET.get("q", ""), page=request.GET.get("page", 1)
+        )
+    )
     context = {
         "membership": membership,
         "site": site,
         "meeting": meeting,
-        "rows": rows,
+        "replies": replies,
         "places": meeting_places(meeting=meeting),
-        "mine": _own(meeting, membership, rows, region_only) if invited else None,
+        "mine": current,
         "form": form,
         "open_for_replies": open_for_replies,
         "saved": saved,
@@ -276,4 +282,6 @@ def meeting_detail(request: AuthenticatedHttpRequest, membership: Membership, me
         template = "network/meeting_detail.html"
         parts = [render_to_string(f"{template}#{name}", context, request=request) for name in REPLY_REGION]
         return HttpResponse("".join(parts), status=status)
-    return render_page(request, "network/meeting_detail.html", context, partial="rsvp", status=status)
+    # A search or a page link sent by htmx swaps only the list of replies; a reply, the reply region.
+    partial = "replies-list" if request.method == "GET" else "rsvp"
+    return render_page(request, "network/meeting_detail.html", context, partial=partial, status=status)

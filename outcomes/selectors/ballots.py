@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q, prefetch_related_objects
+
 from network.models import Membership
+from network.paging import ListPage, clean_query, page_of
 from outcomes.analysis import AgencyData, BallotData, Entry
 from outcomes.models import Ballot, BallotRank, CandidateOutcome, Energy, Method, SealedEntry, VotingRound
 
@@ -109,30 +112,41 @@ class VoterRow:
     choices: list[str] | None
 
 
-def round_voters(*, voting_round: VotingRound, candidates: list[CandidateOutcome]) -> list[VoterRow]:
-    """Who has voted; and how, only when the round's visibility shows names now.
+def round_voters(
+    *, voting_round: VotingRound, candidates: list[CandidateOutcome], query: str = "", page: object = 1
+) -> ListPage[VoterRow]:
+    """A page of who has voted, searched by name, email or agency; and how, only when the round's
+    visibility shows names now.
 
     Under a secret ballot this reads no ballot entry at all, so nothing here
-    can reveal a choice.
+    can reveal a choice. Only the page's ballots are read, whatever the number of voters.
     """
-    ballots = (
-        Ballot.objects.filter(round=voting_round)
-        .select_related("voter__user", "voter__agency")
-        .order_by("voter__user__name", "pk")
+    query = clean_query(query)
+    ballots = Ballot.objects.filter(round=voting_round)
+    if query:
+        ballots = ballots.filter(
+            Q(voter__user__name__icontains=query)
+            | Q(voter__user__email__icontains=query)
+            | Q(voter__agency__name__icontains=query)
+        )
+    found = page_of(
+        ballots.select_related("voter__user", "voter__agency").order_by("voter__user__name", "pk"),
+        page=page,
+        query=query,
     )
     show = voting_round.shows_names
     if show:
-        ballots = ballots.prefetch_related("ranks")
+        prefetch_related_objects(found.rows, "ranks")
     by_id = {c.pk: c.statement for c in candidates}
     rows = []
-    for ballot in ballots:
+    for ballot in found.rows:
         choices = None
         if show:
             chosen = [e for e in ballot.ranks.all() if e.rank or e.points or e.energy]
             choices = [_describe(voting_round, entry, by_id) for entry in sorted(chosen, key=_order)]
         agency = ballot.voter.agency.name if ballot.voter.agency else ""
         rows.append(VoterRow(name=ballot.voter.user.name or ballot.voter.user.email, agency=agency, choices=choices))
-    return rows
+    return ListPage(rows=rows, total=found.total, number=found.number, pages=found.pages, query=query)
 
 
 def _order(entry: BallotRank) -> tuple[int, int]:

@@ -264,6 +264,12 @@ def round_voters(request: AuthenticatedHttpRequest, membership: Membership, roun
         "membership": membership,
         "site": membership.site,
         "round": voting_round,
-        "voters": selectors.round_voters(voting_round=voting_round, candidates=candidates),
+        "voters": selectors.round_voters(
+            voting_round=voting_round,
+            candidates=candidates,
+            query=request.GET.get("q", ""),
+            page=request.GET.get("page", 1),
+        ),
     }
-    return render_page(request, "outcomes/round_voters.html", context)
+    # A search or a page link sent by htmx swaps only the list of voters.
+    return render_page(request, "outcomes/round_voters.html", context, partial="voters-list")

@@ -328,4 +328,6 @@ def test_a_reply_by_htmx_redraws_only_its_region_however_many_are_invited(
     assert own in large  # the person's own reply in the list, out of band
     assert '<span id="reply-counts" hx-swap-oob="true">0 going</span>' in large
     page = client.get(url).content.decode()
-    assert f'<td id="reply-{cast.leaders[0].pk}">Maybe</td>' in page and "L59" in page  # the page still lists all
+    assert "L49" in page and "L59" not in page  # the page lists the first 50 invitees by name
+    page = client.get(url, {"page": "2"}).content.decode()
+    assert f'<td id="reply-{cast.leaders[0].pk}">Maybe</td>' in page and "L59" in page  # and the rest on the next
