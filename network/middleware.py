@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.utils.translation import gettext
+from django.http import HttpRequest, HttpResponse, QueryDict
 
 
 class TokenPageOriginMiddleware:
@@ -34,17 +34,19 @@ class TokenPageOriginMiddleware:
 
 
 class NullCharacterMiddleware:
-    """Answer 400 to a query string holding a NUL character, before any view reads it.
+    """Drop NUL characters from the query string before any view reads it.
 
     PostgreSQL cannot store or compare text with NUL in it, so such a value reaching a filter (a search box,
-    a page number) is a 500. No link the app makes carries one; only a hand-made or hostile URL does. Form
-    posts need no such guard: Django's form fields refuse NUL themselves.
+    a page number) would be a 500. No link the app makes carries one; only a hand-made or hostile URL does,
+    and it gets the page as if the NUL were not there. Form posts need no such guard: Django's form fields
+    refuse NUL themselves.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
-            return HttpResponseBadRequest(gettext("This address has a character in it that no page can use."))
+        pairs = [(key, value) for key, values in request.GET.lists() for value in values]
+        if any("\x00" in key + value for key, value in pairs):
+            request.GET = QueryDict(urlencode([(k.replace("\x00", ""), v.replace("\x00", "")) for k, v in pairs]))
         return self.get_response(request)
