@@ -4,18 +4,14 @@ archives and the activity log, and whose email preferences a signed link opens."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, Q, QuerySet, Window
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from network import tokens
 from network.models import ActivityEntry, Agency, ImportBatch, InvitationStatus, Membership, PilotSite, User
-from network.paging import MAX_PAGE, PAGE_SIZE, ListPage, PageLink, clean_query, page_of
+from network.paging import ListPage, clean_query, page_of
 from network.selectors.sites import memberships_for_user, people_for_site
-
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
 
 
 def site_member_get(*, site: PilotSite, membership_id: int) -> Membership:
@@ -113,55 +109,9 @@ def membership_for_unsubscribe_token(token: str) -> Membership | None:
     return Membership.objects.select_related("user", "site").filter(pk=membership_id).first()
 
 
-class _Matches(TypedDict):
-    matches: int
-
-
-if TYPE_CHECKING:  # a person with the count of everyone their search matched (django-stubs' annotated model)
-    MembershipInSearch = WithAnnotations[Membership, _Matches]
-
-
-PEOPLE_PAGE_SIZE = PAGE_SIZE  # people per page: what a person reads, whatever the site's size
-
-
-@dataclass(frozen=True)
-class PeoplePage:
-    """One page of the people of a site that match a search (all of them when the search is empty)."""
-
-    people: list[MembershipInSearch]
-    total: int
-    number: int
-    pages: int
-    query: str
-
-    @property
-    def previous(self) -> int | None:
-        return self.number - 1 if self.number > 1 else None
-
-    @property
-    def next(self) -> int | None:
-        return self.number + 1 if self.number < self.pages else None
-
-    @property
-    def links(self) -> list[PageLink]:
-        """Page numbers as GOV.UK shows them: the first, the last, the current one and its neighbours."""
-        shown = sorted({1, self.pages, self.number - 1, self.number, self.number + 1} & set(range(1, self.pages + 1)))
-        links: list[PageLink] = []
-        for number in shown:
-            if links and number - links[-1].number > 1:
-                links.append(PageLink(0))
-            links.append(PageLink(number, current=number == self.number))
-        return links if self.pages > 1 else []
-
-
-def people_page_for_site(*, site: PilotSite, query: str = "", page: str | int = 1) -> PeoplePage:
-    """A page of the site's people, searched by name, email, role title or agency.
-
-    One query whatever the site's size: the page's rows (LIMIT/OFFSET), each carrying the count of
-    every match (a window over the whole search, computed before the LIMIT), so the page has no
-    separate COUNT. A page past the end (or not a number) shows the last page (or the first), never
-    an error; only that case costs a second query.
-    """
+def people_page_for_site(*, site: PilotSite, query: str = "", page: str | int = 1) -> ListPage[Membership]:
+    """A page of the site's people, searched by name, email, role title or agency (network/paging.py: one
+    query whatever the site's size)."""
     query = clean_query(query)
     people = people_for_site(site=site)
     if query:
@@ -172,20 +122,4 @@ def people_page_for_site(*, site: PilotSite, query: str = "", page: str | int = 
             | Q(agency__name__icontains=query)
         )
     # pk: a stable order to page by, as names repeat.
-    people = people.annotate(matches=Window(Count("pk"))).order_by("role", "user__name", "pk")
-    try:
-        number = min(max(1, int(page)), MAX_PAGE)
-    except (TypeError, ValueError):
-        number = 1
-    rows = _people_page_rows(people, number)
-    if not rows and number > 1:
-        number = max(1, -(-people.count() // PEOPLE_PAGE_SIZE))
-        rows = _people_page_rows(people, number)
-    total = rows[0].matches if rows else 0
-    pages = max(1, -(-total // PEOPLE_PAGE_SIZE))
-    return PeoplePage(people=rows, total=total, number=number, pages=pages, query=query)
-
-
-def _people_page_rows(people: QuerySet[MembershipInSearch], number: int) -> list[MembershipInSearch]:
-    start = (number - 1) * PEOPLE_PAGE_SIZE
-    return list(people[start : start + PEOPLE_PAGE_SIZE])
+    return page_of(people.order_by("role", "user__name", "pk"), page=page, query=query)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from network.models import Membership, Role, User
-from network.selectors.people import PEOPLE_PAGE_SIZE
+from network.paging import PAGE_SIZE as PEOPLE_PAGE_SIZE
 from tests.conftest import Cast
 from tests.html import text_of
 
