@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: setup run test lint typecheck pytest bench clean
+.PHONY: setup run test lint typecheck pytest bench clean messages
 
 $(VENV)/.installed: pyproject.toml
 	@echo "==> 1/3 Creating a virtual environment in $(VENV)"
@@ -39,6 +39,12 @@ typecheck: setup
 pytest: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Refresh the Welsh catalogue from the code and templates, then compile it (commit both files).
+## tests/test_i18n.py fails while any string is unmarked, untranslated or fuzzy.
+messages: setup
+	$(BIN)/python manage.py makemessages --locale cy --no-location --no-obsolete --ignore 'tests/*' --ignore 'bench/*' --ignore 'staticfiles/*'
+	$(BIN)/python manage.py compilemessages --locale cy --ignore '.venv'
 
 ## Run every benchmark (see bench/README.md; some need PostgreSQL and Redis).
 bench: setup

@@ -15,3 +15,9 @@ class NetworkConfig(AppConfig):
         dispatch.digest_send.connect(tasks.digest_send.delay)
         dispatch.sign_in_link_send.connect(tasks.sign_in_link_send.delay)
         dispatch.map_snapshot_make.connect(tasks.map_snapshot_make.delay)
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from network.i18n import adopt_chosen_language
+
+        user_logged_in.connect(adopt_chosen_language, dispatch_uid="network.adopt_chosen_language")

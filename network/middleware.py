@@ -6,7 +6,9 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils import translation
 
 
 class TokenPageOriginMiddleware:
@@ -49,4 +51,24 @@ class NullCharacterMiddleware:
         pairs = [(key, value) for key, values in request.GET.lists() for value in values]
         if any("\x00" in key + value for key, value in pairs):
             request.GET = QueryDict(urlencode([(k.replace("\x00", ""), v.replace("\x00", "")) for k, v in pairs]))
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """Serves a signed-in person in the language kept on their account (User.language).
+
+    LocaleMiddleware, earlier, has chosen from the switcher's cookie or the browser's languages; that choice stands
+    for visitors. Someone signed in gets their own language on any device, the one they chose with the switcher.
+    Only a request that already carries a session looks the user up, so anonymous pages cost no query.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.COOKIES.get(settings.SESSION_COOKIE_NAME) and request.user.is_authenticated:
+            language = getattr(request.user, "language", "")
+            if language and language != request.LANGUAGE_CODE:
+                translation.activate(language)
+                request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)

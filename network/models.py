@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -45,6 +46,9 @@ class User(AbstractUser):
     last_name = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
     name = models.CharField(max_length=150)
+    # The language of everything shown or sent to this person: pages once signed in, invitations, sign-in links,
+    # meeting notices, digests and calendar files (network/i18n.py). Set by the switcher on every page.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en-gb")
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

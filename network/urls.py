@@ -15,6 +15,7 @@ from network.views import (
     exports,
     imports,
     invitations,
+    language,
     links,
     map,
     meetings,
@@ -27,6 +28,7 @@ app_name = "network"
 
 urlpatterns = [
     path("", sites.home, name="home"),
+    path("language/", language.language_set, name="language-set"),
     path("sites/new/", sites.site_create, name="site-create"),
     path("start/", starting.site_start, name="site-start"),
     path("start/sent/", starting.site_start_sent, name="site-start-sent"),

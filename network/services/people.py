@@ -163,3 +163,11 @@ def calendar_feed_new_address(*, membership: Membership) -> Membership:
     Membership.objects.filter(pk=membership.pk).update(calendar_key=F("calendar_key") + 1)
     membership.refresh_from_db(fields=["calendar_key"])
     return membership
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    """Keep the person's language (the switcher's choice): pages, emails and calendar files follow it."""
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
