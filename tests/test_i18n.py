@@ -33,9 +33,7 @@ from network.models import Membership, PilotSite, Role, User
 BASE_DIR = Path(settings.BASE_DIR)
 PO = BASE_DIR / "locale" / "cy" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
-TEMPLATES = sorted(
-    p for p in (BASE_DIR / "templates").rglob("*") if p.suffix in {".html", ".txt"} and p.is_file()
-)
+TEMPLATES = sorted(p for p in (BASE_DIR / "templates").rglob("*") if p.suffix in {".html", ".txt"} and p.is_file())
 PYTHON = sorted(
     p
     for app in ("network", "outcomes", "systemsleader")
@@ -44,8 +42,31 @@ PYTHON = sorted(
 )
 
 # Words that stay as they are in Welsh: the product's name and file formats.
-KEEP = {"Systems", "Leader", "CSV", "XLSX", "Excel", "ICS", "SVG", "GraphML", "GEXF", "Kumu", "htmx", "Cymraeg",
-        "English", "Schulze", "Borda", "Google", "Outlook", "UTF", "PDF", "iCalendar", "WCAG", "AA", "OK"}
+KEEP = {
+    "Systems",
+    "Leader",
+    "CSV",
+    "XLSX",
+    "Excel",
+    "ICS",
+    "SVG",
+    "GraphML",
+    "GEXF",
+    "Kumu",
+    "htmx",
+    "Cymraeg",
+    "English",
+    "Schulze",
+    "Borda",
+    "Google",
+    "Outlook",
+    "UTF",
+    "PDF",
+    "iCalendar",
+    "WCAG",
+    "AA",
+    "OK",
+}
 HUMAN_ATTRIBUTES = ("aria-label", "title", "placeholder", "alt", "data-announce", "aria-roledescription")
 
 
@@ -147,18 +168,48 @@ def test_the_template_check_finds_unmarked_text() -> None:
 
 # --- Python -------------------------------------------------------------------------------------------------
 
-_HUMAN_KEYWORDS = {"label", "help_text", "verbose_name", "verbose_name_plural", "empty_label", "placeholder",
-                   "label_suffix"}
-_HUMAN_CALLS = {"ValidationError", "DomainError", "add_error", "success", "error", "info", "warning",
-                "add_domain_error", "PermissionDenied", "Http404", "BadRequest"}
-_GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy",
-            "npgettext", "npgettext_lazy", "format_lazy"}
+_HUMAN_KEYWORDS = {
+    "label",
+    "help_text",
+    "verbose_name",
+    "verbose_name_plural",
+    "empty_label",
+    "placeholder",
+    "label_suffix",
+}
+_HUMAN_CALLS = {
+    "ValidationError",
+    "DomainError",
+    "add_error",
+    "success",
+    "error",
+    "info",
+    "warning",
+    "add_domain_error",
+    "PermissionDenied",
+    "Http404",
+    "BadRequest",
+}
+_GETTEXT = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+    "format_lazy",
+}
 
 
 def _is_words(node: ast.AST) -> bool:
     if isinstance(node, ast.JoinedStr):
         return True
-    return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(re.search(r"[A-Za-z]{2}", node.value))
+    return (
+        isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(re.search(r"[A-Za-z]{2}", node.value))
+    )
 
 
 def _unmarked_python_strings(source: str) -> list[str]:
@@ -168,7 +219,11 @@ def _unmarked_python_strings(source: str) -> list[str]:
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             if name in _GETTEXT:
                 continue
-            found += [f"{k.arg}= line {k.value.lineno}" for k in node.keywords if k.arg in _HUMAN_KEYWORDS and _is_words(k.value)]
+            found += [
+                f"{k.arg}= line {k.value.lineno}"
+                for k in node.keywords
+                if k.arg in _HUMAN_KEYWORDS and _is_words(k.value)
+            ]
             if name in _HUMAN_CALLS:
                 found += [f"{name}() line {a.lineno}" for a in node.args if _is_words(a)]
         elif isinstance(node, ast.ClassDef) and any(

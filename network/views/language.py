@@ -18,12 +18,14 @@ def language_set(request: HttpRequest) -> HttpResponse:
     Remembered in a cookie, and on the account of whoever is signed in, so emails follow it too."""
     language = request.POST.get("language", "")
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = reverse("network:home")
     response = HttpResponseRedirect(next_url)
     if language not in LANGUAGE_CODES:
         return response
     if request.user.is_authenticated:
-        user_set_language(user=request.user, language=language)  # type: ignore[arg-type]
+        user_set_language(user=request.user, language=language)
     remember_language(response, language)
     return response

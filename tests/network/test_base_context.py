@@ -43,7 +43,8 @@ def test_the_base_template_reads_no_name_a_view_might_use(rf: RequestFactory) ->
     base = re.sub(r"'[^']*'", "", base)  # literals: static paths, URL names, JSON in attributes
     names = set(re.findall(r"\b(?<![.'\"])([a-z_]+)\.[a-z_]", base)) | set(re.findall(r"{% (?:el)?if ([a-z_]+)", base))
     names |= set(re.findall(r"{{ ([a-z_]+)", base))
-    own = set(re.findall(r" as ([a-z_]+) %}", base)) | set(re.findall(r"{% for ([a-z_]+) in", base))
+    own = set(re.findall(r" as ([a-z_]+) %}", base))
+    own |= {name.strip() for names in re.findall(r"{% for ([a-z_, ]+) in", base) for name in names.split(",")}
     request = rf.get("/")
     request.user = AnonymousUser()
     from_processors = {"csrf_token", "user", "perms", "messages", "request"}

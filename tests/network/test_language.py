@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http.response import HttpResponseBase
 from django.test import Client
 
 from network.i18n import language_of
@@ -9,8 +10,8 @@ from network.models import User
 from tests.conftest import PASSWORD, Cast
 
 
-def _lang(response) -> str:  # type: ignore[no-untyped-def]
-    html = response.content.decode()
+def _lang(response: HttpResponseBase) -> str:
+    html = response.content.decode()  # type: ignore[attr-defined]
     return html.split('<html lang="', 1)[1].split('"', 1)[0]
 
 
