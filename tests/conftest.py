@@ -7,6 +7,7 @@ machine, and fail instead when REQUIRE_SERVICES / REQUIRE_BROWSER is set (CI set
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -37,6 +38,15 @@ def require(condition: bool, reason: str, *, env: str) -> None:
 def _fast_passwords(settings) -> None:
     # Hashing is deliberately slow; tests make many users and need none of that cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """A Welsh page activates Welsh in the test's thread; the next test starts in the default language again."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en-gb")
 
 
 @pytest.fixture(autouse=True)
