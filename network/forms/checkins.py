@@ -24,5 +24,5 @@ class CheckInForm(forms.Form):
     def clean(self) -> dict[str, Any] | None:
         data = super().clean()
         if data and data.get("status") in STATUSES_WITH_REASON and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Say in one line why."))
+            self.add_error(None, forms.ValidationError({"reason": _("Say in one line why.")}))
         return data

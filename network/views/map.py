@@ -94,10 +94,10 @@ EXPORTS = {
 @require_GET
 def map_export(request: AuthenticatedHttpRequest, membership: Membership, fmt: str) -> HttpResponse:
     if fmt not in EXPORTS:
-        raise Http404("No such export.")
+        raise Http404(_("No such export."))
     found = map_level_for_export(membership=membership, wanted_level=request.GET.get("level"))
     if found is None:
-        raise Http404("This site has no map yet.")
+        raise Http404(_("This site has no map yet."))
     nodes, edges, level_name = found
     if fmt == "nodes.csv":
         body: str | bytes = map_exports.nodes_csv(nodes)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy
 
 from network.models import (
@@ -252,10 +253,10 @@ def outcome_handover(*, outcome: CandidateOutcome) -> Handover:
     for indicator in outcome.indicators.annotate(
         latest_value=Subquery(latest.values("value")[:1]), latest_on=Subquery(latest.values("measured_on")[:1])
     ).order_by("created_at", "pk"):
-        baseline = f"{indicator.baseline_value.normalize():f} ({indicator.baseline_on:%-d %b %Y})"
+        baseline = f"{indicator.baseline_value.normalize():f} ({date_format(indicator.baseline_on, 'j M Y')})"
         now_at = "—"
         if indicator.latest_value is not None:
-            now_at = f"{indicator.latest_value.normalize():f} ({indicator.latest_on:%-d %b %Y})"
+            now_at = f"{indicator.latest_value.normalize():f} ({date_format(indicator.latest_on, 'j M Y')})"
         indicators.append((indicator.name, indicator.unit, baseline, now_at))
     return Handover(
         members=members.count(),

@@ -16,12 +16,12 @@ from network.views.downloads import csv_response, xlsx_response
 from outcomes.forms import IndicatorConfirmForm, IndicatorForm, IndicatorUpdateForm, IndicatorUploadForm
 from outcomes.models import INDICATORS_MAX
 from outcomes.selectors.indicators import (
-    SERIES_EXPORT_HEADER,
     adopted_outcome_get,
     indicator_export_rows,
     indicator_get,
     indicator_page,
     indicators_for_outcome,
+    series_export_header,
     upload_get,
 )
 from outcomes.services.indicators import (
@@ -143,15 +143,15 @@ def indicator_csv(
 ) -> StreamingHttpResponse:
     indicator = indicator_get(site=membership.site, indicator_id=indicator_id)
     rows = indicator_export_rows(indicator=indicator)
-    return csv_response(header=SERIES_EXPORT_HEADER, rows=rows, filename=f"indicator-{indicator.pk}.csv")
+    return csv_response(header=series_export_header(), rows=rows, filename=f"indicator-{indicator.pk}.csv")
 
 
 @site_view()
 def indicator_xlsx(request: AuthenticatedHttpRequest, membership: Membership, indicator_id: int) -> FileResponse:
     indicator = indicator_get(site=membership.site, indicator_id=indicator_id)
     return xlsx_response(
-        sheet_title="Indicator",
-        header=SERIES_EXPORT_HEADER,
+        sheet_title=_("Indicator"),
+        header=series_export_header(),
         rows=indicator_export_rows(indicator=indicator),
         filename=f"indicator-{indicator.pk}.xlsx",
     )
