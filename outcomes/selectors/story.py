@@ -134,7 +134,9 @@ def _meeting_events(alliance_id: int, slug: str, limit: int, now: dt.datetime) -
 def _commitment_events(alliance_id: int, slug: str, limit: int, now: dt.datetime) -> list[StoryEvent]:
     template = gettext("%(name)s committed: %(action)s (by %(when)s).")
     return [
-        StoryEvent(created_at, "commitment", template % {"name": name, "action": action, "when": f"{due_on:%-d %B %Y}"})
+        StoryEvent(
+            created_at, "commitment", template % {"name": name, "action": action, "when": date_format(due_on, "j F Y")}
+        )
         for created_at, name, action, due_on in Commitment.objects.filter(member__alliance_id=alliance_id)
         .order_by("-created_at")
         .values_list("created_at", "member__membership__user__name", "action", "due_on")[:limit]

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from network.access import ENABLERS, require_role, site_view
 from network.errors import DomainError
@@ -124,7 +125,9 @@ def indicator_upload_preview_view(
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _("%(count)s updates saved.") % {"count": saved})
+            messages.success(
+                request, ngettext("%(count)s update saved.", "%(count)s updates saved.", saved) % {"count": saved}
+            )
             return redirect("outcomes:indicator-detail", site_slug=site.slug, indicator_id=indicator.pk)
     context = {
         "membership": membership,
