@@ -262,7 +262,8 @@ def outcome_handover(*, outcome: CandidateOutcome) -> Handover:
         indicators.append((indicator.name, indicator.unit, baseline, now_at))
     return Handover(
         members=members.count(),
-        agencies=members.values("membership__agency").distinct().count(),
+        # People with no agency (an enabler who joined) are not counted as an agency of their own.
+        agencies=members.exclude(membership__agency=None).values("membership__agency").distinct().count(),
         commitments=counts,
         open_actions=actions.count(),
         overdue_actions=actions.filter(due_on__lt=timezone.localdate()).count(),
