@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -143,7 +144,7 @@ def test_an_action_done_link_answers_in_its_owners_language(cast: Cast, action: 
     assert b'<html lang="cy"' in page.content
     assert "Eich cam gweithredu" in page.content.decode()
     done = Client().post(url)
-    assert "Diolch: wedi'i nodi wedi'i wneud." in done.content.decode()
+    assert "Diolch: wedi'i nodi'n gyflawn." in done.content.decode()
 
 
 def test_the_map_checkin_answers_in_the_leaders_language(cast: Cast) -> None:
@@ -248,3 +249,25 @@ def test_the_exports_have_headers_in_the_readers_language(
     nodes_csv = reverse("network:map-export", args=[slug, "nodes.csv"])
     # Gephi reads id and label by name; the rest are for people.
     assert first_line(welsh, nodes_csv).startswith("id,label,asiantaeth,sector,cysylltiadau")
+
+
+def test_an_upload_is_checked_in_welsh(cast: Cast, indicator: Indicator) -> None:
+    _welsh(cast.enabler.user)
+    client = _client(cast.enabler)
+    rows = f"date,value,note\n{(TODAY - dt.timedelta(days=5)).isoformat()},27,Winter\n31/02/2026,26,\n"
+    upload = reverse("outcomes:indicator-upload", args=[cast.site.slug, indicator.pk])
+    response = client.post(upload, {"file": SimpleUploadedFile("year.csv", rows.encode(), "text/csv")})
+    assert response.status_code == 302
+    preview = client.get(response["Location"]).content.decode()
+    assert "Mae angen cywiro 1 rhes" in preview
+    assert "Nid yw “31/02/2026” yn ddyddiad y gallwn ei ddarllen" in preview  # the service's reason, in Welsh
+
+
+def test_a_closed_commitments_link_is_refused_in_its_owners_language(cast: Cast, commitment: Commitment) -> None:
+    commitment_check_in(commitment=commitment, membership=cast.leaders[0], status="done")
+    _welsh(cast.leaders[0].user)
+    token = tokens.checkin_token_make(commitment_id=commitment.pk, membership_id=cast.leaders[0].pk)
+    page = Client().get(reverse("network:commitment-checkin", kwargs={"token": token}))
+    assert page.status_code == 410
+    assert "Nid yw'r ddolen hon yn gweithio mwyach" in page.content.decode()
+    assert "(Wedi&#x27;i wneud)" in page.content.decode()  # the status, in Welsh too
