@@ -11,7 +11,12 @@ from network.models import STATUSES_WITH_REASON, CommitmentStatus
 
 
 class CheckInForm(forms.Form):
-    status = forms.ChoiceField(choices=CommitmentStatus.choices, widget=forms.RadioSelect, label=_("How is it going?"))
+    status = forms.ChoiceField(
+        choices=CommitmentStatus.choices,
+        widget=forms.RadioSelect,
+        label=_("How is it going?"),
+        error_messages={"required": _("Choose how it is going")},
+    )
     reason = forms.CharField(
         max_length=280,
         required=False,

@@ -271,3 +271,14 @@ def test_a_closed_commitments_link_is_refused_in_its_owners_language(cast: Cast,
     assert page.status_code == 410
     assert "Nid yw'r ddolen hon yn gweithio mwyach" in page.content.decode()
     assert "(Wedi&#x27;i wneud)" in page.content.decode()  # the status, in Welsh too
+
+
+def test_form_errors_say_what_to_do_in_the_readers_language(cast: Cast, indicator: Indicator) -> None:
+    url = reverse("outcomes:indicator-detail", args=[cast.site.slug, indicator.pk])
+    english = _client(cast.enabler).post(url, {"note": "Winter"}).content.decode()
+    assert "Enter the value, like 28" in english
+    assert "This field is required." not in english
+    _welsh(cast.enabler.user)
+    welsh = _client(cast.enabler).post(url, {"note": "Winter", "value": "lots"}).content.decode()
+    assert "Rhowch y gwerth fel rhif, fel 28" in welsh
+    assert "Rhowch ddyddiad y gwerth" in welsh
