@@ -52,7 +52,7 @@ class CheckinIntervalForm(forms.Form):
         min_value=1,
         max_value=52,
         label=_("Ask for a check-in every (weeks)"),
-        help_text=_("Each commitment's owner is asked how it is going in their weekly digest."),
+        help_text=_("Each commitment's owner is asked how it is going in their weekly email (the digest)."),
         error_messages={
             "required": _("Enter a number of weeks, from 1 to 52"),
             "invalid": _("Enter a whole number of weeks, from 1 to 52"),
