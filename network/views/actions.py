@@ -45,7 +45,8 @@ def meeting_record_view(request: AuthenticatedHttpRequest, membership: Membershi
             else:
                 action_add(meeting=meeting, membership=membership, **action_form.cleaned_data)
                 messages.success(
-                    request, _("Action recorded. Its owner sees it on their home page and in their weekly email (the digest).")
+                    request,
+                    _("Action recorded. Its owner sees it on their home page and in their weekly email (the digest)."),
                 )
         except DomainError as error:
             add_domain_error(bound, error)
