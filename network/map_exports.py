@@ -28,8 +28,12 @@ def edge_columns() -> list[str]:
     return ["source", "target", "weight", _("where it comes from"), _("most recent"), _("trust")]
 
 
-def _sources(sources: dict[str, int]) -> str:
-    return "; ".join(f"{k}:{n}" for k, n in sources.items())
+def _sources(sources: dict[str, int], labels: dict[str, str] | None = None) -> str:
+    """Where a tie comes from, counted: the sources' keys for Gephi's attributes, their names (`labels`, in the
+    reader's language) for the tables people read."""
+    if labels is None:
+        return "; ".join(f"{k}:{n}" for k, n in sources.items())
+    return "; ".join(f"{labels.get(k, k)}: {n}" for k, n in sources.items())
 
 
 def nodes_csv(nodes: list[Node]) -> str:
@@ -52,13 +56,20 @@ def nodes_csv(nodes: list[Node]) -> str:
     return out.getvalue()
 
 
-def edges_csv(edges: list[Edge]) -> str:
+def edges_csv(edges: list[Edge], *, source_labels: dict[str, str]) -> str:
     out = io.StringIO()
     writer = SafeWriter(out)
     writer.writerow(edge_columns())
     for e in edges:
         writer.writerow(
-            [e["a"], e["b"], e["weight"], _sources(e["sources"]), e["last"], "" if e["trust"] is None else e["trust"]]
+            [
+                e["a"],
+                e["b"],
+                e["weight"],
+                _sources(e["sources"], source_labels),
+                e["last"],
+                "" if e["trust"] is None else e["trust"],
+            ]
         )
     return out.getvalue()
 
@@ -106,7 +117,7 @@ def _row(sheet: object, values: list[object]) -> list[WriteOnlyCell]:  # sheet: 
     return cells
 
 
-def kumu_xlsx(nodes: list[Node], edges: list[Edge], *, people: bool) -> bytes:
+def kumu_xlsx(nodes: list[Node], edges: list[Edge], *, people: bool, source_labels: dict[str, str]) -> bytes:
     """Kumu's import workbook: elements by Label (unique: a repeated name gets its agency after it) and
     connections From/To those labels."""
     book = Workbook(write_only=True)
@@ -142,7 +153,7 @@ def kumu_xlsx(nodes: list[Node], edges: list[Edge], *, people: bool) -> bytes:
                 [
                     label_of[e["a"]],
                     label_of[e["b"]],
-                    _sources(e["sources"]),
+                    _sources(e["sources"], source_labels),
                     "undirected",
                     e["weight"],
                     e["last"],

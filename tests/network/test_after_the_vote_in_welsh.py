@@ -249,6 +249,8 @@ def test_the_exports_have_headers_in_the_readers_language(
     nodes_csv = reverse("network:map-export", args=[slug, "nodes.csv"])
     # Gephi reads id and label by name; the rest are for people.
     assert first_line(welsh, nodes_csv).startswith("id,label,asiantaeth,sector,cysylltiadau")
+    edges_csv = welsh.get(reverse("network:map-export", args=[slug, "edges.csv"])).content.decode("utf-8-sig")
+    assert "Wedi addo i'r un deilliant (yr un gynghrair): 1" in edges_csv  # where each tie comes from, named
 
 
 def test_an_upload_is_checked_in_welsh(cast: Cast, indicator: Indicator) -> None:
