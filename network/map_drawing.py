@@ -50,13 +50,14 @@ _SIDES = {"triangle": 3, "down": 3, "square": 4, "diamond": 4, "pentagon": 5, "h
 _TURN = {"square": math.pi / 4, "down": math.pi, "octagon": math.pi / 8}
 
 
-_SECTOR_LABELS = {value: str(label) for value, label in Sector.choices}
+# Lazy labels, made text on each call: in the reader's language, not the language of whoever imported this first.
+_SECTOR_LABELS = dict(Sector.choices)
 
 
 def sector_label(sector: str) -> str:
     # A dict, not Sector(sector): the map's tables ask this for every row.
     label = _SECTOR_LABELS.get(sector)
-    return label if label is not None else _("No agency")
+    return str(label) if label is not None else _("No agency")
 
 
 def style(sector: str) -> tuple[str, str]:

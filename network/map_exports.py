@@ -1,12 +1,17 @@
 """A stored map level taken elsewhere: CSV (nodes, edges), GraphML and GEXF (networkx's writers, for Gephi)
 and an XLSX workbook Kumu imports as it is ("Elements" and "Connections" sheets).
-Pure functions of a level's nodes and ties."""
+Pure functions of a level's nodes and ties.
+
+Column headers are in the reader's language, except the ones the tools read by name (Gephi's id, label,
+source, target and weight; Kumu's sheet names, Label, Type, From, To, Direction and Strength): translated,
+those would no longer import."""
 
 from __future__ import annotations
 
 import io
 
 import networkx as nx
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -14,18 +19,27 @@ from network.csv_cells import SafeWriter
 from network.map_drawing import sector_label
 from network.map_schema import Edge, Node
 
-NODE_COLUMNS = ["id", "label", "agency", "sector", "degree", "betweenness", "cut_point", "last_active"]
-EDGE_COLUMNS = ["source", "target", "weight", "sources", "last", "trust"]
+
+def node_columns() -> list[str]:
+    return ["id", "label", _("agency"), _("sector"), _("ties"), _("betweenness"), _("cut point"), _("last active")]
 
 
-def _sources(sources: dict[str, int]) -> str:
-    return "; ".join(f"{k}:{n}" for k, n in sources.items())
+def edge_columns() -> list[str]:
+    return ["source", "target", "weight", _("where it comes from"), _("most recent"), _("trust")]
+
+
+def _sources(sources: dict[str, int], labels: dict[str, str] | None = None) -> str:
+    """Where a tie comes from, counted: the sources' keys for Gephi's attributes, their names (`labels`, in the
+    reader's language) for the tables people read."""
+    if labels is None:
+        return "; ".join(f"{k}:{n}" for k, n in sources.items())
+    return "; ".join(f"{labels.get(k, k)}: {n}" for k, n in sources.items())
 
 
 def nodes_csv(nodes: list[Node]) -> str:
     out = io.StringIO()
     writer = SafeWriter(out)
-    writer.writerow(NODE_COLUMNS)
+    writer.writerow(node_columns())
     for n in nodes:
         writer.writerow(
             [
@@ -42,13 +56,20 @@ def nodes_csv(nodes: list[Node]) -> str:
     return out.getvalue()
 
 
-def edges_csv(edges: list[Edge]) -> str:
+def edges_csv(edges: list[Edge], *, source_labels: dict[str, str]) -> str:
     out = io.StringIO()
     writer = SafeWriter(out)
-    writer.writerow(EDGE_COLUMNS)
+    writer.writerow(edge_columns())
     for e in edges:
         writer.writerow(
-            [e["a"], e["b"], e["weight"], _sources(e["sources"]), e["last"], "" if e["trust"] is None else e["trust"]]
+            [
+                e["a"],
+                e["b"],
+                e["weight"],
+                _sources(e["sources"], source_labels),
+                e["last"],
+                "" if e["trust"] is None else e["trust"],
+            ]
         )
     return out.getvalue()
 
@@ -96,12 +117,12 @@ def _row(sheet: object, values: list[object]) -> list[WriteOnlyCell]:  # sheet: 
     return cells
 
 
-def kumu_xlsx(nodes: list[Node], edges: list[Edge], *, people: bool) -> bytes:
+def kumu_xlsx(nodes: list[Node], edges: list[Edge], *, people: bool, source_labels: dict[str, str]) -> bytes:
     """Kumu's import workbook: elements by Label (unique: a repeated name gets its agency after it) and
     connections From/To those labels."""
     book = Workbook(write_only=True)
     elements = book.create_sheet("Elements")
-    elements.append(["Label", "Type", "Agency", "Sector", "Betweenness", "Last active"])
+    elements.append(["Label", "Type", _("Agency"), _("Sector"), _("Betweenness"), _("Last active")])
     seen: dict[str, int] = {}
     for n in nodes:
         seen[n["label"]] = seen.get(n["label"], 0) + 1
@@ -114,6 +135,7 @@ def kumu_xlsx(nodes: list[Node], edges: list[Edge], *, people: bool) -> bytes:
                 elements,
                 [
                     label,
+                    # Kumu's own element types, which its templates style: kept as Kumu names them.
                     "Person" if people else "Organization",
                     n["agency"],
                     sector_label(n["sector"]),
@@ -123,7 +145,7 @@ def kumu_xlsx(nodes: list[Node], edges: list[Edge], *, people: bool) -> bytes:
             )
         )
     connections = book.create_sheet("Connections")
-    connections.append(["From", "To", "Type", "Direction", "Strength", "Last", "Trust"])
+    connections.append(["From", "To", "Type", "Direction", "Strength", _("Most recent"), _("Trust")])
     for e in edges:
         connections.append(
             _row(
@@ -131,7 +153,7 @@ def kumu_xlsx(nodes: list[Node], edges: list[Edge], *, people: bool) -> bytes:
                 [
                     label_of[e["a"]],
                     label_of[e["b"]],
-                    _sources(e["sources"]),
+                    _sources(e["sources"], source_labels),
                     "undirected",
                     e["weight"],
                     e["last"],

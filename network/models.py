@@ -534,9 +534,9 @@ class MapSnapshotLevel(models.Model):
     """One level of a snapshot (people, agencies, or public), stored apart so a page reads only its own."""
 
     class Level(models.TextChoices):
-        PEOPLE = "people", "People (enablers only)"
-        AGENCIES = "agencies", "Agencies, every tie (enablers only)"
-        PUBLIC = "public", "Agencies, from the site's records"
+        PEOPLE = "people", _("People (enablers only)")
+        AGENCIES = "agencies", _("Agencies, every tie (enablers only)")
+        PUBLIC = "public", _("Agencies, from the site's records")
 
     snapshot = models.ForeignKey(MapSnapshot, on_delete=models.CASCADE, related_name="levels")
     level = models.CharField(max_length=16, choices=Level.choices)

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.formats import date_format
+
 WIDTH, HEIGHT = 640, 320
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 40
 # Markers are drawn only while they stay readable; beyond this the line alone shows the series.
@@ -115,7 +117,7 @@ def line_chart(
         if x_low <= dt.date(year, 1, 1).toordinal() <= x_high
     ]
     if not x_ticks:
-        x_ticks = [Tick(x_of(x_low), dt.date.fromordinal(x_low).strftime("%b %Y"))]
+        x_ticks = [Tick(x_of(x_low), date_format(dt.date.fromordinal(x_low), "M Y"))]
     return LineChart(
         width=WIDTH,
         height=HEIGHT,

@@ -372,19 +372,62 @@ class CommitForm(forms.Form):
 
 
 class IndicatorForm(forms.Form):
-    name = forms.CharField(max_length=200, label=_("Indicator"))
-    unit = forms.CharField(max_length=40, label=_("Unit"), help_text=_("For example: people, %, per 1,000 residents."))
-    source = forms.CharField(max_length=300, label=_("Source"), help_text=_("Where the figures come from."))
-    direction = forms.ChoiceField(choices=Direction.choices, widget=forms.RadioSelect, label=_("Which way is better?"))
-    baseline_value = forms.DecimalField(max_digits=16, decimal_places=4, label=_("Baseline value"))
-    baseline_on = GovukDateField(label=_("Baseline date"))
-    target_value = forms.DecimalField(max_digits=16, decimal_places=4, required=False, label=_("Target"))
+    name = forms.CharField(
+        max_length=200,
+        label=_("Indicator"),
+        error_messages={"required": _("Enter the indicator's name, like People sleeping rough")},
+    )
+    unit = forms.CharField(
+        max_length=40,
+        label=_("Unit"),
+        help_text=_("For example: people, %, per 1,000 residents."),
+        error_messages={"required": _("Enter the unit, like people or %")},
+    )
+    source = forms.CharField(
+        max_length=300,
+        label=_("Source"),
+        help_text=_("Where the figures come from."),
+        error_messages={"required": _("Enter where the figures come from, like the council's street count")},
+    )
+    direction = forms.ChoiceField(
+        choices=Direction.choices,
+        widget=forms.RadioSelect,
+        label=_("Which way is better?"),
+        error_messages={"required": _("Choose whether higher or lower is better")},
+    )
+    baseline_value = forms.DecimalField(
+        max_digits=16,
+        decimal_places=4,
+        label=_("Baseline value"),
+        error_messages={
+            "required": _("Enter the baseline value, like 40"),
+            "invalid": _("Enter the baseline value as a number, like 40"),
+        },
+    )
+    baseline_on = GovukDateField(
+        label=_("Baseline date"), error_messages={"required": _("Enter the date of the baseline value")}
+    )
+    target_value = forms.DecimalField(
+        max_digits=16,
+        decimal_places=4,
+        required=False,
+        label=_("Target"),
+        error_messages={"invalid": _("Enter the target as a number, like 10")},
+    )
     target_on = GovukDateField(required=False, label=_("Target date"))
 
 
 class IndicatorUpdateForm(forms.Form):
-    measured_on = GovukDateField(label=_("Date"))
-    value = forms.DecimalField(max_digits=16, decimal_places=4, label=_("Value"))
+    measured_on = GovukDateField(label=_("Date"), error_messages={"required": _("Enter the date of the value")})
+    value = forms.DecimalField(
+        max_digits=16,
+        decimal_places=4,
+        label=_("Value"),
+        error_messages={
+            "required": _("Enter the value, like 28"),
+            "invalid": _("Enter the value as a number, like 28"),
+        },
+    )
     note = forms.CharField(
         max_length=500,
         required=False,
@@ -399,6 +442,7 @@ class IndicatorUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV or Excel file"),
         help_text=_("Columns: date (YYYY-MM-DD), value and, if you like, note. Nothing is saved until you confirm."),
+        error_messages={"required": _("Choose a CSV or Excel file to upload")},
     )
 
 

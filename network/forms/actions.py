@@ -22,9 +22,15 @@ class PersonChoiceField(forms.ModelChoiceField[Membership]):
 
 
 class ActionForm(forms.Form):
-    description = forms.CharField(max_length=500, label=_("Action"))
-    owner = PersonChoiceField(queryset=Membership.objects.none(), label=_("Owner"))
-    due_on = GovukDateField(label=_("Due by"))
+    description = forms.CharField(
+        max_length=500, label=_("Action"), error_messages={"required": _("Enter what is to be done")}
+    )
+    owner = PersonChoiceField(
+        queryset=Membership.objects.none(),
+        label=_("Owner"),
+        error_messages={"required": _("Choose who will do it"), "invalid_choice": _("Choose who will do it")},
+    )
+    due_on = GovukDateField(label=_("Due by"), error_messages={"required": _("Enter the date it is due by")})
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,7 +11,12 @@ from network.models import STATUSES_WITH_REASON, CommitmentStatus
 
 
 class CheckInForm(forms.Form):
-    status = forms.ChoiceField(choices=CommitmentStatus.choices, widget=forms.RadioSelect, label=_("How is it going?"))
+    status = forms.ChoiceField(
+        choices=CommitmentStatus.choices,
+        widget=forms.RadioSelect,
+        label=_("How is it going?"),
+        error_messages={"required": _("Choose how it is going")},
+    )
     reason = forms.CharField(
         max_length=280,
         required=False,
@@ -24,5 +29,5 @@ class CheckInForm(forms.Form):
     def clean(self) -> dict[str, Any] | None:
         data = super().clean()
         if data and data.get("status") in STATUSES_WITH_REASON and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Say in one line why."))
+            self.add_error(None, forms.ValidationError({"reason": _("Say in one line why.")}))
         return data

@@ -21,8 +21,9 @@ class CommitmentForm(forms.Form):
         max_length=500,
         label=_("What will you do differently?"),
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Enter what you will do differently, in a line or two")},
     )
-    due_on = GovukDateField(label=_("By when"))
+    due_on = GovukDateField(label=_("By when"), error_messages={"required": _("Enter the date you will do it by")})
     with_members = PeopleChoiceField(
         queryset=Membership.objects.none(),
         required=False,
@@ -51,5 +52,11 @@ class CheckinIntervalForm(forms.Form):
         min_value=1,
         max_value=52,
         label=_("Ask for a check-in every (weeks)"),
-        help_text=_("Each commitment's owner is asked how it is going in their weekly digest."),
+        help_text=_("Each commitment's owner is asked how it is going in their weekly email (the digest)."),
+        error_messages={
+            "required": _("Enter a number of weeks, from 1 to 52"),
+            "invalid": _("Enter a whole number of weeks, from 1 to 52"),
+            "min_value": _("Enter a number of weeks, from 1 to 52"),
+            "max_value": _("Enter a number of weeks, from 1 to 52"),
+        },
     )

@@ -85,23 +85,32 @@ def commitments_of(*, alliance: Alliance, membership: Membership) -> QuerySet[Co
     return Commitment.objects.filter(member__alliance=alliance, member__membership=membership).order_by("created_at")
 
 
-ALLIANCE_EXPORT_HEADER = [
-    "Leader",
-    "Email",
-    "Agency",
-    "Pledge",
-    "Joined",
-    "Commitment",
-    "By when",
-    "With people",
-    "With agencies",
-    "Status",
-    "Why",
-]
+def alliance_export_header() -> list[str]:
+    """The export's column headers, in the reader's language (the active one)."""
+    return [
+        gettext("Leader"),
+        gettext("Email"),
+        gettext("Agency"),
+        gettext("Pledge"),
+        gettext("Joined"),
+        gettext("Commitment"),
+        gettext("By when"),
+        gettext("With people"),
+        gettext("With agencies"),
+        gettext("Status"),
+        gettext("Why"),
+    ]
 
 
 def alliance_export_rows(*, alliance: Alliance) -> Iterator[list[str]]:
-    """One row per commitment, and one per member who has made none yet, with their pledge."""
+    """One row per commitment, and one per member who has made none yet, with their pledge.
+
+    The status names are read now, in the reader's language: the rows are streamed after the view returns."""
+    statuses = {value: str(label) for value, label in CommitmentStatus.choices}
+    return _alliance_rows(alliance, statuses)
+
+
+def _alliance_rows(alliance: Alliance, statuses: dict[str, str]) -> Iterator[list[str]]:
     members = (
         alliance.members.select_related("membership__user", "membership__agency")
         .prefetch_related(
@@ -133,6 +142,6 @@ def alliance_export_rows(*, alliance: Alliance) -> Iterator[list[str]]:
                 c.due_on.isoformat(),
                 "; ".join(p.user.name for p in c.with_members.all()),
                 "; ".join(a.name for a in c.with_agencies.all()),
-                str(c.get_status_display()),
+                statuses.get(c.status, c.status),
                 c.status_reason,
             ]

@@ -56,7 +56,7 @@ class NodeRow:
     degree: int
     betweenness: str  # to three places, formatted here rather than by a template filter per row
     cut_point: bool
-    last_active: str | None
+    last_active: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class EdgeRow:
     b_label: str
     weight: int
     sources: list[str]
-    last: str
+    last: dt.date
     trust: float | None
 
 
@@ -123,7 +123,7 @@ class CheckInRow:
 class QuietItem:
     kind: Literal["agency", "sector"]
     name: str
-    last_active: str
+    last_active: dt.date
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ def _node_row(node: Node) -> NodeRow:
         degree=node["degree"],
         betweenness=f"{node['betweenness']:.3f}",
         cut_point=node["cut_point"],
-        last_active=node["last_active"],
+        last_active=dt.date.fromisoformat(node["last_active"]) if node["last_active"] else None,
     )
 
 
@@ -202,7 +202,7 @@ def _edge_row(edge: Edge, labels: dict[str, str], source_labels: dict[str, str])
         b_label=labels[edge["b"]],
         weight=edge["weight"],
         sources=[source_labels.get(k, k) + (f" ×{n}" if n > 1 else "") for k, n in edge["sources"].items()],
-        last=edge["last"],
+        last=dt.date.fromisoformat(edge["last"]),
         trust=edge["trust"],
     )
 
@@ -272,12 +272,12 @@ def going_quiet(snapshot: Snapshot, *, quiet_days: int, today: dt.date) -> list[
     this is for the enablers)."""
     cutoff = (today - dt.timedelta(days=quiet_days)).isoformat()
     items = [
-        QuietItem("sector", sector_label(sector), last)
+        QuietItem("sector", sector_label(sector), dt.date.fromisoformat(last))
         for sector, last in sorted(snapshot["summaries"]["agencies"]["sector_last_active"].items())
         if last is not None and last < cutoff
     ]
     items += [
-        QuietItem("agency", label, last)
+        QuietItem("agency", label, dt.date.fromisoformat(last))
         for label, last in sorted(snapshot["agency_last_active"].items())
         if last is not None and last < cutoff
     ]
@@ -312,7 +312,7 @@ def _choose_then(choices: list[SnapshotChoice], latest: SnapshotChoice, against:
     if against is not None:
         chosen = next((c for c in choices if c.pk == against), None)
         if chosen is None:
-            raise Http404("No such snapshot of this site.")
+            raise Http404(_("No such snapshot of this site."))
         return chosen
     earlier = [c for c in choices if c.pk != latest.pk and c.made_at <= latest.made_at]
     if not earlier:

@@ -15,6 +15,7 @@ from network.errors import DomainError
 from network.forms import add_domain_error
 from network.forms.actions import ActionForm, MeetingNotesForm
 from network.http import AuthenticatedHttpRequest, HtmxHttpRequest, render_page, token_page
+from network.i18n import use_language_of
 from network.models import Membership
 from network.selectors.actions import action_get, action_link_read, meeting_actions, meeting_record
 from network.services.actions import action_add, action_mark_done, meeting_notes_save
@@ -44,7 +45,8 @@ def meeting_record_view(request: AuthenticatedHttpRequest, membership: Membershi
             else:
                 action_add(meeting=meeting, membership=membership, **action_form.cleaned_data)
                 messages.success(
-                    request, _("Action recorded. Its owner sees it on their home page and in their digest.")
+                    request,
+                    _("Action recorded. Its owner sees it on their home page and in their weekly email (the digest)."),
                 )
         except DomainError as error:
             add_domain_error(bound, error)
@@ -68,7 +70,7 @@ def action_done(request: AuthenticatedHttpRequest, membership: Membership, actio
     """Mark an action done, signed in: its owner from their home page, or a coordinator from the meeting's record."""
     action = action_get(site_id=membership.site_id, action_id=action_id)
     if action is None:
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     try:
         action_mark_done(action=action, membership=membership)
     except DomainError as error:
@@ -85,10 +87,11 @@ def action_done(request: AuthenticatedHttpRequest, membership: Membership, actio
 def action_done_link(request: HtmxHttpRequest, token: str) -> HttpResponse:
     link = action_link_read(token)
     if link is None:
-        raise Http404("This link is not valid.")
+        raise Http404(_("This link is not valid."))
     if link.expired or link.action is None or link.owner is None:
         return render_page(request, "network/link_refused.html", {"reason": "expired"}, status=GONE)
     action, owner = link.action, link.owner
+    use_language_of(request, owner.user)  # the link was emailed to its owner: answer in their language
     saved = False
     if request.method == "POST" and action.done_at is None:
         action_mark_done(action=action, membership=owner)

@@ -7,12 +7,14 @@ POST saves it. Changed and dropped ask for one line of why on the same small pag
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from network.errors import DomainError
 from network.forms import add_domain_error
 from network.forms.checkins import CheckInForm
 from network.http import HtmxHttpRequest, render_page, token_page
+from network.i18n import use_language_of
 from network.models import CommitmentStatus
 from network.selectors.checkins import checkin_link_read
 from network.services.checkins import commitment_check_in
@@ -20,16 +22,16 @@ from network.services.checkins import commitment_check_in
 GONE = 410
 
 
-
 @token_page
 @csrf_exempt  # the signed token is the credential, and the page is opened from an email, often signed out
 def commitment_checkin(request: HtmxHttpRequest, token: str) -> HttpResponse:
     link = checkin_link_read(token)
     if link is None:
-        raise Http404("This link is not valid.")
+        raise Http404(_("This link is not valid."))
     if link.expired or link.commitment is None or link.owner is None:
         return render_page(request, "network/link_refused.html", {"reason": "expired"}, status=GONE)
     commitment, owner = link.commitment, link.owner
+    use_language_of(request, owner.user)  # the link was emailed to its owner: answer in their language
     if commitment.is_closed:
         context = {"reason": "closed", "commitment": commitment}
         return render_page(request, "network/link_refused.html", context, status=GONE)

@@ -14,7 +14,7 @@ from network.forms import add_domain_error
 from network.forms.commitments import CheckinIntervalForm, CommitmentForm
 from network.http import AuthenticatedHttpRequest, render_page
 from network.models import Alliance, Membership
-from network.selectors.commitments import ALLIANCE_EXPORT_HEADER, alliance_export_rows
+from network.selectors.commitments import alliance_export_header, alliance_export_rows
 from network.services.commitments import alliance_checkins_every, commitment_add
 from network.views.downloads import csv_response, xlsx_response
 
@@ -22,7 +22,7 @@ from network.views.downloads import csv_response, xlsx_response
 def _alliance_or_404(membership: Membership) -> Alliance:
     alliance = selectors.alliance_current(site=membership.site)
     if alliance is None:
-        raise Http404("This site has no alliance yet.")
+        raise Http404(_("This site has no alliance yet."))
     return alliance
 
 
@@ -68,7 +68,7 @@ def alliance_checkins(request: AuthenticatedHttpRequest, membership: Membership)
 def alliance_export_csv(request: AuthenticatedHttpRequest, membership: Membership) -> StreamingHttpResponse:
     alliance = _alliance_or_404(membership)
     return csv_response(
-        header=ALLIANCE_EXPORT_HEADER,
+        header=alliance_export_header(),
         rows=alliance_export_rows(alliance=alliance),
         filename=f"alliance-{membership.site.slug}.csv",
     )
@@ -78,8 +78,8 @@ def alliance_export_csv(request: AuthenticatedHttpRequest, membership: Membershi
 def alliance_export_xlsx(request: AuthenticatedHttpRequest, membership: Membership) -> FileResponse:
     alliance = _alliance_or_404(membership)
     return xlsx_response(
-        sheet_title="Alliance",
-        header=ALLIANCE_EXPORT_HEADER,
+        sheet_title=_("Alliance"),
+        header=alliance_export_header(),
         rows=alliance_export_rows(alliance=alliance),
         filename=f"alliance-{membership.site.slug}.xlsx",
     )

@@ -22,6 +22,7 @@ from network.selectors.map import (
     map_level_for_export,
     map_page,
 )
+from network.selectors.map_ties import tie_source_labels
 from network.services import map as maps
 
 
@@ -94,21 +95,22 @@ EXPORTS = {
 @require_GET
 def map_export(request: AuthenticatedHttpRequest, membership: Membership, fmt: str) -> HttpResponse:
     if fmt not in EXPORTS:
-        raise Http404("No such export.")
+        raise Http404(_("No such export."))
     found = map_level_for_export(membership=membership, wanted_level=request.GET.get("level"))
     if found is None:
-        raise Http404("This site has no map yet.")
+        raise Http404(_("This site has no map yet."))
     nodes, edges, level_name = found
+    source_labels = {key: str(label) for key, label in tie_source_labels().items()}
     if fmt == "nodes.csv":
         body: str | bytes = map_exports.nodes_csv(nodes)
     elif fmt == "edges.csv":
-        body = map_exports.edges_csv(edges)
+        body = map_exports.edges_csv(edges, source_labels=source_labels)
     elif fmt == "graphml":
         body = map_exports.graphml(nodes, edges)
     elif fmt == "gexf":
         body = map_exports.gexf(nodes, edges)
     else:
-        body = map_exports.kumu_xlsx(nodes, edges, people=level_name == "people")
+        body = map_exports.kumu_xlsx(nodes, edges, people=level_name == "people", source_labels=source_labels)
     name = f"{membership.site.slug}-map-{level_name}.{fmt.replace('.csv', '')}"
     if fmt.endswith(".csv"):
         name = f"{membership.site.slug}-map-{level_name}-{fmt}"

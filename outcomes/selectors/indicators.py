@@ -28,7 +28,7 @@ def adopted_outcome_get(*, site: PilotSite, outcome_id: int) -> CandidateOutcome
         .first()
     )
     if outcome is None:
-        raise Http404("No such adopted outcome.")
+        raise Http404(gettext("No such adopted outcome."))
     return outcome
 
 
@@ -39,7 +39,7 @@ def indicators_for_outcome(*, outcome: CandidateOutcome) -> QuerySet[Indicator]:
 def indicator_get(*, site: PilotSite, indicator_id: int) -> Indicator:
     indicator = Indicator.objects.select_related("outcome").filter(pk=indicator_id, outcome__site=site).first()
     if indicator is None:
-        raise Http404("No such indicator.")
+        raise Http404(gettext("No such indicator."))
     return indicator
 
 
@@ -117,11 +117,13 @@ def upload_get(*, indicator: Indicator, upload_id: int, user: User) -> Indicator
     """An upload is seen only by the enabler who made it, on its own indicator."""
     upload = IndicatorUpload.objects.filter(pk=upload_id, indicator=indicator, created_by=user).first()
     if upload is None:
-        raise Http404("No such upload.")
+        raise Http404(gettext("No such upload."))
     return upload
 
 
-SERIES_EXPORT_HEADER = ["Indicator", "Unit", "Date", "Value", "Story behind the curve"]
+def series_export_header() -> list[str]:
+    """The series export's column headers, in the reader's language (the active one)."""
+    return [gettext("Indicator"), gettext("Unit"), gettext("Date"), gettext("Value"), gettext("Story behind the curve")]
 
 
 def _plain(value: Decimal) -> str:
@@ -129,12 +131,18 @@ def _plain(value: Decimal) -> str:
 
 
 def indicator_export_rows(*, indicator: Indicator) -> Iterator[list[str]]:
+    """The baseline, then every update. "Baseline" is translated now, in the reader's language: the rows are
+    streamed after the view returns."""
+    return _series_rows(indicator, gettext("Baseline"))
+
+
+def _series_rows(indicator: Indicator, baseline: str) -> Iterator[list[str]]:
     yield [
         indicator.name,
         indicator.unit,
         indicator.baseline_on.isoformat(),
         _plain(indicator.baseline_value),
-        "Baseline",
+        baseline,
     ]
     for update in indicator.updates.order_by("measured_on", "pk").iterator(chunk_size=2000):
         yield [indicator.name, indicator.unit, update.measured_on.isoformat(), _plain(update.value), update.note]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy
 
 from network.models import (
@@ -133,7 +134,9 @@ def _meeting_events(alliance_id: int, slug: str, limit: int, now: dt.datetime) -
 def _commitment_events(alliance_id: int, slug: str, limit: int, now: dt.datetime) -> list[StoryEvent]:
     template = gettext("%(name)s committed: %(action)s (by %(when)s).")
     return [
-        StoryEvent(created_at, "commitment", template % {"name": name, "action": action, "when": f"{due_on:%-d %B %Y}"})
+        StoryEvent(
+            created_at, "commitment", template % {"name": name, "action": action, "when": date_format(due_on, "j F Y")}
+        )
         for created_at, name, action, due_on in Commitment.objects.filter(member__alliance_id=alliance_id)
         .order_by("-created_at")
         .values_list("created_at", "member__membership__user__name", "action", "due_on")[:limit]
@@ -252,14 +255,15 @@ def outcome_handover(*, outcome: CandidateOutcome) -> Handover:
     for indicator in outcome.indicators.annotate(
         latest_value=Subquery(latest.values("value")[:1]), latest_on=Subquery(latest.values("measured_on")[:1])
     ).order_by("created_at", "pk"):
-        baseline = f"{indicator.baseline_value.normalize():f} ({indicator.baseline_on:%-d %b %Y})"
+        baseline = f"{indicator.baseline_value.normalize():f} ({date_format(indicator.baseline_on, 'j M Y')})"
         now_at = "—"
         if indicator.latest_value is not None:
-            now_at = f"{indicator.latest_value.normalize():f} ({indicator.latest_on:%-d %b %Y})"
+            now_at = f"{indicator.latest_value.normalize():f} ({date_format(indicator.latest_on, 'j M Y')})"
         indicators.append((indicator.name, indicator.unit, baseline, now_at))
     return Handover(
         members=members.count(),
-        agencies=members.values("membership__agency").distinct().count(),
+        # People with no agency (an enabler who joined) are not counted as an agency of their own.
+        agencies=members.exclude(membership__agency=None).values("membership__agency").distinct().count(),
         commitments=counts,
         open_actions=actions.count(),
         overdue_actions=actions.filter(due_on__lt=timezone.localdate()).count(),

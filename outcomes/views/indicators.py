@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from network.access import ENABLERS, require_role, site_view
 from network.errors import DomainError
@@ -16,12 +17,12 @@ from network.views.downloads import csv_response, xlsx_response
 from outcomes.forms import IndicatorConfirmForm, IndicatorForm, IndicatorUpdateForm, IndicatorUploadForm
 from outcomes.models import INDICATORS_MAX
 from outcomes.selectors.indicators import (
-    SERIES_EXPORT_HEADER,
     adopted_outcome_get,
     indicator_export_rows,
     indicator_get,
     indicator_page,
     indicators_for_outcome,
+    series_export_header,
     upload_get,
 )
 from outcomes.services.indicators import (
@@ -124,7 +125,9 @@ def indicator_upload_preview_view(
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _("%(count)s updates saved.") % {"count": saved})
+            messages.success(
+                request, ngettext("%(count)s update saved.", "%(count)s updates saved.", saved) % {"count": saved}
+            )
             return redirect("outcomes:indicator-detail", site_slug=site.slug, indicator_id=indicator.pk)
     context = {
         "membership": membership,
@@ -143,15 +146,15 @@ def indicator_csv(
 ) -> StreamingHttpResponse:
     indicator = indicator_get(site=membership.site, indicator_id=indicator_id)
     rows = indicator_export_rows(indicator=indicator)
-    return csv_response(header=SERIES_EXPORT_HEADER, rows=rows, filename=f"indicator-{indicator.pk}.csv")
+    return csv_response(header=series_export_header(), rows=rows, filename=f"indicator-{indicator.pk}.csv")
 
 
 @site_view()
 def indicator_xlsx(request: AuthenticatedHttpRequest, membership: Membership, indicator_id: int) -> FileResponse:
     indicator = indicator_get(site=membership.site, indicator_id=indicator_id)
     return xlsx_response(
-        sheet_title="Indicator",
-        header=SERIES_EXPORT_HEADER,
+        sheet_title=_("Indicator"),
+        header=series_export_header(),
         rows=indicator_export_rows(indicator=indicator),
         filename=f"indicator-{indicator.pk}.xlsx",
     )

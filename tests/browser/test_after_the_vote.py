@@ -100,7 +100,7 @@ def test_after_the_vote_from_actions_to_the_story(
     page.get_by_role("button", name="Save notes and decisions").click()
     expect(page.get_by_text("Notes and decisions saved.")).to_be_visible()
     page.get_by_role("button", name="Add action").click()  # empty: errors by the fields, nothing saved
-    expect(page.get_by_text("This field is required.").first).to_be_visible()
+    expect(page.get_by_text("Enter what is to be done").first).to_be_visible()
     page.get_by_label("Action", exact=True).fill("Map every hostel bed")
     page.get_by_label("Owner").select_option(label=leaders[2].user.name)
     fill_date(page, "Due by", (TODAY + dt.timedelta(days=3)).isoformat())

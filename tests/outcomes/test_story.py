@@ -125,7 +125,8 @@ def test_the_printable_handover_pack(cast: Cast, adopted: tuple[CandidateOutcome
     )
     html = response.content.decode()
     assert "Handover pack" in html
-    assert "3 leaders from 3 agencies" in html
+    assert "3 leaders</dd>" in html
+    assert "Agencies they come from</dt><dd>3</dd>" in html
     assert "Dropped: 1" in html
     assert "<td>Rough sleepers</td>" in html
 
