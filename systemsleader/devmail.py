@@ -27,6 +27,9 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
 logger = logging.getLogger("systemsleader.mail")
+# Log lines are for whoever runs the app, not its users: in English, as Django's own logs are.
+_KEPT_NOT_SENT = "EMAIL_HOST is not set, so email to %s was kept in %s and not sent"
+_KEPT_FOR_DEVELOPMENT = "Email to %s: %s (read it at %s%s)"
 
 # A message's id is its file's name without `.eml`: the time it was kept (nanoseconds) and a random part,
 # so names sort by time and an id from a URL can only ever name a file in the mailbox.
@@ -58,14 +61,14 @@ class MailboxBackend(BaseEmailBackend):
             if not settings.DEBUG:
                 # In production this is a missing EMAIL_HOST, not a choice: say so where operators look.
                 logger.warning(
-                    "EMAIL_HOST is not set, so email to %s was kept in %s and not sent",
+                    _KEPT_NOT_SENT,
                     ", ".join(message.recipients()),
                     mailbox,
                 )
                 sent += 1
                 continue
             logger.info(
-                "Email to %s: %s (read it at %s%s)",
+                _KEPT_FOR_DEVELOPMENT,
                 ", ".join(message.recipients()),
                 message.subject,
                 settings.SITE_URL,
