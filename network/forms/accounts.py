@@ -72,6 +72,10 @@ class PasswordChooseForm(PasswordResetForm):
             )
 
 
+class LanguageRadioSelect(forms.RadioSelect):
+    option_template_name = "forms/widgets/language_option.html"
+
+
 class ProfileForm(forms.Form):
     name = SingleLineField(
         max_length=150,
@@ -84,7 +88,7 @@ class ProfileForm(forms.Form):
         choices=settings.LANGUAGES,
         label=_("Language"),
         help_text=_("The language of these pages once you sign in, and of the email we send you."),
-        widget=forms.RadioSelect,
+        widget=LanguageRadioSelect,
         error_messages={"required": _("Choose a language"), "invalid_choice": _("Choose a language")},
     )
 
