@@ -9,6 +9,7 @@ is on, so a newcomer can accept an invitation on a laptop.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import re
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage as ParsedMessage
 from email.parser import BytesParser
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -83,9 +85,16 @@ class KeptMessage:
     id: str
     to: str
     subject: str
-    date: str
+    date: datetime.datetime | None  # shown through Django's date filter, so month names follow the language
     text: str
     html: str
+
+
+def _sent_at(header: str) -> datetime.datetime | None:
+    try:
+        return parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
 
 
 def _read(path: Path) -> KeptMessage:
@@ -98,7 +107,7 @@ def _read(path: Path) -> KeptMessage:
         id=path.stem,
         to=str(parsed.get("To", "")),
         subject=str(parsed.get("Subject", "")),
-        date=str(parsed.get("Date", "")),
+        date=_sent_at(str(parsed.get("Date", ""))),
         text=text_part.get_content() if isinstance(text_part, ParsedMessage) else "",
         html=html_part.get_content() if isinstance(html_part, ParsedMessage) else "",
     )
