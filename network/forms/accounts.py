@@ -53,6 +53,14 @@ class PasswordChooseForm(PasswordResetForm):
     coordinator or enabler needs one to sign in.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The words of the sign-in page, not Django's "Email" (whose Welsh, "Ebost", is not the glossary's).
+        email = self.fields["email"]
+        email.label = _("Email address")
+        email.error_messages["required"] = _("Enter your email address, like name@council.gov.uk")
+        email.error_messages["invalid"] = _("Enter an email address in the correct format, like name@council.gov.uk")
+
     def get_users(self, email: str) -> Iterator[User]:
         return iter(User.objects.filter(email__iexact=email.strip(), is_active=True))
 
