@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from network.forms.accounts import SignInForm
 from network.http import token_page
 from network.views import accounts
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Enablers and coordinators sign in with a password; Django's reset flow lets them choose one.
     path("password-reset/", accounts.PasswordResetView.as_view(), name="password_reset"),

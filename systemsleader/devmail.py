@@ -9,6 +9,7 @@ is on, so a newcomer can accept an invitation on a laptop.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import re
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage as ParsedMessage
 from email.parser import BytesParser
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -27,6 +29,9 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
 logger = logging.getLogger("systemsleader.mail")
+# Log lines are for whoever runs the app, not its users: in English, as Django's own logs are.
+_KEPT_NOT_SENT = "EMAIL_HOST is not set, so email to %s was kept in %s and not sent"
+_KEPT_FOR_DEVELOPMENT = "Email to %s: %s (read it at %s%s)"
 
 # A message's id is its file's name without `.eml`: the time it was kept (nanoseconds) and a random part,
 # so names sort by time and an id from a URL can only ever name a file in the mailbox.
@@ -58,14 +63,14 @@ class MailboxBackend(BaseEmailBackend):
             if not settings.DEBUG:
                 # In production this is a missing EMAIL_HOST, not a choice: say so where operators look.
                 logger.warning(
-                    "EMAIL_HOST is not set, so email to %s was kept in %s and not sent",
+                    _KEPT_NOT_SENT,
                     ", ".join(message.recipients()),
                     mailbox,
                 )
                 sent += 1
                 continue
             logger.info(
-                "Email to %s: %s (read it at %s%s)",
+                _KEPT_FOR_DEVELOPMENT,
                 ", ".join(message.recipients()),
                 message.subject,
                 settings.SITE_URL,
@@ -80,9 +85,16 @@ class KeptMessage:
     id: str
     to: str
     subject: str
-    date: str
+    date: datetime.datetime | None  # shown through Django's date filter, so month names follow the language
     text: str
     html: str
+
+
+def _sent_at(header: str) -> datetime.datetime | None:
+    try:
+        return parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
 
 
 def _read(path: Path) -> KeptMessage:
@@ -95,7 +107,7 @@ def _read(path: Path) -> KeptMessage:
         id=path.stem,
         to=str(parsed.get("To", "")),
         subject=str(parsed.get("Subject", "")),
-        date=str(parsed.get("Date", "")),
+        date=_sent_at(str(parsed.get("Date", ""))),
         text=text_part.get_content() if isinstance(text_part, ParsedMessage) else "",
         html=html_part.get_content() if isinstance(html_part, ParsedMessage) else "",
     )

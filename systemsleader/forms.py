@@ -92,7 +92,10 @@ class GovukDateField(forms.Field):
     with_time = False
     default_error_messages = {
         "required": _("Enter a date"),
-        "missing": _("The date must include a %(part)s"),
+        # One whole sentence per part, not a part's name glued in: Welsh mutates the word after "include".
+        "missing_day": _("The date must include a day"),
+        "missing_month": _("The date must include a month"),
+        "missing_year": _("The date must include a year"),
         "invalid": _("Enter a real date"),
         "time": _("Enter a real time, like 14:30"),
     }
@@ -112,9 +115,9 @@ class GovukDateField(forms.Field):
         if not any(parts):
             return None
         day, month, year = parts[:3]
-        for text, part in ((day, _("day")), (month, _("month")), (year, _("year"))):
+        for text, part in ((day, "day"), (month, "month"), (year, "year")):
             if not text:
-                raise ValidationError(self.error_messages["missing"], code="missing", params={"part": part})
+                raise ValidationError(self.error_messages[f"missing_{part}"], code="missing")
         try:
             if len(year) != 4:
                 raise ValueError

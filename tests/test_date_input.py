@@ -83,3 +83,18 @@ def test_it_is_drawn_as_a_fieldset_with_a_legend_hint_and_a_label_per_box() -> N
 def test_an_error_is_linked_from_the_summary_to_the_first_box() -> None:
     html = str(_form(due_on_0="27", due_on_2="2027"))
     assert '<a href="#id_due_on_0">The date must include a month</a>' in html
+
+
+def test_an_optional_date_says_so_on_its_legend_and_a_required_one_does_not() -> None:
+    drawn = str(DateForm())
+    legends = [part.split("</legend>", 1)[0] for part in drawn.split("<legend>")[1:]]
+    assert legends == ["Due by", 'Starts at <span class="optional">(optional)</span>']
+
+
+def test_a_missing_part_is_named_in_welsh_as_a_whole_sentence() -> None:
+    from django.utils import translation
+
+    with translation.override("cy"):
+        form = _form(due_on_0="27", due_on_2="2027")
+        assert form.errors["due_on"] == ["Rhaid i'r dyddiad gynnwys mis"]
+        assert "(dewisol)" in str(form)

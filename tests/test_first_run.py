@@ -170,3 +170,18 @@ def test_without_debug_a_kept_email_is_a_warning(
     assert record.levelname == "WARNING"
     assert "EMAIL_HOST is not set, so email to a@example.org was kept" in record.getMessage()
     assert len(list(mailbox.glob("*.eml"))) == 1
+
+
+def test_the_mailbox_shows_when_each_message_was_sent_in_the_readers_language(mailbox: Path, db: None) -> None:
+    from django.core.mail import send_mail
+    from django.utils import formats, timezone, translation
+
+    send_mail("Hello", "Body", None, ["someone@example.org"])
+    browser = Client()
+    browser.cookies["language"] = "cy"
+    listing = text_of(browser.get(reverse("dev-mail-list")).content, id="main") or ""
+    with translation.override("cy"):
+        welsh_month = formats.date_format(timezone.localtime(), "F")
+    with translation.override("en-gb"):
+        english_month = formats.date_format(timezone.localtime(), "F")
+    assert welsh_month in listing and english_month not in listing

@@ -9,17 +9,18 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from network.errors import DomainError
 from network.forms import add_domain_error
-from network.forms.accounts import PasswordChooseForm, ProfileForm, SignInLinkForm, SitePreferenceForm
+from network.forms.accounts import PasswordChooseForm, ProfileForm, SignInForm, SignInLinkForm, SitePreferenceForm
 from network.http import AuthenticatedHttpRequest, HtmxHttpRequest, client_ip, render_page, token_page
+from network.i18n import remember_language
 from network.selectors.people import landing_site_for
 from network.selectors.sites import memberships_for_user
 from network.services import invitations, people
@@ -41,7 +42,7 @@ def sign_in_locked_out(
     request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict[str, Any] | None = None
 ) -> HttpResponse:
     """The sign-in page, saying sign-in is paused; the same words whether or not the account exists."""
-    form = AuthenticationForm(request, data=request.POST or None)
+    form = SignInForm(request, data=request.POST or None)
     context = {"form": form, "locked_out": True, "cooloff_minutes": _cooloff_minutes(), "next": ""}
     return render(request, "registration/login.html", context, status=429)
 
@@ -112,23 +113,29 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     memberships = list(memberships_for_user(user=user))
     data = request.POST if request.method == "POST" else None
-    form = ProfileForm(data, initial={"name": user.name})
+    form = ProfileForm(data, initial={"name": user.name, "language": user.language})
     site_forms = [SitePreferenceForm(data, membership=m) for m in memberships]
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in site_forms):
         try:
-            people.profile_update(
-                user=user,
-                name=form.cleaned_data["name"],
-                memberships=[
-                    (f.membership, f.cleaned_data["role_title"], f.cleaned_data["digest_preference"])
-                    for f in site_forms
-                ],
-            )
+            with transaction.atomic():
+                people.profile_update(
+                    user=user,
+                    name=form.cleaned_data["name"],
+                    memberships=[
+                        (f.membership, f.cleaned_data["role_title"], f.cleaned_data["digest_preference"])
+                        for f in site_forms
+                    ],
+                )
+                people.user_set_language(user=user, language=form.cleaned_data["language"])
         except DomainError as error:
             add_domain_error(form, error)
         else:
+            # Said, and the page after it shown, in the language just chosen.
+            translation.activate(user.language)
             messages.success(request, _("Your profile is saved."))
-            return redirect("network:profile")
+            response = redirect("network:profile")
+            remember_language(response, user.language)
+            return response
     invalid = request.method == "POST"
     return render_page(
         request, "accounts/profile.html", {"form": form, "site_forms": site_forms}, status=422 if invalid else 200

@@ -80,8 +80,10 @@
   }
 
   // A swap that brings errors (or takes them away) changes the title as a page load would: "Error: " first.
-  var ERROR_PREFIX = document.documentElement.getAttribute("data-error-prefix") || "Error: ";
+  // The words come from the page (base.html), in its language; this file has none of its own.
+  var ERROR_PREFIX = document.documentElement.getAttribute("data-error-prefix") || "";
   function titleFollowsErrors() {
+    if (!ERROR_PREFIX) return;
     var hasErrors = !!document.querySelector(".error-summary[data-error-summary]");
     var starts = document.title.indexOf(ERROR_PREFIX) === 0;
     if (hasErrors && !starts) document.title = ERROR_PREFIX + document.title;

@@ -170,9 +170,14 @@ def test_radios_and_checkboxes_are_gov_uk_sized(page: Page, live_server: LiveSer
     page.goto(f"{live_server.url}/sites/{site.slug}/outcomes/")
     tick = page.get_by_label("Ashby Council")
     box = tick.bounding_box()
-    assert box is not None and box["width"] >= 24 and box["height"] >= 24, box  # the browser's own are 13px
+    assert box is not None and box["width"] >= 40 and box["height"] >= 40, box  # the browser's own are 13px
     body = page.evaluate("getComputedStyle(document.body).fontSize")
     assert body == "19px"
+    page.set_viewport_size({"width": 320, "height": 640})  # GOV.UK's small-screen size: 16px text, same targets
+    assert page.evaluate("getComputedStyle(document.body).fontSize") == "16px"
+    small = tick.bounding_box()
+    assert small is not None and small["width"] >= 40 and small["height"] >= 40, small
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
 
 def test_the_footer_pages_are_reached_from_every_page(page: Page, live_server: LiveServer, audit: PageAudit) -> None:

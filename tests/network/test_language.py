@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from django.http.response import HttpResponseBase
 from django.test import Client
 
@@ -66,3 +68,23 @@ def test_language_of_renders_in_the_readers_language(db: None) -> None:
         assert get_language() == "cy"
     with language_of(None):
         assert get_language() == "en-gb"
+
+
+def test_the_profile_page_sets_the_language_and_answers_in_it(cast: Cast) -> None:
+    leader = cast.leaders[0]
+    client = cast.client_for(leader)
+    prefix = f"site-{leader.pk}"
+    form = {"name": "Leader", f"{prefix}-role_title": "", f"{prefix}-digest_preference": "weekly"}
+    page = client.get("/accounts/profile/").content.decode()
+    assert 'name="language" value="en-gb"' in page and "checked" in page.split('value="en-gb"', 1)[1].split(">", 1)[0]
+    response = client.post("/accounts/profile/", {**form, "language": "cy"})
+    assert response.status_code == 302 and response.cookies["language"].value == "cy"
+    leader.user.refresh_from_db()
+    assert leader.user.language == "cy"
+    after = client.get("/accounts/profile/")
+    assert _lang(after) == "cy"
+    assert "Mae eich proffil wedi'i gadw." in html.unescape(after.content.decode())
+    refused = client.post("/accounts/profile/", {**form, "language": "fr"})
+    assert refused.status_code == 422
+    leader.user.refresh_from_db()
+    assert leader.user.language == "cy"

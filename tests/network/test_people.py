@@ -172,7 +172,12 @@ def test_the_profile_updates_name_role_titles_and_email_preferences(cast: Cast) 
     prefix = f"site-{leader.pk}"
     response = client.post(
         url,
-        {"name": "Leader Renamed", f"{prefix}-role_title": "Chief Executive", f"{prefix}-digest_preference": "none"},
+        {
+            "name": "Leader Renamed",
+            "language": "en-gb",
+            f"{prefix}-role_title": "Chief Executive",
+            f"{prefix}-digest_preference": "none",
+        },
     )
     assert response.status_code == 302
     leader.refresh_from_db()
