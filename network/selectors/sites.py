@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from network.models import Agency, Membership, PilotSite, User
 from network.roles import LEADERS, can_create_site
@@ -26,7 +27,7 @@ def membership_get(*, user: User, site_slug: str) -> Membership:
         .first()
     )
     if membership is None:
-        raise Http404("No such pilot site")
+        raise Http404(_("No such pilot site"))
     return membership
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from network import dispatch
 from network.digests.keys import invitation_key, sign_in_key
@@ -111,9 +112,9 @@ def invitations_queue(*, site: PilotSite, actor: User, memberships: list[Members
     ).update(invitation_status=InvitationStatus.QUEUED, invitation_error="")
     dispatch.digest_send.after_commit(key)
     if len(chosen) == 1:
-        summary = f"Invited {chosen[0].user.name or chosen[0].user.email}"
+        summary = _("Invited %(name)s") % {"name": chosen[0].user.name or chosen[0].user.email}
     else:
-        summary = f"Invited {len(chosen)} people"
+        summary = _("Invited %(count)d people") % {"count": len(chosen)}
     activity_record(site=site, actor=actor, action="invite", summary=summary)
     return len(chosen)
 
@@ -121,7 +122,7 @@ def invitations_queue(*, site: PilotSite, actor: User, memberships: list[Members
 def invitation_queue_one(*, site: PilotSite, actor: User, membership_id: int) -> Membership:
     membership = site.memberships.select_related("user").filter(pk=membership_id, archived_at__isnull=True).first()
     if membership is None:
-        raise DomainError("That person is not in this site.")
+        raise DomainError(_("That person is not in this site."))
     invitations_queue(site=site, actor=actor, memberships=[membership])
     return membership
 
