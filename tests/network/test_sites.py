@@ -247,3 +247,32 @@ def test_error_pages_explain_and_lead_back(cast: Cast, settings) -> None:
     missing = leader.get(reverse("network:site-detail", args=[cast.other_site.slug]))
     assert missing.status_code == 404
     assert "Page not found" in missing.content.decode()
+
+
+def test_home_and_overview_say_who_you_are_in_the_site(cast: Cast) -> None:
+    leader = cast.leaders[0]
+    assert leader.agency is not None
+    sentence = f"You are a leader for {leader.agency.name} in {cast.site.name}."
+    client = cast.client_for(leader)
+    assert sentence in " ".join(client.get(reverse("network:home")).content.decode().split())
+    overview = client.get(reverse("network:site-detail", args=[cast.site.slug])).content.decode()
+    assert sentence in " ".join(overview.split())
+    enabler_home = cast.client_for(cast.enabler).get(reverse("network:home")).content.decode()
+    assert f"You are the enabler of {cast.site.name}" in " ".join(enabler_home.split())
+
+
+@pytest.mark.parametrize(
+    ("url_name", "heading"),
+    [
+        ("network:site-dashboard", "Who is missing"),
+        ("network:site-people", "Agencies and leaders"),
+        ("network:site-import", "Import agencies and leaders"),
+        ("network:site-invitations", "Invitations"),
+        ("network:site-activity", "Activity"),
+        ("network:site-settings", "Site settings"),
+    ],
+)
+def test_each_page_title_starts_with_its_heading(cast: Cast, url_name: str, heading: str) -> None:
+    page = cast.client_for(cast.enabler).get(reverse(url_name, args=[cast.site.slug])).content.decode()
+    assert f"<h1>{heading}</h1>" in page
+    assert f"<title>{heading} · {cast.site.name} · Systems Leader</title>" in page
