@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from network import roles
+from network import activity_text, roles
 from network.roles import Role as Role  # re-exported: the role is part of the model
 
 
@@ -458,14 +458,22 @@ class ActivityEntry(models.Model):
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     action = models.CharField(max_length=64)
     summary = models.CharField(max_length=500)
+    # The summary's words and values (network/activity_text.py), read in each reader's language; empty on
+    # entries written before, which show `summary`.
+    params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "activity entries"
+        verbose_name_plural = _("activity entries")
 
     def __str__(self) -> str:
         return f"{self.site}: {self.summary}"
+
+    @property
+    def summary_text(self) -> str:
+        """What the log shows: the words in the reader's language, or the stored summary of an older entry."""
+        return activity_text.render(self.params) or self.summary
 
 
 class ImportBatch(models.Model):

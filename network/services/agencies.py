@@ -10,7 +10,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from network import activity_text
 from network.errors import DomainError
 from network.models import Agency, PilotSite, Sector, User
 from network.services.activity import activity_record
@@ -36,7 +38,10 @@ def agency_create(*, site: PilotSite, name: str, sector: str, actor: User | None
     agency = Agency.objects.create(site=site, name=name, sector=sector)
     if actor is not None:
         activity_record(
-            site=site, actor=actor, action="agency-add", summary=_("Added the agency %(name)s") % {"name": agency.name}
+            site=site,
+            actor=actor,
+            action="agency-add",
+            words=activity_text.words(gettext_noop("Added the agency %(name)s"), name=agency.name),
         )
     return agency
 
@@ -47,9 +52,15 @@ def agency_update(*, agency: Agency, actor: User, name: str, sector: str) -> Age
     _check_details(site=agency.site, name=name, sector=sector, agency=agency)
     changes = []
     if name != agency.name:
-        changes.append(_("renamed %(old)s to %(new)s") % {"old": agency.name, "new": name})
+        changes.append(activity_text.words(gettext_noop("renamed %(old)s to %(new)s"), old=agency.name, new=name))
     if sector != agency.sector:
-        changes.append(_("sector of %(name)s to %(sector)s") % {"name": name, "sector": Sector(sector).label})
+        changes.append(
+            activity_text.words(
+                gettext_noop("sector of %(name)s to %(sector)s"),
+                name=name,
+                sector=activity_text.label(Sector(sector).label),
+            )
+        )
     agency.name, agency.sector = name, sector
     agency.save(update_fields=["name", "sector"])
     if changes:
@@ -57,7 +68,7 @@ def agency_update(*, agency: Agency, actor: User, name: str, sector: str) -> Age
             site=agency.site,
             actor=actor,
             action="agency-edit",
-            summary=_("Changed agency: %(changes)s") % {"changes": "; ".join(changes)},
+            words=activity_text.words(gettext_noop("Changed agency: %(changes)s"), changes=activity_text.many(changes)),
         )
     return agency
 
@@ -74,7 +85,7 @@ def agency_archive(*, agency: Agency, actor: User) -> Agency:
         site=agency.site,
         actor=actor,
         action="agency-archive",
-        summary=_("Archived the agency %(name)s") % {"name": agency.name},
+        words=activity_text.words(gettext_noop("Archived the agency %(name)s"), name=agency.name),
     )
     return agency
 
@@ -89,6 +100,6 @@ def agency_restore(*, agency: Agency, actor: User) -> Agency:
         site=agency.site,
         actor=actor,
         action="agency-restore",
-        summary=_("Restored the agency %(name)s") % {"name": agency.name},
+        words=activity_text.words(gettext_noop("Restored the agency %(name)s"), name=agency.name),
     )
     return agency

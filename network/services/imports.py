@@ -22,9 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from network import activity_text
 from network.errors import DomainError
 from network.models import Agency, ImportBatch, Membership, PilotSite, Role, Sector, User
 from network.services.activity import activity_record
@@ -481,11 +482,12 @@ def import_confirm(*, batch: ImportBatch, actor: User) -> tuple[int, int]:
         site=site,
         actor=actor,
         action="import",
-        summary=ngettext(
-            "Imported %(file)s: %(agencies)d agencies and %(count)d person added",
-            "Imported %(file)s: %(agencies)d agencies and %(count)d people added",
-            len(people),
-        )
-        % {"file": batch.filename, "agencies": len(new_agencies), "count": len(people)},
+        # No plural: the words are translated when read, and a stored text cannot carry ngettext's two forms.
+        words=activity_text.words(
+            gettext_noop("Imported %(file)s. Agencies added: %(agencies)d. People added: %(count)d."),
+            file=batch.filename,
+            agencies=len(new_agencies),
+            count=len(people),
+        ),
     )
     return (len(new_agencies), len(people))

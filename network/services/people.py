@@ -11,7 +11,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from network import activity_text
 from network.errors import DomainError
 from network.models import Agency, DigestPreference, Membership, PilotSite, Role, User
 from network.roles import ENABLERS, is_enabler, role_needs_agency
@@ -78,8 +80,11 @@ def member_add(
             site=site,
             actor=actor,
             action="person-add",
-            summary=_("Added %(name)s as %(role)s")
-            % {"name": user.name or user.email, "role": membership.get_role_display().lower()},
+            words=activity_text.words(
+                gettext_noop("Added %(name)s as %(role)s"),
+                name=user.name or user.email,
+                role=activity_text.label(Role(membership.role).label, lower=True),
+            ),
         )
     return membership
 
@@ -108,15 +113,26 @@ def member_update(
     changes = []
     if role != membership.role:
         changes.append(
-            _("role from %(old)s to %(new)s")
-            % {"old": membership.get_role_display().lower(), "new": Role(role).label.lower()}
+            activity_text.words(
+                gettext_noop("role from %(old)s to %(new)s"),
+                old=activity_text.label(Role(membership.role).label, lower=True),
+                new=activity_text.label(Role(role).label, lower=True),
+            )
         )
     if agency != membership.agency:
-        changes.append(_("agency to %(agency)s") % {"agency": agency.name if agency else _("none")})
+        changes.append(
+            activity_text.words(
+                gettext_noop("agency to %(agency)s"),
+                agency=agency.name if agency else activity_text.label(gettext_noop("none")),
+            )
+        )
     if one_line(role_title) != membership.role_title:
-        changes.append(_("role title to “%(title)s”") % {"title": one_line(role_title)})
+        changes.append(activity_text.words(gettext_noop("role title to “%(title)s”"), title=one_line(role_title)))
     if language is not None and language != membership.user.language:
-        changes.append(_("language to %(language)s") % {"language": dict(settings.LANGUAGES)[language]})
+        # Each language by its own name, as the switcher names it: not translated.
+        changes.append(
+            activity_text.words(gettext_noop("language to %(language)s"), language=dict(settings.LANGUAGES)[language])
+        )
         user_set_language(user=membership.user, language=language)
     membership.role, membership.agency, membership.role_title = role, agency, one_line(role_title)
     membership.save(update_fields=["role", "agency", "role_title"])
@@ -125,7 +141,11 @@ def member_update(
             site=membership.site,
             actor=actor,
             action="person-edit",
-            summary=_("Changed %(name)s: %(changes)s") % {"name": _label(membership), "changes": "; ".join(changes)},
+            words=activity_text.words(
+                gettext_noop("Changed %(name)s: %(changes)s"),
+                name=_label(membership),
+                changes=activity_text.many(changes),
+            ),
         )
     return membership
 
@@ -144,7 +164,7 @@ def member_archive(*, membership: Membership, actor: User) -> Membership:
         site=membership.site,
         actor=actor,
         action="person-remove",
-        summary=_("Removed %(name)s") % {"name": _label(membership)},
+        words=activity_text.words(gettext_noop("Removed %(name)s"), name=_label(membership)),
     )
     return membership
 
@@ -161,7 +181,7 @@ def member_restore(*, membership: Membership, actor: User) -> Membership:
         site=membership.site,
         actor=actor,
         action="person-restore",
-        summary=_("Restored %(name)s") % {"name": _label(membership)},
+        words=activity_text.words(gettext_noop("Restored %(name)s"), name=_label(membership)),
     )
     return membership
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from network import activity_text
 from network.errors import DomainError
 from network.models import Membership, PilotSite, Role, User
 from network.roles import is_enabler
@@ -32,7 +34,12 @@ def site_create(*, creator: User, name: str, place: str, description: str = "") 
         name=one_line(name), slug=_unique_slug(name), place=one_line(place), description=description.strip()
     )
     Membership.objects.create(site=site, user=creator, role=Role.ENABLER)
-    activity_record(site=site, actor=creator, action="site-create", summary=_("Set up %(site)s") % {"site": site.name})
+    activity_record(
+        site=site,
+        actor=creator,
+        action="site-create",
+        words=activity_text.words(gettext_noop("Set up %(site)s"), site=site.name),
+    )
     return site
 
 
@@ -68,5 +75,10 @@ def site_update(*, site: PilotSite, actor: Membership, **values: str) -> PilotSi
     if changed:
         site.full_clean()
         site.save(update_fields=changed)
-        activity_record(site=site, actor=actor.user, action="site-edit", summary=_("Changed the site's settings"))
+        activity_record(
+            site=site,
+            actor=actor.user,
+            action="site-edit",
+            words=activity_text.words(gettext_noop("Changed the site's settings")),
+        )
     return site

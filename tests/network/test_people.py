@@ -250,3 +250,24 @@ def test_a_leader_cannot_set_another_persons_language(cast: Cast) -> None:
     assert cast.client_for(cast.leaders[0]).post(member_url(cast, other), data).status_code == 403
     other.user.refresh_from_db()
     assert other.user.language == "en-gb"
+
+
+def test_the_activity_log_reads_in_each_readers_language(cast: Cast) -> None:
+    from network.services.agencies import agency_update
+    from network.services.people import member_update
+
+    leader = cast.leaders[0]
+    member_update(membership=leader, actor=cast.enabler.user, role=Role.COORDINATOR, agency=None, role_title="")
+    agency_update(agency=cast.agencies[0], actor=cast.enabler.user, name="Ashby Borough Council", sector="housing")
+    entry = ActivityEntry.objects.filter(site=cast.site, action="person-edit").get()
+    assert "role from leader to coordinator; agency to none" in entry.summary  # kept in English for the admin
+    url = reverse("network:site-activity", args=[cast.site.slug])
+    english = cast.client_for(cast.enabler).get(url).content.decode()
+    assert "role from leader to coordinator" in english
+    assert "sector of Ashby Borough Council to Housing" in english
+    cast.enabler.user.language = "cy"
+    cast.enabler.user.save(update_fields=["language"])
+    welsh = cast.client_for(cast.enabler).get(url).content.decode()
+    assert "rôl: arweinydd → cydlynydd; asiantaeth: dim" in welsh
+    assert "sector Ashby Borough Council: Tai" in welsh
+    assert "role from" not in welsh and "Changed" not in welsh
