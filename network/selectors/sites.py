@@ -38,7 +38,12 @@ def site_create_allowed(*, user: User) -> bool:
 
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user, archived_at__isnull=True).select_related("site").order_by("site__name")
+    # The agency too: the home page says "You are a leader for <agency> in <site>" on every card.
+    return (
+        Membership.objects.filter(user=user, archived_at__isnull=True)
+        .select_related("site", "agency")
+        .order_by("site__name")
+    )
 
 
 class _LeaderCount(TypedDict):
