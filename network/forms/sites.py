@@ -26,6 +26,7 @@ class SiteForm(forms.Form):
 class SiteSettingsForm(forms.Form):
     """A site's name and place, and its privacy notice (shown on the site's privacy page)."""
 
+    # The same fields as setting up a site (each form instance deep-copies its fields, so sharing is safe).
     name = SiteForm.base_fields["name"]
     place = SiteForm.base_fields["place"]
     description = SiteForm.base_fields["description"]
