@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
+
 from tests.conftest import Cast
 from tests.test_i18n import _Text, english_sentences
 
