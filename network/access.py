@@ -20,6 +20,7 @@ from typing import Concatenate, ParamSpec, Protocol
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
 
 from network.http import AuthenticatedHttpRequest
 from network.models import Membership
@@ -76,7 +77,7 @@ def site_view(roles: frozenset[str] = EVERYONE) -> Callable[[SiteView[P]], SiteU
 def require_role(membership: Membership, roles: frozenset[str]) -> None:
     """A 403 unless the membership's role is one of `roles`: for a view where only some methods are restricted."""
     if membership.role not in roles:
-        raise PermissionDenied("Your role in this site does not allow that.")
+        raise PermissionDenied(_("Your role in this site does not allow that."))
 
 
 __all__ = [

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from network.models import (
     ActivityEntry,
@@ -29,9 +30,9 @@ class UserAdmin(BaseUserAdmin[User]):
     list_filter = ["is_staff", "is_active", "memberships__role", "memberships__site"]
     search_fields = ["email", "name"]
     fieldsets = (
-        (None, {"fields": ("email", "name", "password")}),
-        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (None, {"fields": ("email", "name", "language", "password")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
 

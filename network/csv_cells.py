@@ -12,6 +12,8 @@ import csv
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+from django.utils.functional import Promise
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -21,6 +23,8 @@ class _Writable(Protocol):
 
 def csv_cell(value: object) -> object:
     """The value as it is safe to write into a CSV cell."""
+    if isinstance(value, Promise):  # a translated label (a choice's, say) is text in the reader's language
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value

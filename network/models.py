@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from network import roles
+from network import activity_text, roles
 from network.roles import Role as Role  # re-exported: the role is part of the model
 
 
@@ -76,9 +76,34 @@ class User(AbstractUser):
 class PilotSite(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
-    place = models.CharField(max_length=200, help_text="The town, city or area the pilot covers.")
+    place = models.CharField(max_length=200, help_text=_("The town, city or area the pilot covers."))
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The site's privacy notice, set by its enablers (network/views/sites.py: site settings) and shown on the
+    # site's own privacy page. Left empty, a part falls back to the service-wide notice (templates/pages/privacy.html).
+    privacy_controller = models.TextField(
+        _("who controls the data"),
+        blank=True,
+        help_text=_("The organisation responsible for the data of this site's people, and its address."),
+    )
+    privacy_lawful_basis = models.TextField(
+        _("lawful basis"),
+        blank=True,
+        help_text=_("Why the data may be kept, for example: public task, under the Local Government Act 2000."),
+    )
+    privacy_retention = models.TextField(
+        _("how long it is kept"),
+        blank=True,
+        help_text=_("For example: while the pilot runs, and for one year after it ends."),
+    )
+    privacy_contact = models.CharField(
+        _("privacy contact"),
+        max_length=254,
+        blank=True,
+        help_text=_(
+            "An email address or a named person people can ask about their data, such as a data protection officer."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -86,18 +111,23 @@ class PilotSite(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def has_privacy_notice(self) -> bool:
+        """True once an enabler has written any part of the site's own notice."""
+        return any((self.privacy_controller, self.privacy_lawful_basis, self.privacy_retention, self.privacy_contact))
+
 
 class Sector(models.TextChoices):
-    LOCAL_AUTHORITY = "local_authority", "Local authority"
-    NHS = "nhs", "NHS"
-    POLICE = "police", "Police"
-    FIRE = "fire", "Fire"
-    HOUSING = "housing", "Housing"
-    EDUCATION = "education", "Education"
-    VOLUNTARY = "voluntary", "Voluntary and community"
-    BUSINESS = "business", "Business"
-    ELECTED = "elected", "Elected members"
-    OTHER = "other", "Other"
+    LOCAL_AUTHORITY = "local_authority", _("Local authority")
+    NHS = "nhs", _("NHS")
+    POLICE = "police", _("Police")
+    FIRE = "fire", _("Fire")
+    HOUSING = "housing", _("Housing")
+    EDUCATION = "education", _("Education")
+    VOLUNTARY = "voluntary", _("Voluntary and community")
+    BUSINESS = "business", _("Business")
+    ELECTED = "elected", _("Elected members")
+    OTHER = "other", _("Other")
 
 
 class Agency(models.Model):
@@ -109,7 +139,7 @@ class Agency(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "agencies"
+        verbose_name_plural = _("agencies")
         constraints = [
             models.UniqueConstraint(Lower("name"), "site", name="agency_unique_name_per_site"),
         ]
@@ -119,17 +149,17 @@ class Agency(models.Model):
 
 
 class DigestPreference(models.TextChoices):
-    WEEKLY = "weekly", "Weekly digest and meeting reminders"
-    MEETINGS = "meetings", "Meeting reminders only"
-    NONE = "none", "No digests"
+    WEEKLY = "weekly", _("Weekly digest and meeting reminders")
+    MEETINGS = "meetings", _("Meeting reminders only")
+    NONE = "none", _("No digests")
 
 
 class InvitationStatus(models.TextChoices):
-    PENDING = "pending", "Not invited yet"
-    QUEUED = "queued", "Sending"
-    SENT = "sent", "Invited"
-    ACCEPTED = "accepted", "Accepted"
-    FAILED = "failed", "Sending failed"
+    PENDING = "pending", _("Not invited yet")
+    QUEUED = "queued", _("Sending")
+    SENT = "sent", _("Invited")
+    ACCEPTED = "accepted", _("Accepted")
+    FAILED = "failed", _("Sending failed")
 
 
 class Membership(models.Model):
@@ -254,8 +284,8 @@ class Meeting(models.Model):
     alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, null=True, blank=True, related_name="meetings")
     title = models.CharField(max_length=200)
     starts_at = models.DateTimeField()
-    place = models.CharField(max_length=300, blank=True, help_text="Where people meet in person.")
-    online_link = models.URLField(blank=True, help_text="A video call link, if people can join online.")
+    place = models.CharField(max_length=300, blank=True, help_text=_("Where people meet in person."))
+    online_link = models.URLField(blank=True, help_text=_("A video call link, if people can join online."))
     agenda = models.TextField(blank=True)
     created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -278,9 +308,9 @@ class Meeting(models.Model):
 
 
 class Rsvp(models.TextChoices):
-    GOING = "going", "Going"
-    MAYBE = "maybe", "Maybe"
-    NOT_GOING = "not_going", "Not going"
+    GOING = "going", _("Going")
+    MAYBE = "maybe", _("Maybe")
+    NOT_GOING = "not_going", _("Not going")
 
 
 class MeetingResponse(models.Model):
@@ -311,20 +341,20 @@ class DigestDelivery(models.Model):
     barring the one crash that makes a second copy unavoidable (see network.digests.sending)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        SKIPPED = "skipped", "Nothing new to send"
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Nothing new to send")
 
     class Kind(models.TextChoices):
-        MEETING = "meeting", "New meeting"
-        CHANGE = "change", "Meeting changed or cancelled"
-        PRE_MEETING = "pre_meeting", "Before the meeting"
-        WEEKLY = "weekly", "Weekly digest"
-        PLACE = "place", "A place came free"
-        INVITATION = "invitation", "Invitation"
-        MAIL = "mail", "Other email"
-        SIGN_IN = "sign_in", "Sign-in link"
+        MEETING = "meeting", _("New meeting")
+        CHANGE = "change", _("Meeting changed or cancelled")
+        PRE_MEETING = "pre_meeting", _("Before the meeting")
+        WEEKLY = "weekly", _("Weekly digest")
+        PLACE = "place", _("A place came free")
+        INVITATION = "invitation", _("Invitation")
+        MAIL = "mail", _("Other email")
+        SIGN_IN = "sign_in", _("Sign-in link")
 
     # The digest this delivery belongs to, e.g. "meeting:12" or "weekly:3:2026-W48"; with the
     # recipient it is unique, so however often a digest is scheduled each person gets one copy.
@@ -413,8 +443,8 @@ class DigestSchedule(models.Model):
     """When a site's weekly digest goes out, set by its enabler, and how early meeting reminders go."""
 
     site = models.OneToOneField(PilotSite, on_delete=models.CASCADE, related_name="digest_schedule")
-    weekday = models.PositiveSmallIntegerField(default=0, help_text="0 is Monday.")
-    send_time = models.TimeField(default=dt.time(8, 0), help_text="UK time.")
+    weekday = models.PositiveSmallIntegerField(default=0, help_text=_("0 is Monday."))
+    send_time = models.TimeField(default=dt.time(8, 0), help_text=_("UK time."))
     days_before_meeting = models.PositiveSmallIntegerField(default=2)
 
     def __str__(self) -> str:
@@ -428,14 +458,22 @@ class ActivityEntry(models.Model):
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     action = models.CharField(max_length=64)
     summary = models.CharField(max_length=500)
+    # The summary's words and values (network/activity_text.py), read in each reader's language; empty on
+    # entries written before, which show `summary`.
+    params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "activity entries"
+        verbose_name_plural = _("activity entries")
 
     def __str__(self) -> str:
         return f"{self.site}: {self.summary}"
+
+    @property
+    def summary_text(self) -> str:
+        """What the log shows: the words in the reader's language, or the stored summary of an older entry."""
+        return activity_text.render(self.params) or self.summary
 
 
 class ImportBatch(models.Model):

@@ -11,12 +11,13 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ENABLER = "enabler", "Enabler"
-    COORDINATOR = "coordinator", "Coordinator"
-    LEADER = "leader", "Leader"
+    ENABLER = "enabler", _("Enabler")
+    COORDINATOR = "coordinator", _("Coordinator")
+    LEADER = "leader", _("Leader")
 
 
 EVERYONE = frozenset(Role.values)

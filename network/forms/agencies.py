@@ -12,10 +12,11 @@ from network.models import Sector
 class AgencyForm(forms.Form):
     name = SingleLineField(
         max_length=200,
-        label="Agency name",
+        label=_("Agency name"),
         error_messages={"required": _("Enter the agency's name, like Northbrook City Council")},
     )
     sector = forms.ChoiceField(
-        choices=[("", "Choose a sector"), *Sector.choices],
+        label=_("Sector"),
+        choices=[("", _("Choose a sector")), *Sector.choices],
         error_messages={"required": _("Choose the agency's sector, such as NHS or police")},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from network.forms import SingleLineField
@@ -20,20 +21,27 @@ _EMAIL_ERRORS = {
 
 class MemberForm(forms.Form):
     name = SingleLineField(
-        max_length=150, label="Full name", error_messages={"required": _("Enter the person's full name")}
+        max_length=150, label=_("Full name"), error_messages={"required": _("Enter the person's full name")}
     )
-    email = forms.EmailField(label="Email address", error_messages=_EMAIL_ERRORS)
+    email = forms.EmailField(label=_("Email address"), error_messages=_EMAIL_ERRORS)
     role = forms.ChoiceField(
-        choices=Role.choices, initial=Role.LEADER, error_messages={"required": _("Choose the person's role")}
+        label=_("Role"),
+        choices=Role.choices,
+        initial=Role.LEADER,
+        error_messages={"required": _("Choose the person's role")},
     )
     agency = forms.ModelChoiceField(
         queryset=Agency.objects.none(),
         required=False,  # coordinators and enablers need none; the service insists on one for leaders
-        empty_label="Choose an agency",
-        help_text="Needed for leaders.",
+        label=_("Agency"),
+        empty_label=_("Choose an agency"),
+        help_text=_("Needed for leaders."),
     )
     role_title = SingleLineField(
-        max_length=200, required=False, label="Role title", help_text="For example: Director of Public Health"
+        max_length=200,
+        required=False,
+        label=_("Role title"),
+        help_text=_("For example: Director of Public Health"),
     )
 
     def __init__(self, *args: Any, site: PilotSite, **kwargs: Any) -> None:
@@ -44,9 +52,20 @@ class MemberForm(forms.Form):
 
 
 class MemberEditForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
-    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), required=False, empty_label="No agency")
-    role_title = SingleLineField(max_length=200, required=False, label="Role title")
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), queryset=Agency.objects.none(), required=False, empty_label=_("No agency")
+    )
+    role_title = SingleLineField(max_length=200, required=False, label=_("Role title"))
+    # Each language named in its own language, as the switcher names them.
+    # Not required: a form posted without it (an older page) leaves the person's language as it is.
+    language = forms.TypedChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        required=False,
+        empty_value=None,
+        help_text=_("The language of the emails, invitations and pages this person gets."),
+    )
 
     def __init__(self, *args: Any, site: PilotSite, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

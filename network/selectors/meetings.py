@@ -162,7 +162,7 @@ def _rsvp_label(rsvp: str, waitlisted: bool) -> str:
     """How a reply reads on the page and in exports: Rsvp's own labels, or no reply, or the waiting list."""
     if waitlisted:
         return WAITING_LIST_LABEL
-    return Rsvp(rsvp).label if rsvp else NO_REPLY_LABEL
+    return str(Rsvp(rsvp).label) if rsvp else NO_REPLY_LABEL
 
 
 def _attendees(
@@ -284,7 +284,7 @@ def _export_row(
         name,
         email,
         agency or "",
-        _SECTORS.get(sector, "") if sector else "",
+        str(_SECTORS.get(sector, "")) if sector else "",
         role,
         _rsvp_label(rsvp or "", waitlisted is not None),
         "Yes" if was_there is not None else "No",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from network import tokens
 from network.models import ActivityEntry, Agency, ImportBatch, InvitationStatus, Membership, PilotSite, User
@@ -18,14 +19,14 @@ def site_member_get(*, site: PilotSite, membership_id: int) -> Membership:
     """A person of this site, removed or not; anyone else's id is a 404."""
     membership = site.memberships.select_related("user", "agency", "site").filter(pk=membership_id).first()
     if membership is None:
-        raise Http404("No such person in this site")
+        raise Http404(_("No such person in this site"))
     return membership
 
 
 def site_agency_get(*, site: PilotSite, agency_id: int) -> Agency:
     agency = site.agencies.select_related("site").filter(pk=agency_id).first()
     if agency is None:
-        raise Http404("No such agency in this site")
+        raise Http404(_("No such agency in this site"))
     return agency
 
 
@@ -50,7 +51,7 @@ def import_batch_get(*, site: PilotSite, user: User, batch_id: int) -> ImportBat
     """An upload awaiting confirmation, only for the enabler who made it, in the site it was made for."""
     batch = ImportBatch.objects.filter(pk=batch_id, site=site, created_by=user, confirmed_at__isnull=True).first()
     if batch is None:
-        raise Http404("No such upload")
+        raise Http404(_("No such upload"))
     return batch
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from network.models import Agency, Membership, PilotSite, User
 from network.roles import LEADERS, can_create_site
@@ -26,7 +27,7 @@ def membership_get(*, user: User, site_slug: str) -> Membership:
         .first()
     )
     if membership is None:
-        raise Http404("No such pilot site")
+        raise Http404(_("No such pilot site"))
     return membership
 
 
@@ -37,7 +38,12 @@ def site_create_allowed(*, user: User) -> bool:
 
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user, archived_at__isnull=True).select_related("site").order_by("site__name")
+    # The agency too: the home page says "You are a leader for <agency> in <site>" on every card.
+    return (
+        Membership.objects.filter(user=user, archived_at__isnull=True)
+        .select_related("site", "agency")
+        .order_by("site__name")
+    )
 
 
 class _LeaderCount(TypedDict):

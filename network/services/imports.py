@@ -15,11 +15,17 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 
 from charset_normalizer import from_bytes
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
+from network import activity_text
 from network.errors import DomainError
 from network.models import Agency, ImportBatch, Membership, PilotSite, Role, Sector, User
 from network.services.activity import activity_record
@@ -27,13 +33,49 @@ from network.text import one_line
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
-COLUMNS = [  # name, required, what it holds
-    ("name", True, "The leader's full name. Leave name and email empty for a row that only adds an agency."),
-    ("email", True, "Their email address; one row per person. Re-importing a file skips people already in the site."),
-    ("agency", True, "The agency they lead in. A new agency is created when the row gives its sector."),
-    ("sector", False, "Needed only for an agency new to the site. One of: " + ", ".join(Sector.labels) + "."),
-    ("role_title", False, "For example: Director of Public Health."),
+
+
+def _sector_list() -> str:
+    return ", ".join(str(label) for label in Sector.labels)
+
+
+_sector_names = lazy(_sector_list, str)
+COLUMNS = [  # name, required, what it holds (read in the language of the page that shows it)
+    ("name", True, _("The leader's full name. Leave name and email empty for a row that only adds an agency.")),
+    (
+        "email",
+        True,
+        _("Their email address; one row per person. Re-importing a file skips people already in the site."),
+    ),
+    ("agency", True, _("The agency they lead in. A new agency is created when the row gives its sector.")),
+    (
+        "sector",
+        False,
+        format_lazy(_("Needed only for an agency new to the site. One of: {sectors}."), sectors=_sector_names()),
+    ),
+    ("role_title", False, _("For example: Director of Public Health.")),
+    (
+        "language",
+        False,
+        _(
+            "The language of the emails and pages a new person gets: en or English, cy or Cymraeg. "
+            "English when left empty. People already on Systems Leader keep their own choice."
+        ),
+    ),
 ]
+# What the language column may say, in either language, and the code each stands for (settings.LANGUAGES).
+LANGUAGE_VALUES = {
+    "en": "en-gb",
+    "en-gb": "en-gb",
+    "eng": "en-gb",
+    "english": "en-gb",
+    "saesneg": "en-gb",
+    "cy": "cy",
+    "cym": "cy",
+    "welsh": "cy",
+    "cymraeg": "cy",
+}
+LANGUAGE_NAMES = {"en-gb": "English", "cy": "Cymraeg"}  # each in its own language, as the switcher names them
 HEADER_ALIASES = {
     "full_name": "name",
     "email_address": "email",
@@ -43,11 +85,12 @@ HEADER_ALIASES = {
     "role": "role_title",
     "title": "role_title",
     "job_title": "role_title",
+    "iaith": "language",
 }
 TEMPLATE_ROWS = [
-    ["name", "email", "agency", "sector", "role_title"],
-    ["Asha Patel", "asha.patel@example.org", "Calder Council", "Local authority", "Director of Housing"],
-    ["Ben Okafor", "ben.okafor@example.org", "Calder Valley NHS Trust", "NHS", "Chief Executive"],
+    ["name", "email", "agency", "sector", "role_title", "language"],
+    ["Asha Patel", "asha.patel@example.org", "Calder Council", "Local authority", "Director of Housing", "en"],
+    ["Ben Okafor", "ben.okafor@example.org", "Calder Valley NHS Trust", "NHS", "Chief Executive", "cy"],
 ]
 _SECTORS = {label.casefold(): value for value, label in Sector.choices} | {v.casefold(): v for v in Sector.values}
 
@@ -62,6 +105,11 @@ class PreviewRow:
     role_title: str
     errors: list[str] = field(default_factory=list)
     new_agency: bool = False
+    language: str = ""  # a code of settings.LANGUAGES, or "" for the default; older batches have none
+
+    @property
+    def language_name(self) -> str:
+        return LANGUAGE_NAMES.get(self.language, "")
 
     @property
     def is_agency_only(self) -> bool:
@@ -129,11 +177,11 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
                 break
         workbook.close()
     except Exception as error:  # openpyxl raises many kinds on a damaged file; all mean the same to the user
-        raise DomainError("That file could not be read as an Excel workbook (.xlsx).", field="file") from error
+        raise DomainError(gettext("That file could not be read as an Excel workbook (.xlsx)."), field="file") from error
     return rows
 
 
-_NOT_A_TABLE = "That file is not a CSV or Excel table."
+_NOT_A_TABLE = _("That file is not a CSV or Excel table.")
 
 
 def _csv_rows(text: str) -> list[list[str]]:
@@ -146,7 +194,9 @@ def _csv_rows(text: str) -> list[list[str]]:
             [cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         ]
     except csv.Error as error:
-        raise DomainError(f"That file is not a table we can read: {error}.", field="file") from error
+        raise DomainError(
+            gettext("That file is not a table we can read: %(error)s.") % {"error": error}, field="file"
+        ) from error
 
 
 def _is_escaped(cell: str) -> bool:
@@ -165,8 +215,11 @@ def _decode_not_utf8(data: bytes) -> tuple[list[list[str]], str]:
     utf8_elsewhere = any(not cell.isascii() and not _is_escaped(cell) for row in rows for cell in row)
     if utf8_elsewhere:
         raise DomainError(
-            f"Row {first_bad} is in a different text encoding from the rest of the file, so its letters "
-            "would come out garbled. Save the whole file again as “CSV UTF-8” and upload that.",
+            gettext(
+                "Row %(row)s is in a different text encoding from the rest of the file, so its letters "
+                "would come out garbled. Save the whole file again as “CSV UTF-8” and upload that."
+            )
+            % {"row": first_bad},
             field="file",
         )
     # Not UTF-8 anywhere: Excel's plain "CSV" on Windows. charset-normalizer checks the text it gives is
@@ -174,7 +227,8 @@ def _decode_not_utf8(data: bytes) -> tuple[list[list[str]], str]:
     match = from_bytes(data, cp_isolation=["cp1252"]).best()
     if match is None:
         raise DomainError(
-            f"Row {first_bad} has characters that could not be read. Save the file as “CSV UTF-8” and upload that.",
+            gettext("Row %(row)s has characters that could not be read. Save the file as “CSV UTF-8” and upload that.")
+            % {"row": first_bad},
             field="file",
         )
     return _csv_rows(str(match)), "Windows-1252"
@@ -190,53 +244,56 @@ def _read_csv(data: bytes) -> tuple[list[list[str]], str]:
         try:
             text, encoding = data.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError as error:
-            raise DomainError(_NOT_A_TABLE, field="file") from error
+            raise DomainError(str(_NOT_A_TABLE), field="file") from error
     else:
         try:
             text, encoding = data.decode("utf-8-sig"), "UTF-8"
         except UnicodeDecodeError:
             if b"\x00" in data:
-                raise DomainError(_NOT_A_TABLE, field="file") from None
+                raise DomainError(str(_NOT_A_TABLE), field="file") from None
             return _decode_not_utf8(data)
     if "\x00" in text:
-        raise DomainError(_NOT_A_TABLE, field="file")
+        raise DomainError(str(_NOT_A_TABLE), field="file")
     return _csv_rows(text), encoding
 
 
 def table_read(*, data: bytes, filename: str) -> Table:
     """Read an uploaded CSV or XLSX file: one dict per row, keyed by the column names in the first row."""
     if not data.strip():
-        raise DomainError("That file is empty.", field="file")
+        raise DomainError(gettext("That file is empty."), field="file")
     if len(data) > MAX_BYTES:
-        raise DomainError("That file is too big: the limit is 5 MB.", field="file")
+        raise DomainError(gettext("That file is too big: the limit is 5 MB."), field="file")
     if data.startswith(b"PK\x03\x04") or filename.lower().endswith((".xlsx", ".xlsm")):
         if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise DomainError("That file could not be read as an Excel workbook (.xlsx).", field="file")
+            raise DomainError(gettext("That file could not be read as an Excel workbook (.xlsx)."), field="file")
         table, encoding = _read_xlsx(data), "Excel workbook"
     else:
         table, encoding = _read_csv(data)
     # Each row keeps its number in the spreadsheet (from 1, blank rows counted) before blank rows go.
     numbered = [(number, row) for number, row in enumerate(table, start=1) if any(row)]
     if not numbered:
-        raise DomainError("That file has no rows.", field="file")
+        raise DomainError(gettext("That file has no rows."), field="file")
     header_row = numbered[0][1]
     header = [HEADER_ALIASES.get(key, key) for key in (h.strip().lower().replace(" ", "_") for h in header_row)]
-    missing = [name for name, required, _ in COLUMNS if required and name not in header]
+    missing = [name for name, required, _help in COLUMNS if required and name not in header]
     if missing:
         raise DomainError(
-            "The first row must name the columns. Missing: "
-            + ", ".join(missing)
-            + ". Download the template to see how.",
+            gettext("The first row must name the columns. Missing: %(columns)s. Download the template to see how.")
+            % {"columns": ", ".join(missing)},
             field="file",
         )
     if len(numbered) - 1 > MAX_ROWS:
-        raise DomainError(f"That file has more than {MAX_ROWS:,} rows. Split it into smaller files.", field="file")
-    known = {name for name, _, _ in COLUMNS}
+        raise DomainError(
+            gettext("That file has more than %(limit)s rows. Split it into smaller files.")
+            % {"limit": f"{MAX_ROWS:,}"},
+            field="file",
+        )
+    known = {column[0] for column in COLUMNS}
     rows = [
         {key: (row[i] if i < len(row) else "") for i, key in enumerate(header) if key in known}
-        for _, row in numbered[1:]
+        for _number, row in numbered[1:]
     ]
-    return Table(rows=rows, lines=[number for number, _ in numbered[1:]], encoding=encoding)
+    return Table(rows=rows, lines=[number for number, _row in numbered[1:]], encoding=encoding)
 
 
 def table_parse(*, data: bytes, filename: str) -> list[dict[str, str]]:
@@ -247,36 +304,39 @@ def table_parse(*, data: bytes, filename: str) -> list[dict[str, str]]:
 def _check_agency(row: PreviewRow, existing: Agency | None, defined: dict[str, str]) -> None:
     """The row's agency: one of the site's (not archived), or a new one the file defines with its sector."""
     if not row.agency:
-        row.errors.append("Missing agency.")
+        row.errors.append(gettext("Missing agency."))
     elif existing is not None and existing.archived_at is not None:
-        row.errors.append(f"The agency {existing.name} is archived. Restore it first.")
+        row.errors.append(gettext("The agency %(name)s is archived. Restore it first.") % {"name": existing.name})
     elif existing is None:
         if row.agency.casefold() in defined:
             row.new_agency = True
             if not row.errors:  # every row of a new agency carries the sector it will be created with
                 row.sector = defined[row.agency.casefold()]
         elif not row.sector:
-            row.errors.append(f"Unknown agency “{row.agency}”: give its sector to add it.")
+            row.errors.append(gettext("Unknown agency “%(name)s”: give its sector to add it.") % {"name": row.agency})
     if row.is_agency_only and existing is not None and existing.archived_at is None:
-        row.errors.append(f"The agency {existing.name} is already in this site.")
+        row.errors.append(gettext("The agency %(name)s is already in this site.") % {"name": existing.name})
 
 
 def _check_person(row: PreviewRow, first_line: dict[str, int], in_site: set[str]) -> None:
     """The row's person: named, with a well-formed address that is new to the site and to the file."""
     if not row.name:
-        row.errors.append("Missing name.")
+        row.errors.append(gettext("Missing name."))
     if not row.email:
-        row.errors.append("Missing email.")
+        row.errors.append(gettext("Missing email."))
         return
     try:
         validate_email(row.email)
     except ValidationError:
-        row.errors.append(f"Malformed email “{row.email}”.")
+        row.errors.append(gettext("Malformed email “%(email)s”.") % {"email": row.email})
     else:
         if row.email in first_line:
-            row.errors.append(f"Duplicate: {row.email} is also on row {first_line[row.email]}.")
+            row.errors.append(
+                gettext("Duplicate: %(email)s is also on row %(row)s.")
+                % {"email": row.email, "row": first_line[row.email]}
+            )
         elif row.email in in_site:
-            row.errors.append(f"{row.email} is already in this site.")
+            row.errors.append(gettext("%(email)s is already in this site.") % {"email": row.email})
     first_line.setdefault(row.email, row.line)
 
 
@@ -288,6 +348,7 @@ def _preview_row(line: int, raw: dict[str, str]) -> PreviewRow:
         agency=one_line(raw.get("agency", ""))[:200],
         sector=raw.get("sector", "").strip(),
         role_title=one_line(raw.get("role_title", ""))[:200],
+        language=raw.get("language", "").strip(),
     )
 
 
@@ -313,7 +374,16 @@ def rows_validate(*, site: PilotSite, rows: list[dict[str, str]], lines: list[in
     for number, raw in zip(numbers, rows, strict=True):
         row = _preview_row(number, raw)
         if row.sector and row.sector.casefold() not in _SECTORS:
-            row.errors.append(f"Unknown sector “{row.sector}”.")
+            row.errors.append(gettext("Unknown sector “%(sector)s”.") % {"sector": row.sector})
+        if row.language:
+            code = LANGUAGE_VALUES.get(row.language.casefold())
+            if code is None:
+                row.errors.append(
+                    gettext("Unknown language “%(language)s”: write en or English, cy or Cymraeg.")
+                    % {"language": row.language}
+                )
+            else:
+                row.language = code
         existing = agencies.get(row.agency.casefold())
         _check_agency(row, existing, defined)
         if not row.is_agency_only:
@@ -354,7 +424,10 @@ def import_confirm(*, batch: ImportBatch, actor: User) -> tuple[int, int]:
     if batch.confirmed_at is not None:
         return (0, 0)
     site = batch.site
-    raw_rows = [{k: str(row[k]) for k in ("name", "email", "agency", "sector", "role_title")} for row in batch.rows]
+    raw_rows = [
+        {k: str(row.get(k, "")) for k in ("name", "email", "agency", "sector", "role_title", "language")}
+        for row in batch.rows
+    ]
     preview = rows_validate(site=site, rows=raw_rows, lines=[int(row["line"]) for row in batch.rows])
     valid = preview.valid
 
@@ -376,7 +449,7 @@ def import_confirm(*, batch: ImportBatch, actor: User) -> tuple[int, int]:
     new_users = []
     for row in people:
         if row.email not in users:
-            user = User(email=row.email, name=row.name)
+            user = User(email=row.email, name=row.name, language=row.language or settings.LANGUAGE_CODE)
             user.set_unusable_password()
             users[row.email] = user
             new_users.append(user)
@@ -409,6 +482,12 @@ def import_confirm(*, batch: ImportBatch, actor: User) -> tuple[int, int]:
         site=site,
         actor=actor,
         action="import",
-        summary=f"Imported {batch.filename}: {len(new_agencies)} agencies and {len(people)} people added",
+        # No plural: the words are translated when read, and a stored text cannot carry ngettext's two forms.
+        words=activity_text.words(
+            gettext_noop("Imported %(file)s. Agencies added: %(agencies)d. People added: %(count)d."),
+            file=batch.filename,
+            agencies=len(new_agencies),
+            count=len(people),
+        ),
     )
     return (len(new_agencies), len(people))

@@ -19,8 +19,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from network import dispatch
+from network import activity_text, dispatch
 from network.digests.keys import invitation_key, sign_in_key
 from network.errors import DomainError
 from network.models import DigestDelivery, InvitationStatus, Membership, PilotSite, User
@@ -111,17 +113,17 @@ def invitations_queue(*, site: PilotSite, actor: User, memberships: list[Members
     ).update(invitation_status=InvitationStatus.QUEUED, invitation_error="")
     dispatch.digest_send.after_commit(key)
     if len(chosen) == 1:
-        summary = f"Invited {chosen[0].user.name or chosen[0].user.email}"
+        words = activity_text.words(gettext_noop("Invited %(name)s"), name=chosen[0].user.name or chosen[0].user.email)
     else:
-        summary = f"Invited {len(chosen)} people"
-    activity_record(site=site, actor=actor, action="invite", summary=summary)
+        words = activity_text.words(gettext_noop("Invited %(count)d people"), count=len(chosen))
+    activity_record(site=site, actor=actor, action="invite", words=words)
     return len(chosen)
 
 
 def invitation_queue_one(*, site: PilotSite, actor: User, membership_id: int) -> Membership:
     membership = site.memberships.select_related("user").filter(pk=membership_id, archived_at__isnull=True).first()
     if membership is None:
-        raise DomainError("That person is not in this site.")
+        raise DomainError(_("That person is not in this site."))
     invitations_queue(site=site, actor=actor, memberships=[membership])
     return membership
 

@@ -6,10 +6,14 @@ Every change an enabler makes is written to the site's activity log.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from network import activity_text
 from network.errors import DomainError
 from network.models import Agency, DigestPreference, Membership, PilotSite, Role, User
 from network.roles import ENABLERS, is_enabler, role_needs_agency
@@ -23,13 +27,13 @@ def _label(membership: Membership) -> str:
 
 def _check_agency_for_role(*, role: str, agency: Agency | None) -> None:
     if role_needs_agency(role) and agency is None:
-        raise DomainError("A leader needs an agency.", field="agency")
+        raise DomainError(_("A leader needs an agency."), field="agency")
 
 
 def _ensure_another_enabler(membership: Membership) -> None:
     others = membership.site.memberships.filter(role__in=ENABLERS, archived_at__isnull=True).exclude(pk=membership.pk)
     if is_enabler(membership) and not others.exists():
-        raise DomainError("A site needs at least one enabler. Make someone else an enabler first.", field="role")
+        raise DomainError(_("A site needs at least one enabler. Make someone else an enabler first."), field="role")
 
 
 def user_get_or_create(*, email: str, name: str) -> User:
@@ -56,12 +60,12 @@ def member_add(
     A person removed from the site earlier is restored with the new details.
     """
     if agency is not None and agency.site_id != site.pk:
-        raise DomainError("That agency belongs to another site.", field="agency")
+        raise DomainError(_("That agency belongs to another site."), field="agency")
     _check_agency_for_role(role=role, agency=agency)
     user = user_get_or_create(email=email, name=name)
     existing = Membership.objects.filter(site=site, user=user).first()
     if existing is not None and existing.archived_at is None:
-        raise DomainError(f"{email} is already in this site.", field="email")
+        raise DomainError(_("%(email)s is already in this site.") % {"email": email}, field="email")
     if existing is not None:
         existing.role, existing.agency, existing.role_title = role, agency, one_line(role_title)
         existing.archived_at = None
@@ -76,29 +80,60 @@ def member_add(
             site=site,
             actor=actor,
             action="person-add",
-            summary=f"Added {user.name or user.email} as {membership.get_role_display().lower()}",
+            words=activity_text.words(
+                gettext_noop("Added %(name)s as %(role)s"),
+                name=user.name or user.email,
+                role=activity_text.label(Role(membership.role).label, lower=True),
+            ),
         )
     return membership
 
 
 @transaction.atomic
 def member_update(
-    *, membership: Membership, actor: User, role: str, agency: Agency | None, role_title: str
+    *,
+    membership: Membership,
+    actor: User,
+    role: str,
+    agency: Agency | None,
+    role_title: str,
+    language: str | None = None,
 ) -> Membership:
+    """Change a person's role, agency and role title and, when given, their language (which follows the
+    person to every site: their emails, invitations and pages)."""
     if role not in Role.values:
-        raise DomainError("Choose a role.", field="role")
+        raise DomainError(_("Choose a role."), field="role")
     if agency is not None and (agency.site_id != membership.site_id or agency.archived_at is not None):
-        raise DomainError("Choose one of this site's agencies.", field="agency")
+        raise DomainError(_("Choose one of this site's agencies."), field="agency")
+    if language is not None and language not in dict(settings.LANGUAGES):
+        raise DomainError(_("Choose English or Cymraeg."), field="language")
     _check_agency_for_role(role=role, agency=agency)
     if role != membership.role:
         _ensure_another_enabler(membership)
     changes = []
     if role != membership.role:
-        changes.append(f"role from {membership.get_role_display().lower()} to {Role(role).label.lower()}")
+        changes.append(
+            activity_text.words(
+                gettext_noop("role from %(old)s to %(new)s"),
+                old=activity_text.label(Role(membership.role).label, lower=True),
+                new=activity_text.label(Role(role).label, lower=True),
+            )
+        )
     if agency != membership.agency:
-        changes.append(f"agency to {agency.name if agency else 'none'}")
+        changes.append(
+            activity_text.words(
+                gettext_noop("agency to %(agency)s"),
+                agency=agency.name if agency else activity_text.label(gettext_noop("none")),
+            )
+        )
     if one_line(role_title) != membership.role_title:
-        changes.append(f"role title to “{one_line(role_title)}”")
+        changes.append(activity_text.words(gettext_noop("role title to “%(title)s”"), title=one_line(role_title)))
+    if language is not None and language != membership.user.language:
+        # Each language by its own name, as the switcher names it: not translated.
+        changes.append(
+            activity_text.words(gettext_noop("language to %(language)s"), language=dict(settings.LANGUAGES)[language])
+        )
+        user_set_language(user=membership.user, language=language)
     membership.role, membership.agency, membership.role_title = role, agency, one_line(role_title)
     membership.save(update_fields=["role", "agency", "role_title"])
     if changes:
@@ -106,7 +141,11 @@ def member_update(
             site=membership.site,
             actor=actor,
             action="person-edit",
-            summary=f"Changed {_label(membership)}: " + "; ".join(changes),
+            words=activity_text.words(
+                gettext_noop("Changed %(name)s: %(changes)s"),
+                name=_label(membership),
+                changes=activity_text.many(changes),
+            ),
         )
     return membership
 
@@ -117,11 +156,16 @@ def member_archive(*, membership: Membership, actor: User) -> Membership:
     if membership.archived_at is not None:
         return membership
     if membership.user_id == actor.pk:
-        raise DomainError("You cannot remove yourself.")
+        raise DomainError(_("You cannot remove yourself."))
     _ensure_another_enabler(membership)
     membership.archived_at = timezone.now()
     membership.save(update_fields=["archived_at"])
-    activity_record(site=membership.site, actor=actor, action="person-remove", summary=f"Removed {_label(membership)}")
+    activity_record(
+        site=membership.site,
+        actor=actor,
+        action="person-remove",
+        words=activity_text.words(gettext_noop("Removed %(name)s"), name=_label(membership)),
+    )
     return membership
 
 
@@ -130,11 +174,14 @@ def member_restore(*, membership: Membership, actor: User) -> Membership:
     if membership.archived_at is None:
         return membership
     if membership.agency is not None and membership.agency.archived_at is not None:
-        raise DomainError(f"Restore {membership.agency.name} first: it is archived.")
+        raise DomainError(_("Restore %(agency)s first: it is archived.") % {"agency": membership.agency.name})
     membership.archived_at = None
     membership.save(update_fields=["archived_at"])
     activity_record(
-        site=membership.site, actor=actor, action="person-restore", summary=f"Restored {_label(membership)}"
+        site=membership.site,
+        actor=actor,
+        action="person-restore",
+        words=activity_text.words(gettext_noop("Restored %(name)s"), name=_label(membership)),
     )
     return membership
 
@@ -144,14 +191,14 @@ def profile_update(*, user: User, name: str, memberships: list[tuple[Membership,
     """Update a person's name and, for each of their sites, their role title and email preference."""
     name = one_line(name)
     if not name:
-        raise DomainError("Tell us your name.", field="name")
+        raise DomainError(_("Tell us your name."), field="name")
     user.name = name
     user.save(update_fields=["name"])
     for membership, role_title, digest_preference in memberships:
         if membership.user_id != user.pk:
-            raise DomainError("That is not one of your sites.")
+            raise DomainError(_("That is not one of your sites."))
         if digest_preference not in DigestPreference.values:
-            raise DomainError("Choose how often to hear from us.", field="digest_preference")
+            raise DomainError(_("Choose how often to hear from us."), field="digest_preference")
         membership.role_title = one_line(role_title)
         membership.digest_preference = digest_preference
         membership.save(update_fields=["role_title", "digest_preference"])

@@ -89,7 +89,8 @@ def site_start_request(*, start: SiteStart, ip: str) -> None:
             recipient_list=[email],
         )
     except (smtplib.SMTPException, OSError) as error:
-        logger.warning("Could not send a site start link: %s", error)
+        # For the operators' log, in English: not shown to the person.
+        logger.log(logging.WARNING, "Could not send a site start link: %s", error)
         raise DomainError(_("The email could not be sent just now. Please try again in a few minutes.")) from error
 
 

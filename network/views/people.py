@@ -88,7 +88,12 @@ def site_people(request: AuthenticatedHttpRequest, membership: Membership) -> Ht
 def member_edit(request: AuthenticatedHttpRequest, membership: Membership, membership_id: int) -> HttpResponse:
     site = membership.site
     person = site_member_get(site=site, membership_id=membership_id)
-    initial = {"role": person.role, "agency": person.agency, "role_title": person.role_title}
+    initial = {
+        "role": person.role,
+        "agency": person.agency,
+        "role_title": person.role_title,
+        "language": person.user.language,
+    }
     form = MemberEditForm(request.POST or None, site=site, initial=initial)
     if request.method == "POST":
         action = request.POST.get("action", "save")

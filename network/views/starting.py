@@ -19,7 +19,7 @@ from network.services import starting
 
 def _require_self_service() -> None:
     if not settings.SELF_SERVICE_SITES:
-        raise Http404("Starting a pilot site yourself is not switched on")
+        raise Http404(_("Starting a pilot site yourself is not switched on"))
 
 
 @require_http_methods(["GET", "POST"])

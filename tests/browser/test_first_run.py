@@ -67,7 +67,7 @@ def test_a_form_with_errors_is_walked_by_keyboard_from_its_summary(
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("There is a problem")
-    expect(page).to_have_title(re.compile(r"^Error: People · "))
+    expect(page).to_have_title(re.compile(r"^Error: Agencies and leaders · "))
     audit.check(page, "people-form-errors")
     links = summary.get_by_role("link")
     expect(links).to_have_text(
@@ -86,7 +86,7 @@ def test_a_form_with_errors_is_walked_by_keyboard_from_its_summary(
     page.get_by_label("Role", exact=True).select_option(label="Coordinator")
     page.locator("#add-person").press("Enter")
     expect(page.locator("#messages")).to_contain_text("Added Priya Shah")
-    expect(page).to_have_title(re.compile(r"^People · "))  # the errors are gone, and so is "Error: "
+    expect(page).to_have_title(re.compile(r"^Agencies and leaders · "))  # the errors are gone, and so is "Error: "
     audit.assert_clean()
 
 

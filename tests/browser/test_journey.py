@@ -202,7 +202,7 @@ def first_leader_signs_in_from_the_email_and_proposes(j: Journey) -> None:
     j.audit.check(asha, "sign-in-link")
     asha.get_by_role("button", name="Sign in").click()
     expect(asha.get_by_role("heading", level=1)).to_have_text(SITE_NAME)
-    expect(asha.get_by_text("You are leader for Calder Council here.")).to_be_visible()
+    expect(asha.get_by_text("You are a leader for Calder Council in")).to_be_visible()
     j.audit.check(asha, "site-detail")
     asha.get_by_role("navigation", name=SITE_NAME).get_by_role("link", name="Outcomes").click()
     j.audit.check(asha, "outcomes-leader")

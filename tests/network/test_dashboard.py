@@ -88,3 +88,58 @@ def test_the_dashboard_query_count_does_not_grow(cast: Cast, candidates, django_
     page = response.content.decode()
     assert "50 of 2003 leaders have voted" in page
     assert "And 1953 more." in page
+
+
+def _rows(page: str) -> dict[str, int]:
+    """Every `<th scope="row">label</th><td>n</td>` of the page, by label."""
+    import re
+
+    return {label: int(n) for label, n in re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td>', page)}
+
+
+STATUS_ROWS = ["Not invited yet", "Being sent", "Sending failed", "Invited, not yet accepted", "Accepted"]
+
+
+def test_the_invitation_counts_add_up_and_never_contradict(cast: Cast) -> None:
+    from network.models import InvitationStatus
+
+    import_leaders(cast.site, cast.enabler.user, agencies=4, leaders=12, sectors=list(Sector.values[:4]))
+    leaders = list(Membership.objects.filter(site=cast.site, role="leader").select_related("user").order_by("pk"))
+    statuses = [InvitationStatus.ACCEPTED] * 5 + [InvitationStatus.SENT] * 4 + [InvitationStatus.FAILED] * 2
+    statuses += [InvitationStatus.QUEUED]
+    for leader, status in zip(leaders, statuses, strict=False):
+        leader.invitation_status = status
+    Membership.objects.bulk_update(leaders, ["invitation_status"])
+    # Two accepted with no sign-in time recorded (as an import or the demo leaves them), and one invited
+    # leader who signed in through another site's link.
+    signed = [leaders[0].user, leaders[1].user, leaders[2].user, leaders[6].user]
+    User.objects.filter(pk__in=[u.pk for u in signed]).update(last_login=timezone.now())
+    page = cast.client_for(cast.enabler).get(reverse("network:site-dashboard", args=[cast.site.slug])).content.decode()
+    rows = _rows(page)
+    total = rows["All leaders"]
+    assert total == len(leaders) == 15
+    assert sum(rows[label] for label in STATUS_ROWS) == total
+    assert rows["Accepted"] == 5 and rows["Being sent"] == 1 and rows["Sending failed"] == 2
+    assert rows["Signed in at least once"] + rows["Never signed in"] == total
+    # Accepting signs a person in: never more accepted than signed in.
+    assert rows["Accepted"] <= rows["Signed in at least once"] == 6
+    assert f"{total} leaders in {cast.site.name}" in page
+
+
+@pytest.mark.django_db
+def test_the_demo_sites_counts_add_up() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.test import Client
+
+    call_command("seed_demo", stdout=StringIO())
+    site = PilotSite.objects.get(slug="northbrook-together")
+    enabler = Membership.objects.get(site=site, role="enabler")
+    client = Client()
+    client.force_login(enabler.user)
+    rows = _rows(client.get(reverse("network:site-dashboard", args=[site.slug])).content.decode())
+    total = rows["All leaders"]
+    assert sum(rows[label] for label in STATUS_ROWS) == total
+    assert rows["Signed in at least once"] + rows["Never signed in"] == total
+    assert rows["Never signed in"] <= total - rows["Accepted"]  # not "Accepted 35" beside "Never signed in 37"

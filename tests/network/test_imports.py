@@ -275,3 +275,37 @@ def test_the_preview_page_query_count_does_not_grow_with_rows(cast: Cast, django
         client, response = upload(cast, csv_bytes(rows))
         with django_assert_num_queries(4):  # session, user, membership, the stored upload
             assert f"{count} ready to import" in client.get(response["Location"]).content.decode()
+
+
+def test_an_optional_language_column_sets_each_new_persons_language(cast: Cast) -> None:
+    from tests.conftest import make_user
+
+    existing = make_user("already@example.org", "Already Here")  # on Systems Leader, not yet in this site
+    text = (
+        "name,email,agency,language\n"
+        "Siân Llewelyn,sian@example.org,Ashby Council,Cymraeg\n"
+        "Bob Smith,bob@example.org,Ashby Council,en\n"
+        "Carys Jones,carys@example.org,Ashby Council,CY\n"
+        "Dai Evans,dai@example.org,Ashby Council,\n"
+        "Already Here,already@example.org,Ashby Council,cy\n"
+        "Eve Bad,eve@example.org,Ashby Council,Français\n"
+    )
+    client, response = upload(cast, text.encode())
+    preview = client.get(response["Location"]).content.decode()
+    assert "Unknown language “Français”" in preview
+    assert "5 ready to import" in preview
+    assert client.post(response["Location"]).status_code == 302
+    languages = dict(User.objects.filter(email__endswith="@example.org").values_list("email", "language"))
+    assert languages["sian@example.org"] == "cy"
+    assert languages["bob@example.org"] == "en-gb"
+    assert languages["carys@example.org"] == "cy"
+    assert languages["dai@example.org"] == "en-gb"  # empty: the default
+    assert "eve@example.org" not in languages  # the bad row is not imported
+    existing.refresh_from_db()
+    assert existing.language == "en-gb"  # a person's own choice is theirs: the file does not change it
+
+
+def test_the_template_offers_the_language_column(cast: Cast) -> None:
+    template = cast.client_for(cast.enabler).get(reverse("network:site-import-template", args=[cast.site.slug]))
+    rows = imports.table_parse(data=template.content, filename="leaders-template.csv")
+    assert {row["language"] for row in rows} == {"en", "cy"}

@@ -231,3 +231,48 @@ def test_the_activity_page_query_count_does_not_grow(cast: Cast, django_assert_n
     with django_assert_num_queries(6):
         page = client.get(url).content.decode()
     assert "Removed P29" in page and cast.coordinator.user.name in page
+
+
+def test_an_enabler_sets_a_persons_language(cast: Cast) -> None:
+    client = cast.client_for(cast.enabler)
+    leader = cast.leaders[0]
+    form = client.get(member_url(cast, leader)).content.decode()
+    assert 'name="language"' in form and "Cymraeg" in form
+    data = {"role": Role.LEADER, "agency": leader.agency_id, "role_title": "", "language": "cy"}
+    assert client.post(member_url(cast, leader), data).status_code == 302
+    leader.user.refresh_from_db()
+    assert leader.user.language == "cy"
+    assert ActivityEntry.objects.filter(site=cast.site, summary__contains="language to Cymraeg").exists()
+    bad = client.post(member_url(cast, leader), {**data, "language": "fr"})
+    assert bad.status_code == 422
+    leader.user.refresh_from_db()
+    assert leader.user.language == "cy"
+
+
+def test_a_leader_cannot_set_another_persons_language(cast: Cast) -> None:
+    other = cast.leaders[1]
+    data = {"role": Role.LEADER, "agency": other.agency_id, "role_title": "", "language": "cy"}
+    assert cast.client_for(cast.leaders[0]).post(member_url(cast, other), data).status_code == 403
+    other.user.refresh_from_db()
+    assert other.user.language == "en-gb"
+
+
+def test_the_activity_log_reads_in_each_readers_language(cast: Cast) -> None:
+    from network.services.agencies import agency_update
+    from network.services.people import member_update
+
+    leader = cast.leaders[0]
+    member_update(membership=leader, actor=cast.enabler.user, role=Role.COORDINATOR, agency=None, role_title="")
+    agency_update(agency=cast.agencies[0], actor=cast.enabler.user, name="Ashby Borough Council", sector="housing")
+    entry = ActivityEntry.objects.filter(site=cast.site, action="person-edit").get()
+    assert "role from leader to coordinator; agency to none" in entry.summary  # kept in English for the admin
+    url = reverse("network:site-activity", args=[cast.site.slug])
+    english = cast.client_for(cast.enabler).get(url).content.decode()
+    assert "role from leader to coordinator" in english
+    assert "sector of Ashby Borough Council to Housing" in english
+    cast.enabler.user.language = "cy"
+    cast.enabler.user.save(update_fields=["language"])
+    welsh = cast.client_for(cast.enabler).get(url).content.decode()
+    assert "rôl: arweinydd → cydlynydd; asiantaeth: dim" in welsh
+    assert "sector Ashby Borough Council: Tai" in welsh
+    assert "role from" not in welsh and "Changed" not in welsh

@@ -247,3 +247,60 @@ def test_error_pages_explain_and_lead_back(cast: Cast, settings) -> None:
     missing = leader.get(reverse("network:site-detail", args=[cast.other_site.slug]))
     assert missing.status_code == 404
     assert "Page not found" in missing.content.decode()
+
+
+def test_home_and_overview_say_who_you_are_in_the_site(cast: Cast) -> None:
+    leader = cast.leaders[0]
+    assert leader.agency is not None
+    sentence = f"You are a leader for {leader.agency.name} in {cast.site.name}."
+    client = cast.client_for(leader)
+    assert sentence in " ".join(client.get(reverse("network:home")).content.decode().split())
+    overview = client.get(reverse("network:site-detail", args=[cast.site.slug])).content.decode()
+    assert sentence in " ".join(overview.split())
+    enabler_home = cast.client_for(cast.enabler).get(reverse("network:home")).content.decode()
+    assert f"You are the enabler of {cast.site.name}" in " ".join(enabler_home.split())
+
+
+@pytest.mark.parametrize(
+    ("url_name", "heading"),
+    [
+        ("network:site-dashboard", "Who is missing"),
+        ("network:site-people", "Agencies and leaders"),
+        ("network:site-import", "Import agencies and leaders"),
+        ("network:site-invitations", "Invitations"),
+        ("network:site-activity", "Activity"),
+        ("network:site-settings", "Site settings"),
+    ],
+)
+def test_each_page_title_starts_with_its_heading(cast: Cast, url_name: str, heading: str) -> None:
+    page = cast.client_for(cast.enabler).get(reverse(url_name, args=[cast.site.slug])).content.decode()
+    assert f"<h1>{heading}</h1>" in page
+    assert f"<title>{heading} · {cast.site.name} · Systems Leader</title>" in page
+
+
+def test_the_home_page_query_count_does_not_grow_with_sites(cast: Cast) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from network.services import agency_create, member_add, site_create
+    from tests.conftest import make_user
+
+    person = make_user("many@example.org", "Many Sites")
+    client = Client()
+    client.force_login(person)
+
+    def home_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("network:home")).status_code == 200
+        return len(queries)
+
+    owner = make_user("owner@example.org", "Owner")
+    for n in range(1, 5):
+        site = site_create(creator=owner, name=f"Site {n}", place=f"Place {n}")
+        agency = agency_create(site=site, name=f"Agency {n}", sector="nhs")
+        member_add(site=site, name=person.name, email=person.email, agency=agency)
+        if n == 1:
+            one = home_queries()
+    page = client.get(reverse("network:home")).content.decode()
+    assert "You are a leader for Agency 4 in Site 4." in " ".join(page.split())
+    assert home_queries() == one
