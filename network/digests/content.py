@@ -22,7 +22,7 @@ from network.roles import can_check_in, can_see_people_map
 from network.selectors.actions import open_actions_in_alliance
 from network.selectors.checkins import checkins_due_in_alliance
 from network.selectors.map import QuietItem, map_checkin_last_answered, map_going_quiet_for_digest
-from network.selectors.meetings import AttendeeRow, meeting_attendee_rows, meetings_for_alliance
+from network.selectors.meetings import AttendeeRow, meeting_going_first, meetings_for_alliance
 from outcomes.selectors.for_network import (
     MeasureChange,
     NewOutcome,
@@ -35,12 +35,22 @@ from outcomes.selectors.for_network import (
 WEEK = dt.timedelta(days=7)
 
 
+# An email names this many of those going, then says how many more: a meeting of thousands made
+# each email hundreds of kilobytes, and the digest's preview page as much.
+GOING_SHOWN = 30
+
+
 @dataclass(frozen=True)
 class MeetingContent:
     """What every email about one meeting shares."""
 
-    going: list[AttendeeRow]
+    going: list[AttendeeRow]  # the first GOING_SHOWN by name
     meeting_url: str
+    going_count: int = 0  # everyone going
+
+    @property
+    def going_more(self) -> int:
+        return self.going_count - len(self.going)
 
 
 class Pledge(NamedTuple):
@@ -70,8 +80,13 @@ class ActionDue:
 @dataclass
 class MeetingNews:
     meeting: Meeting
-    going: list[AttendeeRow]
+    going: list[AttendeeRow]  # the first GOING_SHOWN by name
     replied_member_ids: set[int]  # membership ids
+    going_count: int = 0  # everyone going
+
+    @property
+    def going_more(self) -> int:
+        return self.going_count - len(self.going)
 
 
 @dataclass
@@ -131,9 +146,8 @@ DigestContent = MeetingContent | WeeklyNews
 
 
 def meeting_content(*, meeting: Meeting) -> MeetingContent:
-    return MeetingContent(
-        going=meeting_attendee_rows(meeting=meeting, going_only=True), meeting_url=meeting_url(meeting=meeting)
-    )
+    going, going_count = meeting_going_first(meeting=meeting, limit=GOING_SHOWN)
+    return MeetingContent(going=going, going_count=going_count, meeting_url=meeting_url(meeting=meeting))
 
 
 def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> WeeklyNews:
@@ -147,9 +161,11 @@ def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> Weekly
         .order_by("-created_at", "-pk")[:10]
     )
     for meeting in upcoming:
-        going = meeting_attendee_rows(meeting=meeting, going_only=True)
+        going, going_count = meeting_going_first(meeting=meeting, limit=GOING_SHOWN)
         replied = set(meeting.responses.values_list("membership_id", flat=True))
-        news.meetings.append(MeetingNews(meeting=meeting, going=going, replied_member_ids=replied))
+        news.meetings.append(
+            MeetingNews(meeting=meeting, going=going, going_count=going_count, replied_member_ids=replied)
+        )
     outcome_news = news_since(site_id=alliance.site_id, since=since, now=now)
     news.outcomes = list(outcome_news.outcomes)
     news.rounds_open = list(outcome_news.rounds_open)

@@ -234,6 +234,13 @@ def meeting_attendee_rows(
     return [_attendee_row(values) for values in members.values_list(*_ROW_VALUES)]
 
 
+def meeting_going_first(*, meeting: Meeting, limit: int) -> tuple[list[AttendeeRow], int]:
+    """The first `limit` people going, by name, and how many are going in all, in one query (emails show a few)."""
+    members = _attendees(meeting=meeting, going_only=True).annotate(list_matches=Window(Count("pk")))
+    found = list(members.values_list(*_ROW_VALUES, "list_matches")[:limit])
+    return [_attendee_row(row) for row in found], (found[0][-1] if found else 0)
+
+
 def meeting_attendee_page(*, meeting: Meeting, query: str = "", page: object = 1) -> ListPage[AttendeeRow]:
     """A page of the invitees and their replies, searched by name, email or agency, in one query
     (each row carries the count of every match); a page past the end costs a second."""
