@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.conf import settings
+from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,6 +39,9 @@ WEEK = dt.timedelta(days=7)
 # An email names this many of those going, then says how many more: a meeting of thousands made
 # each email hundreds of kilobytes, and the digest's preview page as much.
 GOING_SHOWN = 30
+# The weekly digest shows this many of the week's pledges, newest first, and how many were made: an
+# alliance of thousands who joined in a week made the digest (and its preview) a quarter of a megabyte.
+PLEDGES_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,8 @@ class WeeklyNews:
     outcomes: list[NewOutcome] = field(default_factory=list)
     rounds_open: list[RoundOpen] = field(default_factory=list)
     rounds_closed: list[RoundClosed] = field(default_factory=list)
-    pledges: list[Pledge] = field(default_factory=list)
+    pledges: list[Pledge] = field(default_factory=list)  # the newest PLEDGES_SHOWN + 1
+    pledge_count: int = 0  # every pledge of the week
     # Each reader's own, by membership id: read once for the whole alliance, handed out per person.
     checkins_due: dict[int, list[Commitment]] = field(default_factory=dict)
     actions_due: dict[int, list[MeetingAction]] = field(default_factory=dict)
@@ -121,6 +126,7 @@ class PersonalDigest:
     rounds_closed: list[RoundClosed]
     pledges: list[Pledge]
     checkins: list[CheckInRequest] = field(default_factory=list)
+    pledges_cut: bool = False  # more pledges were made than `pledges` shows
     actions: list[ActionDue] = field(default_factory=list)
     measure: list[MeasureChange] = field(default_factory=list)
     going_quiet: list[QuietItem] = field(default_factory=list)
@@ -170,13 +176,16 @@ def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> Weekly
     news.outcomes = list(outcome_news.outcomes)
     news.rounds_open = list(outcome_news.rounds_open)
     news.rounds_closed = list(outcome_news.rounds_closed)
-    news.pledges = [
-        Pledge(m.membership_id, m.membership.user.name, m.pledge, m.joined_at)
-        for m in alliance.members.filter(joined_at__gte=since)
+    # The newest few, one more than a reader is shown (their own is left out), and how many in all.
+    pledged = (
+        alliance.members.filter(joined_at__gte=since)
         .exclude(pledge="")
         .select_related("membership__user")
-        .order_by("-joined_at")
-    ]
+        .annotate(pledge_count=Window(Count("pk")))
+        .order_by("-joined_at", "-pk")[: PLEDGES_SHOWN + 1]
+    )
+    news.pledges = [Pledge(m.membership_id, m.membership.user.name, m.pledge, m.joined_at) for m in pledged]
+    news.pledge_count = pledged[0].pledge_count if news.pledges else 0
     news.checkins_due = checkins_due_in_alliance(alliance=alliance, now=now)
     news.actions_due = open_actions_in_alliance(alliance=alliance)
     news.today = timezone.localdate(now)
@@ -214,6 +223,14 @@ def _action_due(action: MeetingAction, membership_id: int, today: dt.date) -> Ac
     return ActionDue(action=action, overdue=action.due_on < today, done_link=url)
 
 
+def _pledges_cut(news: WeeklyNews, membership_id: int) -> bool:
+    """Whether others pledged more than PLEDGES_SHOWN this week (the reader's own pledge is never shown them)."""
+    others = [p for p in news.pledges if p.membership_id != membership_id]
+    if len(others) < len(news.pledges):  # theirs is among the newest: everyone else is the rest
+        return news.pledge_count - 1 > PLEDGES_SHOWN
+    return len(others) > PLEDGES_SHOWN
+
+
 def weekly_digest_for(*, news: WeeklyNews, membership: Membership) -> PersonalDigest:
     """The news one reader has not acted on: no meeting they answered, no round they voted in, nothing of theirs."""
     membership_id = membership.pk
@@ -222,7 +239,8 @@ def weekly_digest_for(*, news: WeeklyNews, membership: Membership) -> PersonalDi
         outcomes=[o for o in news.outcomes if o.proposer_id != membership_id],
         rounds_open=[r for r in news.rounds_open if membership_id not in r.voter_ids],
         rounds_closed=news.rounds_closed,
-        pledges=[p for p in news.pledges if p.membership_id != membership_id],
+        pledges=[p for p in news.pledges if p.membership_id != membership_id][:PLEDGES_SHOWN],
+        pledges_cut=_pledges_cut(news, membership_id),
         checkins=[_checkin_request(c, membership_id) for c in news.checkins_due.get(membership_id, [])],
         actions=[
             _action_due(a, membership_id, news.today or timezone.localdate())

@@ -471,3 +471,30 @@ def test_preview_as_lists_the_first_recipients_and_still_previews_anyone(cast: C
     chosen = client.get(url, {"digest": html.unescape(key.group(1)), "member": str(last.pk)}).content.decode()
     assert f"&amp;member={last.pk}" in chosen  # the preview shown is theirs
     assert f'<option value="{last.pk}" selected>Zed {MEMBERS_LISTED + 4:02d}' in chosen
+
+
+def test_the_weekly_digest_shows_the_newest_pledges_and_how_many_were_made(
+    cast: Cast, alliance: Alliance, mailoutbox: list
+) -> None:
+    from network.digests.content import PLEDGES_SHOWN, weekly_digest_for, weekly_news
+
+    pledgers = []
+    for i in range(PLEDGES_SHOWN + 3):
+        person = services.member_add(
+            site=cast.site, name=f"Pledger {i:02d}", email=f"pl{i}@example.org", agency=cast.agencies[0]
+        )
+        services.alliance_join(alliance=alliance, membership=person, pledge=f"I bring pledge {i:02d}")
+        pledgers.append(person)
+    news = weekly_news(alliance=alliance)
+    total = news.pledge_count
+    assert total >= PLEDGES_SHOWN + 3 and len(news.pledges) == PLEDGES_SHOWN + 1
+    newest = weekly_digest_for(news=news, membership=pledgers[-1])  # their own is the newest: left out
+    assert len(newest.pledges) == PLEDGES_SHOWN and newest.pledges_cut
+    assert all(p.membership_id != pledgers[-1].pk for p in newest.pledges)
+
+    mailoutbox.clear()
+    digests.digest_send(key=_weekly_key(alliance))
+    body = next(m for m in mailoutbox if m.to[0] == pledgers[0].user.email).body
+    assert f'Pledger {PLEDGES_SHOWN + 2:02d}: "I bring pledge' in body  # the newest
+    assert "Pledger 00:" not in body and "Pledger 01:" not in body  # their own, and one of the oldest
+    assert f"These are the newest of {total} pledges made this week." in body
