@@ -234,6 +234,19 @@ def meeting_attendee_rows(
     return [_attendee_row(values) for values in members.values_list(*_ROW_VALUES)]
 
 
+def meeting_attendee_chunks(*, meeting: Meeting, chunk_size: int = 1000) -> Iterator[list[AttendeeRow]]:
+    """Every invitee with their reply and attendance, by name, a chunk at a time (for a page that streams them):
+    one query, read through a cursor, so memory holds a chunk however many are invited."""
+    chunk: list[AttendeeRow] = []
+    for values in _attendees(meeting=meeting).values_list(*_ROW_VALUES).iterator(chunk_size=chunk_size):
+        chunk.append(_attendee_row(values))
+        if len(chunk) == chunk_size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def meeting_going_first(*, meeting: Meeting, limit: int) -> tuple[list[AttendeeRow], int]:
     """The first `limit` people going, by name, and how many are going in all, in one query (emails show a few)."""
     members = _attendees(meeting=meeting, going_only=True).annotate(list_matches=Window(Count("pk")))

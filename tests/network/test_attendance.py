@@ -203,10 +203,17 @@ def test_the_xlsx_keeps_every_value_as_text(cast: Cast, meeting: Meeting) -> Non
 
 
 def test_the_sign_in_sheet_prints(cast: Cast, meeting: Meeting) -> None:
-    body = cast.client_for(cast.coordinator).get(_url("meeting-sign-in-sheet", cast, meeting)).content.decode()
+    response = cast.client_for(cast.coordinator).get(_url("meeting-sign-in-sheet", cast, meeting))
+    body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
     assertInHTML("<h1>Sign-in sheet: First alliance meeting</h1>", body)
     assert "Leader 0 of Ashby" in body
     assert "css/meetings.css" in body
+    # Everyone invited, streamed into the page's table in name order, and the page closes after them.
+    invited = [r.name for r in selectors.meeting_attendee_rows(meeting=meeting)]
+    assert invited and [body.index(f"<tr><td>{name}</td>") for name in invited] == sorted(
+        body.index(f"<tr><td>{name}</td>") for name in invited
+    )
+    assert body.index(f"<tr><td>{invited[-1]}</td>") < body.index("Walk-in name") < body.rindex("</html>")
 
 
 def test_the_meeting_ics_has_the_page_and_the_online_link(cast: Cast, meeting: Meeting) -> None:
