@@ -60,7 +60,13 @@ def render_page(
 
 
 def render_page_streamed(
-    request: HtmxHttpRequest, template: str, context: Mapping[str, Any], *, slot: str, fill: Iterable[str]
+    request: HtmxHttpRequest,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    slot: str,
+    fill: Iterable[str],
+    status: int = 200,
 ) -> StreamingHttpResponse:
     """A page that must hold a list of any length (everyone invited, for a tap or a signature at the door),
     sent as it is made: the template is rendered around an empty `slot` (a context variable it prints where
@@ -77,7 +83,7 @@ def render_page_streamed(
             yield from fill
         yield tail
 
-    return StreamingHttpResponse(parts(), content_type="text/html; charset=utf-8")
+    return StreamingHttpResponse(parts(), content_type="text/html; charset=utf-8", status=status)
 
 
 P = ParamSpec("P")
