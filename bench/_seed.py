@@ -337,13 +337,26 @@ def meetings_with_replies(
                 for k in range(8)
             )
         key = f"{DigestDelivery.Kind.MEETING}:{meeting.pk}"
+        blanks = ("", "", False)  # subject, body, may_have_sent_twice: COPY fills in no model defaults
         deliveries.extend(
-            (key, DigestDelivery.Kind.MEETING, meeting.pk, member_id, DigestDelivery.Status.SENT, "", 1, now, now)
+            (
+                key,
+                DigestDelivery.Kind.MEETING,
+                meeting.pk,
+                member_id,
+                DigestDelivery.Status.SENT,
+                "",
+                1,
+                now,
+                now,
+                *blanks,
+            )
             for member_id in invitees
         )
     MeetingResponse.objects.bulk_create(responses, batch_size=5000)
     MeetingAttendance.objects.bulk_create(attendance, batch_size=5000)
     fields = ["key", "kind", "meeting", "recipient", "status", "error", "attempts", "created_at", "sent_at"]
+    fields += ["subject", "body", "may_have_sent_twice"]
     copy_rows(DigestDelivery, fields, deliveries)
     return meetings, {
         "meeting replies": len(responses),

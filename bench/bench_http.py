@@ -188,7 +188,7 @@ def sessions_for(users: list[Any]) -> dict[int, str]:
             session_data=store.encode(
                 {
                     SESSION_KEY: str(user.pk),
-                    BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
+                    BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[-1],  # the first is axes, which only refuses
                     HASH_SESSION_KEY: user.get_session_auth_hash(),
                 }
             ),

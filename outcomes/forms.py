@@ -156,6 +156,16 @@ class BallotForm(forms.Form):
         self.select_choices: list[tuple[str, str]] = []
         if method == Method.SCORE:
             self.select_choices = [(str(i), str(i)) for i in range(SCORE_MIN, SCORE_MAX + 1)]
+        # One energy field serves every outcome of this form (a field holds no value; its bound field, one
+        # per name, does): building fifty identical choice fields was a good part of a ballot post's time.
+        energy_field = forms.TypedChoiceField(
+            label="Energy you would commit",
+            choices=ENERGY_CHOICES,
+            coerce=int,
+            required=False,
+            empty_value=str(Energy.NONE.value),
+            widget=forms.RadioSelect,
+        )
         for outcome in candidates:
             label = _outcome_label(outcome)
             if voting_round.is_ranked:
@@ -180,14 +190,7 @@ class BallotForm(forms.Form):
                 )
             else:
                 self.fields[f"approve_{outcome.pk}"] = forms.BooleanField(label=label, required=False)
-            self.fields[f"energy_{outcome.pk}"] = forms.TypedChoiceField(
-                label="Energy you would commit",
-                choices=ENERGY_CHOICES,
-                coerce=int,
-                required=False,
-                empty_value=str(Energy.NONE.value),
-                widget=forms.RadioSelect,
-            )
+            self.fields[f"energy_{outcome.pk}"] = energy_field
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -11,6 +11,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from io import StringIO
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pytest
@@ -126,6 +127,11 @@ class Crawl:
     post_fields: dict[str, list[str]] = field(default_factory=dict)  # action -> its field names
 
 
+def _body(response: Any) -> bytes:
+    """The page's bytes, whether sent whole or streamed (a list of everyone invited is streamed)."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def crawl(client: Client, starts: list[str]) -> Crawl:
     result = Crawl()
     seen_shapes: set[object] = set()
@@ -151,7 +157,7 @@ def crawl(client: Client, starts: list[str]) -> Crawl:
         if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
             continue
         page = _Page()
-        page.feed(response.content.decode())
+        page.feed(_body(response).decode())
         if page.h1 != 1:
             result.problems.append(f"GET {path} has {page.h1} <h1> elements")
         if not page.title:
@@ -176,7 +182,7 @@ def crawl(client: Client, starts: list[str]) -> Crawl:
             tampered_response = client.get(tampered)
             if tampered_response.status_code >= 500:
                 result.problems.append(f"GET {tampered} -> {tampered_response.status_code}")
-            elif b"<script>alert(1)" in tampered_response.content:
+            elif b"<script>alert(1)" in _body(tampered_response):
                 result.problems.append(f"GET {tampered} echoes the script unescaped")
         # The same view with ids that exist nowhere (and one past any database integer).
         match = resolve(urlsplit(path).path)

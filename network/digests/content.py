@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.conf import settings
+from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ from network.roles import can_check_in, can_see_people_map
 from network.selectors.actions import open_actions_in_alliance
 from network.selectors.checkins import checkins_due_in_alliance
 from network.selectors.map import QuietItem, map_checkin_last_answered, map_going_quiet_for_digest
-from network.selectors.meetings import AttendeeRow, meeting_attendee_rows, meetings_for_alliance
+from network.selectors.meetings import AttendeeRow, meeting_going_first, meetings_for_alliance
 from outcomes.selectors.for_network import (
     MeasureChange,
     NewOutcome,
@@ -35,12 +36,25 @@ from outcomes.selectors.for_network import (
 WEEK = dt.timedelta(days=7)
 
 
+# An email names this many of those going, then says how many more: a meeting of thousands made
+# each email hundreds of kilobytes, and the digest's preview page as much.
+GOING_SHOWN = 30
+# The weekly digest shows this many of the week's pledges, newest first, and how many were made: an
+# alliance of thousands who joined in a week made the digest (and its preview) a quarter of a megabyte.
+PLEDGES_SHOWN = 20
+
+
 @dataclass(frozen=True)
 class MeetingContent:
     """What every email about one meeting shares."""
 
-    going: list[AttendeeRow]
+    going: list[AttendeeRow]  # the first GOING_SHOWN by name
     meeting_url: str
+    going_count: int = 0  # everyone going
+
+    @property
+    def going_more(self) -> int:
+        return self.going_count - len(self.going)
 
 
 class Pledge(NamedTuple):
@@ -70,8 +84,13 @@ class ActionDue:
 @dataclass
 class MeetingNews:
     meeting: Meeting
-    going: list[AttendeeRow]
+    going: list[AttendeeRow]  # the first GOING_SHOWN by name
     replied_member_ids: set[int]  # membership ids
+    going_count: int = 0  # everyone going
+
+    @property
+    def going_more(self) -> int:
+        return self.going_count - len(self.going)
 
 
 @dataclass
@@ -82,7 +101,8 @@ class WeeklyNews:
     outcomes: list[NewOutcome] = field(default_factory=list)
     rounds_open: list[RoundOpen] = field(default_factory=list)
     rounds_closed: list[RoundClosed] = field(default_factory=list)
-    pledges: list[Pledge] = field(default_factory=list)
+    pledges: list[Pledge] = field(default_factory=list)  # the newest PLEDGES_SHOWN + 1
+    pledge_count: int = 0  # every pledge of the week
     # Each reader's own, by membership id: read once for the whole alliance, handed out per person.
     checkins_due: dict[int, list[Commitment]] = field(default_factory=dict)
     actions_due: dict[int, list[MeetingAction]] = field(default_factory=dict)
@@ -106,6 +126,7 @@ class PersonalDigest:
     rounds_closed: list[RoundClosed]
     pledges: list[Pledge]
     checkins: list[CheckInRequest] = field(default_factory=list)
+    pledges_cut: bool = False  # more pledges were made than `pledges` shows
     actions: list[ActionDue] = field(default_factory=list)
     measure: list[MeasureChange] = field(default_factory=list)
     going_quiet: list[QuietItem] = field(default_factory=list)
@@ -131,9 +152,8 @@ DigestContent = MeetingContent | WeeklyNews
 
 
 def meeting_content(*, meeting: Meeting) -> MeetingContent:
-    return MeetingContent(
-        going=meeting_attendee_rows(meeting=meeting, going_only=True), meeting_url=meeting_url(meeting=meeting)
-    )
+    going, going_count = meeting_going_first(meeting=meeting, limit=GOING_SHOWN)
+    return MeetingContent(going=going, going_count=going_count, meeting_url=meeting_url(meeting=meeting))
 
 
 def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> WeeklyNews:
@@ -147,20 +167,25 @@ def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> Weekly
         .order_by("-created_at", "-pk")[:10]
     )
     for meeting in upcoming:
-        going = meeting_attendee_rows(meeting=meeting, going_only=True)
+        going, going_count = meeting_going_first(meeting=meeting, limit=GOING_SHOWN)
         replied = set(meeting.responses.values_list("membership_id", flat=True))
-        news.meetings.append(MeetingNews(meeting=meeting, going=going, replied_member_ids=replied))
+        news.meetings.append(
+            MeetingNews(meeting=meeting, going=going, going_count=going_count, replied_member_ids=replied)
+        )
     outcome_news = news_since(site_id=alliance.site_id, since=since, now=now)
     news.outcomes = list(outcome_news.outcomes)
     news.rounds_open = list(outcome_news.rounds_open)
     news.rounds_closed = list(outcome_news.rounds_closed)
-    news.pledges = [
-        Pledge(m.membership_id, m.membership.user.name, m.pledge, m.joined_at)
-        for m in alliance.members.filter(joined_at__gte=since)
+    # The newest few, one more than a reader is shown (their own is left out), and how many in all.
+    pledged = (
+        alliance.members.filter(joined_at__gte=since)
         .exclude(pledge="")
         .select_related("membership__user")
-        .order_by("-joined_at")
-    ]
+        .annotate(pledge_count=Window(Count("pk")))
+        .order_by("-joined_at", "-pk")[: PLEDGES_SHOWN + 1]
+    )
+    news.pledges = [Pledge(m.membership_id, m.membership.user.name, m.pledge, m.joined_at) for m in pledged]
+    news.pledge_count = pledged[0].pledge_count if news.pledges else 0
     news.checkins_due = checkins_due_in_alliance(alliance=alliance, now=now)
     news.actions_due = open_actions_in_alliance(alliance=alliance)
     news.today = timezone.localdate(now)
@@ -198,6 +223,14 @@ def _action_due(action: MeetingAction, membership_id: int, today: dt.date) -> Ac
     return ActionDue(action=action, overdue=action.due_on < today, done_link=url)
 
 
+def _pledges_cut(news: WeeklyNews, membership_id: int) -> bool:
+    """Whether others pledged more than PLEDGES_SHOWN this week (the reader's own pledge is never shown them)."""
+    others = [p for p in news.pledges if p.membership_id != membership_id]
+    if len(others) < len(news.pledges):  # theirs is among the newest: everyone else is the rest
+        return news.pledge_count - 1 > PLEDGES_SHOWN
+    return len(others) > PLEDGES_SHOWN
+
+
 def weekly_digest_for(*, news: WeeklyNews, membership: Membership) -> PersonalDigest:
     """The news one reader has not acted on: no meeting they answered, no round they voted in, nothing of theirs."""
     membership_id = membership.pk
@@ -206,7 +239,8 @@ def weekly_digest_for(*, news: WeeklyNews, membership: Membership) -> PersonalDi
         outcomes=[o for o in news.outcomes if o.proposer_id != membership_id],
         rounds_open=[r for r in news.rounds_open if membership_id not in r.voter_ids],
         rounds_closed=news.rounds_closed,
-        pledges=[p for p in news.pledges if p.membership_id != membership_id],
+        pledges=[p for p in news.pledges if p.membership_id != membership_id][:PLEDGES_SHOWN],
+        pledges_cut=_pledges_cut(news, membership_id),
         checkins=[_checkin_request(c, membership_id) for c in news.checkins_due.get(membership_id, [])],
         actions=[
             _action_due(a, membership_id, news.today or timezone.localdate())

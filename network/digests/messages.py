@@ -78,7 +78,13 @@ def digest_message(
     if isinstance(content, MeetingContent):
         meeting = digest.meeting
         assert meeting is not None  # noqa: S101 - meeting content is read only for a meeting's digest
-        context.update(meeting=meeting, going=content.going, meeting_url=content.meeting_url)
+        context.update(
+            meeting=meeting,
+            going=content.going,
+            going_count=content.going_count,
+            going_more=content.going_more,
+            meeting_url=content.meeting_url,
+        )
         context["rsvp_links"] = _rsvp_links(meeting, membership) if meeting.cancelled_at is None else {}
         template, subject = _meeting_template_and_subject(digest, meeting)
     else:

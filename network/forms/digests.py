@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from network.digests.due import MAX_DAYS_BEFORE_MEETING
 from network.models import DigestPreference, Membership
@@ -36,6 +37,12 @@ class _MemberChoiceField(forms.ModelChoiceField[Membership]):
         return f"{obj.user.name} ({obj.user.email})"
 
 
+#: How many people "Preview as" lists: the first, by name, of those who would receive it (and the one chosen).
+#: A select of every recipient grew with the site (20,000 options, 226 KB); anyone else is chosen by the
+#: preview's address (?member=<id>), which still takes any recipient.
+MEMBERS_LISTED = 50
+
+
 class DigestPreviewForm(forms.Form):
     digest = forms.ChoiceField(label="Which email")
     member = _MemberChoiceField(queryset=Membership.objects.none(), label="Preview as", empty_label=None)
@@ -49,6 +56,19 @@ class DigestPreviewForm(forms.Form):
         assert isinstance(digest, forms.ChoiceField) and isinstance(member, _MemberChoiceField)  # noqa: S101
         digest.choices = choices
         member.queryset = members
+        # One query, as listing every option took: the first few, and one more to know whether there are more.
+        listed = list(members[: MEMBERS_LISTED + 1])
+        if len(listed) > MEMBERS_LISTED:
+            listed = listed[:MEMBERS_LISTED]
+            member.help_text = _("Only the first %(count)s people who would receive it, by name, are listed.") % {
+                "count": MEMBERS_LISTED
+            }
+        chosen = self.data.get("member") if self.is_bound else self.initial.get("member")
+        chosen_pk = str(getattr(chosen, "pk", chosen) or "")
+        if chosen_pk and chosen_pk not in {str(m.pk) for m in listed}:
+            found = members.filter(pk=chosen_pk).first() if chosen_pk.isdigit() else None
+            listed += [found] if found is not None else []
+        member.widget.choices = [(m.pk, member.label_from_instance(m)) for m in listed]
 
 
 class DigestPreferenceForm(forms.Form):

@@ -234,6 +234,37 @@ def meeting_attendee_rows(
     return [_attendee_row(values) for values in members.values_list(*_ROW_VALUES)]
 
 
+def meeting_attendee_chunks(*, meeting: Meeting, chunk_size: int = 1000) -> Iterator[list[AttendeeRow]]:
+    """Every invitee with their reply and attendance, by name, a chunk at a time (for a page that streams them):
+    one query, read through a cursor, so memory holds a chunk however many are invited."""
+    chunk: list[AttendeeRow] = []
+    for values in _attendees(meeting=meeting).values_list(*_ROW_VALUES).iterator(chunk_size=chunk_size):
+        chunk.append(_attendee_row(values))
+        if len(chunk) == chunk_size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def meeting_going_first(*, meeting: Meeting, limit: int) -> tuple[list[AttendeeRow], int]:
+    """The first `limit` people going, by name, and how many are going in all, in one query (emails show a few).
+
+    The total is the meeting page's count of places taken (`meeting_places`), as a subquery PostgreSQL runs
+    once: a window count over the names would read and sort every one of thousands going, where the first
+    few by name need only the start of the index on names.
+    """
+    going = (
+        meeting.responses.filter(_place_taken())
+        .values("meeting_id")
+        .annotate(going=Count("pk"))
+        .values("going")
+    )
+    members = _attendees(meeting=meeting, going_only=True).annotate(going_total=Subquery(going))
+    found = list(members.values_list(*_ROW_VALUES, "going_total")[:limit])
+    return [_attendee_row(row) for row in found], (found[0][-1] if found else 0)
+
+
 def meeting_attendee_page(*, meeting: Meeting, query: str = "", page: object = 1) -> ListPage[AttendeeRow]:
     """A page of the invitees and their replies, searched by name, email or agency, in one query
     (each row carries the count of every match); a page past the end costs a second."""

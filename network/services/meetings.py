@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists
 from django.utils import timezone
 
 from network import dispatch
@@ -22,7 +23,6 @@ from network.roles import can_call_meetings
 from network.selectors.meetings import (
     meeting_going_count,
     meeting_invitees,
-    meeting_is_invited,
     meeting_waiting_list,
 )
 from network.text import one_line
@@ -133,6 +133,25 @@ def _waiting_list_promote(*, meeting: Meeting) -> None:
             dispatch.digest_send.after_commit(key)
 
 
+def _meeting_locked_for_reply(*, meeting: Meeting, membership: Membership, now: dt.datetime) -> Meeting:
+    """The meeting under its row lock, once this person may reply to it now.
+
+    The lock serialises replies, so two people cannot both take the last place. Whether the person is
+    invited (`meeting_invitees`' rule) is read in the same query as the lock.
+    """
+    if membership.site_id != meeting.site_id or membership.archived_at is not None:
+        raise DomainError("Only those invited to this meeting can reply.")
+    invited = meeting_invitees(meeting=meeting).filter(pk=membership.pk)
+    locked = Meeting.objects.select_for_update(of=("self",)).filter(Exists(invited), pk=meeting.pk).first()
+    if locked is None:
+        raise DomainError("Only those invited to this meeting can reply.")
+    if locked.cancelled_at is not None:
+        raise DomainError("This meeting has been cancelled.", field="rsvp")
+    if locked.starts_at <= now:
+        raise DomainError("This meeting has started, so replies are closed.", field="rsvp")
+    return locked
+
+
 @transaction.atomic
 def meeting_respond(
     *, meeting: Meeting, membership: Membership, rsvp: str, now: dt.datetime | None = None
@@ -140,15 +159,8 @@ def meeting_respond(
     """Record a reply. Past capacity a "going" joins the waiting list; a place freed goes to the longest waiting."""
     if rsvp not in Rsvp.values:
         raise DomainError("Choose going, maybe or not going.", field="rsvp")
-    if not meeting_is_invited(meeting=meeting, membership=membership):
-        raise DomainError("Only those invited to this meeting can reply.")
-    # The meeting row's lock serialises replies, so two people cannot both take the last place.
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     now = now or timezone.now()
-    if meeting.cancelled_at is not None:
-        raise DomainError("This meeting has been cancelled.", field="rsvp")
-    if meeting.starts_at <= now:
-        raise DomainError("This meeting has started, so replies are closed.", field="rsvp")
+    meeting = _meeting_locked_for_reply(meeting=meeting, membership=membership, now=now)
     response = MeetingResponse.objects.filter(meeting=meeting, membership=membership).first()
     if response is None:
         response = MeetingResponse(meeting=meeting, membership=membership)
@@ -159,13 +171,19 @@ def meeting_respond(
     elif not already_going:
         full = meeting.capacity is not None and meeting_going_count(meeting=meeting) >= meeting.capacity
         response.waitlisted_at = now if full else None
-    try:
-        with transaction.atomic():
-            response.save()
-    except IntegrityError:
-        raise DomainError("Your reply crossed with another; please try again.", field="rsvp") from None
-    _waiting_list_promote(meeting=meeting)
-    response.refresh_from_db()
+    if response.pk is None:
+        try:
+            with transaction.atomic():  # a savepoint: a twin reply made just now is refused, not a 500
+                response.save()
+        except IntegrityError:
+            raise DomainError("Your reply crossed with another; please try again.", field="rsvp") from None
+    else:
+        response.save(update_fields=["rsvp", "waitlisted_at", "updated_at"])
+    # With no limit nobody waits: taking the limit away gives everyone waiting a place (meeting_update).
+    if meeting.capacity is not None:
+        _waiting_list_promote(meeting=meeting)
+        if response.waitlisted_at is not None:
+            response.refresh_from_db(fields=["waitlisted_at"])  # perhaps given a place just now
     return response
 
 

@@ -43,6 +43,15 @@ def attendee_items(rows: Iterable[AttendeeRow]) -> SafeString:
     return mark_safe("".join(f"<li>{_button(row, words, oob=False)}</li>" for row in rows))  # noqa: S308 - escaped
 
 
+def sign_in_rows(rows: Iterable[AttendeeRow]) -> str:
+    """Rows of the printed sign-in sheet: name, agency, reply, and an empty cell to sign in."""
+    return "".join(
+        f"<tr><td>{escape(row.name)}</td><td>{escape(row.agency) if row.agency else '—'}</td>"
+        f'<td>{escape(row.rsvp_label)}</td><td class="signature"></td></tr>'
+        for row in rows
+    )
+
+
 @register.simple_tag
 def attendee_button(row: AttendeeRow, oob: bool = False) -> SafeString:
     """One person's button; `oob` swaps it in place of the one on the page (after a tap by htmx)."""

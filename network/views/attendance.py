@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,38 +17,50 @@ from network.access import COORDINATORS, site_view
 from network.errors import DomainError
 from network.forms import add_domain_error
 from network.forms.meetings import WalkInForm
-from network.http import AuthenticatedHttpRequest, render_page
+from network.http import AuthenticatedHttpRequest, render_page, render_page_streamed
 from network.models import Meeting, Membership
-from network.selectors.meetings import meeting_invitee_get, meeting_presence, meeting_walk_ins
+from network.selectors.meetings import (
+    meeting_attendee_chunks,
+    meeting_invitee_get,
+    meeting_presence,
+    meeting_walk_ins,
+)
 from network.services.meetings import attendance_set, walk_in_record
+from network.templatetags.attendance import attendee_items
 
 
 def _page(
     request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int, *, form: WalkInForm, status: int = 200
-) -> HttpResponse:
+) -> HttpResponseBase:
     meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
     # Raw from the address bar, not through a form: drop NUL, which PostgreSQL cannot compare and a person cannot type.
     search = request.GET.get("q", "").replace("\x00", "")[:100]
-    rows = selectors.meeting_attendee_rows(meeting=meeting, search=search)
-    walk_ins = list(meeting_walk_ins(meeting=meeting))
+    # The search box asks for just the list as you type.
+    partial = "attendee-list" if request.GET.get("partial") == "list" else None
+    presence = _presence(meeting)
     context = {
         "membership": membership,
         "site": membership.site,
         "meeting": meeting,
-        "rows": rows,
         "search": search,
-        "walk_ins": walk_ins,
-        **_presence(meeting),
+        "walk_ins": list(meeting_walk_ins(meeting=meeting)),
+        **presence,
         "form": form,
     }
-    # The search box asks for just the list as you type.
-    partial = "attendee-list" if request.GET.get("partial") == "list" else None
+    if not search and not (partial and request.htmx) and presence["invited"]:
+        # The whole list, everyone invited (a tap at the door): streamed, so a worker holds a chunk, not the page.
+        fill = (attendee_items(chunk) for chunk in meeting_attendee_chunks(meeting=meeting))
+        template = "network/meeting_attendance.html"
+        return render_page_streamed(request, template, context, slot="streamed_rows", fill=fill, status=status)
+    context["rows"] = selectors.meeting_attendee_rows(meeting=meeting, search=search)
     return render_page(request, "network/meeting_attendance.html", context, partial=partial, status=status)
 
 
 @site_view(COORDINATORS)
 @require_http_methods(["GET", "POST"])
-def meeting_attendance(request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
+def meeting_attendance(
+    request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int
+) -> HttpResponseBase:
     """The list, and its one form: each name is a button posting `present` (or `absent`) with the person's id."""
     if request.method == "POST":
         marked = request.POST.get("present") or request.POST.get("absent") or ""
@@ -97,7 +110,7 @@ def _mark(
 
 @require_POST
 @site_view(COORDINATORS)
-def walk_in_add(request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
+def walk_in_add(request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int) -> HttpResponseBase:
     meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
     form = WalkInForm(request.POST)
     if form.is_valid():

@@ -6,14 +6,16 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 
 from network import calendars, selectors
 from network.access import COORDINATORS, site_view
-from network.http import AuthenticatedHttpRequest, HtmxHttpRequest, render_page, token_page
+from network.http import AuthenticatedHttpRequest, HtmxHttpRequest, render_page_streamed, token_page
 from network.models import Membership
 from network.selectors.meetings import (
     EXPORT_HEADER,
     calendar_owner_for_token,
+    meeting_attendee_chunks,
     meeting_export_rows,
     meetings_for_membership,
 )
+from network.templatetags.attendance import sign_in_rows
 from network.views.downloads import csv_response, xlsx_response
 
 
@@ -39,11 +41,14 @@ def meeting_attendees_xlsx(request: AuthenticatedHttpRequest, membership: Member
 
 
 @site_view(COORDINATORS)
-def meeting_sign_in_sheet(request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
+def meeting_sign_in_sheet(
+    request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int
+) -> StreamingHttpResponse:
+    """Everyone invited, with space to sign, streamed (network.http.render_page_streamed): it lists them all."""
     meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
-    rows = selectors.meeting_attendee_rows(meeting=meeting)
-    context = {"membership": membership, "site": membership.site, "meeting": meeting, "rows": rows}
-    return render_page(request, "network/meeting_sign_in_sheet.html", context)
+    context = {"membership": membership, "site": membership.site, "meeting": meeting}
+    fill = (sign_in_rows(chunk) for chunk in meeting_attendee_chunks(meeting=meeting))
+    return render_page_streamed(request, "network/meeting_sign_in_sheet.html", context, slot="sign_in_rows", fill=fill)
 
 
 @site_view()

@@ -246,7 +246,8 @@ def meeting_detail(request: AuthenticatedHttpRequest, membership: Membership, me
     region_only = posted and bool(request.htmx)
     form = None
     saved = refused = False
-    current = _own(meeting, membership, [], read=True) if invited else None
+    # The person's own reply is read once: after a post (a bound form needs no initial value), before a GET.
+    current = _own(meeting, membership, [], read=True) if invited and not posted else None
     if invited and open_for_replies:
         form = RsvpForm(request.POST or None, initial={"rsvp": (current.rsvp if current else "") or None})
         if posted and form.is_valid():
@@ -255,8 +256,8 @@ def meeting_detail(request: AuthenticatedHttpRequest, membership: Membership, me
         if saved and not request.htmx:
             messages.success(request, _("Thanks, your reply is saved."))
             return redirect("network:meeting-detail", site_slug=site.slug, meeting_id=meeting.pk)
-        if saved:
-            current = _own(meeting, membership, [], read=True)
+    if invited and posted:
+        current = _own(meeting, membership, [], read=True)
     replies = (
         None
         if region_only

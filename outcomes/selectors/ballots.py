@@ -74,20 +74,18 @@ def ballots_to_count(*, voting_round: VotingRound) -> list[BallotData]:
     agencies = {
         agency.pk: AgencyData(agency.name, agency.get_sector_display()) for agency in voting_round.site.agencies.all()
     }
-    ballots: dict[int, BallotData] = {}
+    # Every ballot first (one with no entries still counts as a leader who took part), then every entry,
+    # without joining each of half a million entries to its ballot's voter again for the agency.
+    ballots = {
+        ballot_id: BallotData(agency=agencies.get(agency_id), entries={})
+        for ballot_id, agency_id in voting_round.ballots.order_by("pk").values_list("pk", "voter__agency_id")
+    }
     rows = BallotRank.objects.filter(ballot__round=voting_round).values_list(
-        "ballot_id", "ballot__voter__agency_id", "outcome_id", "rank", "points", "energy"
+        "ballot_id", "outcome_id", "rank", "points", "energy"
     )
-    for ballot_id, agency_id, outcome_id, rank, points, energy in rows.iterator(chunk_size=50_000):
-        data = ballots.get(ballot_id)
-        if data is None:
-            data = ballots[ballot_id] = BallotData(agency=agencies.get(agency_id), entries={})
-        data.entries[outcome_id] = Entry(rank=rank, points=points, energy=energy)
-    # A ballot with no entries still counts as a leader who took part.
-    for ballot_id, agency_id in voting_round.ballots.exclude(pk__in=list(ballots)).values_list(
-        "pk", "voter__agency_id"
-    ):
-        ballots[ballot_id] = BallotData(agency=agencies.get(agency_id), entries={})
+    make = Entry._make  # from the row's own tuple: a third of the time of Entry(rank=..., ...) for each
+    for row in rows.iterator(chunk_size=50_000):
+        ballots[row[0]].entries[row[1]] = make(row[2:])
     return list(ballots.values())
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from network.errors import DomainError
 from network.models import Membership
@@ -101,16 +102,11 @@ def ballot_submit(
     for attempt in range(2):
         try:
             with transaction.atomic():
-                locked = _round_shared(voting_round.pk)
-                if not locked.is_open:
-                    raise DomainError(
-                        "This round has closed; ballots can no longer change."
-                        if locked.is_closed
-                        else "This round has not opened yet."
-                    )
-                candidate_ids = set(locked.candidates.values_list("pk", flat=True))
-                entries = _validated(locked, candidate_ids, ranks or {}, points or {}, energy or {})
-                return _ballot_replace(locked, voter, entries)
+                round_votes_shared(voting_round.pk)
+                candidate_ids = _open_round_candidates(voting_round.pk)
+                # The round's method and budget are fixed when it is made, so the caller's copy serves.
+                entries = _validated(voting_round, candidate_ids, ranks or {}, points or {}, energy or {})
+                return _ballot_replace(voting_round, voter, entries)
         except IntegrityError:
             # Two first ballots of one leader at once: the unique constraint let one in; the other
             # now finds it, and replaces it under its row lock.
@@ -119,25 +115,48 @@ def ballot_submit(
     raise AssertionError("unreachable")
 
 
-def _round_shared(round_id: int) -> VotingRound:
-    """The round, read under the lock its voters share (outcomes/locks.py) until the ballot is saved.
+def _open_round_candidates(round_id: int) -> set[int]:
+    """The round's outcomes, read under the lock its voters share (outcomes/locks.py), if it is open.
 
     Voters never queue on one another; closing takes the lock alone, so it waits for every ballot
     in flight, and any later ballot reads the round as closed: nothing lands once the count begins.
+    The round's status is read with its outcomes, in one query; only a round that is not open is read again,
+    for the reason.
     """
-    round_votes_shared(round_id)
-    return VotingRound.objects.get(pk=round_id)
+    through = VotingRound.candidates.through
+    candidate_ids = set(
+        through.objects.filter(votinground_id=round_id, votinground__status=VotingRound.Status.OPEN).values_list(
+            "candidateoutcome_id", flat=True
+        )
+    )
+    if not candidate_ids:
+        status = VotingRound.objects.filter(pk=round_id).values_list("status", flat=True).get()
+        if status != VotingRound.Status.OPEN:
+            raise DomainError(
+                "This round has closed; ballots can no longer change."
+                if status == VotingRound.Status.CLOSED
+                else "This round has not opened yet."
+            )
+    return candidate_ids
 
 
 def _ballot_replace(voting_round: VotingRound, voter: Membership, entries: dict[int, BallotRank]) -> Ballot:
     """The leader's one ballot with these entries: made, or its entries replaced under a lock on it alone."""
-    ballot = Ballot.objects.select_for_update().filter(round=voting_round, voter=voter).first()
-    if ballot is None:
+    now = timezone.now()
+    # One statement takes the ballot's row lock (a second ballot of the same leader waits here) and says
+    # which ballot there was to replace, if any: rather than a SELECT ... FOR UPDATE and then a save.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE outcomes_ballot SET updated_at = %s WHERE round_id = %s AND voter_id = %s RETURNING id",
+            [now, voting_round.pk, voter.pk],
+        )
+        found = cursor.fetchone()
+    if found is not None:
+        ballot = Ballot(pk=found[0], round=voting_round, voter=voter, updated_at=now)
+        BallotRank.objects.filter(ballot_id=ballot.pk).delete()
+    else:
         with transaction.atomic():  # a savepoint: a twin made just now raises IntegrityError, and the caller retries
             ballot = Ballot.objects.create(round=voting_round, voter=voter)
-    else:
-        ballot.ranks.all().delete()
-        ballot.save(update_fields=["updated_at"])
     for row in entries.values():
         row.ballot = ballot
     BallotRank.objects.bulk_create(entries.values())

@@ -86,9 +86,9 @@ def round_detail(request: AuthenticatedHttpRequest, membership: Membership, roun
         context["adopted_forms"] = [(outcome, CommitForm.for_adopted(outcome)) for outcome in page.adopted]
         return render_page(request, "outcomes/round_detail.html", context)
     if voting_round.is_open:
-        context["ballot_count"] = selectors.round_ballot_count(voting_round=voting_round)
         if can_vote(membership):
             return _ballot(request, membership, voting_round, context)
+        context["ballot_count"] = selectors.round_ballot_count(voting_round=voting_round)
     if request.method == "POST":
         raise PermissionDenied("This round has not opened yet." if voting_round.is_draft else "Only leaders vote.")
     return render_page(request, "outcomes/round_detail.html", context)
@@ -156,7 +156,12 @@ def _ballot_page(
     saved: bool,
     status: int = 200,
 ) -> HttpResponse:
-    context |= {"form": form, "has_ballot": saved}
+    # Counted only for a page that shows it: a ballot saved by htmx answers with its status alone.
+    context |= {
+        "form": form,
+        "has_ballot": saved,
+        "ballot_count": selectors.round_ballot_count(voting_round=form.voting_round),
+    }
     return render_page(request, "outcomes/round_detail.html", context, partial="ballot", status=status)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from typing import Any
 
 import openpyxl
 import pytest
@@ -38,6 +39,11 @@ def meeting(cast: Cast, alliance: Alliance) -> Meeting:
     )
 
 
+def _body(response: Any) -> bytes:
+    """A page's bytes, sent whole or streamed (the whole attendance list and the sign-in sheet are streamed)."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def _url(name: str, cast: Cast, meeting: Meeting, *extra: int) -> str:
     return reverse(f"network:{name}", args=[cast.site.slug, meeting.pk, *extra])
 
@@ -47,7 +53,7 @@ def test_a_coordinator_marks_people_present_with_one_tap(cast: Cast, meeting: Me
     client = cast.client_for(cast.coordinator)
     url = _url("attendance-toggle", cast, meeting, member.pk)
     response = client.post(url, {"present": "1"}, headers={"HX-Request": "true"})
-    body = response.content.decode()
+    body = _body(response).decode()
     assert body.lstrip().startswith(f'<button id="a{member.pk}" name="absent" value="{member.pk}" aria-pressed="true"')
     assert 'hx-swap-oob="true"' in body  # swapped by its id, so focus stays on the button tapped
     assertInHTML(
@@ -68,7 +74,7 @@ def test_someone_removed_since_they_came_can_be_marked_absent(cast: Cast, meetin
     url = _url("attendance-toggle", cast, meeting, leaver.pk)
     response = cast.client_for(cast.coordinator).post(url, {"present": "0"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
-    body = response.content.decode()
+    body = _body(response).decode()
     assert "<li" not in body  # their row simply goes
     assertInHTML(
         '<strong id="present-count" role="status" hx-swap-oob="true" data-announce="0 of 2 here">0</strong>', body
@@ -78,20 +84,24 @@ def test_someone_removed_since_they_came_can_be_marked_absent(cast: Cast, meetin
 
 def test_the_list_is_searchable_as_a_page_and_by_htmx(cast: Cast, meeting: Meeting) -> None:
     client = cast.client_for(cast.coordinator)
-    page = client.get(_url("meeting-attendance", cast, meeting), {"q": "Leader 2"}).content.decode()
+    page = _body(client.get(_url("meeting-attendance", cast, meeting), {"q": "Leader 2"})).decode()
     assertInHTML("<h1>Attendance: First alliance meeting</h1>", page)
     assert "Leader 2 of Ashby" in page
     assert "Leader 1 of Ashby" not in page
-    partial = client.get(
-        _url("meeting-attendance", cast, meeting), {"q": "police", "partial": "list"}, headers={"HX-Request": "true"}
-    ).content.decode()
+    partial = _body(
+        client.get(
+            _url("meeting-attendance", cast, meeting),
+            {"q": "police", "partial": "list"},
+            headers={"HX-Request": "true"},
+        )
+    ).decode()
     assert partial.lstrip().startswith('<ul id="attendee-list"')
     assert "Leader 2 of Ashby" in partial  # found by agency
     assert "<h1>" not in partial
     # A NUL in a hand-made address is dropped rather than sent to the database (a 500 on PostgreSQL).
     nul = client.get(_url("meeting-attendance", cast, meeting), {"q": "Leader\x00 2"})
     assert nul.status_code == 200
-    assert "Leader 2 of Ashby" in nul.content.decode()
+    assert "Leader 2 of Ashby" in _body(nul).decode()
 
 
 def test_a_walk_in_is_recorded_as_such(cast: Cast, meeting: Meeting) -> None:
@@ -103,7 +113,7 @@ def test_a_walk_in_is_recorded_as_such(cast: Cast, meeting: Meeting) -> None:
     assert walk_in.walk_in_email == "pat@example.org"
     response = client.post(_url("walk-in-add", cast, meeting), {"name": " "})
     assert response.status_code == 422
-    assert text_of(response.content, id="id_name_error") == "Error: Enter the walk-in's name"
+    assert text_of(_body(response), id="id_name_error") == "Error: Enter the walk-in's name"
 
 
 @pytest.mark.parametrize("name", ["meeting-attendance", "meeting-sign-in-sheet", "meeting-attendees-xlsx"])
@@ -137,10 +147,8 @@ def test_the_attendance_page_query_count_does_not_grow(
         attendance_set(meeting=meeting, membership=member.membership, present=True, recorded_by=cast.coordinator)
     client = cast.client_for(cast.coordinator)
     with django_assert_num_queries(7):  # session, user, membership, meeting, the list, walk-ins, the count
-        response = client.get(_url("meeting-attendance", cast, meeting))
-    assertInHTML(
-        '<strong id="present-count" role="status" data-announce="30 of 33 here">30</strong>', response.content.decode()
-    )
+        body = _body(client.get(_url("meeting-attendance", cast, meeting))).decode()  # the list streams in
+    assertInHTML('<strong id="present-count" role="status" data-announce="30 of 33 here">30</strong>', body)
 
 
 def _export(cast: Cast, meeting: Meeting) -> None:
@@ -203,10 +211,17 @@ def test_the_xlsx_keeps_every_value_as_text(cast: Cast, meeting: Meeting) -> Non
 
 
 def test_the_sign_in_sheet_prints(cast: Cast, meeting: Meeting) -> None:
-    body = cast.client_for(cast.coordinator).get(_url("meeting-sign-in-sheet", cast, meeting)).content.decode()
+    response = cast.client_for(cast.coordinator).get(_url("meeting-sign-in-sheet", cast, meeting))
+    body = _body(response).decode()
     assertInHTML("<h1>Sign-in sheet: First alliance meeting</h1>", body)
     assert "Leader 0 of Ashby" in body
     assert "css/meetings.css" in body
+    # Everyone invited, streamed into the page's table in name order, and the page closes after them.
+    invited = [r.name for r in selectors.meeting_attendee_rows(meeting=meeting)]
+    assert invited and [body.index(f"<tr><td>{name}</td>") for name in invited] == sorted(
+        body.index(f"<tr><td>{name}</td>") for name in invited
+    )
+    assert body.index(f"<tr><td>{invited[-1]}</td>") < body.index("Walk-in name") < body.rindex("</html>")
 
 
 def test_the_meeting_ics_has_the_page_and_the_online_link(cast: Cast, meeting: Meeting) -> None:
@@ -272,7 +287,7 @@ def test_a_new_feed_address_closes_the_old_one(cast: Cast, meeting: Meeting, cli
     assert cast.client_for(leader).get(renew).status_code == 405  # a link cannot change it, only the button
     response = cast.client_for(leader).post(renew, follow=True)
     assert response.redirect_chain == [(meetings_page + "#calendar", 302)]
-    assert "Your calendar feed has a new address" in response.content.decode()
+    assert "Your calendar feed has a new address" in _body(response).decode()
     after = response.context["calendar_url"]
     assert tokens.calendar_token_read(token_in(after)) == (leader.pk, 1)
     assert feed_status(first) == feed_status(unkeyed) == 404  # the old addresses are closed
@@ -300,16 +315,15 @@ def test_the_list_is_one_form_and_each_name_posts_its_person(cast: Cast, meeting
     member = cast.leaders[1]
     client = cast.client_for(cast.coordinator)
     url = _url("meeting-attendance", cast, meeting)
-    page = client.get(url, {"q": "leader"}).content.decode()
-    # the list's form, the walk-in form, signing out, and the language switcher
-    assert page.count('name="csrfmiddlewaretoken"') == 4
+    page = _body(client.get(url, {"q": "leader"})).decode()
+    assert page.count('name="csrfmiddlewaretoken"') == 4  # the list's form, the walk-in form, signing out, the language switcher
     assert f'<button id="a{member.pk}" name="present" value="{member.pk}" aria-pressed="false">' in page
     response = client.post(f"{url}?q=leader", {"present": str(member.pk)})  # a tap without script
     assert response.status_code == 302
     assert response["Location"] == f"{url}?q=leader"  # back to the list as it was searched
     assert MeetingAttendance.objects.get().membership == member
     response = client.post(url, {"absent": str(member.pk)}, headers={"HX-Request": "true"})
-    assert f'<button id="a{member.pk}" name="present"' in response.content.decode()
+    assert f'<button id="a{member.pk}" name="present"' in _body(response).decode()
     assert not MeetingAttendance.objects.exists()
 
 
@@ -331,13 +345,13 @@ def test_a_person_of_another_site_or_not_invited_is_404_from_the_list(cast: Cast
 def test_the_page_costs_under_300_bytes_per_invitee(cast: Cast, alliance: Alliance, meeting: Meeting) -> None:
     client = cast.client_for(cast.coordinator)
     url = _url("meeting-attendance", cast, meeting)
-    before = client.get(url).content
+    before = _body(client.get(url))
     for i in range(200):
         leader = services.member_add(
             site=cast.site, name=f"Leader {i:03d} Longname", email=f"many{i}@example.org", agency=cast.agencies[1]
         )
         services.alliance_join(alliance=alliance, membership=leader)
-    after = client.get(url).content
+    after = _body(client.get(url))
     assert after.count(b"<li>") - before.count(b"<li>") == 200  # everyone invited is still listed
     per_invitee = (len(after) - len(before)) / 200
     assert per_invitee < 300, per_invitee
@@ -347,6 +361,6 @@ def test_names_and_agencies_on_the_list_are_escaped(cast: Cast, alliance: Allian
     agency = services.agency_create(site=cast.site, name="<i>Fire</i> & Rescue", sector="fire")
     leader = services.member_add(site=cast.site, name="<b>Bold</b> O'Neil", email="bold@example.org", agency=agency)
     services.alliance_join(alliance=alliance, membership=leader)
-    body = cast.client_for(cast.coordinator).get(_url("meeting-attendance", cast, meeting)).content.decode()
+    body = _body(cast.client_for(cast.coordinator).get(_url("meeting-attendance", cast, meeting))).decode()
     assert "<b>&lt;b&gt;Bold&lt;/b&gt; O&#x27;Neil</b>" in body
     assert "<small>&lt;i&gt;Fire&lt;/i&gt; &amp; Rescue · No reply</small>" in body

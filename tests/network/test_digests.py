@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from network import digests, services, tokens
+from network.digests.content import GOING_SHOWN
+from network.digests.keys import meeting_key
 from network.errors import DomainError
 from network.models import Alliance, AllianceMember, DigestDelivery, DigestSchedule, Meeting, Membership
 from network.services.digests import digest_send_now
@@ -356,8 +360,9 @@ def test_the_digest_page_pins_its_query_count(cast: Cast, alliance: Alliance, dj
         services.alliance_join(alliance=alliance, membership=leader)
     digests.digest_send(key=_weekly_key(alliance))
     client = cast.client_for(cast.enabler)
-    # Twelve: the progress is one aggregate and one list of failures.
-    with django_assert_num_queries(12):
+    # Eleven (twelve before "Preview as" listed only the first MEMBERS_LISTED): the progress is one
+    # aggregate and one list of failures.
+    with django_assert_num_queries(11):
         response = client.get(reverse("network:site-digests", args=[cast.site.slug]))
     assert "<strong>33</strong> sent" in response.content.decode()
 
@@ -415,3 +420,81 @@ def test_what_is_due_is_the_same_for_the_beat_and_for_cron(cast: Cast, alliance:
         digests.DueRun(f"pre_meeting:{soon.pk}", None),
         digests.DueRun(f"meeting:{soon.pk}", refused),
     ]
+
+
+def test_emails_name_the_first_of_those_going_and_count_the_rest(
+    cast: Cast, alliance: Alliance, mailoutbox: list
+) -> None:
+    meeting = _meeting(cast, alliance)
+    for i in range(GOING_SHOWN + 2):
+        person = services.member_add(
+            site=cast.site, name=f"Person {i:02d}", email=f"p{i}@example.org", agency=cast.agencies[0]
+        )
+        services.alliance_join(alliance=alliance, membership=person)
+        services.meeting_respond(meeting=meeting, membership=person, rsvp="going")
+    mailoutbox.clear()
+
+    digests.digest_send(key=meeting_key(meeting_id=meeting.pk))
+    notice = next(m for m in mailoutbox if m.to[0] == cast.leaders[1].user.email)
+    assert f"Who is coming ({GOING_SHOWN + 2}):" in notice.body
+    assert f"- Person {GOING_SHOWN - 1:02d}" in notice.body and f"Person {GOING_SHOWN:02d}" not in notice.body
+    assert "And 2 more." in notice.body
+    body = notice.alternatives[0][0]
+    assert f"Who is coming ({GOING_SHOWN + 2})" in body and "And 2 more." in body
+    assert body.count("<li>Person") == GOING_SHOWN
+
+    mailoutbox.clear()
+    digests.digest_send(key=_weekly_key(alliance))
+    weekly = next(m for m in mailoutbox if m.to[0] == cast.leaders[1].user.email)
+    names = ", ".join(f"Person {i:02d}" for i in range(GOING_SHOWN))
+    assert f"{GOING_SHOWN + 2} going: {names} and 2 more" in weekly.body
+    assert f"{GOING_SHOWN + 2} going: {names} and 2 more" in weekly.alternatives[0][0]
+
+
+def test_preview_as_lists_the_first_recipients_and_still_previews_anyone(cast: Cast, alliance: Alliance) -> None:
+    from network.forms.digests import MEMBERS_LISTED
+
+    for i in range(MEMBERS_LISTED + 5):
+        leader = services.member_add(
+            site=cast.site, name=f"Zed {i:02d}", email=f"z{i}@example.org", agency=cast.agencies[0]
+        )
+        services.alliance_join(alliance=alliance, membership=leader)
+    last = Membership.objects.get(user__name=f"Zed {MEMBERS_LISTED + 4:02d}")
+    client = cast.client_for(cast.enabler)
+    url = reverse("network:site-digests", args=[cast.site.slug])
+    page = client.get(url).content.decode()
+    assert page.count("<option value=") - page.count('name="digest"') <= MEMBERS_LISTED + 10  # a few digest choices
+    assert f"Zed {MEMBERS_LISTED + 4:02d}" not in page
+    assert "Only the first 50 people who would receive it, by name, are listed." in page
+    key = re.search(r'<select name="digest"[^>]*>\s*<option value="([^"]+)"', page)
+    assert key is not None
+    chosen = client.get(url, {"digest": html.unescape(key.group(1)), "member": str(last.pk)}).content.decode()
+    assert f"&amp;member={last.pk}" in chosen  # the preview shown is theirs
+    assert f'<option value="{last.pk}" selected>Zed {MEMBERS_LISTED + 4:02d}' in chosen
+
+
+def test_the_weekly_digest_shows_the_newest_pledges_and_how_many_were_made(
+    cast: Cast, alliance: Alliance, mailoutbox: list
+) -> None:
+    from network.digests.content import PLEDGES_SHOWN, weekly_digest_for, weekly_news
+
+    pledgers = []
+    for i in range(PLEDGES_SHOWN + 3):
+        person = services.member_add(
+            site=cast.site, name=f"Pledger {i:02d}", email=f"pl{i}@example.org", agency=cast.agencies[0]
+        )
+        services.alliance_join(alliance=alliance, membership=person, pledge=f"I bring pledge {i:02d}")
+        pledgers.append(person)
+    news = weekly_news(alliance=alliance)
+    total = news.pledge_count
+    assert total >= PLEDGES_SHOWN + 3 and len(news.pledges) == PLEDGES_SHOWN + 1
+    newest = weekly_digest_for(news=news, membership=pledgers[-1])  # their own is the newest: left out
+    assert len(newest.pledges) == PLEDGES_SHOWN and newest.pledges_cut
+    assert all(p.membership_id != pledgers[-1].pk for p in newest.pledges)
+
+    mailoutbox.clear()
+    digests.digest_send(key=_weekly_key(alliance))
+    body = next(m for m in mailoutbox if m.to[0] == pledgers[0].user.email).body
+    assert f'Pledger {PLEDGES_SHOWN + 2:02d}: "I bring pledge' in body  # the newest
+    assert "Pledger 00:" not in body and "Pledger 01:" not in body  # their own, and one of the oldest
+    assert f"These are the newest of {total} pledges made this week." in body
