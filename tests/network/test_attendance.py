@@ -316,7 +316,8 @@ def test_the_list_is_one_form_and_each_name_posts_its_person(cast: Cast, meeting
     client = cast.client_for(cast.coordinator)
     url = _url("meeting-attendance", cast, meeting)
     page = _body(client.get(url, {"q": "leader"})).decode()
-    assert page.count('name="csrfmiddlewaretoken"') == 4  # the list's form, the walk-in form, signing out, the language switcher
+    # the list's form, the walk-in form, signing out, the language switcher
+    assert page.count('name="csrfmiddlewaretoken"') == 4
     assert f'<button id="a{member.pk}" name="present" value="{member.pk}" aria-pressed="false">' in page
     response = client.post(f"{url}?q=leader", {"present": str(member.pk)})  # a tap without script
     assert response.status_code == 302
