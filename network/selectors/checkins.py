@@ -5,22 +5,29 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import DurationField, ExpressionWrapper, F, QuerySet, Value
+from django.db.models import Case, DateTimeField, F, QuerySet, Value, When
 from django.utils import timezone
 
 from network import tokens
 from network.models import Alliance, Commitment, CommitmentCheckIn, Membership
 
 WEEK = dt.timedelta(weeks=1)
+INTERVALS = range(1, 53)  # Alliance.checkin_every_weeks: 1 to 52 (its validators)
 
 
 def _due(now: dt.datetime) -> QuerySet[Commitment]:
-    """Open commitments whose owner last checked in at least the alliance's interval ago."""
-    interval = ExpressionWrapper(F("member__alliance__checkin_every_weeks") * Value(WEEK), output_field=DurationField())
+    """Open commitments whose owner last checked in at least the alliance's interval ago.
+
+    The interval is a whole number of weeks (1 to 52), so the latest check-in that is due is picked from a CASE of
+    fixed instants: a number times a duration is not something every database (SQLite) can compute."""
+    due_if_before = Case(
+        *(When(member__alliance__checkin_every_weeks=weeks, then=Value(now - weeks * WEEK)) for weeks in INTERVALS),
+        output_field=DateTimeField(),
+    )
     return (
         Commitment.objects.filter(closed_at__isnull=True, member__membership__archived_at__isnull=True)
-        .alias(due_at=F("checked_in_at") + interval)
-        .filter(due_at__lte=now)
+        .alias(due_if_before=due_if_before)
+        .filter(checked_in_at__lte=F("due_if_before"))
     )
 
 
