@@ -16,6 +16,7 @@ from network import tokens
 from network.calendars import meeting_ics
 from network.digests.content import DigestContent, MeetingContent, meeting_content, weekly_digest_for, weekly_news
 from network.digests.keys import Digest, Kind
+from network.i18n import language_of
 from network.models import DigestDelivery, Meeting, Membership, Rsvp
 from network.text import one_line
 
@@ -63,7 +64,17 @@ def message_id_for(key: str, delivery: DigestDelivery) -> str:
 def digest_message(
     digest: Digest, membership: Membership, *, connection: BaseEmailBackend | None = None, message_id: str = ""
 ) -> EmailMultiAlternatives | None:
-    """The email one person gets for this digest, or None when there is nothing new for them."""
+    """The email one person gets for this digest, in their language, or None when there is nothing new for them.
+
+    What the digest says is read once for all its readers (`_content`: data, no words); each email is written
+    from it in its reader's language, so a mixed alliance gets each person's copy in their own."""
+    with language_of(membership.user):
+        return _digest_message(digest, membership, connection=connection, message_id=message_id)
+
+
+def _digest_message(
+    digest: Digest, membership: Membership, *, connection: BaseEmailBackend | None, message_id: str
+) -> EmailMultiAlternatives | None:
     if digest.kind == Kind.INVITATION:
         return invitation_message(membership, connection=connection, message_id=message_id)
     if digest.kind == Kind.SIGN_IN:

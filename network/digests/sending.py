@@ -264,9 +264,10 @@ def deliveries_sweep(*, now: dt.datetime | None = None) -> dict[str, list[int]]:
     return swept
 
 
-def mail_deliveries_create(*, key: str, subject: str, body: str, memberships: list[Membership]) -> int:
-    """Queue one written email to these people: a delivery each, with the email stored on it. How many."""
+def mail_deliveries_create(*, key: str, letters: list[tuple[Membership, str, str]]) -> int:
+    """Queue written emails, each (person, subject, body): a delivery each, with its email stored on it. How many."""
     rows = [
-        DigestDelivery(key=key, kind=Kind.MAIL, recipient=m, subject=subject[:300], body=body) for m in memberships
+        DigestDelivery(key=key, kind=Kind.MAIL, recipient=m, subject=subject[:300], body=body)
+        for m, subject, body in letters
     ]
     return len(DigestDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000))

@@ -357,7 +357,7 @@ def calendar_owner_for_token(token: str) -> Membership | None:
         return None
     membership_id, key = read
     return (
-        Membership.objects.select_related("site")
+        Membership.objects.select_related("site", "user")
         .filter(pk=membership_id, calendar_key=key, archived_at__isnull=True)
         .first()
     )

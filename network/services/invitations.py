@@ -19,10 +19,12 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext
 
 from network import dispatch
 from network.digests.keys import invitation_key, sign_in_key
 from network.errors import DomainError
+from network.i18n import language_of
 from network.models import DigestDelivery, InvitationStatus, Membership, PilotSite, User
 from network.ratelimit import rate_exceeded
 from network.services.activity import activity_record
@@ -164,12 +166,10 @@ def sign_in_link_send(*, user: User, site_slug: str = "") -> None:
     token = sign_in_token_make(user=user, site_slug=site_slug)
     minutes = int(SIGN_IN_LINK_MAX_AGE.total_seconds() // 60)
     context = {"user": user, "link": sign_in_link_url(token), "minutes": minutes}
-    send_mail(
-        subject="Your sign-in link for Systems Leader",
-        message=render_to_string("network/email/sign_in_link.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    with language_of(user):
+        subject = gettext("Your sign-in link for Systems Leader")
+        body = render_to_string("network/email/sign_in_link.txt", context)
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
 
 
 def fresh_link_send(*, check: LinkCheck) -> None:

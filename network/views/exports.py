@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from network import calendars, selectors
 from network.access import COORDINATORS, site_view
 from network.http import AuthenticatedHttpRequest, HtmxHttpRequest, render_page, token_page
+from network.i18n import language_of
 from network.models import Membership
 from network.selectors.meetings import (
     EXPORT_HEADER,
@@ -65,5 +66,6 @@ def site_calendar(request: HtmxHttpRequest, token: str) -> HttpResponse:
     if membership is None:
         raise Http404("No such calendar")
     meetings = meetings_for_membership(membership=membership)
-    body = calendars.site_calendar_ics(site=membership.site, meetings=meetings)
+    with language_of(membership.user):  # a calendar app asks with no language of its own: the feed's owner's
+        body = calendars.site_calendar_ics(site=membership.site, meetings=meetings)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

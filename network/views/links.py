@@ -11,6 +11,7 @@ from network.forms import add_domain_error
 from network.forms.digests import DigestPreferenceForm
 from network.forms.meetings import RsvpForm
 from network.http import HtmxHttpRequest, render_page, token_page
+from network.i18n import use_language_of
 from network.models import DigestPreference, Rsvp
 from network.selectors.meetings import (
     meeting_is_open_for_replies,
@@ -30,6 +31,7 @@ def meeting_rsvp(request: HtmxHttpRequest, token: str) -> HttpResponse:
     if found is None:
         raise Http404("This link is not valid.")
     meeting, invitee = found
+    use_language_of(request, invitee.user)
     response = member_rsvp(meeting=meeting, membership=invitee)
     answer = request.GET.get("answer", "")
     initial = answer if answer in Rsvp.values else (response.rsvp if response else None)
@@ -64,6 +66,7 @@ def digest_unsubscribe(request: HtmxHttpRequest, token: str) -> HttpResponse:
     membership = membership_for_unsubscribe_token(token)
     if membership is None:
         raise Http404("This link is not valid.")
+    use_language_of(request, membership.user)
     status = 200
     form = DigestPreferenceForm(initial={"digest_preference": membership.digest_preference})
     saved = False
