@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from network import tokens
 from network.calendars import meeting_url
-from network.models import Alliance, Commitment, CommitmentStatus, Meeting, MeetingAction, Membership
-from network.roles import can_check_in, can_see_people_map
+from network.models import Alliance, Commitment, CommitmentStatus, Meeting, MeetingAction, Membership, PilotSite
+from network.roles import Role, can_check_in, can_see_people_map
 from network.selectors.actions import open_actions_in_alliance
 from network.selectors.checkins import checkins_due_in_alliance
 from network.selectors.map import QuietItem, map_checkin_last_answered, map_going_quiet_for_digest
@@ -36,11 +36,31 @@ WEEK = dt.timedelta(days=7)
 
 
 @dataclass(frozen=True)
+class SiteContact:
+    """Whom a reader can write to about a site, at the foot of its emails: its first enabler."""
+
+    name: str
+    email: str
+
+
+def site_contact(*, site: PilotSite) -> SiteContact | None:
+    """The site's longest-standing enabler, or None if it has none left. One query."""
+    first = (
+        Membership.objects.filter(site=site, role=Role.ENABLER, archived_at__isnull=True, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return SiteContact(name=first.user.name, email=first.user.email) if first is not None else None
+
+
+@dataclass(frozen=True)
 class MeetingContent:
     """What every email about one meeting shares."""
 
     going: list[AttendeeRow]
     meeting_url: str
+    contact: SiteContact | None = None
 
 
 class Pledge(NamedTuple):
@@ -94,6 +114,7 @@ class WeeklyNews:
     map_checkin_answered: dict[int, dt.datetime] = field(default_factory=dict)
     map_checkin_url: str = ""
     map_url: str = ""
+    contact: SiteContact | None = None
 
 
 @dataclass
@@ -132,7 +153,9 @@ DigestContent = MeetingContent | WeeklyNews
 
 def meeting_content(*, meeting: Meeting) -> MeetingContent:
     return MeetingContent(
-        going=meeting_attendee_rows(meeting=meeting, going_only=True), meeting_url=meeting_url(meeting=meeting)
+        going=meeting_attendee_rows(meeting=meeting, going_only=True),
+        meeting_url=meeting_url(meeting=meeting),
+        contact=site_contact(site=meeting.site),
     )
 
 
@@ -169,6 +192,7 @@ def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> Weekly
     news.map_checkin_answered = map_checkin_last_answered(site_id=alliance.site_id)
     news.map_checkin_url = settings.SITE_URL + reverse("network:map-checkin", args=[alliance.site.slug])
     news.map_url = settings.SITE_URL + reverse("network:site-map", args=[alliance.site.slug])
+    news.contact = site_contact(site=alliance.site)
     return news
 
 

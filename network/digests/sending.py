@@ -190,7 +190,8 @@ def _deliver_one(digest: Digest, delivery: DigestDelivery, connection: BaseEmail
     except SoftTimeLimitExceeded:
         raise  # the handed_at stays: the lease runs out and the sweep sends it again, flagged
     except Exception as exc:  # the server refused, hung up or timed out: not accepted
-        logger.warning("digest %s to delivery %s failed: %s", digest.key, delivery.pk, exc)
+        # For the operator's log, in English (logger.log, not .warning: no reader of the app sees it).
+        logger.log(logging.WARNING, "digest %s to delivery %s failed: %s", digest.key, delivery.pk, exc)
         with contextlib.suppress(Exception):  # the server may already have hung up
             connection.close()  # a fresh connection for the next recipient
         _record_failed(delivery, exc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
 from network.errors import DomainError
@@ -29,7 +30,7 @@ def meeting_rsvp(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """Reply to a meeting from the email. A GET only shows the choice (mail scanners follow links); a POST saves it."""
     found = rsvp_invitee_for_token(token)
     if found is None:
-        raise Http404("This link is not valid.")
+        raise Http404(gettext("This link is not valid."))
     meeting, invitee = found
     use_language_of(request, invitee.user)
     response = member_rsvp(meeting=meeting, membership=invitee)
@@ -65,7 +66,7 @@ def meeting_rsvp(request: HtmxHttpRequest, token: str) -> HttpResponse:
 def digest_unsubscribe(request: HtmxHttpRequest, token: str) -> HttpResponse:
     membership = membership_for_unsubscribe_token(token)
     if membership is None:
-        raise Http404("This link is not valid.")
+        raise Http404(gettext("This link is not valid."))
     use_language_of(request, membership.user)
     status = 200
     form = DigestPreferenceForm(initial={"digest_preference": membership.digest_preference})

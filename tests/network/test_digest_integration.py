@@ -252,16 +252,16 @@ def test_it_sends_each_alliance_member_one_digest_through_a_real_worker(
             assert "When: Thursday 13 March 2031, 18:30 (UK time)" in text
             assert "Where: Ashby Library & Hub" in text
             assert "Agenda:\nAgree what each agency brings.\nPlan the first month.\n" in text
-            assert "Who is coming (1):\n- Leader 1 of Ashby, Ashby NHS Trust\n\n" in text
-            assert f"Reply and see the details: {meeting_url}\n" in text
-            assert 'the alliance for "No one sleeps rough" in Ashby Pilot.' in text
+            assert "Who is coming (1 person):\n- Leader 1 of Ashby, Ashby NHS Trust\n\n" in text
+            assert f"The meeting page (you sign in first): {meeting_url}\n" in text
+            assert 'the alliance for “No one sleeps rough” in Ashby Pilot.' in text
 
             assert f"<p>Hello {name},</p>" in html
             assert "<h1>Rough sleeping: first alliance meeting</h1>" in html
             assert "Thursday 13 March 2031, 18:30 (UK time)" in html
             assert "<strong>Where:</strong> Ashby Library &amp; Hub" in html
             assert "<p>Agree what each agency brings.<br>Plan the first month.</p>" in html
-            assert "<h2>Who is coming (1)</h2>\n<ul><li>Leader 1 of Ashby, Ashby NHS Trust</li></ul>" in html
+            assert "<h2>Who is coming (1 person)</h2>\n<ul><li>Leader 1 of Ashby, Ashby NHS Trust</li></ul>" in html
             assert f'<a href="{meeting_url}">' in html
 
         # The task runs again, as a retried or duplicated task would: nobody gets a second copy.

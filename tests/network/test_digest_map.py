@@ -111,8 +111,8 @@ def _grow(cast: Cast, alliance: Alliance, start: int, count: int) -> None:
 
 
 # weekly_news: meetings, outcomes' news (rounds, candidates), pledges, check-ins and actions due, the measure,
-# the map's going quiet (snapshot, settings) and the check-in's last answers.
-QUERIES = 11
+# the map's going quiet (snapshot, settings), the check-in's last answers and the site's contact (its enabler).
+QUERIES = 12
 
 
 def test_building_the_weekly_news_takes_the_same_queries_at_any_size(
