@@ -142,14 +142,15 @@ def invitation_message(
         "days": tokens.INVITATION_MAX_AGE.days,
         **_footer(site_contact(site=membership.site)),
     }
-    message = EmailMultiAlternatives(
-        subject=one_line(gettext("You are invited to %(site)s on Systems Leader") % {"site": membership.site.name}),
-        body=render_to_string("network/email/invitation.txt", context),
-        to=[membership.user.email],
-        connection=connection,
-        headers={"Message-ID": message_id} if message_id else {},
-    )
-    message.attach_alternative(render_to_string("network/email/invitation.html", context), "text/html")
+    with language_of(membership.user):
+        message = EmailMultiAlternatives(
+            subject=one_line(gettext("You are invited to %(site)s on Systems Leader") % {"site": membership.site.name}),
+            body=render_to_string("network/email/invitation.txt", context),
+            to=[membership.user.email],
+            connection=connection,
+            headers={"Message-ID": message_id} if message_id else {},
+        )
+        message.attach_alternative(render_to_string("network/email/invitation.html", context), "text/html")
     return message
 
 
