@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from network.forms import SingleLineField
@@ -17,7 +17,9 @@ class MeetingForm(forms.Form):
     ALLIANCE = "alliance"
     SITE = "site"
 
-    title = SingleLineField(max_length=200, error_messages={"required": _("Enter the meeting's title")})
+    title = SingleLineField(
+        max_length=200, label=_("Title"), error_messages={"required": _("Enter the meeting's title")}
+    )
     starts_at = GovukDateTimeField(
         label=_("Starts at"),
         error_messages={
@@ -25,16 +27,26 @@ class MeetingForm(forms.Form):
             "invalid": _("Enter a real date and time for the start of the meeting"),
         },
     )
-    ends_at = GovukDateTimeField(label=_("Ends at"), required=False)
-    place = SingleLineField(max_length=300, required=False, help_text=_("Where people meet in person."))
+    ends_at = GovukDateTimeField(
+        label=_("Ends at"),
+        required=False,
+        error_messages={"invalid": _("Enter a real date and time for the end of the meeting")},
+    )
+    place = SingleLineField(
+        max_length=300,
+        required=False,
+        label=pgettext_lazy("meeting venue", "Place"),
+        help_text=_("Where people meet in person."),
+    )
     online_link = forms.URLField(
         required=False,
         assume_scheme="https",
         label=_("Online link"),
         help_text=_("A video call link, if people can join online."),
     )
-    agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False, label=_("Agenda"))
     capacity = forms.IntegerField(
+        label=_("Number of places"),
         min_value=1,
         max_value=100_000,
         required=False,

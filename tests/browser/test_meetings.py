@@ -60,7 +60,7 @@ def test_a_meeting_from_invitation_to_attendance_and_exports(
     fill_date(dana, "Ends at", "2031-03-13T20:00")
     dana.get_by_label("Place").fill("Ashby Library")
     dana.get_by_label("Online link").fill("https://meet.example/ashby")
-    dana.get_by_label("Capacity").fill("3")
+    dana.get_by_label("Number of places").fill("3")
     audit.check(dana, "meeting-create-filled")
     dana.get_by_role("button", name="Create meeting").click()
     expect(dana.get_by_role("heading", level=1)).to_have_text("Rough sleeping: first meeting")

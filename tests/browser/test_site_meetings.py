@@ -63,7 +63,7 @@ def test_a_site_wide_meeting_fills_up_and_passes_a_freed_place_on(
     dana.get_by_label("Title").fill(TITLE)
     fill_date(dana, "Starts at", "2031-03-13T18:30")
     dana.get_by_label("Place").fill("Ashby Library")
-    dana.get_by_label("Capacity").fill("1")
+    dana.get_by_label("Number of places").fill("1")
     audit.check(dana, "site-meeting-create-filled")
     dana.get_by_role("button", name="Create meeting").click()
     expect(dana.get_by_role("heading", level=1)).to_have_text(TITLE)
