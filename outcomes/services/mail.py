@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from network.digests.content import site_contact
 from network.i18n import language_of
 from network.models import Membership, PilotSite
 from network.services.digests import email_queue
+
+_FOOT = "network/email/_contact.txt"
 
 
 def mail_send(*, site: PilotSite, name: str, context: Mapping[str, object], recipients: list[Membership]) -> None:
@@ -25,6 +29,8 @@ def mail_send(*, site: PilotSite, name: str, context: Mapping[str, object], reci
     """
     people = Membership.objects.filter(pk__in=[m.pk for m in recipients]).select_related("user")
     readers = {m.pk: m.user for m in people}
+    # Whom to write to, at the foot as on every other email (the same words as network's emails).
+    foot = {"site": site, "contact": site_contact(site=site), "contact_email": settings.CONTACT_EMAIL}
     written: dict[str, tuple[str, str]] = {}  # by language: the same email is written once per language
 
     def write(membership: Membership) -> tuple[str, str]:
@@ -33,7 +39,8 @@ def mail_send(*, site: PilotSite, name: str, context: Mapping[str, object], reci
             if language not in written:
                 # A subject is one line, whatever the template's layout or the data in it.
                 subject = " ".join(render_to_string(f"outcomes/email/{name}_subject.txt", dict(context)).split())
-                written[language] = (subject, render_to_string(f"outcomes/email/{name}.txt", dict(context)))
+                body = render_to_string(f"outcomes/email/{name}.txt", dict(context))
+                written[language] = (subject, f"{body.rstrip()}\n\n--\n{render_to_string(_FOOT, foot)}")
             return written[language]
 
     email_queue(site=site, name=name, memberships=recipients, write=write)

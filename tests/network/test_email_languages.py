@@ -142,6 +142,10 @@ def test_voting_emails_are_written_once_per_language_and_each_reader_gets_their_
     bodies = dict(DigestDelivery.objects.filter(kind=DigestDelivery.Kind.MAIL).values_list("recipient", "body"))
     assert "Gweld y canlyniad a'r golwg ar y system:" in bodies[cast.enabler.pk]
     assert "See the result and the system view:" in bodies[cast.coordinator.pk]
+    assert bodies[cast.coordinator.pk].endswith(
+        "--\nQuestions about Ashby Pilot? Write to Ashby Enabler, its enabler, at enabler@ashby.example.\n"
+        "Help with Systems Leader: help@systemsleader.localhost"
+    )
 
 
 def test_a_calendar_feed_is_in_its_owners_language(cast: Cast, alliance: Alliance) -> None:
