@@ -87,6 +87,19 @@ class ActionDue:
     done_link: str
 
 
+@dataclass(frozen=True)
+class QuietNews:
+    """An agency or sector going quiet on the map, with the day it was last active (the map keeps an ISO date)."""
+
+    kind: str
+    name: str
+    last_active: dt.date
+
+    @classmethod
+    def from_map(cls, item: QuietItem) -> QuietNews:
+        return cls(kind=item.kind, name=item.name, last_active=dt.date.fromisoformat(item.last_active))
+
+
 @dataclass
 class MeetingNews:
     meeting: Meeting
@@ -109,7 +122,7 @@ class WeeklyNews:
     today: dt.date | None = None
     measure: list[MeasureChange] = field(default_factory=list)
     # From the latest map snapshot, for the enablers among the readers only.
-    going_quiet: list[QuietItem] = field(default_factory=list)
+    going_quiet: list[QuietNews] = field(default_factory=list)
     # When each reader last answered the relationship check-in (absent: never), and the page to answer it on.
     map_checkin_answered: dict[int, dt.datetime] = field(default_factory=dict)
     map_checkin_url: str = ""
@@ -129,7 +142,7 @@ class PersonalDigest:
     checkins: list[CheckInRequest] = field(default_factory=list)
     actions: list[ActionDue] = field(default_factory=list)
     measure: list[MeasureChange] = field(default_factory=list)
-    going_quiet: list[QuietItem] = field(default_factory=list)
+    going_quiet: list[QuietNews] = field(default_factory=list)
     # The relationship check-in's page (sign-in first), when this reader is due to be asked; not news by itself.
     map_checkin_url: str = ""
 
@@ -188,7 +201,7 @@ def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> Weekly
     news.actions_due = open_actions_in_alliance(alliance=alliance)
     news.today = timezone.localdate(now)
     news.measure = measure_changes_since(alliance_id=alliance.pk, since=timezone.localdate(since))
-    news.going_quiet = map_going_quiet_for_digest(site_id=alliance.site_id)
+    news.going_quiet = [QuietNews.from_map(item) for item in map_going_quiet_for_digest(site_id=alliance.site_id)]
     news.map_checkin_answered = map_checkin_last_answered(site_id=alliance.site_id)
     news.map_checkin_url = settings.SITE_URL + reverse("network:map-checkin", args=[alliance.site.slug])
     news.map_url = settings.SITE_URL + reverse("network:site-map", args=[alliance.site.slug])

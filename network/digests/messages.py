@@ -10,6 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 
 from network import tokens
@@ -33,14 +34,16 @@ _WITH_CALENDAR = (Kind.PRE_MEETING, Kind.CHANGE, Kind.PLACE)
 
 
 def _content(digest: Digest) -> DigestContent:
-    """What every copy of the digest says, read on first use and kept on the digest for the rest of its run."""
-    if digest.content is None:
+    """What every copy of the digest says in the active language, read on first use and kept on the digest for
+    the rest of its run: once per language its readers speak (a mixed alliance reads it twice, not per person)."""
+    language = translation.get_language()
+    if language not in digest.content:
         if digest.meeting is not None:
-            digest.content = meeting_content(meeting=digest.meeting)
+            digest.content[language] = meeting_content(meeting=digest.meeting)
         else:
             assert digest.alliance is not None  # noqa: S101 - only weekly digests have no meeting
-            digest.content = weekly_news(alliance=digest.alliance)
-    return digest.content
+            digest.content[language] = weekly_news(alliance=digest.alliance)
+    return digest.content[language]
 
 
 def _rsvp_links(meeting: Meeting, membership: Membership) -> dict[str, str]:

@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from network import services, tokens
-from network.digests.messages import invitation_message
+from network import digests, services, tokens
+from network.digests.messages import digest_message, invitation_message
 from network.models import Alliance, DigestDelivery, Meeting, Membership
 from network.services.invitations import sign_in_link_send
 from network.services.meetings import meeting_update
@@ -169,3 +170,22 @@ def test_a_reply_page_opened_from_an_email_speaks_the_invitees_language(cast: Ca
     token = tokens.rsvp_token_make(meeting_id=meeting.pk, membership_id=english.pk)
     page = Client().get(reverse("network:meeting-rsvp", kwargs={"token": token})).content.decode()
     assert "Replying as <strong>Leader 1 of Ashby</strong>." in page
+
+
+def test_a_digest_reads_its_content_once_per_language_not_once_per_reader(
+    cast: Cast, alliance: Alliance, django_assert_num_queries
+) -> None:
+    """The words read with a digest's content (a sector's name, a reply's label) are in the language active when
+    it is read, so a digest keeps one reading per language its readers speak."""
+    _welsh(cast.leaders[0])
+    _meeting(cast, alliance)
+    digest = digests.digest_parse(digests.weekly_key(alliance=alliance, when=timezone.now()))
+    assert digest is not None
+    readers = list(Membership.objects.filter(pk__in=[m.pk for m in cast.leaders]).select_related("user", "site"))
+    for reader in readers:
+        assert digest_message(digest, reader) is not None
+    assert sorted(digest.content) == ["cy", "en-gb"]
+    # A further reader of a language already read costs no reading of the content.
+    english = next(r for r in readers if r.user.language != "cy")
+    with django_assert_num_queries(0):
+        digest_message(digest, english)
