@@ -46,7 +46,7 @@ class MeetingForm(forms.Form):
     )
     agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False, label=_("Agenda"))
     capacity = forms.IntegerField(
-        label=_("Number of places"),
+        label=_("How many people can come"),
         min_value=1,
         max_value=100_000,
         required=False,
