@@ -76,7 +76,7 @@ def digest_unsubscribe(request: HtmxHttpRequest, token: str) -> HttpResponse:
             # One-click unsubscribe: the mail client posts List-Unsubscribe=One-Click and nothing else.
             digest_preference_set(membership=membership, preference=DigestPreference.NONE)
             if request.POST.get("List-Unsubscribe") == "One-Click":
-                return HttpResponse("Unsubscribed.", content_type="text/plain")
+                return HttpResponse(gettext("Unsubscribed."), content_type="text/plain; charset=utf-8")
             return redirect("network:digest-unsubscribe", token=token)
         form = DigestPreferenceForm(request.POST)
         if form.is_valid():
