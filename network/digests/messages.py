@@ -29,8 +29,8 @@ from network.i18n import language_of
 from network.models import DigestDelivery, Meeting, Membership, Rsvp, User
 from network.text import one_line
 
-# Emails about a meeting that carry its calendar file.
-_WITH_CALENDAR = (Kind.PRE_MEETING, Kind.CHANGE, Kind.PLACE)
+# Emails about a meeting that carry its calendar file: every one, from the invitation on.
+_WITH_CALENDAR = (Kind.MEETING, Kind.PRE_MEETING, Kind.CHANGE, Kind.PLACE)
 
 
 def _content(digest: Digest) -> DigestContent:

@@ -243,7 +243,9 @@ def test_it_sends_each_alliance_member_one_digest_through_a_real_worker(
             assert r.mail_from == parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
             assert message["To"] == recipient
             assert message["Subject"] == "Ashby Pilot: Rough sleeping: first alliance meeting"
-            assert message.get_content_type() == "multipart/alternative"
+            # The text and HTML parts, and the meeting's calendar file.
+            assert message.get_content_type() == "multipart/mixed"
+            assert [part.get_filename() for part in message.iter_attachments()] == ["meeting.ics"]
             # SMTP carries lines ending CRLF; compare with the templates' own line ends.
             text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
             html = message.get_body(("html",)).get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
