@@ -1,4 +1,7 @@
-"""Meetings as iCalendar: one file per meeting, and a feed of all a site's meetings."""
+"""Meetings as iCalendar: one file per meeting, and a feed of all a site's meetings.
+
+The words in them are in the active language: the caller renders a file for someone else inside
+`network.i18n.language_of(person)`."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
 from network.models import Meeting, PilotSite
@@ -41,8 +45,8 @@ def _event(meeting: Meeting) -> Event:
     if meeting.agenda:
         lines += [meeting.agenda, ""]
     if meeting.online_link:
-        lines.append(f"Join online: {meeting.online_link}")
-    lines.append(f"Meeting page: {page}")
+        lines.append(gettext("Join online: %(link)s") % {"link": meeting.online_link})
+    lines.append(gettext("Meeting page: %(link)s") % {"link": page})
     event.add("description", "\n".join(lines))
     event.add("status", "CANCELLED" if meeting.cancelled_at else "CONFIRMED")
     return event
@@ -69,7 +73,7 @@ def meeting_ics(*, meeting: Meeting) -> bytes:
 
 
 def site_calendar_ics(*, site: PilotSite, meetings: Iterable[Meeting]) -> bytes:
-    calendar = _calendar(f"{site.name} meetings")
+    calendar = _calendar(gettext("%(site)s meetings") % {"site": site.name})
     for meeting in meetings:
         calendar.add_component(_event(meeting))
     return _ical(calendar)

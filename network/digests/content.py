@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from network import tokens
 from network.calendars import meeting_url
-from network.models import Alliance, Commitment, CommitmentStatus, Meeting, MeetingAction, Membership
-from network.roles import can_check_in, can_see_people_map
+from network.models import Alliance, Commitment, CommitmentStatus, Meeting, MeetingAction, Membership, PilotSite
+from network.roles import Role, can_check_in, can_see_people_map
 from network.selectors.actions import open_actions_in_alliance
 from network.selectors.checkins import checkins_due_in_alliance
 from network.selectors.map import QuietItem, map_checkin_last_answered, map_going_quiet_for_digest
@@ -45,12 +45,32 @@ PLEDGES_SHOWN = 20
 
 
 @dataclass(frozen=True)
+class SiteContact:
+    """Whom a reader can write to about a site, at the foot of its emails: its first enabler."""
+
+    name: str
+    email: str
+
+
+def site_contact(*, site: PilotSite) -> SiteContact | None:
+    """The site's longest-standing enabler, or None if it has none left. One query."""
+    first = (
+        Membership.objects.filter(site=site, role=Role.ENABLER, archived_at__isnull=True, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return SiteContact(name=first.user.name, email=first.user.email) if first is not None else None
+
+
+@dataclass(frozen=True)
 class MeetingContent:
     """What every email about one meeting shares."""
 
     going: list[AttendeeRow]  # the first GOING_SHOWN by name
     meeting_url: str
     going_count: int = 0  # everyone going
+    contact: SiteContact | None = None
 
     @property
     def going_more(self) -> int:
@@ -81,6 +101,19 @@ class ActionDue:
     done_link: str
 
 
+@dataclass(frozen=True)
+class QuietNews:
+    """An agency or sector going quiet on the map, with the day it was last active."""
+
+    kind: str
+    name: str
+    last_active: dt.date
+
+    @classmethod
+    def from_map(cls, item: QuietItem) -> QuietNews:
+        return cls(kind=item.kind, name=item.name, last_active=item.last_active)
+
+
 @dataclass
 class MeetingNews:
     meeting: Meeting
@@ -109,11 +142,12 @@ class WeeklyNews:
     today: dt.date | None = None
     measure: list[MeasureChange] = field(default_factory=list)
     # From the latest map snapshot, for the enablers among the readers only.
-    going_quiet: list[QuietItem] = field(default_factory=list)
+    going_quiet: list[QuietNews] = field(default_factory=list)
     # When each reader last answered the relationship check-in (absent: never), and the page to answer it on.
     map_checkin_answered: dict[int, dt.datetime] = field(default_factory=dict)
     map_checkin_url: str = ""
     map_url: str = ""
+    contact: SiteContact | None = None
 
 
 @dataclass
@@ -129,7 +163,7 @@ class PersonalDigest:
     pledges_cut: bool = False  # more pledges were made than `pledges` shows
     actions: list[ActionDue] = field(default_factory=list)
     measure: list[MeasureChange] = field(default_factory=list)
-    going_quiet: list[QuietItem] = field(default_factory=list)
+    going_quiet: list[QuietNews] = field(default_factory=list)
     # The relationship check-in's page (sign-in first), when this reader is due to be asked; not news by itself.
     map_checkin_url: str = ""
 
@@ -153,7 +187,12 @@ DigestContent = MeetingContent | WeeklyNews
 
 def meeting_content(*, meeting: Meeting) -> MeetingContent:
     going, going_count = meeting_going_first(meeting=meeting, limit=GOING_SHOWN)
-    return MeetingContent(going=going, going_count=going_count, meeting_url=meeting_url(meeting=meeting))
+    return MeetingContent(
+        going=going,
+        going_count=going_count,
+        meeting_url=meeting_url(meeting=meeting),
+        contact=site_contact(site=meeting.site),
+    )
 
 
 def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> WeeklyNews:
@@ -190,10 +229,11 @@ def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> Weekly
     news.actions_due = open_actions_in_alliance(alliance=alliance)
     news.today = timezone.localdate(now)
     news.measure = measure_changes_since(alliance_id=alliance.pk, since=timezone.localdate(since))
-    news.going_quiet = map_going_quiet_for_digest(site_id=alliance.site_id)
+    news.going_quiet = [QuietNews.from_map(item) for item in map_going_quiet_for_digest(site_id=alliance.site_id)]
     news.map_checkin_answered = map_checkin_last_answered(site_id=alliance.site_id)
     news.map_checkin_url = settings.SITE_URL + reverse("network:map-checkin", args=[alliance.site.slug])
     news.map_url = settings.SITE_URL + reverse("network:site-map", args=[alliance.site.slug])
+    news.contact = site_contact(site=alliance.site)
     return news
 
 

@@ -35,8 +35,9 @@ class Digest:
     meeting: Meeting | None = None
     # For a "place came free" email, the one person it is for.
     membership_id: int | None = None
-    # What every copy says, read once on first use by network.digests.messages.
-    content: DigestContent | None = field(default=None, repr=False, compare=False)
+    # What every copy says, by language: read once per language on first use by network.digests.messages, as
+    # the words read with it (a sector's name, a reply's label) are in the language active then.
+    content: dict[str, DigestContent] = field(default_factory=dict, repr=False, compare=False)
 
 
 def weekly_key(*, alliance: Alliance, when: dt.datetime) -> str:

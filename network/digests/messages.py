@@ -10,28 +10,40 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 
 from network import tokens
 from network.calendars import meeting_ics
-from network.digests.content import DigestContent, MeetingContent, meeting_content, weekly_digest_for, weekly_news
+from network.digests.content import (
+    DigestContent,
+    MeetingContent,
+    SiteContact,
+    meeting_content,
+    site_contact,
+    weekly_digest_for,
+    weekly_news,
+)
 from network.digests.keys import Digest, Kind
-from network.models import DigestDelivery, Meeting, Membership, Rsvp
+from network.i18n import language_of
+from network.models import DigestDelivery, Meeting, Membership, Rsvp, User
 from network.text import one_line
 
-# Emails about a meeting that carry its calendar file.
-_WITH_CALENDAR = (Kind.PRE_MEETING, Kind.CHANGE, Kind.PLACE)
+# Emails about a meeting that carry its calendar file: every one, from the invitation on.
+_WITH_CALENDAR = (Kind.MEETING, Kind.PRE_MEETING, Kind.CHANGE, Kind.PLACE)
 
 
 def _content(digest: Digest) -> DigestContent:
-    """What every copy of the digest says, read on first use and kept on the digest for the rest of its run."""
-    if digest.content is None:
+    """What every copy of the digest says in the active language, read on first use and kept on the digest for
+    the rest of its run: once per language its readers speak (a mixed alliance reads it twice, not per person)."""
+    language = translation.get_language()
+    if language not in digest.content:
         if digest.meeting is not None:
-            digest.content = meeting_content(meeting=digest.meeting)
+            digest.content[language] = meeting_content(meeting=digest.meeting)
         else:
             assert digest.alliance is not None  # noqa: S101 - only weekly digests have no meeting
-            digest.content = weekly_news(alliance=digest.alliance)
-    return digest.content
+            digest.content[language] = weekly_news(alliance=digest.alliance)
+    return digest.content[language]
 
 
 def _rsvp_links(meeting: Meeting, membership: Membership) -> dict[str, str]:
@@ -53,6 +65,11 @@ def _meeting_template_and_subject(digest: Digest, meeting: Meeting) -> tuple[str
     return "network/email/meeting_notice", gettext("%(site)s: Coming up: %(title)s") % names
 
 
+def _footer(contact: SiteContact | None) -> dict[str, object]:
+    """What the foot of every email names: whom to write to about the site, and about the service."""
+    return {"contact": contact, "contact_email": settings.CONTACT_EMAIL}
+
+
 def message_id_for(key: str, delivery: DigestDelivery) -> str:
     """The Message-ID of one delivery, derived from its key and recipient: every copy of it carries the same
     one, so a mail system can fold a second copy sent after a crash."""
@@ -63,7 +80,17 @@ def message_id_for(key: str, delivery: DigestDelivery) -> str:
 def digest_message(
     digest: Digest, membership: Membership, *, connection: BaseEmailBackend | None = None, message_id: str = ""
 ) -> EmailMultiAlternatives | None:
-    """The email one person gets for this digest, or None when there is nothing new for them."""
+    """The email one person gets for this digest, in their language, or None when there is nothing new for them.
+
+    What the digest says is read once for all its readers (`_content`: data, no words); each email is written
+    from it in its reader's language, so a mixed alliance gets each person's copy in their own."""
+    with language_of(membership.user):
+        return _digest_message(digest, membership, connection=connection, message_id=message_id)
+
+
+def _digest_message(
+    digest: Digest, membership: Membership, *, connection: BaseEmailBackend | None, message_id: str
+) -> EmailMultiAlternatives | None:
     if digest.kind == Kind.INVITATION:
         return invitation_message(membership, connection=connection, message_id=message_id)
     if digest.kind == Kind.SIGN_IN:
@@ -71,10 +98,10 @@ def digest_message(
     unsubscribe_url = settings.SITE_URL + reverse(
         "network:digest-unsubscribe", kwargs={"token": tokens.unsubscribe_token_make(membership_id=membership.pk)}
     )
-    # The templates' context: what every copy shares, then what is this reader's own.
-    context: dict[str, object] = {"site": digest.site, "alliance": digest.alliance}
-    context.update(recipient=membership.user, membership=membership, unsubscribe_url=unsubscribe_url, kind=digest.kind)
     content = _content(digest)
+    # The templates' context: what every copy shares, then what is this reader's own.
+    context: dict[str, object] = {"site": digest.site, "alliance": digest.alliance, **_footer(content.contact)}
+    context.update(recipient=membership.user, membership=membership, unsubscribe_url=unsubscribe_url, kind=digest.kind)
     if isinstance(content, MeetingContent):
         meeting = digest.meeting
         assert meeting is not None  # noqa: S101 - meeting content is read only for a meeting's digest
@@ -119,16 +146,21 @@ def invitation_message(
     token = tokens.sign_in_token_make(user=membership.user, site_slug=membership.site.slug, invitation=True)
     context = {
         "membership": membership,
+        "site": membership.site,
         "link": tokens.sign_in_link_url(token),
         "days": tokens.INVITATION_MAX_AGE.days,
+        **_footer(site_contact(site=membership.site)),
     }
-    return EmailMultiAlternatives(
-        subject=one_line(gettext("You are invited to %(site)s on Systems Leader") % {"site": membership.site.name}),
-        body=render_to_string("network/email/invitation.txt", context),
-        to=[membership.user.email],
-        connection=connection,
-        headers={"Message-ID": message_id} if message_id else {},
-    )
+    with language_of(membership.user):
+        message = EmailMultiAlternatives(
+            subject=one_line(gettext("You are invited to %(site)s on Systems Leader") % {"site": membership.site.name}),
+            body=render_to_string("network/email/invitation.txt", context),
+            to=[membership.user.email],
+            connection=connection,
+            headers={"Message-ID": message_id} if message_id else {},
+        )
+        message.attach_alternative(render_to_string("network/email/invitation.html", context), "text/html")
+    return message
 
 
 def sign_in_message(
@@ -137,15 +169,27 @@ def sign_in_message(
     """A sign-in link the person asked for, made as it is sent (a link is never stored)."""
     site_slug = membership.site.slug if digest.key.endswith(":1") else ""
     token = tokens.sign_in_token_make(user=membership.user, site_slug=site_slug)
-    minutes = int(tokens.SIGN_IN_LINK_MAX_AGE.total_seconds() // 60)
-    context = {"user": membership.user, "link": tokens.sign_in_link_url(token), "minutes": minutes}
-    return EmailMultiAlternatives(
-        subject=gettext("Your sign-in link for Systems Leader"),
-        body=render_to_string("network/email/sign_in_link.txt", context),
-        to=[membership.user.email],
-        connection=connection,
-        headers={"Message-ID": message_id} if message_id else {},
+    return sign_in_link_email(
+        user=membership.user, link=tokens.sign_in_link_url(token), connection=connection, message_id=message_id
     )
+
+
+def sign_in_link_email(
+    *, user: User, link: str, connection: BaseEmailBackend | None = None, message_id: str = ""
+) -> EmailMultiAlternatives:
+    """The email that carries a sign-in link, in the person's language."""
+    minutes = int(tokens.SIGN_IN_LINK_MAX_AGE.total_seconds() // 60)
+    context = {"user": user, "link": link, "minutes": minutes, **_footer(None)}
+    with language_of(user):
+        message = EmailMultiAlternatives(
+            subject=gettext("Your sign-in link for Systems Leader"),
+            body=render_to_string("network/email/sign_in_link.txt", context),
+            to=[user.email],
+            connection=connection,
+            headers={"Message-ID": message_id} if message_id else {},
+        )
+        message.attach_alternative(render_to_string("network/email/sign_in_link.html", context), "text/html")
+    return message
 
 
 def stored_message(

@@ -190,7 +190,8 @@ def _deliver_one(digest: Digest, delivery: DigestDelivery, connection: BaseEmail
     except SoftTimeLimitExceeded:
         raise  # the handed_at stays: the lease runs out and the sweep sends it again, flagged
     except Exception as exc:  # the server refused, hung up or timed out: not accepted
-        logger.warning("digest %s to delivery %s failed: %s", digest.key, delivery.pk, exc)
+        # For the operator's log, in English (logger.log, not .warning: no reader of the app sees it).
+        logger.log(logging.WARNING, "digest %s to delivery %s failed: %s", digest.key, delivery.pk, exc)
         with contextlib.suppress(Exception):  # the server may already have hung up
             connection.close()  # a fresh connection for the next recipient
         _record_failed(delivery, exc)
@@ -264,9 +265,10 @@ def deliveries_sweep(*, now: dt.datetime | None = None) -> dict[str, list[int]]:
     return swept
 
 
-def mail_deliveries_create(*, key: str, subject: str, body: str, memberships: list[Membership]) -> int:
-    """Queue one written email to these people: a delivery each, with the email stored on it. How many."""
+def mail_deliveries_create(*, key: str, letters: list[tuple[Membership, str, str]]) -> int:
+    """Queue written emails, each (person, subject, body): a delivery each, with its email stored on it. How many."""
     rows = [
-        DigestDelivery(key=key, kind=Kind.MAIL, recipient=m, subject=subject[:300], body=body) for m in memberships
+        DigestDelivery(key=key, kind=Kind.MAIL, recipient=m, subject=subject[:300], body=body)
+        for m, subject, body in letters
     ]
     return len(DigestDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000))

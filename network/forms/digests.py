@@ -6,29 +6,34 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from network.digests.due import MAX_DAYS_BEFORE_MEETING
 from network.models import DigestPreference, Membership
 
 WEEKDAYS = [
-    (0, "Monday"),
-    (1, "Tuesday"),
-    (2, "Wednesday"),
-    (3, "Thursday"),
-    (4, "Friday"),
-    (5, "Saturday"),
-    (6, "Sunday"),
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
 ]
 
 
 class DigestScheduleForm(forms.Form):
-    weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int, label="Weekly digest day")
+    weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int, label=_("Weekly digest day"))
     send_time = forms.TimeField(
-        label="Weekly digest time", help_text="UK time.", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Weekly digest time"),
+        help_text=_("UK time."),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     days_before_meeting = forms.IntegerField(
-        min_value=0, max_value=MAX_DAYS_BEFORE_MEETING, label="Meeting reminder", help_text="Days before each meeting."
+        min_value=0,
+        max_value=MAX_DAYS_BEFORE_MEETING,
+        label=_("Meeting reminder"),
+        help_text=_("Days before each meeting."),
     )
 
 
@@ -44,8 +49,8 @@ MEMBERS_LISTED = 50
 
 
 class DigestPreviewForm(forms.Form):
-    digest = forms.ChoiceField(label="Which email")
-    member = _MemberChoiceField(queryset=Membership.objects.none(), label="Preview as", empty_label=None)
+    digest = forms.ChoiceField(label=_("Which email"))
+    member = _MemberChoiceField(queryset=Membership.objects.none(), label=_("Preview as"), empty_label=None)
 
     def __init__(
         self, *args: Any, choices: list[tuple[str, str]], members: QuerySet[Membership], **kwargs: Any
@@ -73,5 +78,5 @@ class DigestPreviewForm(forms.Form):
 
 class DigestPreferenceForm(forms.Form):
     digest_preference = forms.ChoiceField(
-        choices=DigestPreference.choices, widget=forms.RadioSelect, label="Which emails do you want?"
+        choices=DigestPreference.choices, widget=forms.RadioSelect, label=_("Which emails do you want?")
     )

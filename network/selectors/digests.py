@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from network.digests.due import MAX_ATTEMPTS, deliveries_sendable
@@ -129,7 +130,7 @@ def digest_choices(
         choices.append((weekly_key(alliance=alliance, when=now), gettext("This week's digest to the alliance")))
     upcoming = Meeting.objects.filter(site=site, cancelled_at__isnull=True, starts_at__gt=now).order_by("starts_at")
     for meeting in upcoming[:20]:
-        when = timezone.localtime(meeting.starts_at).strftime("%-d %B, %H:%M")
+        when = date_format(timezone.localtime(meeting.starts_at), "j F, H:i")  # month names in the reader's language
         label = gettext("Reminder before %(title)s (%(when)s)") % {"title": meeting.title, "when": when}
         choices.append((pre_meeting_key(meeting_id=meeting.pk), label))
     return choices

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Qu
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from network import tokens
 from network.models import (
@@ -84,7 +85,7 @@ def meetings_for_alliance(*, alliance: Alliance) -> QuerySet[Meeting]:
 def meeting_get(*, site: PilotSite, meeting_id: int) -> Meeting:
     meeting = Meeting.objects.select_related("site", "alliance").filter(pk=meeting_id, site=site).first()
     if meeting is None:
-        raise Http404("No such meeting")
+        raise Http404(gettext("No such meeting"))
     return meeting
 
 
@@ -113,7 +114,7 @@ def meeting_invitee_get(*, meeting: Meeting, membership_id: int) -> Membership:
     """One invitee of the meeting; anyone else is a 404."""
     invitee = meeting_invitees(meeting=meeting).filter(pk=membership_id).first()
     if invitee is None:
-        raise Http404("Not invited to this meeting")
+        raise Http404(gettext("Not invited to this meeting"))
     return invitee
 
 
@@ -154,15 +155,14 @@ class AttendeeRow:
 
 
 _SECTORS = dict(Sector.choices)
-NO_REPLY_LABEL = "No reply"
-WAITING_LIST_LABEL = "Waiting list"
 
 
 def _rsvp_label(rsvp: str, waitlisted: bool) -> str:
-    """How a reply reads on the page and in exports: Rsvp's own labels, or no reply, or the waiting list."""
+    """How a reply reads on the page and in exports, in the active language: Rsvp's own labels, or no reply, or
+    the waiting list."""
     if waitlisted:
-        return WAITING_LIST_LABEL
-    return str(Rsvp(rsvp).label) if rsvp else NO_REPLY_LABEL
+        return gettext("Waiting list")
+    return str(Rsvp(rsvp).label) if rsvp else gettext("No reply")
 
 
 def _attendees(
@@ -285,7 +285,18 @@ def meeting_walk_ins(*, meeting: Meeting) -> QuerySet[MeetingAttendance]:
     return meeting.attendances.filter(membership__isnull=True).order_by("walk_in_name", "pk")
 
 
-EXPORT_HEADER = ["Name", "Email", "Agency", "Sector", "Role", "RSVP", "Attended", "Walk-in"]
+def export_header() -> list[str]:
+    """The attendee list's column names, in the active language."""
+    return [
+        gettext("Name"),
+        gettext("Email"),
+        gettext("Agency"),
+        gettext("Sector"),
+        gettext("Role"),
+        gettext("Reply"),
+        gettext("Attended"),
+        gettext("Walk-in"),
+    ]
 
 
 _EXPORT_COLUMNS = (
@@ -310,7 +321,10 @@ def _export_row(
     rsvp: str | None,
     waitlisted: object,
     was_there: object,
+    *,
+    yes_no: tuple[str, str],
 ) -> list[str]:
+    yes, no = yes_no
     return [
         name,
         email,
@@ -318,12 +332,18 @@ def _export_row(
         str(_SECTORS.get(sector, "")) if sector else "",
         role,
         _rsvp_label(rsvp or "", waitlisted is not None),
-        "Yes" if was_there is not None else "No",
-        "No",
+        yes if was_there is not None else no,
+        no,
     ]
 
 
 def meeting_export_rows(*, meeting: Meeting, chunk_size: int = 5000, first: int = 500) -> Iterator[list[str]]:
+    """The attendee list as rows of text (see `_export_rows`), its words in the language active now: a download
+    is streamed after the view returns, so they are fixed here, not as each row is written."""
+    return _export_rows(meeting=meeting, chunk_size=chunk_size, first=first, yes_no=(gettext("Yes"), gettext("No")))
+
+
+def _export_rows(*, meeting: Meeting, chunk_size: int, first: int, yes_no: tuple[str, str]) -> Iterator[list[str]]:
     """The attendee list as rows of text, read a page at a time in name order.
 
     Each page is a short query that carries on from the last name and id read (keyset paging),
@@ -344,7 +364,7 @@ def meeting_export_rows(*, meeting: Meeting, chunk_size: int = 5000, first: int 
     page = list(people.values_list(*_EXPORT_COLUMNS)[:page_size])
     while page:
         for *row, _ in page:
-            yield _export_row(*row)
+            yield _export_row(*row, yes_no=yes_no)
         if len(page) < page_size:
             break
         last_name, last_pk = page[-1][0], page[-1][-1]
@@ -353,7 +373,7 @@ def meeting_export_rows(*, meeting: Meeting, chunk_size: int = 5000, first: int 
         page = list(after.values_list(*_EXPORT_COLUMNS)[:page_size])
     walk_ins = meeting_walk_ins(meeting=meeting).values_list("walk_in_name", "walk_in_email", "walk_in_agency")
     for name, email, agency in walk_ins.iterator(chunk_size=chunk_size):
-        yield [name, email, agency, "", "", "", "Yes", "Yes"]
+        yield [name, email, agency, "", "", "", yes_no[0], yes_no[0]]
 
 
 def rsvp_member_get(*, meeting_id: int, member_id: int) -> tuple[Meeting, Membership] | None:
@@ -388,7 +408,7 @@ def calendar_owner_for_token(token: str) -> Membership | None:
         return None
     membership_id, key = read
     return (
-        Membership.objects.select_related("site")
+        Membership.objects.select_related("site", "user")
         .filter(pk=membership_id, calendar_key=key, archived_at__isnull=True)
         .first()
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -60,12 +61,15 @@ def digest_send_now(*, membership: Membership, key: str) -> str:
     return key
 
 
-def email_queue(*, site: PilotSite, name: str, subject: str, body: str, memberships: list[Membership]) -> str:
-    """Queue one written email to these people of `site` through the email ledger, to be sent once the caller's
-    transaction commits: nothing lost if a worker or Redis dies, as for digests. The key it was queued under."""
+def email_queue(
+    *, site: PilotSite, name: str, memberships: list[Membership], write: Callable[[Membership], tuple[str, str]]
+) -> str:
+    """Queue one written email to each of these people of `site` through the email ledger, to be sent once the
+    caller's transaction commits: nothing lost if a worker or Redis dies, as for digests. `write` gives each
+    person's (subject, body), in their own language. The key it was queued under."""
     people = [m for m in memberships if m.site_id == site.pk and m.archived_at is None]
     key = mail_key(site=site, name=name, when=timezone.now())
     if people:
-        mail_deliveries_create(key=key, subject=subject, body=body, memberships=people)
+        mail_deliveries_create(key=key, letters=[(m, *write(m)) for m in people])
         dispatch.digest_send.after_commit(key)
     return key

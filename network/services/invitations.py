@@ -14,16 +14,14 @@ import logging
 from dataclasses import dataclass
 
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from network import activity_text, dispatch
 from network.digests.keys import invitation_key, sign_in_key
+from network.digests.messages import sign_in_link_email
 from network.errors import DomainError
 from network.models import DigestDelivery, InvitationStatus, Membership, PilotSite, User
 from network.ratelimit import rate_exceeded
@@ -123,7 +121,7 @@ def invitations_queue(*, site: PilotSite, actor: User, memberships: list[Members
 def invitation_queue_one(*, site: PilotSite, actor: User, membership_id: int) -> Membership:
     membership = site.memberships.select_related("user").filter(pk=membership_id, archived_at__isnull=True).first()
     if membership is None:
-        raise DomainError(_("That person is not in this site."))
+        raise DomainError(gettext("That person is not in this site."))
     invitations_queue(site=site, actor=actor, memberships=[membership])
     return membership
 
@@ -164,14 +162,7 @@ def password_reset_allowed(*, email: str, ip: str) -> bool:
 
 def sign_in_link_send(*, user: User, site_slug: str = "") -> None:
     token = sign_in_token_make(user=user, site_slug=site_slug)
-    minutes = int(SIGN_IN_LINK_MAX_AGE.total_seconds() // 60)
-    context = {"user": user, "link": sign_in_link_url(token), "minutes": minutes}
-    send_mail(
-        subject="Your sign-in link for Systems Leader",
-        message=render_to_string("network/email/sign_in_link.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    sign_in_link_email(user=user, link=sign_in_link_url(token)).send()
 
 
 def fresh_link_send(*, check: LinkCheck) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.db.models import Exists
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from network import dispatch
 from network.digests.keys import change_key, meeting_key, place_key
@@ -30,9 +31,9 @@ from network.text import one_line
 
 def _check_details(*, starts_at: dt.datetime, ends_at: dt.datetime | None, place: str, online_link: str) -> None:
     if not place.strip() and not online_link.strip():
-        raise DomainError("Give a place to meet, an online link, or both.", field="place")
+        raise DomainError(gettext("Give a place to meet, an online link, or both."), field="place")
     if ends_at is not None and ends_at <= starts_at:
-        raise DomainError("The meeting must end after it starts.", field="ends_at")
+        raise DomainError(gettext("The meeting must end after it starts."), field="ends_at")
 
 
 @transaction.atomic
@@ -50,7 +51,7 @@ def meeting_create(
 ) -> Meeting:
     """Create a meeting for an alliance, or for the whole site when alliance is None, and queue its digest."""
     if not can_call_meetings(created_by) or (alliance is not None and created_by.site_id != alliance.site_id):
-        raise DomainError("Only the site's coordinators and enablers can create meetings.")
+        raise DomainError(gettext("Only the site's coordinators and enablers can create meetings."))
     _check_details(starts_at=starts_at, ends_at=ends_at, place=place, online_link=online_link)
     meeting = Meeting.objects.create(
         site_id=created_by.site_id,
@@ -70,9 +71,9 @@ def meeting_create(
 
 def _check_coordinator(*, meeting: Meeting, by: Membership) -> None:
     if not can_call_meetings(by) or by.site_id != meeting.site_id:
-        raise DomainError("Only the site's coordinators and enablers can change meetings.")
+        raise DomainError(gettext("Only the site's coordinators and enablers can change meetings."))
     if meeting.cancelled_at is not None:
-        raise DomainError("This meeting has been cancelled.")
+        raise DomainError(gettext("This meeting has been cancelled."))
 
 
 @transaction.atomic
@@ -140,15 +141,15 @@ def _meeting_locked_for_reply(*, meeting: Meeting, membership: Membership, now: 
     invited (`meeting_invitees`' rule) is read in the same query as the lock.
     """
     if membership.site_id != meeting.site_id or membership.archived_at is not None:
-        raise DomainError("Only those invited to this meeting can reply.")
+        raise DomainError(gettext("Only those invited to this meeting can reply."))
     invited = meeting_invitees(meeting=meeting).filter(pk=membership.pk)
     locked = Meeting.objects.select_for_update(of=("self",)).filter(Exists(invited), pk=meeting.pk).first()
     if locked is None:
-        raise DomainError("Only those invited to this meeting can reply.")
+        raise DomainError(gettext("Only those invited to this meeting can reply."))
     if locked.cancelled_at is not None:
-        raise DomainError("This meeting has been cancelled.", field="rsvp")
+        raise DomainError(gettext("This meeting has been cancelled."), field="rsvp")
     if locked.starts_at <= now:
-        raise DomainError("This meeting has started, so replies are closed.", field="rsvp")
+        raise DomainError(gettext("This meeting has started, so replies are closed."), field="rsvp")
     return locked
 
 
@@ -158,7 +159,7 @@ def meeting_respond(
 ) -> MeetingResponse:
     """Record a reply. Past capacity a "going" joins the waiting list; a place freed goes to the longest waiting."""
     if rsvp not in Rsvp.values:
-        raise DomainError("Choose going, maybe or not going.", field="rsvp")
+        raise DomainError(gettext("Choose going, maybe or not going."), field="rsvp")
     now = now or timezone.now()
     meeting = _meeting_locked_for_reply(meeting=meeting, membership=membership, now=now)
     response = MeetingResponse.objects.filter(meeting=meeting, membership=membership).first()
@@ -176,7 +177,7 @@ def meeting_respond(
             with transaction.atomic():  # a savepoint: a twin reply made just now is refused, not a 500
                 response.save()
         except IntegrityError:
-            raise DomainError("Your reply crossed with another; please try again.", field="rsvp") from None
+            raise DomainError(gettext("Your reply crossed with another; please try again."), field="rsvp") from None
     else:
         response.save(update_fields=["rsvp", "waitlisted_at", "updated_at"])
     # With no limit nobody waits: taking the limit away gives everyone waiting a place (meeting_update).
@@ -189,14 +190,14 @@ def meeting_respond(
 
 def _check_attendance_taker(*, meeting: Meeting, by: Membership) -> None:
     if not can_call_meetings(by) or by.site_id != meeting.site_id:
-        raise DomainError("Only the site's coordinators and enablers take attendance.")
+        raise DomainError(gettext("Only the site's coordinators and enablers take attendance."))
 
 
 def attendance_set(*, meeting: Meeting, membership: Membership, present: bool, recorded_by: Membership) -> bool:
     """Mark an invitee present or not; returns whether they are now marked present."""
     _check_attendance_taker(meeting=meeting, by=recorded_by)
     if not meeting_invitees(meeting=meeting).filter(pk=membership.pk).exists():
-        raise DomainError("That person is not invited to this meeting.")
+        raise DomainError(gettext("That person is not invited to this meeting."))
     if present:
         MeetingAttendance.objects.get_or_create(
             meeting=meeting, membership=membership, defaults={"recorded_by": recorded_by}
@@ -212,7 +213,7 @@ def walk_in_record(
     """Record someone who came but was not on the list."""
     _check_attendance_taker(meeting=meeting, by=recorded_by)
     if not name.strip():
-        raise DomainError("Give the person's name.", field="name")
+        raise DomainError(gettext("Give the person's name."), field="name")
     return MeetingAttendance.objects.create(
         meeting=meeting,
         walk_in_name=one_line(name),

@@ -13,6 +13,8 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -69,7 +71,7 @@ def site_digests(request: AuthenticatedHttpRequest, membership: Membership) -> H
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, "Digest schedule saved.")
+            messages.success(request, gettext("Digest schedule saved."))
             return redirect("network:site-digests", site_slug=site.slug)
     choices, digest = _chosen(request, membership)
     preview_form = _preview_form(request, choices, digest) if digest else None
@@ -101,15 +103,17 @@ def digest_preview_email(request: AuthenticatedHttpRequest, membership: Membersh
     """The chosen digest exactly as the chosen member would get it: its HTML part, or its text with ?part=text."""
     choices, digest = _chosen(request, membership)
     if digest is None:
-        raise Http404("Nothing to preview")
+        raise Http404(gettext("Nothing to preview"))
     form = _preview_form(request, choices, digest)
     if not form.is_valid():
-        raise Http404("Choose someone who would receive this email")
+        raise Http404(gettext("Choose someone who would receive this email"))
     message = digest_preview(digest=digest, membership=form.cleaned_data["member"])
     if message is None:
-        body = (
-            "<!doctype html><html lang='en-GB'><title>Nothing to send</title><body>"
-            "<p>Nothing new for this member this week, so no digest would be sent.</p></body></html>"
+        body = format_html(
+            "<!doctype html><html lang='{}'><title>{}</title><body><p>{}</p></body></html>",
+            get_language(),
+            gettext("Nothing to send"),
+            gettext("Nothing new for this member this week, so no digest would be sent."),
         )
         return HttpResponse(body)
     if request.GET.get("part") == "text":
@@ -123,13 +127,13 @@ def digest_preview_email(request: AuthenticatedHttpRequest, membership: Membersh
 def digest_send_now_view(request: AuthenticatedHttpRequest, membership: Membership) -> HttpResponse:
     _, digest = _chosen(request, membership)
     if digest is None:
-        raise Http404("Nothing to send")
+        raise Http404(gettext("Nothing to send"))
     try:
         digest_send_now(membership=membership, key=digest.key)
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "It is being sent. Progress shows below.")
+        messages.success(request, gettext("It is being sent. Progress shows below."))
     return redirect(_page_url(membership, digest))
 
 
@@ -137,7 +141,7 @@ def digest_send_now_view(request: AuthenticatedHttpRequest, membership: Membersh
 def digest_progress_view(request: AuthenticatedHttpRequest, membership: Membership) -> HttpResponse:
     _, digest = _chosen(request, membership)
     if digest is None:
-        raise Http404("Nothing being sent")
+        raise Http404(gettext("Nothing being sent"))
     progress = digest_progress(key=digest.key, site_id=membership.site.pk)
     context = {"membership": membership, "site": membership.site, "digest": digest, "progress": progress}
     if request.htmx:  # polled by the progress region; without script the page shows it

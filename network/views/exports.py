@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext
 
 from network import calendars, selectors
 from network.access import COORDINATORS, site_view
 from network.http import AuthenticatedHttpRequest, HtmxHttpRequest, render_page_streamed, token_page
+from network.i18n import language_of
 from network.models import Membership
 from network.selectors.meetings import (
-    EXPORT_HEADER,
     calendar_owner_for_token,
+    export_header,
     meeting_attendee_chunks,
     meeting_export_rows,
     meetings_for_membership,
@@ -25,7 +27,9 @@ def meeting_attendees_csv(
 ) -> StreamingHttpResponse:
     meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
     return csv_response(
-        header=EXPORT_HEADER, rows=meeting_export_rows(meeting=meeting), filename=f"meeting-{meeting.pk}-attendees.csv"
+        header=export_header(),
+        rows=meeting_export_rows(meeting=meeting),
+        filename=f"meeting-{meeting.pk}-attendees.csv",
     )
 
 
@@ -33,8 +37,8 @@ def meeting_attendees_csv(
 def meeting_attendees_xlsx(request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int) -> FileResponse:
     meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
     return xlsx_response(
-        sheet_title="Attendees",
-        header=EXPORT_HEADER,
+        sheet_title=gettext("Attendees"),
+        header=export_header(),
         rows=meeting_export_rows(meeting=meeting),
         filename=f"meeting-{meeting.pk}-attendees.xlsx",
     )
@@ -68,7 +72,8 @@ def site_calendar(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """
     membership = calendar_owner_for_token(token)
     if membership is None:
-        raise Http404("No such calendar")
+        raise Http404(gettext("No such calendar"))
     meetings = meetings_for_membership(membership=membership)
-    body = calendars.site_calendar_ics(site=membership.site, meetings=meetings)
+    with language_of(membership.user):  # a calendar app asks with no language of its own: the feed's owner's
+        body = calendars.site_calendar_ics(site=membership.site, meetings=meetings)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
 from network.errors import DomainError
@@ -11,6 +12,7 @@ from network.forms import add_domain_error
 from network.forms.digests import DigestPreferenceForm
 from network.forms.meetings import RsvpForm
 from network.http import HtmxHttpRequest, render_page, token_page
+from network.i18n import use_language_of
 from network.models import DigestPreference, Rsvp
 from network.selectors.meetings import (
     meeting_is_open_for_replies,
@@ -28,8 +30,9 @@ def meeting_rsvp(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """Reply to a meeting from the email. A GET only shows the choice (mail scanners follow links); a POST saves it."""
     found = rsvp_invitee_for_token(token)
     if found is None:
-        raise Http404("This link is not valid.")
+        raise Http404(gettext("This link is not valid."))
     meeting, invitee = found
+    use_language_of(request, invitee.user)
     response = member_rsvp(meeting=meeting, membership=invitee)
     answer = request.GET.get("answer", "")
     initial = answer if answer in Rsvp.values else (response.rsvp if response else None)
@@ -63,7 +66,8 @@ def meeting_rsvp(request: HtmxHttpRequest, token: str) -> HttpResponse:
 def digest_unsubscribe(request: HtmxHttpRequest, token: str) -> HttpResponse:
     membership = membership_for_unsubscribe_token(token)
     if membership is None:
-        raise Http404("This link is not valid.")
+        raise Http404(gettext("This link is not valid."))
+    use_language_of(request, membership.user)
     status = 200
     form = DigestPreferenceForm(initial={"digest_preference": membership.digest_preference})
     saved = False
@@ -72,7 +76,7 @@ def digest_unsubscribe(request: HtmxHttpRequest, token: str) -> HttpResponse:
             # One-click unsubscribe: the mail client posts List-Unsubscribe=One-Click and nothing else.
             digest_preference_set(membership=membership, preference=DigestPreference.NONE)
             if request.POST.get("List-Unsubscribe") == "One-Click":
-                return HttpResponse("Unsubscribed.", content_type="text/plain")
+                return HttpResponse(gettext("Unsubscribed."), content_type="text/plain; charset=utf-8")
             return redirect("network:digest-unsubscribe", token=token)
         form = DigestPreferenceForm(request.POST)
         if form.is_valid():

@@ -352,13 +352,13 @@ def coordinator_downloads_who_is_coming(j: Journey) -> None:
         dana.get_by_role("link", name="Download attendee list (CSV)").click()
     download = download_info.value
     reader = csv.DictReader(Path(download.path()).read_text(encoding="utf-8-sig").splitlines())
-    assert reader.fieldnames == ["Name", "Email", "Agency", "Sector", "Role", "RSVP", "Attended", "Walk-in"]
+    assert reader.fieldnames == ["Name", "Email", "Agency", "Sector", "Role", "Reply", "Attended", "Walk-in"]
     by_email = {row["Email"]: row for row in reader}
     assert sorted(by_email) == sorted(email for _, email, _, _ in LEADERS)
     name, email, agency, title = LEADERS[0]
     assert (by_email[email]["Name"], by_email[email]["Agency"], by_email[email]["Role"]) == (name, agency, title)
-    assert by_email[email]["RSVP"] == "Going"
-    assert by_email[LEADERS[1][1]]["RSVP"] == "No reply"
+    assert by_email[email]["Reply"] == "Going"
+    assert by_email[LEADERS[1][1]]["Reply"] == "No reply"
 
 
 @pytest.mark.browser

@@ -60,7 +60,7 @@ def test_a_meeting_from_invitation_to_attendance_and_exports(
     fill_date(dana, "Ends at", "2031-03-13T20:00")
     dana.get_by_label("Place").fill("Ashby Library")
     dana.get_by_label("Online link").fill("https://meet.example/ashby")
-    dana.get_by_label("Capacity").fill("3")
+    dana.get_by_label("How many people can come").fill("3")
     audit.check(dana, "meeting-create-filled")
     dana.get_by_role("button", name="Create meeting").click()
     expect(dana.get_by_role("heading", level=1)).to_have_text("Rough sleeping: first meeting")
@@ -71,7 +71,7 @@ def test_a_meeting_from_invitation_to_attendance_and_exports(
     # 2. An invitee replies "Going" straight from the email, without signing in.
     invitee = leaders[1].user
     (message,) = [m for m in mailoutbox if m.to == [invitee.email]]
-    going_link = re.search(r"- Going: (\S+)", str(message.body))
+    going_link = re.search(r"- Yes, I am going: (\S+)", str(message.body))
     assert going_link is not None
     guest = new_context().new_page()
     guest.goto(going_link.group(1))
@@ -137,7 +137,7 @@ def test_a_meeting_from_invitation_to_attendance_and_exports(
 
     rows = list(csv.DictReader(io.StringIO(download("Download attendee list (CSV)").decode("utf-8"))))
     by_name = {row["Name"]: row for row in rows}
-    assert by_name["Leader 1 of Ashby"]["RSVP"] == "Going"
+    assert by_name["Leader 1 of Ashby"]["Reply"] == "Going"
     assert by_name["Leader 1 of Ashby"]["Attended"] == "Yes"
     assert by_name["Leader 0 of Ashby"]["Attended"] == "No"
     assert by_name["Pat Visitor"]["Walk-in"] == "Yes"
@@ -145,13 +145,13 @@ def test_a_meeting_from_invitation_to_attendance_and_exports(
 
     sheet = openpyxl.load_workbook(io.BytesIO(download("Download attendee list (Excel)")))["Attendees"]
     table = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert table[0] == ["Name", "Email", "Agency", "Sector", "Role", "RSVP", "Attended", "Walk-in"]
+    assert table[0] == ["Name", "Email", "Agency", "Sector", "Role", "Reply", "Attended", "Walk-in"]
     walk_in = next(row for row in sheet.iter_rows() if row[0].value == "Pat Visitor")
     assert walk_in[2].value == "'=Ashby Food Bank"  # the same formula guard as the CSV
     assert walk_in[2].data_type == "s"  # text, not a formula
     assert len(table) == 1 + 4 + 1
 
-    event = Calendar.from_ical(download("Add to your calendar (ICS)")).walk("VEVENT")[0]
+    event = Calendar.from_ical(download("Add to your calendar (ICS file)")).walk("VEVENT")[0]
     assert str(event["SUMMARY"]) == "Rough sleeping: first meeting"
     assert str(event["URL"]) == meeting_url
     assert "https://meet.example/ashby" in str(event["DESCRIPTION"])

@@ -63,7 +63,7 @@ def test_a_site_wide_meeting_fills_up_and_passes_a_freed_place_on(
     dana.get_by_label("Title").fill(TITLE)
     fill_date(dana, "Starts at", "2031-03-13T18:30")
     dana.get_by_label("Place").fill("Ashby Library")
-    dana.get_by_label("Capacity").fill("1")
+    dana.get_by_label("How many people can come").fill("1")
     audit.check(dana, "site-meeting-create-filled")
     dana.get_by_role("button", name="Create meeting").click()
     expect(dana.get_by_role("heading", level=1)).to_have_text(TITLE)
@@ -81,7 +81,7 @@ def test_a_site_wide_meeting_fills_up_and_passes_a_freed_place_on(
         return message
 
     first = new_context().new_page()
-    first.goto(link_in(invitation_for(0), "Going"))
+    first.goto(link_in(invitation_for(0), "Yes, I am going"))
     expect(first.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(first.get_by_text("Replying as Leader 0 of Ashby")).to_be_visible()
     expect(first.get_by_label("Going", exact=True)).to_be_checked()
@@ -90,7 +90,7 @@ def test_a_site_wide_meeting_fills_up_and_passes_a_freed_place_on(
     expect(first.get_by_role("status").filter(has_text="Thanks")).to_have_text("Thanks, your reply is saved: Going.")
 
     second = new_context().new_page()
-    second.goto(link_in(invitation_for(1), "Going"))
+    second.goto(link_in(invitation_for(1), "Yes, I am going"))
     expect(second.get_by_label("Going", exact=True)).to_be_checked()
     second.get_by_role("button", name="Save my reply").click()
     expect(second.get_by_role("status").filter(has_text="Thanks")).to_have_text(
@@ -100,7 +100,7 @@ def test_a_site_wide_meeting_fills_up_and_passes_a_freed_place_on(
 
     # 3. The first drops out from their email; the place goes to the second, who is told by email.
     mailoutbox.clear()
-    first.goto(link_in(invitation_for(0), "Not going"))
+    first.goto(link_in(invitation_for(0), "No, I am not going"))
     expect(first.get_by_label("Not going", exact=True)).to_be_checked()
     first.get_by_role("button", name="Save my reply").click()
     expect(first.get_by_role("status").filter(has_text="Thanks")).to_have_text(
@@ -108,7 +108,7 @@ def test_a_site_wide_meeting_fills_up_and_passes_a_freed_place_on(
     )
     places = [m for m in mailoutbox if str(m.subject).endswith(f"A place for you: {TITLE}")]
     assert [m.to for m in places] == [[leaders[1].user.email]]
-    second.goto(link_in(places[0], "Not going"))
+    second.goto(link_in(places[0], "No, I am not going"))
     expect(second.get_by_text("Your reply so far: Going.")).to_be_visible()  # off the waiting list now
     expect(second.get_by_label("Not going", exact=True)).to_be_checked()
     audit.check(second, "site-rsvp-from-place-email")

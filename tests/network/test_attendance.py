@@ -165,7 +165,7 @@ def test_the_csv_has_attendance_walk_ins_and_no_formulas(cast: Cast, meeting: Me
     _export(cast, meeting)
     response = cast.client_for(cast.coordinator).get(_url("meeting-attendees-csv", cast, meeting))
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))  # type: ignore[attr-defined]
-    assert rows[0] == ["Name", "Email", "Agency", "Sector", "Role", "RSVP", "Attended", "Walk-in"]
+    assert rows[0] == ["Name", "Email", "Agency", "Sector", "Role", "Reply", "Attended", "Walk-in"]
     by_name = {row[0]: row for row in rows[1:]}
     assert by_name["Leader 0 of Ashby"][5:] == ["Going", "Yes", "No"]
     assert by_name["Leader 1 of Ashby"][4] == '\'=HYPERLINK("http://evil.example","Click")'
@@ -201,7 +201,7 @@ def test_the_xlsx_keeps_every_value_as_text(cast: Cast, meeting: Meeting) -> Non
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]
     sheet = workbook["Attendees"]
     rows = list(sheet.iter_rows())
-    assert [c.value for c in rows[0]] == ["Name", "Email", "Agency", "Sector", "Role", "RSVP", "Attended", "Walk-in"]
+    assert [c.value for c in rows[0]] == ["Name", "Email", "Agency", "Sector", "Role", "Reply", "Attended", "Walk-in"]
     by_name = {row[0].value: row for row in rows[1:]}
     formula_cell = by_name["Leader 1 of Ashby"][4]
     # The one formula guard (network/csv_cells.py), as in every CSV: an apostrophe, and kept as text.

@@ -27,11 +27,12 @@ from django.core import mail
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from network import digests, services
 from network.models import DigestDelivery, DigestSchedule, Rsvp
 from network.services.meetings import meeting_update
+from network.services.people import user_set_language
 from network.tasks import digest_send, digests_due_send
 from outcomes.services import ballot_submit, outcome_commit, outcome_propose, round_close, round_create_and_open
 from systemsleader.celery import app
@@ -242,7 +243,9 @@ def test_it_sends_each_alliance_member_one_digest_through_a_real_worker(
             assert r.mail_from == parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
             assert message["To"] == recipient
             assert message["Subject"] == "Ashby Pilot: Rough sleeping: first alliance meeting"
-            assert message.get_content_type() == "multipart/alternative"
+            # The text and HTML parts, and the meeting's calendar file.
+            assert message.get_content_type() == "multipart/mixed"
+            assert [part.get_filename() for part in message.iter_attachments()] == ["meeting.ics"]
             # SMTP carries lines ending CRLF; compare with the templates' own line ends.
             text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
             html = message.get_body(("html",)).get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
@@ -252,16 +255,16 @@ def test_it_sends_each_alliance_member_one_digest_through_a_real_worker(
             assert "When: Thursday 13 March 2031, 18:30 (UK time)" in text
             assert "Where: Ashby Library & Hub" in text
             assert "Agenda:\nAgree what each agency brings.\nPlan the first month.\n" in text
-            assert "Who is coming (1):\n- Leader 1 of Ashby, Ashby NHS Trust\n\n" in text
-            assert f"Reply and see the details: {meeting_url}\n" in text
-            assert 'the alliance for "No one sleeps rough" in Ashby Pilot.' in text
+            assert "Who is coming (1 person):\n- Leader 1 of Ashby, Ashby NHS Trust\n\n" in text
+            assert f"The meeting page (you sign in first): {meeting_url}\n" in text
+            assert 'the alliance for “No one sleeps rough” in Ashby Pilot.' in text
 
             assert f"<p>Hello {name},</p>" in html
             assert "<h1>Rough sleeping: first alliance meeting</h1>" in html
             assert "Thursday 13 March 2031, 18:30 (UK time)" in html
             assert "<strong>Where:</strong> Ashby Library &amp; Hub" in html
             assert "<p>Agree what each agency brings.<br>Plan the first month.</p>" in html
-            assert "<h2>Who is coming (1)</h2>\n<ul><li>Leader 1 of Ashby, Ashby NHS Trust</li></ul>" in html
+            assert "<h2>Who is coming (1 person)</h2>\n<ul><li>Leader 1 of Ashby, Ashby NHS Trust</li></ul>" in html
             assert f'<a href="{meeting_url}">' in html
 
         # The task runs again, as a retried or duplicated task would: nobody gets a second copy.
@@ -347,3 +350,64 @@ def test_the_weekly_digest_and_the_reminder_arrive_once_each_and_unsubscribe_wor
     with worker.log_on_failure():
         assert received(changed) == emails[1:]
         assert len(inbox.messages()) == count + 2
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_weekly_digest_to_a_mixed_alliance_reaches_each_reader_once_in_their_own_language(
+    worker: Worker, inbox: Inbox, tasks_on_broker: None
+) -> None:
+    """One digest, one run in the worker (its content read once), two readers: each copy in its reader's language."""
+    _, _, enabler, _, leaders = make_site("ashby", leader_count=2)
+    chosen = outcome_propose(
+        membership=leaders[0], statement="No one sleeps rough", why_it_matters="Everyone meets them."
+    )
+    other = outcome_propose(membership=leaders[1], statement="Children ready for school", why_it_matters="Early years.")
+    voting_round = round_create_and_open(membership=enabler, title="Spring round")
+    for leader in leaders:
+        ballot_submit(voting_round=voting_round, voter=leader, ranks={chosen.pk: 1, other.pk: 2})
+    voting_round = round_close(voting_round=voting_round, membership=enabler)
+    members = [outcome_commit(voting_round=voting_round, membership=leader) for leader in leaders]
+    welsh, english = (m.membership.user for m in members)
+    user_set_language(user=welsh, language="cy")
+    assert english.language == "en-gb"
+    key = digests.weekly_key(alliance=members[0].alliance, when=timezone.now())
+
+    task = digest_send.delay(key)
+    worker.wait_for(rf"digest_send\[{task.id}\] succeeded", "the weekly digest task finishing in the worker")
+
+    with worker.log_on_failure():
+        assert worker.results()[task.id] == {"sent": 2, "failed": 0, "skipped": 0}
+        received = {r.rcpt_tos[0]: r.message for r in inbox.messages()}
+        assert len(inbox.messages()) == 2 and sorted(received) == sorted([welsh.email, english.email])
+        closed_on = timezone.localtime(voting_round.closed_at)
+        copies = {}
+        for reader, language in ((welsh, "cy"), (english, "en-gb")):
+            message = received[reader.email]
+            text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+            html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+            with translation.override(language):
+                month = formats.date_format(closed_on, "F")
+            copies[language] = (str(message["Subject"]), text, html, month)
+        subject, text, html, month = copies["cy"]
+        assert subject == "Ashby Pilot: eich wythnos yn y gynghrair"
+        assert "Helo Leader 0 of Ashby," in text
+        assert "ROWNDIAU PLEIDLEISIO SYDD NEWYDD GAU" in text and "VOTING ROUNDS" not in text
+        assert f"Spring round, caewyd {closed_on.day} {month}" in text
+        assert '<html lang="cy">' in html and "Eich wythnos yn Ashby Pilot" in html
+        assert "Datdanysgrifio, neu ddewis pa negeseuon e-bost a gewch" in html
+        subject, text, html, month = copies["en-gb"]
+        assert subject == "Ashby Pilot: your week in the alliance"
+        assert "Hello Leader 1 of Ashby," in text
+        assert "VOTING ROUNDS JUST CLOSED" in text and "ROWNDIAU" not in text
+        assert f"Spring round, closed {closed_on.day} {month}" in text
+        assert '<html lang="en-gb">' in html and "Your week in Ashby Pilot" in html
+        # Both name the site's enabler to write to, each in its own words.
+        assert "Write to Ashby Enabler, its enabler, at enabler@ashby.example." in text
+        assert "Ysgrifennwch at Ashby Enabler, ei alluogwr, yn enabler@ashby.example." in copies["cy"][1]
+
+    # Run again, as a retried task would: nobody gets a second copy, in either language.
+    again = digest_send.delay(key)
+    worker.wait_for(rf"digest_send\[{again.id}\] succeeded", "second run of the weekly digest task")
+    assert worker.results()[again.id] == {"sent": 0, "failed": 0, "skipped": 2}
+    assert len(inbox.messages()) == 2

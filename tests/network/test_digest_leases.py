@@ -186,7 +186,10 @@ def test_a_written_email_queued_through_the_ledger_survives_a_lost_task(
 
     with django_capture_on_commit_callbacks(execute=False):  # the task is queued, and lost with Redis
         key = email_queue(
-            site=cast.site, name="round_closed", subject="Round closed", body="Totals only.", memberships=[cast.enabler]
+            site=cast.site,
+            name="round_closed",
+            memberships=[cast.enabler],
+            write=lambda membership: ("Round closed", "Totals only."),
         )
     assert mailoutbox == []
     DigestDelivery.objects.filter(key=key).update(created_at=timezone.now() - LONG_AGO)

@@ -46,6 +46,8 @@ def test_only_an_enabler_in_the_alliance_reads_what_is_going_quiet(
     enabler = bodies[promoted.user.email]
     assert "GOING QUIET ON THE MAP" in enabler
     assert "- Ashby Council, last active" in enabler and "- NHS (sector), last active" in enabler
+    # The day as people write it, not the map's ISO date.
+    assert re.search(r"- Ashby Council, last active \d{1,2} [A-Z][a-z]+ \d{4}\n", enabler)
     assert f"See the map: http://localhost:8000/sites/{cast.site.slug}/map/" in enabler
     assert "WHO DO YOU WORK WITH?" not in enabler  # the check-in is for leaders
     html = next(m for m in mailoutbox if m.to == [promoted.user.email]).alternatives[0][0]
@@ -111,8 +113,8 @@ def _grow(cast: Cast, alliance: Alliance, start: int, count: int) -> None:
 
 
 # weekly_news: meetings, outcomes' news (rounds, candidates), pledges, check-ins and actions due, the measure,
-# the map's going quiet (snapshot, settings) and the check-in's last answers.
-QUERIES = 11
+# the map's going quiet (snapshot, settings), the check-in's last answers and the site's contact (its enabler).
+QUERIES = 12
 
 
 def test_building_the_weekly_news_takes_the_same_queries_at_any_size(

@@ -67,8 +67,8 @@ def test_the_weekly_digest_is_personal_grouped_and_leaves_out_what_you_did(
     assert 'Leader 1 of Ashby: "I bring' in first
     # Leader 1 has not replied to the meeting, and has voted.
     assert "MEETINGS WAITING FOR YOUR REPLY\n\nAlliance meeting:" in second
-    assert "1 going: Leader 0 of Ashby" in second
-    assert "Going: http://localhost:8000/rsvp/" in second
+    assert "1 person going: Leader 0 of Ashby" in second
+    assert "Yes, I am going: http://localhost:8000/rsvp/" in second
     assert "VOTING ROUNDS OPEN" not in second
     # Newest first within a group.
     assert first.index("Leader 2 of Ashby") < first.index("Leader 1 of Ashby")

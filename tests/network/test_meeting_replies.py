@@ -79,7 +79,7 @@ def test_whoever_gets_a_freed_place_is_emailed_once(
     place = mailoutbox[0]
     assert place.subject == "Ashby Pilot: A place for you: First alliance meeting"
     assert "A place has come free and it is yours" in place.body
-    not_going = re.search(r"Not going: (\S+)", place.body)
+    not_going = re.search(r"No, I am not going: (\S+)", place.body)
     assert not_going is not None and "/rsvp/" in not_going.group(1)
     assert place.attachments[0][0] == "meeting.ics"
     key = DigestDelivery.objects.get(recipient=second).key

@@ -175,7 +175,7 @@ def test_the_coordinator_downloads_the_attendee_list(cast: Cast, alliance: Allia
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))  # type: ignore[attr-defined]
-    assert rows[0] == ["Name", "Email", "Agency", "Sector", "Role", "RSVP", "Attended", "Walk-in"]
+    assert rows[0] == ["Name", "Email", "Agency", "Sector", "Role", "Reply", "Attended", "Walk-in"]
     assert [
         cast.leaders[0].user.name,
         cast.leaders[0].user.email,
@@ -222,7 +222,7 @@ def test_the_digest_lists_who_is_coming(cast: Cast, alliance: Alliance, mailoutb
     services.meeting_respond(meeting=meeting, membership=going.membership, rsvp="going")
     digests.digest_send(key=f"meeting:{meeting.pk}")
     body = mailoutbox[0].body
-    assert "Who is coming (1):" in body
+    assert "Who is coming (1 person):" in body
     assert f"- {cast.leaders[2].user.name}, Ashby Police" in body
 
 
