@@ -436,19 +436,19 @@ def test_emails_name_the_first_of_those_going_and_count_the_rest(
 
     digests.digest_send(key=meeting_key(meeting_id=meeting.pk))
     notice = next(m for m in mailoutbox if m.to[0] == cast.leaders[1].user.email)
-    assert f"Who is coming ({GOING_SHOWN + 2}):" in notice.body
+    assert f"Who is coming ({GOING_SHOWN + 2} people):" in notice.body
     assert f"- Person {GOING_SHOWN - 1:02d}" in notice.body and f"Person {GOING_SHOWN:02d}" not in notice.body
     assert "And 2 more." in notice.body
     body = notice.alternatives[0][0]
-    assert f"Who is coming ({GOING_SHOWN + 2})" in body and "And 2 more." in body
+    assert f"Who is coming ({GOING_SHOWN + 2} people)" in body and "And 2 more." in body
     assert body.count("<li>Person") == GOING_SHOWN
 
     mailoutbox.clear()
     digests.digest_send(key=_weekly_key(alliance))
     weekly = next(m for m in mailoutbox if m.to[0] == cast.leaders[1].user.email)
     names = ", ".join(f"Person {i:02d}" for i in range(GOING_SHOWN))
-    assert f"{GOING_SHOWN + 2} going: {names} and 2 more" in weekly.body
-    assert f"{GOING_SHOWN + 2} going: {names} and 2 more" in weekly.alternatives[0][0]
+    assert f"{GOING_SHOWN + 2} people going: {names} and 2 more" in weekly.body
+    assert f"{GOING_SHOWN + 2} people going: {names} and 2 more" in weekly.alternatives[0][0]
 
 
 def test_preview_as_lists_the_first_recipients_and_still_previews_anyone(cast: Cast, alliance: Alliance) -> None:
