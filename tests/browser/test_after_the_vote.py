@@ -168,7 +168,7 @@ def test_after_the_vote_from_actions_to_the_story(
     enabler_page.get_by_label("Baseline value").fill("46")
     fill_date(enabler_page, "Baseline date", START.isoformat())
     enabler_page.get_by_label("Target (optional)", exact=True).fill("15")
-    fill_date(enabler_page, "Target date", (TODAY + dt.timedelta(days=365)).isoformat())
+    fill_date(enabler_page, "Target date (optional)", (TODAY + dt.timedelta(days=365)).isoformat())
     audit.check(enabler_page, "measure-add-indicator")
     enabler_page.get_by_role("button", name="Add indicator").click()
     expect(enabler_page.get_by_role("heading", level=1)).to_have_text("People sleeping rough")

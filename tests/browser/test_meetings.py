@@ -57,7 +57,7 @@ def test_a_meeting_from_invitation_to_attendance_and_exports(
     dana.get_by_label("Title").fill("Rough sleeping: first meeting")
     expect(dana.get_by_label("The alliance: No one sleeps rough")).to_be_checked()
     fill_date(dana, "Starts at", "2031-03-13T18:30")
-    fill_date(dana, "Ends at", "2031-03-13T20:00")
+    fill_date(dana, "Ends at (optional)", "2031-03-13T20:00")
     dana.get_by_label("Place").fill("Ashby Library")
     dana.get_by_label("Online link").fill("https://meet.example/ashby")
     dana.get_by_label("How many people can come").fill("3")
