@@ -17,7 +17,7 @@ from outcomes.models import VotingRound
 def _closed_round(membership: Membership, round_id: int) -> VotingRound:
     voting_round = selectors.round_get(site=membership.site, round_id=round_id)
     if not voting_round.is_closed:
-        raise Http404("This round has no result yet")
+        raise Http404(gettext("This round has no result yet"))
     return voting_round
 
 
@@ -52,7 +52,7 @@ def round_pairwise_csv(request: AuthenticatedHttpRequest, membership: Membership
     voting_round = _closed_round(membership, round_id)
     rows = selectors.round_pairwise(voting_round=voting_round)
     if not rows:
-        raise Http404("Only a Schulze round has a head-to-head table")
+        raise Http404(gettext("Only a Schulze round has a head-to-head table"))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{slugify(voting_round.title) or 'round'}-head-to-head.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
