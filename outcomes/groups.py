@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils import translation
 from django.utils.translation import gettext, pgettext
+
+from network.models import Sector
 
 # The app's own group names. They are stored as they are (sealed ballots keep NO_AGENCY) and compared by
 # value, so they stay English here; `group_label` says them in the reader's language.
@@ -20,12 +23,16 @@ OTHER = "Other"
 
 
 def group_label(name: str) -> str:
-    """The name of a group to show: the app's own names in the reader's language, agencies' names as typed."""
+    """The name of a group to show: the app's own names and the sectors in the reader's language, agencies'
+    names as typed. Sector groups are named by the sector's English label when a round closes (and kept so)."""
     if name == OTHER:
         return pgettext("a group of voters too small to show", "Other")
     if name == NO_AGENCY:
         return gettext("No agency")
-    return name
+    with translation.override(None):  # no catalogue: the labels as written in the code
+        english = {str(sector.label): sector for sector in Sector}
+    sector = english.get(name)
+    return str(sector.label) if sector is not None else name
 
 
 @dataclass

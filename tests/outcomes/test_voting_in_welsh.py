@@ -9,9 +9,11 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
-from network.models import Membership
+from network.models import Membership, Sector
 from network.services.people import user_set_language
+from outcomes.groups import NO_AGENCY, OTHER, group_label
 from outcomes.models import CandidateOutcome, Energy, Method, Visibility, VotingRound
 from outcomes.services import ballot_submit, round_close, round_create, round_create_and_open
 from tests.conftest import Cast
@@ -117,3 +119,13 @@ def _english(cast: Cast) -> Client:
     client = Client()
     client.force_login(cast.enabler.user)
     return client
+
+
+def test_it_names_the_apps_own_groups_in_the_readers_language() -> None:
+    with translation.override("cy"):
+        assert group_label(OTHER) == "Arall"
+        assert group_label(NO_AGENCY) == "Dim asiantaeth"
+        assert group_label("Ashby Council") == "Ashby Council"  # an agency's name, as typed
+        # A sector group keeps the English label it was stored with; it is shown as the sector's label now.
+        assert group_label("Local authority") == str(Sector.LOCAL_AUTHORITY.label)
+    assert group_label(OTHER) == "Other"
