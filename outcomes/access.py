@@ -38,10 +38,11 @@ __all__ = [
 ]
 
 
-def check_role(membership: Membership, roles: frozenset[str], action: str) -> None:
-    """For services: refuse, with a message fit to show, a membership whose role is not in `roles`."""
+def check_role(membership: Membership, roles: frozenset[str], refusal: str) -> None:
+    """For services: refuse a membership whose role is not in `roles` with `refusal`, a translated sentence
+    fit to show (a whole sentence, not an action glued into one, so that every language can say it)."""
     if membership.role not in roles:
-        raise DomainError(f"Your role in this site does not allow you to {action}.")
+        raise DomainError(refusal)
 
 
 def can_propose(membership: Membership) -> bool:

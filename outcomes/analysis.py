@@ -22,7 +22,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from outcomes import tally
-from outcomes.groups import NO_AGENCY, OTHER, Group, shown_groups, shown_sector_groups
+from outcomes.groups import NO_AGENCY, OTHER, Group, group_label, shown_groups, shown_sector_groups
 from outcomes.models import RANKED_METHODS, Energy, Method
 from outcomes.result_schema import (
     Count,
@@ -299,7 +299,7 @@ def what_really_matters(
         if missing:
             need = gettext("%(need)s: no support yet from the %(missing)s") % {
                 "need": need,
-                "missing": _either(missing),
+                "missing": _either([group_label(name) for name in missing]),
             }
         reasons.append(need)
     if energy < min_energy:
@@ -311,7 +311,13 @@ def what_really_matters(
             )
             % {"need": min_energy, "have": energy}
         )
-    return Verdict(named=not reasons, supporting=supporting, missing=missing, energy=energy, reasons=reasons)
+    return Verdict(
+        named=not reasons,
+        supporting=[group_label(name) for name in supporting],
+        missing=missing,
+        energy=energy,
+        reasons=reasons,
+    )
 
 
 @dataclass(frozen=True)
@@ -331,7 +337,7 @@ def consensus_and_contested(
     if len(sectors) < 2:
         return [], []
     for outcome_id in outcome_ids:
-        shares = sorted((g.share(outcome_id), g.name) for g in sectors)
+        shares = sorted((g.share(outcome_id), g.label) for g in sectors)
         split = Split(outcome_id, shares[0][0], shares[-1][0], shares[0][1], shares[-1][1])
         if split.lowest >= broad:
             consensus.append(split)
@@ -367,8 +373,8 @@ def divergent_pairs(outcome_ids: Sequence[int], groups: list[Group], *, limit: i
         a, b, outcome_id = groups[first[p]], groups[second[p]], int(widest_id[p])
         pairs.append(
             Divergence(
-                first=a.name,
-                second=b.name,
+                first=a.label,
+                second=b.label,
                 distance=float(distance[p]),
                 outcome_id=outcome_id,
                 first_share=a.share(outcome_id),

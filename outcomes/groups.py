@@ -11,8 +11,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
+
+from network.models import Sector
+
+# The app's own group names. They are stored as they are (sealed ballots keep NO_AGENCY) and compared by
+# value, so they stay English here; `group_label` says them in the reader's language.
 NO_AGENCY = "No agency"
 OTHER = "Other"
+
+
+def group_label(name: str) -> str:
+    """The name of a group to show: the app's own names and the sectors in the reader's language, agencies'
+    names as typed. Sector groups are named by the sector's English label when a round closes (and kept so)."""
+    if name == OTHER:
+        return pgettext("a group of voters too small to show", "Other")
+    if name == NO_AGENCY:
+        return gettext("No agency")
+    with translation.override(None):  # no catalogue: the labels as written in the code
+        english = {str(sector.label): sector for sector in Sector}
+    sector = english.get(name)
+    return str(sector.label) if sector is not None else name
 
 
 @dataclass
@@ -29,6 +49,14 @@ class Group:
     members: list[str] = field(default_factory=list)
     #: For an agency: the label of its sector ("No agency" for leaders without one).
     sector: str = ""
+
+    @property
+    def label(self) -> str:
+        return group_label(self.name)
+
+    @property
+    def member_labels(self) -> list[str]:
+        return [group_label(member) for member in self.members]
 
     def share(self, outcome_id: int) -> float:
         return self.support.get(outcome_id, 0) / self.voters if self.voters else 0.0

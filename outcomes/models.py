@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from network.models import Agency, Alliance, Membership, PilotSite, User
 from outcomes.tally import SCORE_MAX, SCORE_MIN
@@ -29,8 +31,8 @@ class CandidateOutcome(models.Model):
     """
 
     site = models.ForeignKey(PilotSite, on_delete=models.CASCADE, related_name="candidate_outcomes")
-    statement = models.CharField(max_length=200, help_text="A short statement of the outcome.")
-    why_it_matters = models.TextField(help_text="Why this matters to you and to the people you serve.")
+    statement = models.CharField(max_length=200, help_text=_("A short statement of the outcome."))
+    why_it_matters = models.TextField(help_text=_("Why this matters to you and to the people you serve."))
     proposed_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="proposals")
     # Proposers of duplicates merged into this outcome, so everyone stays credited.
     co_proposers = models.ManyToManyField(Membership, blank=True, related_name="co_proposals")
@@ -56,33 +58,33 @@ class CandidateOutcome(models.Model):
 
 
 class Method(models.TextChoices):
-    SCHULZE = "schulze", "Ranked: Schulze (compare every pair)"
-    INSTANT_RUNOFF = "irv", "Ranked: instant runoff (eliminate the least popular)"
-    SCORE = "score", f"Score each outcome from {SCORE_MIN} to {SCORE_MAX}"
-    DOTS = "dots", "Dot voting (spread a budget of dots)"
-    APPROVAL = "approval", "Approval (tick every outcome you support)"
+    SCHULZE = "schulze", _("Ranked: Schulze (compare every pair)")
+    INSTANT_RUNOFF = "irv", _("Ranked: instant runoff (eliminate the least popular)")
+    SCORE = "score", format_lazy(_("Score each outcome from {least} to {most}"), least=SCORE_MIN, most=SCORE_MAX)
+    DOTS = "dots", _("Dot voting (spread a budget of dots)")
+    APPROVAL = "approval", _("Approval (tick every outcome you support)")
 
 
 RANKED_METHODS = frozenset({Method.SCHULZE, Method.INSTANT_RUNOFF})
 
 
 class Visibility(models.TextChoices):
-    OPEN = "open", "Open: everyone sees who voted how"
-    HIDDEN = "hidden", "Hidden until close: ballots are shown by name once the round closes"
-    SECRET = "secret", "Secret: enablers see who voted, never how"
+    OPEN = "open", _("Open: everyone sees who voted how")
+    HIDDEN = "hidden", _("Hidden until close: ballots are shown by name once the round closes")
+    SECRET = "secret", _("Secret: enablers see who voted, never how")
 
 
 class Energy(models.IntegerChoices):
-    NONE = 0, "None"
-    SOME = 1, "Some"
-    A_LOT = 2, "A lot"
+    NONE = 0, pgettext_lazy("energy", "None")
+    SOME = 1, pgettext_lazy("energy", "Some")
+    A_LOT = 2, pgettext_lazy("energy", "A lot")
 
 
 class VotingRound(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", pgettext_lazy("round status", "Draft")
+        OPEN = "open", pgettext_lazy("round status", "Open")
+        CLOSED = "closed", pgettext_lazy("round status", "Closed")
 
     site = models.ForeignKey(PilotSite, on_delete=models.CASCADE, related_name="voting_rounds")
     title = models.CharField(max_length=200)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from network.models import Agency, Membership, PilotSite
 from outcomes.access import RoundCounts
@@ -48,5 +49,5 @@ def outcome_get(*, site: PilotSite, outcome_id: int) -> CandidateOutcome:
         .first()
     )
     if outcome is None:
-        raise Http404("No such outcome")
+        raise Http404(_("No such outcome"))
     return outcome

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from network.models import PilotSite
 from outcomes.models import STILL_CANDIDATE, CandidateOutcome, VotingRound
@@ -46,7 +47,7 @@ def rounds_for_site(*, site: PilotSite) -> QuerySet[VotingRound]:
 def round_get(*, site: PilotSite, round_id: int) -> VotingRound:
     voting_round = VotingRound.objects.select_related("site", "winner").filter(pk=round_id, site=site).first()
     if voting_round is None:
-        raise Http404("No such voting round")
+        raise Http404(_("No such voting round"))
     return voting_round
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from network.errors import DomainError
 from network.models import Alliance, AllianceMember, Membership
@@ -27,10 +28,10 @@ def _ensure_alliance(outcome: CandidateOutcome) -> Alliance:
 @transaction.atomic
 def outcome_adopt(*, voting_round: VotingRound, outcome_id: int, membership: Membership) -> CandidateOutcome:
     """An enabler adopts an outcome of a closed round and invites leaders to its alliance (see `adoption_invitees`)."""
-    check_role(membership, MANAGERS, "adopt an outcome")
+    check_role(membership, MANAGERS, _("Your role in this site does not allow you to adopt an outcome."))
     fresh = VotingRound.objects.filter(pk=voting_round.pk, site=membership.site).first()
     if fresh is None or not fresh.is_closed:
-        raise DomainError("Outcomes are adopted from a closed round.")
+        raise DomainError(_("Outcomes are adopted from a closed round."))
     outcome = (
         CandidateOutcome.objects.select_for_update(of=("self",))
         .select_related("site")
@@ -38,9 +39,9 @@ def outcome_adopt(*, voting_round: VotingRound, outcome_id: int, membership: Mem
         .first()
     )
     if outcome is None:
-        raise DomainError("That outcome is not in this round.")
+        raise DomainError(_("That outcome is not in this round."))
     if outcome.adopted_at is not None:
-        raise DomainError("That outcome has already been adopted.")
+        raise DomainError(_("That outcome has already been adopted."))
     _ensure_alliance(outcome)
     outcome.adopted_at = timezone.now()
     outcome.save(update_fields=["adopted_at"])
@@ -74,13 +75,13 @@ def outcome_commit(
 
     The outcome's alliance is formed on the first commitment; committing again updates the pledge.
     """
-    check_role(membership, VOTERS, "commit to an outcome")
+    check_role(membership, VOTERS, _("Your role in this site does not allow you to commit to an outcome."))
     voting_round = VotingRound.objects.get(pk=voting_round.pk)  # its state as it is now, not as the caller saw it
     if not voting_round.is_closed:
-        raise DomainError("There is no chosen outcome to commit to in this round.")
+        raise DomainError(_("There is no chosen outcome to commit to in this round."))
     if outcome_id is None or outcome_id == voting_round.winner_id:
         if voting_round.winner_id is None:
-            raise DomainError("There is no chosen outcome to commit to in this round.")
+            raise DomainError(_("There is no chosen outcome to commit to in this round."))
         outcome = CandidateOutcome.objects.select_for_update().select_related("site").get(pk=voting_round.winner_id)
     else:
         found = (
@@ -90,6 +91,6 @@ def outcome_commit(
             .first()
         )
         if found is None:
-            raise DomainError("That outcome has not been adopted.")
+            raise DomainError(_("That outcome has not been adopted."))
         outcome = found
     return alliance_join(alliance=_ensure_alliance(outcome), membership=membership, pledge=pledge)

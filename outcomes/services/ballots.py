@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from network.errors import DomainError
 from network.models import Membership
@@ -17,36 +19,39 @@ from outcomes.tally import SCORE_MAX, SCORE_MIN
 
 def _check_ranks(n_candidates: int, ranks: Mapping[int, int], points: Mapping[int, int]) -> None:
     if points:
-        raise DomainError("This round is ranked: give ranks, not points.")
+        raise DomainError(_("This round is ranked: give ranks, not points."))
     if any(not 1 <= rank <= n_candidates for rank in ranks.values()):
-        raise DomainError(f"Ranks run from 1 to {n_candidates}.")
+        raise DomainError(_("Ranks run from 1 to %(most)s.") % {"most": n_candidates})
     if not ranks:
-        raise DomainError("Rank at least one outcome.")
+        raise DomainError(_("Rank at least one outcome."))
 
 
 NOTHING_CHOSEN = {
-    Method.SCORE: "Score at least one outcome above 0.",
-    Method.DOTS: "Place at least one dot.",
-    Method.APPROVAL: "Approve at least one outcome.",
+    Method.SCORE: gettext_lazy("Score at least one outcome above 0."),
+    Method.DOTS: gettext_lazy("Place at least one dot."),
+    Method.APPROVAL: gettext_lazy("Approve at least one outcome."),
 }
 
 
 def _check_points(voting_round: VotingRound, ranks: Mapping[int, int], points: Mapping[int, int]) -> None:
     method = Method(voting_round.method)
     if ranks:
-        raise DomainError("This round is not ranked: give points, not ranks.")
+        raise DomainError(_("This round is not ranked: give points, not ranks."))
     for value in points.values():
         if method == Method.SCORE and not SCORE_MIN <= value <= SCORE_MAX:
-            raise DomainError(f"Scores run from {SCORE_MIN} to {SCORE_MAX}.")
+            raise DomainError(_("Scores run from %(least)s to %(most)s.") % {"least": SCORE_MIN, "most": SCORE_MAX})
         if method == Method.APPROVAL and value not in (0, 1):
-            raise DomainError("Approve an outcome or leave it.")
+            raise DomainError(_("Approve an outcome or leave it."))
         if value < 0:
-            raise DomainError("Points cannot be negative.")
+            raise DomainError(_("Points cannot be negative."))
     placed = sum(points.values())
     if method == Method.DOTS and placed > voting_round.dot_budget:
-        raise DomainError(f"You have placed {placed} dots; you have {voting_round.dot_budget} to spread.")
+        raise DomainError(
+            _("You have placed %(placed)s dots; you have %(budget)s to spread.")
+            % {"placed": placed, "budget": voting_round.dot_budget}
+        )
     if not any(points.values()):
-        raise DomainError(NOTHING_CHOSEN[method])
+        raise DomainError(str(NOTHING_CHOSEN[method]))
 
 
 def _validated(
@@ -62,9 +67,9 @@ def _validated(
     deleting a person would delete (the admin's confirmation page).
     """
     if (set(ranks) | set(points) | set(energy)) - candidate_ids:
-        raise DomainError("That ballot names an outcome that is not in this round.")
+        raise DomainError(_("That ballot names an outcome that is not in this round."))
     if any(level not in Energy.values for level in energy.values()):
-        raise DomainError("Choose none, some or a lot of energy.")
+        raise DomainError(_("Choose none, some or a lot of energy."))
     if voting_round.is_ranked:
         _check_ranks(len(candidate_ids), ranks, points)
     else:
@@ -96,9 +101,9 @@ def ballot_submit(
     allows one ballot per leader per round; two submissions at once both end
     up updating that one ballot.
     """
-    check_role(voter, VOTERS, "vote")
+    check_role(voter, VOTERS, _("Your role in this site does not allow you to vote."))
     if voter.site_id != voting_round.site_id:
-        raise DomainError("You can only vote in your own site.")
+        raise DomainError(_("You can only vote in your own site."))
     for attempt in range(2):
         try:
             with transaction.atomic():
@@ -133,9 +138,9 @@ def _open_round_candidates(round_id: int) -> set[int]:
         status = VotingRound.objects.filter(pk=round_id).values_list("status", flat=True).get()
         if status != VotingRound.Status.OPEN:
             raise DomainError(
-                "This round has closed; ballots can no longer change."
+                _("This round has closed; ballots can no longer change.")
                 if status == VotingRound.Status.CLOSED
-                else "This round has not opened yet."
+                else _("This round has not opened yet.")
             )
     return candidate_ids
 
@@ -181,7 +186,7 @@ def ranks_after_move(
     order = ranking_order(candidate_ids, ranks)
     ranked = [o for o in order if ranks.get(o)]
     if outcome_id not in order:
-        raise DomainError("That outcome is not in this round.")
+        raise DomainError(_("That outcome is not in this round."))
     if direction == "up":
         if outcome_id not in ranked:
             ranked.append(outcome_id)
@@ -197,5 +202,5 @@ def ranks_after_move(
             else:
                 ranked[i + 1], ranked[i] = ranked[i], ranked[i + 1]
     else:
-        raise DomainError("Move an outcome up or down.")
+        raise DomainError(_("Move an outcome up or down."))
     return {o: n for n, o in enumerate(ranked, start=1)}

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from network.errors import DomainError
 from network.models import Agency, Membership
@@ -17,7 +18,7 @@ from outcomes.models import CandidateOutcome, VotingRound
 def _site_agencies(membership: Membership, agencies: Iterable[Agency]) -> list[Agency]:
     agencies = list(agencies)
     if any(agency.site_id != membership.site_id for agency in agencies):
-        raise DomainError("Choose agencies of this site.", field="agencies")
+        raise DomainError(_("Choose agencies of this site."), field="agencies")
     return agencies
 
 
@@ -32,11 +33,11 @@ def _duplicate(membership: Membership, statement: str, exclude: int | None = Non
 def outcome_propose(
     *, membership: Membership, statement: str, why_it_matters: str, agencies: Iterable[Agency] = ()
 ) -> CandidateOutcome:
-    check_role(membership, PROPOSERS, "propose outcomes")
+    check_role(membership, PROPOSERS, _("Your role in this site does not allow you to propose outcomes."))
     statement = one_line(statement)
     touching = _site_agencies(membership, agencies)
     if _duplicate(membership, statement):
-        raise DomainError("That outcome has already been proposed.", field="statement")
+        raise DomainError(_("That outcome has already been proposed."), field="statement")
     outcome = CandidateOutcome.objects.create(
         site=membership.site, statement=statement, why_it_matters=why_it_matters.strip(), proposed_by=membership
     )
@@ -59,13 +60,15 @@ def outcome_edit(
 ) -> CandidateOutcome:
     if not can_edit_outcome(outcome=outcome, membership=membership):
         raise DomainError(
-            "You cannot edit this outcome now: leaders edit their own until voting opens, "
-            "and enablers edit any outcome while no round is open on it."
+            _(
+                "You cannot edit this outcome now: leaders edit their own until voting opens, "
+                "and enablers edit any outcome while no round is open on it."
+            )
         )
     statement = one_line(statement)
     touching = _site_agencies(membership, agencies)
     if _duplicate(membership, statement, exclude=outcome.pk):
-        raise DomainError("That outcome has already been proposed.", field="statement")
+        raise DomainError(_("That outcome has already been proposed."), field="statement")
     outcome.statement = statement
     outcome.why_it_matters = why_it_matters.strip()
     outcome.save(update_fields=["statement", "why_it_matters"])
@@ -73,20 +76,20 @@ def outcome_edit(
     return outcome
 
 
-def _check_settled(outcome: CandidateOutcome, membership: Membership, action: str) -> None:
-    check_role(membership, MANAGERS, action)
+def _check_settled(outcome: CandidateOutcome, membership: Membership, refusal: str) -> None:
+    check_role(membership, MANAGERS, refusal)
     if outcome.site_id != membership.site_id:
-        raise DomainError("That outcome is not in your site.")
+        raise DomainError(_("That outcome is not in your site."))
     if not outcome.is_active:
-        raise DomainError("That outcome is no longer a candidate.")
+        raise DomainError(_("That outcome is no longer a candidate."))
     if _in_open_round(outcome):
-        raise DomainError("A round is open on this outcome; wait until it closes.")
+        raise DomainError(_("A round is open on this outcome; wait until it closes."))
 
 
 @transaction.atomic
 def outcome_withdraw(*, outcome: CandidateOutcome, membership: Membership) -> CandidateOutcome:
     """Take an outcome out of later rounds. Closed rounds keep it, so their results never change."""
-    _check_settled(outcome, membership, "withdraw outcomes")
+    _check_settled(outcome, membership, _("Your role in this site does not allow you to withdraw outcomes."))
     outcome.withdrawn_at = timezone.now()
     outcome.save(update_fields=["withdrawn_at"])
     return outcome
@@ -96,9 +99,10 @@ def outcome_withdraw(*, outcome: CandidateOutcome, membership: Membership) -> Ca
 def outcome_merge(*, duplicate: CandidateOutcome, into: CandidateOutcome, membership: Membership) -> CandidateOutcome:
     """Merge a duplicate into another outcome; both proposers stay credited, and the agencies are combined."""
     if duplicate.pk == into.pk:
-        raise DomainError("Choose a different outcome to merge into.", field="into")
-    _check_settled(duplicate, membership, "merge outcomes")
-    _check_settled(into, membership, "merge outcomes")
+        raise DomainError(_("Choose a different outcome to merge into."), field="into")
+    refusal = _("Your role in this site does not allow you to merge outcomes.")
+    _check_settled(duplicate, membership, refusal)
+    _check_settled(into, membership, refusal)
     credited = {m for m in [duplicate.proposed_by_id, *duplicate.co_proposers.values_list("pk", flat=True)] if m}
     if into.proposed_by_id is not None:
         credited.discard(into.proposed_by_id)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from network.errors import DomainError
 from network.models import Membership
@@ -40,13 +41,17 @@ logger = logging.getLogger(__name__)
 
 def _check_settings(voting_round: VotingRound) -> None:
     if voting_round.method not in Method.values:
-        raise DomainError("Choose a voting method.", field="method")
+        raise DomainError(_("Choose a voting method."), field="method")
     if voting_round.visibility not in Visibility.values:
-        raise DomainError("Choose who may see the ballots.", field="visibility")
+        raise DomainError(_("Choose who may see the ballots."), field="visibility")
     if voting_round.method == Method.DOTS and not DOT_BUDGET_MIN <= voting_round.dot_budget <= DOT_BUDGET_MAX:
-        raise DomainError(f"Give each leader between {DOT_BUDGET_MIN} and {DOT_BUDGET_MAX} dots.", field="dot_budget")
+        raise DomainError(
+            _("Give each leader between %(least)s and %(most)s dots.")
+            % {"least": DOT_BUDGET_MIN, "most": DOT_BUDGET_MAX},
+            field="dot_budget",
+        )
     if voting_round.closes_at is not None and voting_round.closes_at <= timezone.now():
-        raise DomainError("Choose a closing time in the future.", field="closes_at")
+        raise DomainError(_("Choose a closing time in the future."), field="closes_at")
 
 
 class RoundSettings(TypedDict, total=False):
@@ -64,7 +69,7 @@ class RoundSettings(TypedDict, total=False):
 @transaction.atomic
 def round_create(*, membership: Membership, title: str, **settings_: Unpack[RoundSettings]) -> VotingRound:
     """Save a round as a draft, with no candidates yet: leaders cannot vote until it is opened."""
-    check_role(membership, MANAGERS, "set up a voting round")
+    check_role(membership, MANAGERS, _("Your role in this site does not allow you to set up a voting round."))
     voting_round = VotingRound(
         site=membership.site, title=one_line(title), status=VotingRound.Status.DRAFT, **settings_
     )
@@ -84,24 +89,24 @@ def round_create_and_open(*, membership: Membership, title: str, **settings_: Un
 @transaction.atomic
 def round_open_draft(*, voting_round: VotingRound, membership: Membership) -> VotingRound:
     """Open a draft round over every candidate outcome not adopted, withdrawn or merged."""
-    check_role(membership, MANAGERS, "open a voting round")
+    check_role(membership, MANAGERS, _("Your role in this site does not allow you to open a voting round."))
     locked = VotingRound.objects.select_for_update().get(pk=voting_round.pk, site=membership.site)
     if not locked.is_draft:
-        raise DomainError("This round has already been opened.")
+        raise DomainError(_("This round has already been opened."))
     if locked.closes_at is not None and locked.closes_at <= timezone.now():
-        raise DomainError("Its closing time has passed; choose a later one first.")
+        raise DomainError(_("Its closing time has passed; choose a later one first."))
     candidates = list(membership.site.candidate_outcomes.filter(STILL_CANDIDATE))
     if len(candidates) < 2:
-        raise DomainError("A round needs at least two candidate outcomes to choose between.")
+        raise DomainError(_("A round needs at least two candidate outcomes to choose between."))
     if membership.site.voting_rounds.filter(status=VotingRound.Status.OPEN).exists():
-        raise DomainError("A round is already open. Close it before opening another.")
+        raise DomainError(_("A round is already open. Close it before opening another."))
     locked.status = VotingRound.Status.OPEN
     locked.opened_at = timezone.now()
     try:
         with transaction.atomic():
             locked.save(update_fields=["status", "opened_at"])
     except IntegrityError:
-        raise DomainError("A round is already open. Close it before opening another.") from None
+        raise DomainError(_("A round is already open. Close it before opening another.")) from None
     locked.candidates.set(candidates)
     return locked
 
@@ -159,13 +164,15 @@ def _seal(voting_round: VotingRound, ballots: list[analysis.BallotData], support
 @transaction.atomic
 def round_close(*, voting_round: VotingRound, membership: Membership) -> VotingRound:
     """Close the round and count it by its method. A closed round never changes."""
-    check_role(membership, MANAGERS, "close a voting round")
+    check_role(membership, MANAGERS, _("Your role in this site does not allow you to close a voting round."))
     round_votes_exclusive(voting_round.pk)  # waits for the ballots in flight; later ones find the round closed
     locked = (
         VotingRound.objects.select_for_update().select_related("site").get(pk=voting_round.pk, site=membership.site)
     )
     if not locked.is_open:
-        raise DomainError("This round is already closed." if locked.is_closed else "This round has not opened yet.")
+        raise DomainError(
+            _("This round is already closed.") if locked.is_closed else _("This round has not opened yet.")
+        )
     return _close(locked)
 
 
@@ -194,7 +201,8 @@ def rounds_close_due(*, now: datetime | None = None) -> list[int]:
             # Queued in the same transaction, through the email ledger: closed and emailed, or neither.
             _notify_closed(locked.pk)
         closed.append(round_id)
-        logger.info("Closed voting round %s on schedule", round_id)
+        # A log line for operators, not a message to users: it stays in English.
+        logger.log(logging.INFO, "Closed voting round %s on schedule", round_id)
     return closed
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from network.access import require_role, site_view
@@ -28,7 +29,7 @@ def outcome_list(request: AuthenticatedHttpRequest, membership: Membership) -> H
             except DomainError as error:
                 form.add_error(error.field, error.message)
             else:
-                messages.success(request, "Thank you: your outcome is now a candidate.")
+                messages.success(request, _("Thank you: your outcome is now a candidate."))
                 return redirect("outcomes:outcome-list", site_slug=site.slug)
     listed = selectors.outcomes_for_site(site=site)
     context = {
@@ -62,7 +63,7 @@ def outcome_edit(request: AuthenticatedHttpRequest, membership: Membership, outc
         except DomainError as error:
             form.add_error(error.field, error.message)
         else:
-            messages.success(request, "The outcome is updated.")
+            messages.success(request, _("The outcome is updated."))
             return redirect("outcomes:outcome-list", site_slug=site.slug)
     context = {
         "membership": membership,
@@ -84,7 +85,7 @@ def outcome_withdraw(request: AuthenticatedHttpRequest, membership: Membership, 
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("outcomes:outcome-edit", site_slug=membership.site.slug, outcome_id=outcome.pk)
-    messages.success(request, f"“{outcome.statement}” is withdrawn from later rounds.")
+    messages.success(request, _("“%(statement)s” is withdrawn from later rounds.") % {"statement": outcome.statement})
     return redirect("outcomes:outcome-list", site_slug=membership.site.slug)
 
 
@@ -99,8 +100,10 @@ def outcome_merge(request: AuthenticatedHttpRequest, membership: Membership, out
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"Merged into “{into.statement}”; both proposers are credited.")
+            messages.success(
+                request, _("Merged into “%(statement)s”; both proposers are credited.") % {"statement": into.statement}
+            )
             return redirect("outcomes:outcome-list", site_slug=membership.site.slug)
     else:
-        messages.error(request, "Choose the outcome to merge into.")
+        messages.error(request, _("Choose the outcome to merge into."))
     return redirect("outcomes:outcome-edit", site_slug=membership.site.slug, outcome_id=outcome.pk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from network.access import site_view
 from network.csv_cells import SafeWriter
@@ -17,7 +17,7 @@ from outcomes.models import VotingRound
 def _closed_round(membership: Membership, round_id: int) -> VotingRound:
     voting_round = selectors.round_get(site=membership.site, round_id=round_id)
     if not voting_round.is_closed:
-        raise Http404("This round has no result yet")
+        raise Http404(gettext("This round has no result yet"))
     return voting_round
 
 
@@ -30,13 +30,24 @@ def round_results_csv(request: AuthenticatedHttpRequest, membership: Membership,
     filename = f"{slugify(voting_round.title) or 'round'}-results.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = SafeWriter(response)  # outcome text is a leader's own words
-    writer.writerow(["Position", "Outcome", "Tied", result.figure_label, "Supporters", "Energy: some", "Energy: a lot"])
+    writer.writerow(
+        [
+            gettext("Position"),
+            gettext("Outcome"),
+            gettext("Tied"),
+            result.figure_label,
+            gettext("Supporters"),
+            gettext("Energy: some"),
+            gettext("Energy: a lot"),
+        ]
+    )
+    tied, not_tied = pgettext("tied, in the results export", "yes"), pgettext("tied, in the results export", "no")
     for entry in result.ranking:
         writer.writerow(
             [
                 entry.position,
                 entry.outcome.statement,
-                "yes" if entry.tied else "no",
+                tied if entry.tied else not_tied,
                 entry.figure,
                 entry.supporters,
                 entry.energy_some,
@@ -52,7 +63,7 @@ def round_pairwise_csv(request: AuthenticatedHttpRequest, membership: Membership
     voting_round = _closed_round(membership, round_id)
     rows = selectors.round_pairwise(voting_round=voting_round)
     if not rows:
-        raise Http404("Only a Schulze round has a head-to-head table")
+        raise Http404(gettext("Only a Schulze round has a head-to-head table"))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{slugify(voting_round.title) or 'round'}-head-to-head.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

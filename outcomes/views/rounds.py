@@ -47,9 +47,9 @@ def round_create(request: AuthenticatedHttpRequest, membership: Membership) -> H
         messages.error(request, error.message)
         return redirect("outcomes:outcome-list", site_slug=membership.site.slug)
     if as_draft:
-        messages.success(request, "The round is saved as a draft. Open it when you are ready.")
+        messages.success(request, gettext("The round is saved as a draft. Open it when you are ready."))
     else:
-        messages.success(request, "The round is open. Leaders can now vote.")
+        messages.success(request, gettext("The round is open. Leaders can now vote."))
     return _round_url(membership, voting_round.pk)
 
 
@@ -62,7 +62,7 @@ def round_open_draft(request: AuthenticatedHttpRequest, membership: Membership, 
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "The round is open. Leaders can now vote.")
+        messages.success(request, gettext("The round is open. Leaders can now vote."))
     return _round_url(membership, voting_round.pk)
 
 
@@ -78,7 +78,7 @@ def round_detail(request: AuthenticatedHttpRequest, membership: Membership, roun
     }
     if voting_round.is_closed:
         if request.method == "POST":
-            messages.error(request, "This round has closed; ballots can no longer change.")
+            messages.error(request, gettext("This round has closed; ballots can no longer change."))
             return _round_url(membership, voting_round.pk)
         page = selectors.result_page(voting_round=voting_round, membership=membership)
         context |= {"result": page.result, "adopted": page.adopted, "joined": page.joined, "invited": page.invited}
@@ -90,7 +90,9 @@ def round_detail(request: AuthenticatedHttpRequest, membership: Membership, roun
             return _ballot(request, membership, voting_round, context)
         context["ballot_count"] = selectors.round_ballot_count(voting_round=voting_round)
     if request.method == "POST":
-        raise PermissionDenied("This round has not opened yet." if voting_round.is_draft else "Only leaders vote.")
+        raise PermissionDenied(
+            gettext("This round has not opened yet.") if voting_round.is_draft else gettext("Only leaders vote.")
+        )
     return render_page(request, "outcomes/round_detail.html", context)
 
 
@@ -110,7 +112,7 @@ def _ballot(
     if shown is None:
         return _ballot_page(request, context, form, saved=False, status=422)
     if not request.htmx:
-        messages.success(request, "Your ballot is saved. You can change it until the round closes.")
+        messages.success(request, gettext("Your ballot is saved. You can change it until the round closes."))
         response = _round_url(membership, voting_round.pk)
         if move is not None:  # back to the row that moved, so a keyboard user carries on from there
             response["Location"] += f"#row-{move.outcome_id:d}"
@@ -131,7 +133,7 @@ def _ballot_save(
 ) -> BallotForm | None:
     """Save the posted ballot, or the ranking after a move; the form to show next, or None with errors on `form`."""
     if move is not None and not move.is_valid():
-        form.add_error(None, "That move is not possible.")
+        form.add_error(None, gettext("That move is not possible."))
         return None
     if not form.is_valid():
         return None
@@ -210,7 +212,7 @@ def outcome_commit(request: AuthenticatedHttpRequest, membership: Membership, ro
     voting_round = selectors.round_get(site=membership.site, round_id=round_id)
     form = CommitForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Keep your pledge to one line of 280 characters or fewer.")
+        messages.error(request, gettext("Keep your pledge to one line of 280 characters or fewer."))
         return _round_url(membership, round_id)
     try:
         services.outcome_commit(
@@ -221,7 +223,7 @@ def outcome_commit(request: AuthenticatedHttpRequest, membership: Membership, ro
         )
     except DomainError as error:
         raise PermissionDenied(error.message) from None
-    messages.success(request, "You have joined the alliance. Welcome.")
+    messages.success(request, gettext("You have joined the alliance. Welcome."))
     return redirect("network:alliance-detail", site_slug=membership.site.slug)
 
 
@@ -239,7 +241,7 @@ def outcome_adopt(request: AuthenticatedHttpRequest, membership: Membership, rou
     outcome_id = _outcome_id(request)
     try:
         if outcome_id is None:
-            raise DomainError("Choose an outcome to adopt.")
+            raise DomainError(gettext("Choose an outcome to adopt."))
         outcome = services.outcome_adopt(voting_round=voting_round, outcome_id=outcome_id, membership=membership)
     except DomainError as error:
         messages.error(request, error.message)
@@ -263,7 +265,7 @@ def round_voters(request: AuthenticatedHttpRequest, membership: Membership, roun
     """Who has voted (enablers always; others when names are shown), and how, when the round shows names."""
     voting_round = selectors.round_get(site=membership.site, round_id=round_id)
     if not can_see_voters(membership, voting_round):
-        raise PermissionDenied("Only enablers see who has voted in this round.")
+        raise PermissionDenied(gettext("Only enablers see who has voted in this round."))
     candidates = selectors.round_candidates(voting_round=voting_round)
     context = {
         "membership": membership,
