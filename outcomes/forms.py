@@ -42,21 +42,21 @@ class CheckboxList(forms.CheckboxSelectMultiple):
 class OutcomeForm(forms.Form):
     statement = SingleLineField(
         max_length=200,
-        help_text="One short sentence: the change you want to see.",
+        help_text=_("One short sentence: the change you want to see."),
         error_messages={"required": _("Enter the outcome in one short sentence, like No one sleeps rough")},
     )
     why_it_matters = forms.CharField(
-        label="Why it matters",
+        label=_("Why it matters"),
         error_messages={"required": _("Say why this outcome matters to you and the people you serve")},
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Why this matters to you and the people you serve.",
+        help_text=_("Why this matters to you and the people you serve."),
     )
     agencies = forms.ModelMultipleChoiceField(
         queryset=Agency.objects.none(),
         required=False,
         widget=CheckboxList,
-        label="Agencies it touches",
-        help_text="Tick every agency whose work this outcome touches.",
+        label=_("Agencies it touches"),
+        help_text=_("Tick every agency whose work this outcome touches."),
     )
 
     def __init__(self, *args: Any, site: PilotSite, **kwargs: Any) -> None:
@@ -68,8 +68,8 @@ class OutcomeForm(forms.Form):
 class MergeForm(forms.Form):
     into = forms.ModelChoiceField(
         queryset=CandidateOutcome.objects.none(),
-        label="Merge into",
-        help_text="The outcome this one duplicates. Both proposers stay credited.",
+        label=_("Merge into"),
+        help_text=_("The outcome this one duplicates. Both proposers stay credited."),
     )
 
     def __init__(self, *args: Any, outcome: CandidateOutcome, **kwargs: Any) -> None:
@@ -79,38 +79,41 @@ class MergeForm(forms.Form):
 
 
 class RoundForm(forms.Form):
-    title = SingleLineField(max_length=200, initial="What really matters?", label="Round title")
-    method = forms.ChoiceField(choices=Method.choices, initial=Method.SCHULZE, label="Voting method")
+    title = SingleLineField(max_length=200, initial=_("What really matters?"), label=_("Round title"))
+    method = forms.ChoiceField(choices=Method.choices, initial=Method.SCHULZE, label=_("Voting method"))
     visibility = forms.ChoiceField(
-        choices=Visibility.choices, initial=Visibility.HIDDEN, label="Who sees how each leader voted"
+        choices=Visibility.choices, initial=Visibility.HIDDEN, label=_("Who sees how each leader voted")
     )
     dot_budget = forms.IntegerField(
         min_value=DOT_BUDGET_MIN,
         max_value=DOT_BUDGET_MAX,
         initial=DOT_BUDGET_DEFAULT,
-        label="Dots per leader",
-        help_text="For dot voting only.",
+        label=_("Dots per leader"),
+        help_text=_("For dot voting only."),
     )
     min_sectors = forms.IntegerField(
         min_value=1,
         max_value=10,
         initial=MIN_SECTORS_DEFAULT,
-        label="Sectors needed",
-        help_text="“What really matters” is named only with support from at least this many sectors.",
+        label=_("Sectors needed"),
+        help_text=_("“What really matters” is named only with support from at least this many sectors."),
     )
     min_energy = forms.IntegerField(
         min_value=0,
         max_value=10_000,
         initial=MIN_ENERGY_DEFAULT,
-        label="Leaders committing energy needed",
-        help_text="…and at least this many leaders saying they would commit some energy to it.",
+        label=_("Leaders committing energy needed"),
+        help_text=_(
+            "…and at least this many leaders saying they would give some of their energy to it: "
+            "their time, effort or resources."
+        ),
     )
     min_group_size = forms.IntegerField(
         min_value=MIN_GROUP_SIZE_FLOOR,
         max_value=50,
         initial=MIN_GROUP_SIZE_DEFAULT,
-        label="Smallest group shown under a secret ballot",
-        help_text="Smaller agencies and sectors are merged into “Other”, so no one’s vote can be worked out.",
+        label=_("Smallest group shown under a secret ballot"),
+        help_text=_("Smaller agencies and sectors are merged into “Other”, so no one’s vote can be worked out."),
     )
     closes_at = GovukDateTimeField(
         required=False,
@@ -159,7 +162,7 @@ class BallotForm(forms.Form):
         # One energy field serves every outcome of this form (a field holds no value; its bound field, one
         # per name, does): building fifty identical choice fields was a good part of a ballot post's time.
         energy_field = forms.TypedChoiceField(
-            label="Energy you would commit",
+            label=_("Energy you would commit"),
             choices=ENERGY_CHOICES,
             coerce=int,
             required=False,
@@ -197,7 +200,7 @@ class BallotForm(forms.Form):
         if not self.require_choice:
             return cleaned
         if self.voting_round.is_ranked and not self.ranks():
-            raise forms.ValidationError("Rank at least one outcome: give your first choice a 1.")
+            raise forms.ValidationError(_("Rank at least one outcome: give your first choice a 1."))
         if not self.voting_round.is_ranked and not any(self.points().values()):
             raise forms.ValidationError(NOTHING_CHOSEN[Method(self.voting_round.method)])
         return cleaned
@@ -339,10 +342,10 @@ class MoveForm(forms.Form):
 
     def clean_move(self) -> str:
         value: str = self.cleaned_data["move"]
-        direction, _, outcome_id = value.partition(":")
+        direction, _sep, outcome_id = value.partition(":")
         known = outcome_id.isascii() and outcome_id.isdigit() and int(outcome_id) in self.candidate_ids
         if direction not in self.DIRECTIONS or not known:
-            raise forms.ValidationError("That move is not possible.")
+            raise forms.ValidationError(_("That move is not possible."))
         return value
 
     @property
@@ -360,8 +363,8 @@ class CommitForm(forms.Form):
     pledge = forms.CharField(
         max_length=280,
         required=False,
-        label="What will you bring?",
-        help_text="One line: the energy, time or resources you commit.",
+        label=_("What will you bring?"),
+        help_text=_("One line: the energy, time or resources you commit."),
     )
     outcome = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
