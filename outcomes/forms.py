@@ -251,6 +251,7 @@ class BallotForm(forms.Form):
         """
         order = self.candidates
         ranked = self.voting_round.is_ranked
+        ranks: dict[int, int | None] = {}
         if ranked:
             ranks = {o.pk: _as_int(self[f"rank_{o.pk}"].value()) for o in self.candidates}
             by_id = {o.pk: o for o in self.candidates}
@@ -267,9 +268,15 @@ class BallotForm(forms.Form):
                     field=field,
                     control=self._control(field, outcome),
                     energy=_radios(energy),
+                    ranked=ranked and bool(ranks.get(outcome.pk)),
                 )
             )
         return rows
+
+    def ballot_rows(self) -> BallotRows:
+        """The rows split in two: those ranked (numbered, in order) and the rest, which have no place to show."""
+        rows = self.bound_rows()
+        return BallotRows(ranked=[r for r in rows if r.ranked], unranked=[r for r in rows if not r.ranked])
 
     def _control(self, field: forms.BoundField, outcome: CandidateOutcome) -> SafeString:
         name, id_ = field.html_name, field.auto_id
@@ -327,6 +334,14 @@ class BallotRow:
     field: forms.BoundField
     control: SafeString
     energy: SafeString
+    #: Whether this outcome has a place in the leader's ranking (always False outside a ranked round).
+    ranked: bool = False
+
+
+@dataclass(frozen=True)
+class BallotRows:
+    ranked: list[BallotRow]
+    unranked: list[BallotRow]
 
 
 class MoveForm(forms.Form):

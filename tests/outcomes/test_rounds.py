@@ -31,9 +31,13 @@ def _round(cast: Cast, **settings: Unpack[RoundSettings]) -> VotingRound:
 
 
 def _is_the_ballot_form(body: str) -> bool:
-    """Whether an htmx response is the ballot partial alone: one form, #ballot."""
+    """Whether an htmx response is the ballot partial: the form #ballot, and after a save the count of voters
+    (out of band), nothing else."""
     root = parse_html(body)
-    return root.name == "form" and ("id", "ballot") in root.attributes
+    parts = [root] if root.name else root.children
+    form, *rest = parts
+    count_only = all(("id", "ballot-count") in part.attributes for part in rest)
+    return form.name == "form" and ("id", "ballot") in form.attributes and len(rest) <= 1 and count_only
 
 
 def _url(cast: Cast, name: str, *args: object) -> str:
