@@ -80,11 +80,27 @@ class MergeForm(forms.Form):
 
 class RoundForm(forms.Form):
     title = SingleLineField(max_length=200, initial=_("What really matters?"), label=_("Round title"))
-    method = forms.ChoiceField(choices=Method.choices, initial=Method.SCHULZE, label=_("Voting method"))
-    visibility = forms.ChoiceField(
-        choices=Visibility.choices, initial=Visibility.HIDDEN, label=_("Who sees how each leader voted")
+    method = forms.ChoiceField(
+        choices=Method.choices,
+        initial=Method.SCHULZE,
+        label=_("Voting method"),
+        widget=forms.RadioSelect,
+        help_text=_(
+            "How leaders vote and how the votes are counted. Ranked: each leader puts outcomes in order; "
+            "Schulze compares every pair of outcomes, and instant runoff drops the least popular one at a time "
+            "until one has more than half the votes."
+        ),
     )
+    visibility = forms.ChoiceField(
+        choices=Visibility.choices,
+        initial=Visibility.HIDDEN,
+        label=_("Who sees how each leader voted"),
+        widget=forms.RadioSelect,
+    )
+    # Only for dot voting (and for a secret ballot, the group size): the page hides them for the other
+    # choices (static/js/app.js, data-shown-when), and clean() ignores what a page without script sent.
     dot_budget = forms.IntegerField(
+        required=False,
         min_value=DOT_BUDGET_MIN,
         max_value=DOT_BUDGET_MAX,
         initial=DOT_BUDGET_DEFAULT,
@@ -109,6 +125,7 @@ class RoundForm(forms.Form):
         ),
     )
     min_group_size = forms.IntegerField(
+        required=False,
         min_value=MIN_GROUP_SIZE_FLOOR,
         max_value=50,
         initial=MIN_GROUP_SIZE_DEFAULT,
@@ -120,6 +137,21 @@ class RoundForm(forms.Form):
         label=_("Close automatically at"),
         help_text=_("For example, 27 3 2027 and 14:30, UK time. Leave empty to close by hand."),
     )
+
+    #: The settings that apply to one choice only, with that choice: {field: (the field it depends on, value)}.
+    SHOWN_WHEN = {"dot_budget": ("method", Method.DOTS), "min_group_size": ("visibility", Visibility.SECRET)}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, (depends_on, value) in self.SHOWN_WHEN.items():
+            if cleaned.get(depends_on) == value:
+                if cleaned.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Enter a whole number"))
+                continue
+            # Not used by the chosen method or ballot: whatever was sent (even nonsense) gives way to the default.
+            self.errors.pop(name, None)
+            cleaned[name] = self.fields[name].initial
+        return cleaned
 
 
 ENERGY_CHOICES = [(str(value), text) for value, text in Energy.choices]

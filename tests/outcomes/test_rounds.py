@@ -20,7 +20,16 @@ from network.errors import DomainError
 from network.models import AllianceMember, Membership, Sector
 from network.services import agency_create, member_add
 from outcomes import services
-from outcomes.models import Ballot, BallotRank, CandidateOutcome, Method, Visibility, VotingRound
+from outcomes.models import (
+    DOT_BUDGET_DEFAULT,
+    MIN_GROUP_SIZE_DEFAULT,
+    Ballot,
+    BallotRank,
+    CandidateOutcome,
+    Method,
+    Visibility,
+    VotingRound,
+)
 from outcomes.services.rounds import RoundSettings
 from tests.conftest import Cast
 from tests.outcomes.markup import elements
@@ -80,13 +89,45 @@ def test_it_saves_a_draft_from_the_form(cast: Cast, candidates: list[CandidateOu
 
 def test_it_refuses_bad_round_settings_without_a_500(cast: Cast, candidates: list[CandidateOutcome]) -> None:
     client = cast.client_for(cast.enabler)
-    for data in [{"title": "x", "method": "coin-toss"}, {"title": "x", "dot_budget": "-4"}, {"title": ""}]:
+    bad = [{"title": "x", "method": "coin-toss"}, {"title": "x", "method": "dots", "dot_budget": "-4"}, {"title": ""}]
+    for data in bad:
         response = client.post(_url(cast, "round-create"), data, follow=True)
         assert response.status_code == 200
     assert not VotingRound.objects.exists()
     past = timezone.now() - timedelta(hours=1)
     with pytest.raises(DomainError, match="future"):
         _round(cast, closes_at=past)
+
+
+def test_the_round_form_ignores_settings_the_chosen_method_and_ballot_do_not_use(
+    cast: Cast, candidates: list[CandidateOutcome]
+) -> None:
+    """A page without script shows every setting; what does not apply is not held against the enabler."""
+    data = {"title": "Ranked", "method": "schulze", "visibility": "hidden", "dot_budget": "-4", "min_group_size": "x"}
+    response = cast.client_for(cast.enabler).post(_url(cast, "round-create"), data | {"action": "open"})
+    assert response.status_code == 302
+    voting_round = VotingRound.objects.get()
+    assert (voting_round.method, voting_round.dot_budget) == ("schulze", DOT_BUDGET_DEFAULT)
+    assert voting_round.min_group_size == MIN_GROUP_SIZE_DEFAULT
+
+
+def test_the_round_form_keeps_the_settings_of_the_chosen_method(cast: Cast, candidates: list[CandidateOutcome]) -> None:
+    data = {"title": "Dots", "method": "dots", "visibility": "secret", "dot_budget": "7", "min_group_size": "4"}
+    cast.client_for(cast.enabler).post(_url(cast, "round-create"), data | {"action": "open"})
+    voting_round = VotingRound.objects.get()
+    assert (voting_round.dot_budget, voting_round.min_group_size) == (7, 4)
+
+
+def test_the_round_form_comes_after_the_candidates_with_its_settings_by_choice(
+    cast: Cast, candidates: list[CandidateOutcome]
+) -> None:
+    page = cast.client_for(cast.enabler).get(reverse("outcomes:outcome-list", args=[cast.site.slug])).content.decode()
+    assert page.index('id="candidates-heading"') < page.index("Open a voting round")
+    assert elements(page, "input", type="radio", name="method", value="dots")
+    assert len(elements(page, "div", **{"data-shown-when": "method=dots"})) == 1
+    assert len(elements(page, "div", **{"data-shown-when": "visibility=secret"})) == 1
+    assert page.index('id="round-dots"') < page.index('name="dot_budget"') < page.index('id="round-group-size"')
+    assert "Schulze compares every pair" in page
 
 
 def test_outcomes_carry_over_to_the_next_round(cast: Cast, candidates: list[CandidateOutcome]) -> None:
