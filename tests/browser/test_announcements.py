@@ -4,6 +4,7 @@ move ("Moved … to 1st") and the attendance count ("1 of 3 here"); and a leader
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -68,4 +69,25 @@ def test_a_new_sites_enabler_sees_the_checklist(page: Page, live_server: LiveSer
     audit.check(page, "overview-checklist")
     checklist.get_by_role("link", name="Send the invitations").press("Enter")
     expect(page).to_have_url(f"{live_server.url}/sites/{site.slug}/invitations/")
+    audit.assert_clean()
+
+
+def test_the_round_form_shows_each_setting_only_for_its_choice(
+    page: Page, live_server: LiveServer, audit: PageAudit
+) -> None:
+    site, _, enabler, _, leaders = make_site("ashby", leader_count=1)
+    outcome_propose(membership=leaders[0], statement="Nobody sleeps rough", why_it_matters="Everyone.")
+    sign_in(page, live_server.url, enabler.user.email)
+    page.goto(f"{live_server.url}/sites/{site.slug}/outcomes/")
+    dots = page.get_by_label("Dots per leader")
+    group = page.get_by_label("Smallest group shown under a secret ballot")
+    expect(dots).to_be_hidden()
+    expect(group).to_be_hidden()
+    page.get_by_role("radio", name=re.compile("^Dot voting")).check()
+    expect(dots).to_be_visible()
+    page.get_by_role("radio", name=re.compile("^Secret")).check()
+    expect(group).to_be_visible()
+    page.get_by_role("radio", name=re.compile("^Approval")).check()
+    expect(dots).to_be_hidden()
+    audit.check(page, "round-form-by-choice")
     audit.assert_clean()
