@@ -642,11 +642,49 @@ def test_the_system_view_shows_agreement_and_splits(cast: Cast, candidates: list
     assert "Support by sector" in body and "Support by agency" in body
     assert len(elements(body, "svg")) == 2
     assert "Ashby Police" in body  # an open round shows every agency
-    assert "Sectors are split on these" in body and "but 0% of Police" in body
+    # Each of the cast's sectors has one agency: one agency's view is never called a split of sectors.
+    assert "Sectors are split on these" not in body and "No outcome splits the sectors widely" in body
+    assert "only one agency in them voted" in body and "Police" in body
     assert "Agencies whose priorities diverge most" in body
     assert cast.client_for(cast.outsider).get(_url(cast, "round-system", voting_round.pk)).status_code == 404
     open_round = _round(cast)
     assert client.get(_url(cast, "round-system", open_round.pk)).status_code == 404
+
+
+def test_the_system_view_heatmap_carries_its_figures_and_offers_the_whole_table(
+    cast: Cast, candidates: list[CandidateOutcome]
+) -> None:
+    a, b, _ = candidates
+    voting_round = _round(cast, visibility=Visibility.OPEN)
+    _vote(voting_round, cast.leaders[0], ranks={a.pk: 1, b.pk: 2})
+    _vote(voting_round, cast.leaders[1], ranks={a.pk: 1})
+    voting_round = services.round_close(voting_round=voting_round, membership=cast.enabler)
+    client = cast.client_for(cast.leaders[0])
+    body = client.get(_url(cast, "round-system", voting_round.pk)).content.decode()
+    svg = body.split("<svg", 2)[2].split("</svg>", 1)[0]  # by agency
+    assert ">100</text>" in svg and ">0</text>" in svg  # each cell's figure is drawn on it
+    assert "its figure is the percentage" in body  # and said in words
+    download = client.get(_url(cast, "round-support-csv", voting_round.pk))
+    assert download.status_code == 200 and download["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(download.content.decode())))
+    assert rows[0][:3] == ["Kind", "Group", "Leaders who voted"] and a.statement in rows[0]
+    assert any(row[0] == "Agency" for row in rows[1:]) and any(row[0] == "Sector" for row in rows[1:])
+
+
+def test_the_system_view_draws_the_top_outcomes_only(cast: Cast) -> None:
+    from outcomes.selectors.system import SHOWN_OUTCOMES
+
+    outcomes = [
+        services.outcome_propose(membership=cast.leaders[0], statement=f"Outcome {n}", why_it_matters="It does.")
+        for n in range(SHOWN_OUTCOMES + 3)
+    ]
+    voting_round = _round(cast)
+    _vote(voting_round, cast.leaders[0], ranks={outcomes[0].pk: 1})
+    voting_round = services.round_close(voting_round=voting_round, membership=cast.enabler)
+    body = cast.client_for(cast.enabler).get(_url(cast, "round-system", voting_round.pk)).content.decode()
+    assert f"the first {SHOWN_OUTCOMES} outcomes of {SHOWN_OUTCOMES + 3}" in body
+    table = body.split('<table class="heat-table">', 1)[1].split("</table>", 1)[0]
+    assert table.split("<tbody>")[0].count("<abbr") == SHOWN_OUTCOMES
 
 
 def test_who_voted_shows_names_and_choices_only_when_the_round_allows(
