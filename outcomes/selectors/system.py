@@ -12,6 +12,7 @@ from outcomes.models import CandidateOutcome, Method, VotingRound
 from outcomes.result_schema import Divergence, StoredResult
 
 CELL = 26  # px per heatmap cell
+SHADES = 6  # steps of colour in a heatmap (app.css .heat-cells .h0 to .h5)
 
 
 @dataclass(frozen=True)
@@ -26,18 +27,10 @@ class HeatCell:
         return round(100 * self.share)
 
     @property
-    def fill(self) -> str:
-        # From white to the accent blue.
-        return f"hsl(214, 67%, {self.lightness}%)"
-
-    @property
-    def lightness(self) -> int:
-        return round(96 - 66 * self.share)
-
-    @property
-    def ink(self) -> str:
-        """The colour of the figure written on the cell: near-black on the light half, white on the dark."""
-        return "#fff" if self.lightness < 60 else "#0b0c0c"
+    def shade(self) -> int:
+        """One of SHADES steps from white (0) to the accent blue: a class (h0 to h5) in app.css, which also
+        writes the figure in white on the three darker ones. A class, not a colour, on each of thousands of cells."""
+        return min(SHADES - 1, int(self.share * SHADES))
 
 
 @dataclass(frozen=True)
@@ -56,8 +49,8 @@ class HeatRow:
     def svg_cells(self) -> SafeString:
         return mark_safe(  # noqa: S308 -- numbers and a colour only
             "".join(
-                f'<rect x="{c.x + self.left:d}" width="24" height="24" fill="{c.fill}"/>'
-                f'<text x="{c.x + self.left + 12:d}" y="16" fill="{c.ink}">{c.percent:d}</text>'
+                f'<rect x="{c.x + self.left:d}" width="24" height="24" class="h{c.shade:d}"/>'
+                f'<text x="{c.x + self.left + 12:d}" y="16">{c.percent:d}</text>'
                 for c in self.cells
             )
         )
@@ -65,7 +58,7 @@ class HeatRow:
     @property
     def table_cells(self) -> SafeString:
         return mark_safe(  # noqa: S308 -- numbers only
-            "".join(f'<td>{c.percent:d}% <span class="hint">({c.supporters:d})</span></td>' for c in self.cells)
+            "".join(f"<td>{c.percent:d}% ({c.supporters:d})</td>" for c in self.cells)
         )
 
 
