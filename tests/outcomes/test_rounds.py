@@ -799,3 +799,21 @@ def test_a_move_is_announced_in_the_live_region(cast: Cast, candidates: list[Can
         url, {"move": f"down:{b.pk}", f"rank_{b.pk}": "1", f"rank_{a.pk}": "2"}, headers={"HX-Request": "true"}
     )
     assert f'id="down-{b.pk}" autofocus data-announce="Moved “{b.statement}” to 2nd"' in down.content.decode()
+
+
+def test_the_system_view_and_round_form_read_in_welsh(cast: Cast, candidates: list[CandidateOutcome]) -> None:
+    from network.services.people import user_set_language
+
+    a, b, _ = candidates
+    voting_round = _round(cast, visibility=Visibility.OPEN)
+    _vote(voting_round, cast.leaders[0], ranks={a.pk: 1, b.pk: 2})
+    voting_round = services.round_close(voting_round=voting_round, membership=cast.enabler)
+    user_set_language(user=cast.enabler.user, language="cy")
+    client = cast.client_for(cast.enabler)
+    system = client.get(_url(cast, "round-system", voting_round.pk))
+    assert system.status_code == 200
+    body = system.content.decode().replace("&#x27;", "'")
+    assert 'lang="cy"' in body and "Golwg ar y system" in body and "Mae pob sgwâr yn ddeilliant" in body
+    assert "Support by agency" not in body and "Each square" not in body and "only one agency" not in body
+    form = client.get(reverse("outcomes:outcome-list", args=[cast.site.slug])).content.decode()
+    assert "Dotiau i bob arweinydd" in form and "Dots per leader" not in form
