@@ -29,11 +29,16 @@ def test_a_ballot_move_is_announced(page: Page, live_server: LiveServer, audit: 
     audit.check(page, "overview-vote-now")
     page.get_by_role("link", name="Vote now").press("Enter")
     expect(page).to_have_url(f"{live_server.url}/sites/{site.slug}/rounds/{voting_round.pk}/")
+    expect(page.locator("#ballot-count")).to_contain_text("0 leaders have voted so far")
+    expect(page.locator(f"#down-{rough.pk}")).to_have_count(0)  # not ranked: only "Add to my ranking"
+    expect(page.locator(f"#up-{rough.pk}")).to_have_text(re.compile("^Add to my ranking"))
     page.locator(f"#up-{rough.pk}").focus()
     with page.expect_response(lambda r: r.request.method == "POST"):
         page.keyboard.press("Enter")
     page.wait_for_function(SETTLED)
     expect(page.locator("#messages .announcement")).to_have_text("Moved “Nobody sleeps rough” to 1st")
+    expect(page.locator("#ballot-count")).to_contain_text("1 leader has voted so far")  # out of band, no reload
+    expect(page.locator(f"#down-{rough.pk}")).to_be_visible()  # ranked now: it can move down
     audit.check(page, "ballot-after-move")
     audit.assert_clean()
 
