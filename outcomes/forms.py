@@ -42,21 +42,21 @@ class CheckboxList(forms.CheckboxSelectMultiple):
 class OutcomeForm(forms.Form):
     statement = SingleLineField(
         max_length=200,
-        help_text="One short sentence: the change you want to see.",
+        help_text=_("One short sentence: the change you want to see."),
         error_messages={"required": _("Enter the outcome in one short sentence, like No one sleeps rough")},
     )
     why_it_matters = forms.CharField(
-        label="Why it matters",
+        label=_("Why it matters"),
         error_messages={"required": _("Say why this outcome matters to you and the people you serve")},
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Why this matters to you and the people you serve.",
+        help_text=_("Why this matters to you and the people you serve."),
     )
     agencies = forms.ModelMultipleChoiceField(
         queryset=Agency.objects.none(),
         required=False,
         widget=CheckboxList,
-        label="Agencies it touches",
-        help_text="Tick every agency whose work this outcome touches.",
+        label=_("Agencies it touches"),
+        help_text=_("Tick every agency whose work this outcome touches."),
     )
 
     def __init__(self, *args: Any, site: PilotSite, **kwargs: Any) -> None:
@@ -68,8 +68,8 @@ class OutcomeForm(forms.Form):
 class MergeForm(forms.Form):
     into = forms.ModelChoiceField(
         queryset=CandidateOutcome.objects.none(),
-        label="Merge into",
-        help_text="The outcome this one duplicates. Both proposers stay credited.",
+        label=_("Merge into"),
+        help_text=_("The outcome this one duplicates. Both proposers stay credited."),
     )
 
     def __init__(self, *args: Any, outcome: CandidateOutcome, **kwargs: Any) -> None:
@@ -79,44 +79,79 @@ class MergeForm(forms.Form):
 
 
 class RoundForm(forms.Form):
-    title = SingleLineField(max_length=200, initial="What really matters?", label="Round title")
-    method = forms.ChoiceField(choices=Method.choices, initial=Method.SCHULZE, label="Voting method")
-    visibility = forms.ChoiceField(
-        choices=Visibility.choices, initial=Visibility.HIDDEN, label="Who sees how each leader voted"
+    title = SingleLineField(max_length=200, initial=_("What really matters?"), label=_("Round title"))
+    method = forms.ChoiceField(
+        choices=Method.choices,
+        initial=Method.SCHULZE,
+        label=_("Voting method"),
+        widget=forms.RadioSelect,
+        help_text=_(
+            "How leaders vote and how the votes are counted. Ranked: each leader puts outcomes in order; "
+            "Schulze compares every pair of outcomes, and instant runoff drops the least popular one at a time "
+            "until one has more than half the votes."
+        ),
     )
+    visibility = forms.ChoiceField(
+        choices=Visibility.choices,
+        initial=Visibility.HIDDEN,
+        label=_("Who sees how each leader voted"),
+        widget=forms.RadioSelect,
+    )
+    # Only for dot voting (and for a secret ballot, the group size): the page hides them for the other
+    # choices (static/js/app.js, data-shown-when), and clean() ignores what a page without script sent.
     dot_budget = forms.IntegerField(
+        required=False,
         min_value=DOT_BUDGET_MIN,
         max_value=DOT_BUDGET_MAX,
         initial=DOT_BUDGET_DEFAULT,
-        label="Dots per leader",
-        help_text="For dot voting only.",
+        label=_("Dots per leader"),
+        help_text=_("For dot voting only."),
     )
     min_sectors = forms.IntegerField(
         min_value=1,
         max_value=10,
         initial=MIN_SECTORS_DEFAULT,
-        label="Sectors needed",
-        help_text="“What really matters” is named only with support from at least this many sectors.",
+        label=_("Sectors needed"),
+        help_text=_("“What really matters” is named only with support from at least this many sectors."),
     )
     min_energy = forms.IntegerField(
         min_value=0,
         max_value=10_000,
         initial=MIN_ENERGY_DEFAULT,
-        label="Leaders committing energy needed",
-        help_text="…and at least this many leaders saying they would commit some energy to it.",
+        label=_("Leaders committing energy needed"),
+        help_text=_(
+            "…and at least this many leaders saying they would give some of their energy to it: "
+            "their time, effort or resources."
+        ),
     )
     min_group_size = forms.IntegerField(
+        required=False,
         min_value=MIN_GROUP_SIZE_FLOOR,
         max_value=50,
         initial=MIN_GROUP_SIZE_DEFAULT,
-        label="Smallest group shown under a secret ballot",
-        help_text="Smaller agencies and sectors are merged into “Other”, so no one’s vote can be worked out.",
+        label=_("Smallest group shown under a secret ballot"),
+        help_text=_("Smaller agencies and sectors are merged into “Other”, so no one’s vote can be worked out."),
     )
     closes_at = GovukDateTimeField(
         required=False,
         label=_("Close automatically at"),
         help_text=_("For example, 27 3 2027 and 14:30, UK time. Leave empty to close by hand."),
     )
+
+    #: The settings that apply to one choice only, with that choice: {field: (the field it depends on, value)}.
+    SHOWN_WHEN = {"dot_budget": ("method", Method.DOTS), "min_group_size": ("visibility", Visibility.SECRET)}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, (depends_on, value) in self.SHOWN_WHEN.items():
+            if cleaned.get(depends_on) == value:
+                if cleaned.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Enter a whole number"))
+                continue
+            # Not used by the chosen method or ballot: whatever was sent (even nonsense) gives way to the default.
+            self.errors.pop(name, None)
+            cleaned[name] = self.fields[name].initial
+        return cleaned
 
 
 ENERGY_CHOICES = [(str(value), text) for value, text in Energy.choices]
@@ -159,7 +194,7 @@ class BallotForm(forms.Form):
         # One energy field serves every outcome of this form (a field holds no value; its bound field, one
         # per name, does): building fifty identical choice fields was a good part of a ballot post's time.
         energy_field = forms.TypedChoiceField(
-            label="Energy you would commit",
+            label=_("Energy you would commit"),
             choices=ENERGY_CHOICES,
             coerce=int,
             required=False,
@@ -197,7 +232,7 @@ class BallotForm(forms.Form):
         if not self.require_choice:
             return cleaned
         if self.voting_round.is_ranked and not self.ranks():
-            raise forms.ValidationError("Rank at least one outcome: give your first choice a 1.")
+            raise forms.ValidationError(_("Rank at least one outcome: give your first choice a 1."))
         if not self.voting_round.is_ranked and not any(self.points().values()):
             raise forms.ValidationError(NOTHING_CHOSEN[Method(self.voting_round.method)])
         return cleaned
@@ -248,6 +283,7 @@ class BallotForm(forms.Form):
         """
         order = self.candidates
         ranked = self.voting_round.is_ranked
+        ranks: dict[int, int | None] = {}
         if ranked:
             ranks = {o.pk: _as_int(self[f"rank_{o.pk}"].value()) for o in self.candidates}
             by_id = {o.pk: o for o in self.candidates}
@@ -264,9 +300,15 @@ class BallotForm(forms.Form):
                     field=field,
                     control=self._control(field, outcome),
                     energy=_radios(energy),
+                    ranked=ranked and bool(ranks.get(outcome.pk)),
                 )
             )
         return rows
+
+    def ballot_rows(self) -> BallotRows:
+        """The rows split in two: those ranked (numbered, in order) and the rest, which have no place to show."""
+        rows = self.bound_rows()
+        return BallotRows(ranked=[r for r in rows if r.ranked], unranked=[r for r in rows if not r.ranked])
 
     def _control(self, field: forms.BoundField, outcome: CandidateOutcome) -> SafeString:
         name, id_ = field.html_name, field.auto_id
@@ -324,6 +366,14 @@ class BallotRow:
     field: forms.BoundField
     control: SafeString
     energy: SafeString
+    #: Whether this outcome has a place in the leader's ranking (always False outside a ranked round).
+    ranked: bool = False
+
+
+@dataclass(frozen=True)
+class BallotRows:
+    ranked: list[BallotRow]
+    unranked: list[BallotRow]
 
 
 class MoveForm(forms.Form):
@@ -339,10 +389,10 @@ class MoveForm(forms.Form):
 
     def clean_move(self) -> str:
         value: str = self.cleaned_data["move"]
-        direction, _, outcome_id = value.partition(":")
+        direction, _sep, outcome_id = value.partition(":")
         known = outcome_id.isascii() and outcome_id.isdigit() and int(outcome_id) in self.candidate_ids
         if direction not in self.DIRECTIONS or not known:
-            raise forms.ValidationError("That move is not possible.")
+            raise forms.ValidationError(_("That move is not possible."))
         return value
 
     @property
@@ -360,8 +410,8 @@ class CommitForm(forms.Form):
     pledge = forms.CharField(
         max_length=280,
         required=False,
-        label="What will you bring?",
-        help_text="One line: the energy, time or resources you commit.",
+        label=_("What will you bring?"),
+        help_text=_("One line: the energy, time or resources you commit."),
     )
     outcome = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

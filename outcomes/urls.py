@@ -21,6 +21,7 @@ urlpatterns = [
     path("sites/<slug:site_slug>/rounds/<int:round_id>/voters/", views.round_voters, name="round-voters"),
     path("sites/<slug:site_slug>/rounds/<int:round_id>/system/", views.round_system, name="round-system"),
     path("sites/<slug:site_slug>/rounds/<int:round_id>/results.csv", views.round_results_csv, name="round-results-csv"),
+    path("sites/<slug:site_slug>/rounds/<int:round_id>/support.csv", views.round_support_csv, name="round-support-csv"),
     path("sites/<slug:site_slug>/outcomes/<int:outcome_id>/story/", story.outcome_story_view, name="story"),
     path("sites/<slug:site_slug>/outcomes/<int:outcome_id>/measure/", indicators.outcome_measure, name="measure"),
     path("sites/<slug:site_slug>/indicators/<int:indicator_id>/", indicators.indicator_detail, name="indicator-detail"),

@@ -12,6 +12,7 @@ from outcomes.models import CandidateOutcome, Method, VotingRound
 from outcomes.result_schema import Divergence, StoredResult
 
 CELL = 26  # px per heatmap cell
+SHADES = 6  # steps of colour in a heatmap (app.css .heat-cells .h0 to .h5)
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,10 @@ class HeatCell:
         return round(100 * self.share)
 
     @property
-    def fill(self) -> str:
-        # From white to the accent blue; text on the cell is not used, so contrast is not at stake.
-        light = round(96 - 66 * self.share)
-        return f"hsl(214, 67%, {light}%)"
+    def shade(self) -> int:
+        """One of SHADES steps from white (0) to the accent blue: a class (h0 to h5) in app.css, which also
+        writes the figure in white on the three darker ones. A class, not a colour, on each of thousands of cells."""
+        return min(SHADES - 1, int(self.share * SHADES))
 
 
 @dataclass(frozen=True)
@@ -37,14 +38,19 @@ class HeatRow:
     group: Group
     y: int
     cells: list[HeatCell]
+    #: Where the cells start: after the longest group name, written in full.
+    left: int = 190
 
     # Cells as HTML built here: fifty outcomes by a dozen agencies, twice over
     # (chart and table), cost tens of milliseconds through the template engine.
+    # Each cell carries its share as a figure, and a border of #505a5f (7:1 against white, over 3:1 against
+    # every fill), so the chart reads without telling colours apart.
     @property
     def svg_cells(self) -> SafeString:
         return mark_safe(  # noqa: S308 -- numbers and a colour only
             "".join(
-                f'<rect x="{c.x + 190:d}" y="0" width="24" height="24" fill="{c.fill}" stroke="#b1b4b6"></rect>'
+                f'<rect x="{c.x + self.left:d}" width="24" height="24" class="h{c.shade:d}"/>'
+                f'<text x="{c.x + self.left + 12:d}" y="16">{c.percent:d}</text>'
                 for c in self.cells
             )
         )
@@ -52,7 +58,7 @@ class HeatRow:
     @property
     def table_cells(self) -> SafeString:
         return mark_safe(  # noqa: S308 -- numbers only
-            "".join(f'<td>{c.percent:d}% <span class="hint">({c.supporters:d})</span></td>' for c in self.cells)
+            "".join(f"<td>{c.percent:d}% ({c.supporters:d})</td>" for c in self.cells)
         )
 
 
@@ -62,6 +68,18 @@ class Heatmap:
     rows: list[HeatRow]
     width: int
     height: int
+    #: The width of the names' column, and of the whole chart.
+    left: int = 190
+    #: How many outcomes the round had: the page shows the first SHOWN_OUTCOMES, the download has them all.
+    total_outcomes: int = 0
+
+    @property
+    def full_width(self) -> int:
+        return self.left + self.width
+
+    @property
+    def cut(self) -> bool:
+        return self.total_outcomes > len(self.outcomes)
 
 
 @dataclass(frozen=True)
@@ -73,21 +91,49 @@ class SystemView:
     divergent: list[tuple[Divergence, CandidateOutcome]]
     merged: bool
     support_rule: str
+    #: Sectors left out of "contested" because only one agency in them voted.
+    single_agency_sectors: list[str]
+
+
+#: Outcomes drawn in each heatmap (the top of the result): 100 agencies by 50 outcomes made a 768 KB page.
+#: The whole table is a download (round-support-csv).
+SHOWN_OUTCOMES = 20
+#: Pixels per character of a group's name at the chart's 12 px type (a generous average, so no name is cut).
+NAME_PX = 7
 
 
 def _heatmap(groups: list[Group], outcomes: list[CandidateOutcome]) -> Heatmap:
+    shown = outcomes[:SHOWN_OUTCOMES]
+    left = max([190] + [NAME_PX * len(g.name) + 12 for g in groups])
     rows = [
         HeatRow(
             group=g,
             y=i * CELL,
             cells=[
                 HeatCell(x=j * CELL, share=g.share(o.pk), supporters=g.support.get(o.pk, 0), voters=g.voters)
-                for j, o in enumerate(outcomes)
+                for j, o in enumerate(shown)
             ],
+            left=left,
         )
         for i, g in enumerate(groups)
     ]
-    return Heatmap(outcomes=outcomes, rows=rows, width=max(1, len(outcomes)) * CELL, height=max(1, len(rows)) * CELL)
+    return Heatmap(
+        outcomes=shown,
+        rows=rows,
+        width=max(1, len(shown)) * CELL,
+        height=max(1, len(rows)) * CELL,
+        left=left,
+        total_outcomes=len(outcomes),
+    )
+
+
+def _sectors_of_several_agencies(sectors: list[Group], agencies: list[Group]) -> list[Group]:
+    """The sectors whose view is more than one agency's: a sector of one is never called split or contested."""
+    agencies_in: dict[str, int] = {}
+    for agency in agencies:
+        for _member in agency.members or [agency.name]:
+            agencies_in[agency.sector] = agencies_in.get(agency.sector, 0) + 1
+    return [s for s in sectors if len(s.members) >= 2 or agencies_in.get(s.name, 0) >= 2]
 
 
 def system_view(*, voting_round: VotingRound, ranked: list[CandidateOutcome]) -> SystemView:
@@ -96,7 +142,8 @@ def system_view(*, voting_round: VotingRound, ranked: list[CandidateOutcome]) ->
     agency_groups, sector_groups = support.agencies, support.sectors
     by_id = {o.pk: o for o in ranked}
     ids = [o.pk for o in ranked]
-    consensus, contested = analysis.consensus_and_contested(ids, sector_groups)
+    consensus, _ = analysis.consensus_and_contested(ids, sector_groups)
+    _, contested = analysis.consensus_and_contested(ids, _sectors_of_several_agencies(sector_groups, agency_groups))
     # Stored when the round closed (result version 3, or added by migration 0008): never computed here.
     divergent = [d for d in support.divergent or [] if d.outcome_id in by_id]
     return SystemView(
@@ -107,4 +154,7 @@ def system_view(*, voting_round: VotingRound, ranked: list[CandidateOutcome]) ->
         divergent=[(d, by_id[d.outcome_id]) for d in divergent],
         merged=any(g.name == OTHER for g in agency_groups + sector_groups),
         support_rule=str(analysis.SUPPORT_RULE[Method(voting_round.method)]),
+        single_agency_sectors=[
+            g.name for g in sector_groups if g not in _sectors_of_several_agencies(sector_groups, agency_groups)
+        ],
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from outcomes.views.outcomes import outcome_edit, outcome_list, outcome_merge, outcome_withdraw
-from outcomes.views.results import round_pairwise_csv, round_results_csv, round_system
+from outcomes.views.results import round_pairwise_csv, round_results_csv, round_support_csv, round_system
 from outcomes.views.rounds import (
     outcome_adopt,
     outcome_commit,
@@ -27,6 +27,7 @@ __all__ = [
     "round_open_draft",
     "round_pairwise_csv",
     "round_results_csv",
+    "round_support_csv",
     "round_system",
     "round_voters",
 ]

@@ -12,6 +12,7 @@ from network.http import AuthenticatedHttpRequest, render_page
 from network.models import Membership
 from outcomes import selectors
 from outcomes.models import VotingRound
+from outcomes.result_schema import StoredResult
 
 
 def _closed_round(membership: Membership, round_id: int) -> VotingRound:
@@ -70,12 +71,28 @@ def round_pairwise_csv(request: AuthenticatedHttpRequest, membership: Membership
     writer = SafeWriter(response)
     # Each cell: how many leaders preferred the row's outcome to the column's (the other way is the mirror cell).
     writer.writerow(
-        [gettext("Leaders preferring the row's outcome to the column's")]
-        + [row.outcome.statement for row in rows]
+        [gettext("Leaders preferring the row's outcome to the column's")] + [row.outcome.statement for row in rows]
     )
-    writer.writerows(
-        [row.outcome.statement] + ["" if cell is None else cell[1] for cell in row.cells] for row in rows
-    )
+    writer.writerows([row.outcome.statement] + ["" if cell is None else cell[1] for cell in row.cells] for row in rows)
+    return response
+
+
+@site_view()
+def round_support_csv(request: AuthenticatedHttpRequest, membership: Membership, round_id: int) -> HttpResponse:
+    """The system view's whole support table as CSV (the page draws the top outcomes): for every agency and
+    sector, the leaders who voted and how many supported each outcome. Groups as the page shows them (a secret
+    round's small ones merged), never anyone's ballot."""
+    voting_round = _closed_round(membership, round_id)
+    result = selectors.round_result(voting_round=voting_round)
+    ranked = [entry.outcome for entry in result.ranking]
+    support = StoredResult.from_round(voting_round).support
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"{slugify(voting_round.title) or 'round'}-support.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = SafeWriter(response)
+    writer.writerow([gettext("Kind"), gettext("Group"), gettext("Leaders who voted")] + [o.statement for o in ranked])
+    for kind, groups in ((gettext("Sector"), support.sectors), (gettext("Agency"), support.agencies)):
+        writer.writerows([kind, g.name, g.voters] + [g.support.get(o.pk, 0) for o in ranked] for g in groups)
     return response
 
 

@@ -124,7 +124,7 @@ def _ballot(
         # (out of band). Re-drawing every outcome's row was most of a ballot post's time. A ballot that
         # was shown with errors is re-drawn whole, to clear them.
         status = render_to_string("outcomes/round_detail.html#ballot-status", {"has_ballot": True, "oob": True})
-        return reswap(HttpResponse(status), "none")
+        return reswap(HttpResponse(status + _ballot_count_oob(request, context, voting_round)), "none")
     return _ballot_page(request, context, shown, saved=True)
 
 
@@ -164,7 +164,22 @@ def _ballot_page(
         "has_ballot": saved,
         "ballot_count": selectors.round_ballot_count(voting_round=form.voting_round),
     }
-    return render_page(request, "outcomes/round_detail.html", context, partial="ballot", status=status)
+    response = render_page(request, "outcomes/round_detail.html", context, partial="ballot", status=status)
+    if request.htmx and saved:  # the count of leaders who have voted, above the ballot, now counts this one
+        response.content += _ballot_count_oob(request, context, form.voting_round).encode()
+    return response
+
+
+def _ballot_count_oob(request: AuthenticatedHttpRequest, context: dict[str, object], voting_round: VotingRound) -> str:
+    """The "N leaders have voted so far" line, to swap out of band after a ballot is saved."""
+    count = context.get("ballot_count")
+    if count is None:
+        count = selectors.round_ballot_count(voting_round=voting_round)
+    return render_to_string(
+        "outcomes/round_detail.html#ballot-count",
+        {**context, "ballot_count": count, "oob": True},
+        request=request,
+    )
 
 
 @site_view(MANAGERS)

@@ -103,4 +103,19 @@
     for (var i = 0; i < said.length; i++) said[i].slSeen = true;  // announced only when a swap brings them
     focusNewErrorSummary();
   });
+  // Progressive disclosure: a setting that applies to one choice only (data-shown-when="method=dots") is
+  // hidden while another is chosen. Without script every setting shows, and the server ignores those unused.
+  function showWhenChosen() {
+    var parts = document.querySelectorAll("[data-shown-when]");
+    for (var i = 0; i < parts.length; i++) {
+      var rule = parts[i].getAttribute("data-shown-when").split("=");
+      var form = parts[i].closest("form");
+      var chosen = form && form.querySelector("input[name='" + rule[0] + "']:checked");
+      parts[i].hidden = !chosen || chosen.value !== rule[1];
+    }
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("input[type=radio]")) showWhenChosen();
+  });
+  showWhenChosen();
 })();

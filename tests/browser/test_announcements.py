@@ -4,6 +4,7 @@ move ("Moved … to 1st") and the attendance count ("1 of 3 here"); and a leader
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -28,11 +29,16 @@ def test_a_ballot_move_is_announced(page: Page, live_server: LiveServer, audit: 
     audit.check(page, "overview-vote-now")
     page.get_by_role("link", name="Vote now").press("Enter")
     expect(page).to_have_url(f"{live_server.url}/sites/{site.slug}/rounds/{voting_round.pk}/")
+    expect(page.locator("#ballot-count")).to_contain_text("0 leaders have voted so far")
+    expect(page.locator(f"#down-{rough.pk}")).to_have_count(0)  # not ranked: only "Add to my ranking"
+    expect(page.locator(f"#up-{rough.pk}")).to_have_text(re.compile("^Add to my ranking"))
     page.locator(f"#up-{rough.pk}").focus()
     with page.expect_response(lambda r: r.request.method == "POST"):
         page.keyboard.press("Enter")
     page.wait_for_function(SETTLED)
     expect(page.locator("#messages .announcement")).to_have_text("Moved “Nobody sleeps rough” to 1st")
+    expect(page.locator("#ballot-count")).to_contain_text("1 leader has voted so far")  # out of band, no reload
+    expect(page.locator(f"#down-{rough.pk}")).to_be_visible()  # ranked now: it can move down
     audit.check(page, "ballot-after-move")
     audit.assert_clean()
 
@@ -68,4 +74,25 @@ def test_a_new_sites_enabler_sees_the_checklist(page: Page, live_server: LiveSer
     audit.check(page, "overview-checklist")
     checklist.get_by_role("link", name="Send the invitations").press("Enter")
     expect(page).to_have_url(f"{live_server.url}/sites/{site.slug}/invitations/")
+    audit.assert_clean()
+
+
+def test_the_round_form_shows_each_setting_only_for_its_choice(
+    page: Page, live_server: LiveServer, audit: PageAudit
+) -> None:
+    site, _, enabler, _, leaders = make_site("ashby", leader_count=1)
+    outcome_propose(membership=leaders[0], statement="Nobody sleeps rough", why_it_matters="Everyone.")
+    sign_in(page, live_server.url, enabler.user.email)
+    page.goto(f"{live_server.url}/sites/{site.slug}/outcomes/")
+    dots = page.get_by_label("Dots per leader")
+    group = page.get_by_label("Smallest group shown under a secret ballot")
+    expect(dots).to_be_hidden()
+    expect(group).to_be_hidden()
+    page.get_by_role("radio", name=re.compile("^Dot voting")).check()
+    expect(dots).to_be_visible()
+    page.get_by_role("radio", name=re.compile("^Secret")).check()
+    expect(group).to_be_visible()
+    page.get_by_role("radio", name=re.compile("^Approval")).check()
+    expect(dots).to_be_hidden()
+    audit.check(page, "round-form-by-choice")
     audit.assert_clean()

@@ -25,11 +25,18 @@ class BigRound:
 
 
 def build_big_round(
-    *, site: PilotSite, enabler: Membership, leaders: int = 2000, outcomes: int = 50, seed: int = 4, close: bool = True
+    *,
+    site: PilotSite,
+    enabler: Membership,
+    leaders: int = 2000,
+    outcomes: int = 50,
+    seed: int = 4,
+    close: bool = True,
+    agency_count: int = 12,
 ) -> BigRound:
     rng = random.Random(seed)
     agencies = Agency.objects.bulk_create(
-        Agency(site=site, name=f"Scale agency {i}", sector=SECTORS[i % len(SECTORS)]) for i in range(12)
+        Agency(site=site, name=f"Scale agency {i}", sector=SECTORS[i % len(SECTORS)]) for i in range(agency_count)
     )
     users = User.objects.bulk_create(
         User(email=f"scale{i}@{site.slug}.example", name=f"Scale Leader {i:04d}", password="!") for i in range(leaders)

@@ -41,3 +41,21 @@ def test_the_result_and_system_pages_have_constant_queries_with_2000_leaders(
     with django_assert_num_queries(5):
         response = client.get(reverse("outcomes:round-results-csv", args=[cast.site.slug, big.voting_round.pk]))
     assert response.content.decode().count("\n") == 51
+
+
+def test_the_system_view_of_100_agencies_and_50_outcomes_stays_small(
+    cast: Cast, django_assert_num_queries, settings
+) -> None:
+    """It draws the top outcomes for every agency, with their figures; the whole table is the download."""
+    big = build_big_round(site=cast.site, enabler=cast.enabler, leaders=400, agency_count=100)
+    client = cast.client_for(big.leaders[0])
+    with django_assert_num_queries(5):  # session, user, membership, round, candidates
+        page = client.get(reverse("outcomes:round-system", args=[cast.site.slug, big.voting_round.pk]))
+    body = page.content.decode()
+    assert len(page.content) < 300_000  # 844 KB with every outcome drawn twice (chart and table), figures on cells
+    assert "Scale agency 99" in body and "the first 20 outcomes of 50" in body
+    with django_assert_num_queries(5):  # session, user, membership, round, candidates
+        download = client.get(reverse("outcomes:round-support-csv", args=[cast.site.slug, big.voting_round.pk]))
+    rows = download.content.decode().splitlines()
+    assert len(rows) == 1 + 100 + len({a.sector for a in big.voting_round.site.agencies.all()})
+    assert rows[0].count("Scale outcome") == 50

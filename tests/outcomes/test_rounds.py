@@ -20,7 +20,16 @@ from network.errors import DomainError
 from network.models import AllianceMember, Membership, Sector
 from network.services import agency_create, member_add
 from outcomes import services
-from outcomes.models import Ballot, BallotRank, CandidateOutcome, Method, Visibility, VotingRound
+from outcomes.models import (
+    DOT_BUDGET_DEFAULT,
+    MIN_GROUP_SIZE_DEFAULT,
+    Ballot,
+    BallotRank,
+    CandidateOutcome,
+    Method,
+    Visibility,
+    VotingRound,
+)
 from outcomes.services.rounds import RoundSettings
 from tests.conftest import Cast
 from tests.outcomes.markup import elements
@@ -31,9 +40,13 @@ def _round(cast: Cast, **settings: Unpack[RoundSettings]) -> VotingRound:
 
 
 def _is_the_ballot_form(body: str) -> bool:
-    """Whether an htmx response is the ballot partial alone: one form, #ballot."""
+    """Whether an htmx response is the ballot partial: the form #ballot, and after a save the count of voters
+    (out of band), nothing else."""
     root = parse_html(body)
-    return root.name == "form" and ("id", "ballot") in root.attributes
+    parts = [root] if root.name else root.children
+    form, *rest = parts
+    count_only = all(("id", "ballot-count") in part.attributes for part in rest)
+    return form.name == "form" and ("id", "ballot") in form.attributes and len(rest) <= 1 and count_only
 
 
 def _url(cast: Cast, name: str, *args: object) -> str:
@@ -76,13 +89,45 @@ def test_it_saves_a_draft_from_the_form(cast: Cast, candidates: list[CandidateOu
 
 def test_it_refuses_bad_round_settings_without_a_500(cast: Cast, candidates: list[CandidateOutcome]) -> None:
     client = cast.client_for(cast.enabler)
-    for data in [{"title": "x", "method": "coin-toss"}, {"title": "x", "dot_budget": "-4"}, {"title": ""}]:
+    bad = [{"title": "x", "method": "coin-toss"}, {"title": "x", "method": "dots", "dot_budget": "-4"}, {"title": ""}]
+    for data in bad:
         response = client.post(_url(cast, "round-create"), data, follow=True)
         assert response.status_code == 200
     assert not VotingRound.objects.exists()
     past = timezone.now() - timedelta(hours=1)
     with pytest.raises(DomainError, match="future"):
         _round(cast, closes_at=past)
+
+
+def test_the_round_form_ignores_settings_the_chosen_method_and_ballot_do_not_use(
+    cast: Cast, candidates: list[CandidateOutcome]
+) -> None:
+    """A page without script shows every setting; what does not apply is not held against the enabler."""
+    data = {"title": "Ranked", "method": "schulze", "visibility": "hidden", "dot_budget": "-4", "min_group_size": "x"}
+    response = cast.client_for(cast.enabler).post(_url(cast, "round-create"), data | {"action": "open"})
+    assert response.status_code == 302
+    voting_round = VotingRound.objects.get()
+    assert (voting_round.method, voting_round.dot_budget) == ("schulze", DOT_BUDGET_DEFAULT)
+    assert voting_round.min_group_size == MIN_GROUP_SIZE_DEFAULT
+
+
+def test_the_round_form_keeps_the_settings_of_the_chosen_method(cast: Cast, candidates: list[CandidateOutcome]) -> None:
+    data = {"title": "Dots", "method": "dots", "visibility": "secret", "dot_budget": "7", "min_group_size": "4"}
+    cast.client_for(cast.enabler).post(_url(cast, "round-create"), data | {"action": "open"})
+    voting_round = VotingRound.objects.get()
+    assert (voting_round.dot_budget, voting_round.min_group_size) == (7, 4)
+
+
+def test_the_round_form_comes_after_the_candidates_with_its_settings_by_choice(
+    cast: Cast, candidates: list[CandidateOutcome]
+) -> None:
+    page = cast.client_for(cast.enabler).get(reverse("outcomes:outcome-list", args=[cast.site.slug])).content.decode()
+    assert page.index('id="candidates-heading"') < page.index("Open a voting round")
+    assert elements(page, "input", type="radio", name="method", value="dots")
+    assert len(elements(page, "div", **{"data-shown-when": "method=dots"})) == 1
+    assert len(elements(page, "div", **{"data-shown-when": "visibility=secret"})) == 1
+    assert page.index('id="round-dots"') < page.index('name="dot_budget"') < page.index('id="round-group-size"')
+    assert "Schulze compares every pair" in page
 
 
 def test_outcomes_carry_over_to_the_next_round(cast: Cast, candidates: list[CandidateOutcome]) -> None:
@@ -597,11 +642,49 @@ def test_the_system_view_shows_agreement_and_splits(cast: Cast, candidates: list
     assert "Support by sector" in body and "Support by agency" in body
     assert len(elements(body, "svg")) == 2
     assert "Ashby Police" in body  # an open round shows every agency
-    assert "Sectors are split on these" in body and "but 0% of Police" in body
+    # Each of the cast's sectors has one agency: one agency's view is never called a split of sectors.
+    assert "Sectors are split on these" not in body and "No outcome splits the sectors widely" in body
+    assert "only one agency in them voted" in body and "Police" in body
     assert "Agencies whose priorities diverge most" in body
     assert cast.client_for(cast.outsider).get(_url(cast, "round-system", voting_round.pk)).status_code == 404
     open_round = _round(cast)
     assert client.get(_url(cast, "round-system", open_round.pk)).status_code == 404
+
+
+def test_the_system_view_heatmap_carries_its_figures_and_offers_the_whole_table(
+    cast: Cast, candidates: list[CandidateOutcome]
+) -> None:
+    a, b, _ = candidates
+    voting_round = _round(cast, visibility=Visibility.OPEN)
+    _vote(voting_round, cast.leaders[0], ranks={a.pk: 1, b.pk: 2})
+    _vote(voting_round, cast.leaders[1], ranks={a.pk: 1})
+    voting_round = services.round_close(voting_round=voting_round, membership=cast.enabler)
+    client = cast.client_for(cast.leaders[0])
+    body = client.get(_url(cast, "round-system", voting_round.pk)).content.decode()
+    svg = body.split("<svg", 2)[2].split("</svg>", 1)[0]  # by agency
+    assert ">100</text>" in svg and ">0</text>" in svg  # each cell's figure is drawn on it
+    assert "its figure is the percentage" in body  # and said in words
+    download = client.get(_url(cast, "round-support-csv", voting_round.pk))
+    assert download.status_code == 200 and download["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(download.content.decode())))
+    assert rows[0][:3] == ["Kind", "Group", "Leaders who voted"] and a.statement in rows[0]
+    assert any(row[0] == "Agency" for row in rows[1:]) and any(row[0] == "Sector" for row in rows[1:])
+
+
+def test_the_system_view_draws_the_top_outcomes_only(cast: Cast) -> None:
+    from outcomes.selectors.system import SHOWN_OUTCOMES
+
+    outcomes = [
+        services.outcome_propose(membership=cast.leaders[0], statement=f"Outcome {n}", why_it_matters="It does.")
+        for n in range(SHOWN_OUTCOMES + 3)
+    ]
+    voting_round = _round(cast)
+    _vote(voting_round, cast.leaders[0], ranks={outcomes[0].pk: 1})
+    voting_round = services.round_close(voting_round=voting_round, membership=cast.enabler)
+    body = cast.client_for(cast.enabler).get(_url(cast, "round-system", voting_round.pk)).content.decode()
+    assert f"the first {SHOWN_OUTCOMES} outcomes of {SHOWN_OUTCOMES + 3}" in body
+    table = body.split('<table class="heat-table">', 1)[1].split("</table>", 1)[0]
+    assert table.split("<tbody>")[0].count("<abbr") == SHOWN_OUTCOMES
 
 
 def test_who_voted_shows_names_and_choices_only_when_the_round_allows(
@@ -716,3 +799,21 @@ def test_a_move_is_announced_in_the_live_region(cast: Cast, candidates: list[Can
         url, {"move": f"down:{b.pk}", f"rank_{b.pk}": "1", f"rank_{a.pk}": "2"}, headers={"HX-Request": "true"}
     )
     assert f'id="down-{b.pk}" autofocus data-announce="Moved “{b.statement}” to 2nd"' in down.content.decode()
+
+
+def test_the_system_view_and_round_form_read_in_welsh(cast: Cast, candidates: list[CandidateOutcome]) -> None:
+    from network.services.people import user_set_language
+
+    a, b, _ = candidates
+    voting_round = _round(cast, visibility=Visibility.OPEN)
+    _vote(voting_round, cast.leaders[0], ranks={a.pk: 1, b.pk: 2})
+    voting_round = services.round_close(voting_round=voting_round, membership=cast.enabler)
+    user_set_language(user=cast.enabler.user, language="cy")
+    client = cast.client_for(cast.enabler)
+    system = client.get(_url(cast, "round-system", voting_round.pk))
+    assert system.status_code == 200
+    body = system.content.decode().replace("&#x27;", "'")
+    assert 'lang="cy"' in body and "Golwg ar y system" in body and "Mae pob sgwâr yn ddeilliant" in body
+    assert "Support by agency" not in body and "Each square" not in body and "only one agency" not in body
+    form = client.get(reverse("outcomes:outcome-list", args=[cast.site.slug])).content.decode()
+    assert "Dotiau i bob arweinydd" in form and "Dots per leader" not in form

@@ -9,6 +9,7 @@ from pytest_django.asserts import assertInHTML
 
 from network.errors import DomainError
 from network.models import AllianceMember
+from network.services.people import user_set_language
 from outcomes import services
 from outcomes.models import Ballot, BallotRank, CandidateOutcome, VotingRound
 from tests.conftest import Cast
@@ -114,7 +115,7 @@ def test_it_saves_and_replaces_a_ballot(cast: Cast, candidates: list[CandidateOu
 def test_it_saves_a_ballot_by_htmx_and_answers_with_its_status_alone(
     cast: Cast, candidates: list[CandidateOutcome]
 ) -> None:
-    """The ballot on the screen is what was saved: only its status changes, out of band, nothing re-drawn."""
+    """The ballot on the screen is what was saved: only its status and the count of voters change, out of band."""
     voting_round = _open(cast)
     client = cast.client_for(cast.leaders[0])
     url = reverse("outcomes:round-detail", args=[cast.site.slug, voting_round.pk])
@@ -122,13 +123,13 @@ def test_it_saves_a_ballot_by_htmx_and_answers_with_its_status_alone(
     body = response.content.decode()
     assert response.status_code == 200
     assert response["HX-Reswap"] == "none"
-    root = parse_html(body)
-    assert (
-        root.name == "div"
-        and ("id", "ballot-status") in root.attributes
-        and ("hx-swap-oob", "true") in (root.attributes)
-    )
+    status, count = parse_html(body).children
+    assert status.name == "div" and ("id", "ballot-status") in status.attributes
+    assert ("hx-swap-oob", "true") in status.attributes
+    assert count.name == "p" and ("id", "ballot-count") in count.attributes
+    assert ("hx-swap-oob", "true") in count.attributes
     assert "Your ballot is saved" in body
+    assert "1 leader has voted so far" in body  # counting the ballot just saved
     assert candidates[1].statement not in body  # no row of the ballot
     assert Ballot.objects.get().ranks.get(outcome=candidates[0]).rank == 1
 
@@ -142,8 +143,9 @@ def test_a_ballot_shown_with_errors_is_redrawn_whole_once_saved(cast: Cast, cand
     assert '<input type="hidden" name="had_errors" value="1">' in refused.content.decode()
     response = client.post(url, _ballot_data({candidates[0]: 1}) | {"had_errors": "1"}, headers={"HX-Request": "true"})
     body = response.content.decode()
-    root = parse_html(body)
-    assert root.name == "form" and ("id", "ballot") in root.attributes  # the errors go with the re-drawn ballot
+    form, count = parse_html(body).children
+    assert form.name == "form" and ("id", "ballot") in form.attributes  # the errors go with the re-drawn ballot
+    assert ("id", "ballot-count") in count.attributes and ("hx-swap-oob", "true") in count.attributes
     assert "Your ballot is saved" in body and "had_errors" not in body
 
 
@@ -315,3 +317,86 @@ def test_the_pressed_move_button_comes_back_with_autofocus(cast: Cast) -> None:
     client = cast.client_for(cast.leaders[0])
     body = client.post(url, {"move": f"up:{outcomes[1].pk}"}, headers={"HX-Request": "true"}).content.decode()
     assert [button["id"] for button in elements(body, "button", autofocus=True)] == [f"up-{outcomes[1].pk}"]
+
+
+def _ballot_lists(page: str) -> tuple[str, str]:
+    """The ranked list (an <ol>) and the unranked list (a <ul>) of a ranked ballot, as HTML."""
+    ranked = page.split('<ol class="ballot-list"', 1)[1].split("</ol>", 1)[0]
+    unranked = page.split('<ul class="ballot-list ballot-unranked"', 1)[1].split("</ul>", 1)[0]
+    return ranked, unranked
+
+
+def test_unranked_outcomes_are_not_numbered_and_cannot_move_down(
+    cast: Cast, candidates: list[CandidateOutcome]
+) -> None:
+    voting_round = _open(cast)
+    client = cast.client_for(cast.leaders[0])
+    url = reverse("outcomes:round-detail", args=[cast.site.slug, voting_round.pk])
+    a, b, c = candidates
+    client.post(url, _ballot_data({a: "", b: 1, c: ""}))
+    ranked, unranked = _ballot_lists(client.get(url).content.decode())
+    assert f'id="row-{b.pk}"' in ranked and f'id="row-{a.pk}"' not in ranked
+    assert f'id="row-{a.pk}"' in unranked and f'id="row-{c.pk}"' in unranked  # a <ul>: no numbers
+    assert elements(ranked, "button", value=f"down:{b.pk}")
+    assert not elements(unranked, "button", value=f"down:{a.pk}")  # Move down on an unranked one is not offered
+    assert "Add to my ranking" in unranked and "Move up" not in unranked
+
+
+def test_moving_the_last_ranked_outcome_down_focuses_its_add_button(
+    cast: Cast, candidates: list[CandidateOutcome]
+) -> None:
+    voting_round = _open(cast)
+    client = cast.client_for(cast.leaders[0])
+    url = reverse("outcomes:round-detail", args=[cast.site.slug, voting_round.pk])
+    a, b, c = candidates
+    body = client.post(
+        url, _ballot_data({a: 1, b: 2, c: ""}) | {"move": f"down:{b.pk}"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    (added,) = elements(body, "button", value=f"up:{b.pk}", autofocus=True)  # "Add to my ranking", now
+    assert "out of your ranking" in str(added["data-announce"])
+    assert {r.outcome_id: r.rank for r in Ballot.objects.get().ranks.all() if r.rank} == {a.pk: 1}
+
+
+def test_an_empty_ballot_is_explained_in_the_ballots_own_error_box(
+    cast: Cast, candidates: list[CandidateOutcome]
+) -> None:
+    voting_round = _open(cast)
+    url = reverse("outcomes:round-detail", args=[cast.site.slug, voting_round.pk])
+    body = cast.client_for(cast.leaders[0]).post(url, _ballot_data({c: "" for c in candidates})).content.decode()
+    form = body.split('<form id="ballot"', 1)[1].split("</form>", 1)[0]
+    box = form.split('id="ballot-errors"', 1)[1].split("</div>", 1)[0]
+    assert "Your ballot is not saved" in box and "Rank at least one outcome" in box
+
+
+@pytest.mark.parametrize(
+    ("visibility", "said"),
+    [
+        ("open", "can see how you voted, with your name, as soon as you save it"),
+        ("hidden", "while voting is open, only you see your ballot"),
+        ("secret", "nobody sees how you voted"),
+    ],
+)
+def test_the_ballot_says_who_will_see_the_vote(
+    cast: Cast, candidates: list[CandidateOutcome], visibility: str, said: str
+) -> None:
+    voting_round = services.round_create_and_open(
+        membership=cast.enabler, title="What really matters?", visibility=visibility
+    )
+    url = reverse("outcomes:round-detail", args=[cast.site.slug, voting_round.pk])
+    page = cast.client_for(cast.leaders[0]).get(url).content.decode()
+    audience = page.split('id="ballot-audience"', 1)[1].split("</p>", 1)[0]
+    assert said in " ".join(audience.split()) and cast.site.name in audience
+
+
+def test_the_ballot_reads_in_welsh(cast: Cast, candidates: list[CandidateOutcome]) -> None:
+    voting_round = _open(cast)
+    user_set_language(user=cast.leaders[0].user, language="cy")
+    client = cast.client_for(cast.leaders[0])
+    url = reverse("outcomes:round-detail", args=[cast.site.slug, voting_round.pk])
+    a, b, c = candidates
+    client.post(url, _ballot_data({a: 1, b: "", c: ""}))
+    page = client.get(url).content.decode()
+    for welsh in ("Pwy sy'n gweld eich pleidlais", "Ychwanegu at fy nhrefn", "Ddim yn eich trefn", "Symud i lawr"):
+        assert welsh in page.replace("&#x27;", "'")
+    for english in ("Who sees your vote", "Add to my ranking", "Not in your ranking", "Move down", "Energy you"):
+        assert english not in page

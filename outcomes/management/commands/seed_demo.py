@@ -329,7 +329,6 @@ class Command(BaseCommand):
         map_services.map_snapshot_make(site=site, now=now)
 
 
-
 # --- A year of working life (issue 12) ---------------------------------------------------------------
 # Everything is made through the services, as the app makes it; only the timestamps the services set
 # to "now" are then moved back, so the demo opens on an alliance a year into its work.
