@@ -71,6 +71,11 @@ def _pairwise_csv(cast: Cast, alliance: Alliance) -> str:
     return results.replace("results.csv", "head-to-head.csv")
 
 
+def _support_csv(cast: Cast, alliance: Alliance) -> str:
+    results = _results_csv(cast, alliance)  # the system view's full table: every outcome against every group
+    return results.replace("results.csv", "support.csv")
+
+
 def _attendees_csv(cast: Cast, alliance: Alliance) -> str:
     meeting = services.meeting_create(
         alliance=alliance,
@@ -132,6 +137,7 @@ ENDPOINTS = {
     "outcomes:indicator-csv": _indicator_csv,
     "outcomes:round-results-csv": _results_csv,
     "outcomes:round-pairwise-csv": _pairwise_csv,
+    "outcomes:round-support-csv": _support_csv,
     "network:meeting-attendees-csv": _attendees_csv,
     "network:site-import-template": _import_template_csv,
 }
