@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import gettext
+import os
 import re
 import shutil
 import subprocess
@@ -101,7 +102,7 @@ def test_it_regenerates_a_complete_welsh_catalogue(tmp_path: Path) -> None:
         cwd=copy,
         check=True,
         capture_output=True,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "systemsleader.settings"},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "systemsleader.settings"},  # gettext wherever PATH finds it
     )
     regenerated = copy / "locale" / "cy" / "LC_MESSAGES" / "django.po"
     statistics = _statistics(regenerated)
