@@ -108,7 +108,7 @@ def _ballot(
         return _ballot_page(request, context, form, saved=current.exists)
     move = MoveForm(request.POST, candidates=candidates) if voting_round.is_ranked and "move" in request.POST else None
     form = BallotForm(request.POST, voting_round=voting_round, candidates=candidates, require_choice=move is None)
-    shown = _ballot_save(voting_round=voting_round, voter=membership, form=form, move=move)
+    shown = _ballot_save(voting_round=voting_round, voter=membership, form=form, move=move, context=context)
     if shown is None:
         return _ballot_page(request, context, form, saved=False, status=422)
     if not request.htmx:
@@ -129,9 +129,17 @@ def _ballot(
 
 
 def _ballot_save(
-    *, voting_round: VotingRound, voter: Membership, form: BallotForm, move: MoveForm | None
+    *,
+    voting_round: VotingRound,
+    voter: Membership,
+    form: BallotForm,
+    move: MoveForm | None,
+    context: dict[str, object],
 ) -> BallotForm | None:
-    """Save the posted ballot, or the ranking after a move; the form to show next, or None with errors on `form`."""
+    """Save the posted ballot, or the ranking after a move; the form to show next, or None with errors on `form`.
+
+    Saved, the count of ballots the save returned goes into `context`, so the page does not count them again.
+    """
     if move is not None and not move.is_valid():
         form.add_error(None, gettext("That move is not possible."))
         return None
@@ -141,12 +149,13 @@ def _ballot_save(
     if move is not None:
         ranks = services.ranks_after_move([c.pk for c in form.candidates], ranks, move.outcome_id, move.direction)
     try:
-        services.ballot_submit(
+        saved = services.ballot_submit(
             voting_round=voting_round, voter=voter, ranks=ranks, points=form.points(), energy=form.energy()
         )
     except DomainError as error:
         form.add_error(None, error.message)
         return None
+    context["ballot_count"] = saved.ballot_count
     return form.with_ranks(ranks) if move is not None else form
 
 
@@ -159,11 +168,9 @@ def _ballot_page(
     status: int = 200,
 ) -> HttpResponse:
     # Counted only for a page that shows it: a ballot saved by htmx answers with its status alone.
-    context |= {
-        "form": form,
-        "has_ballot": saved,
-        "ballot_count": selectors.round_ballot_count(voting_round=form.voting_round),
-    }
+    if "ballot_count" not in context:
+        context["ballot_count"] = selectors.round_ballot_count(voting_round=form.voting_round)
+    context |= {"form": form, "has_ballot": saved}
     response = render_page(request, "outcomes/round_detail.html", context, partial="ballot", status=status)
     if request.htmx and saved:  # the count of leaders who have voted, above the ballot, now counts this one
         response.content += _ballot_count_oob(request, context, form.voting_round).encode()
