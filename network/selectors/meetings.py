@@ -110,6 +110,30 @@ def meeting_invitees(*, meeting: Meeting) -> QuerySet[Membership]:
     return people.filter(Q(archived_at__isnull=True) | Exists(came))
 
 
+# `meeting_invitees`' rule again, as SQL over a meeting `m` and one membership's id (%(member)s), for the
+# statement that locks a meeting for a reply (services/meetings.py): compiling the queryset above costs a
+# reply more than running it. tests/network/test_reply_sql.py checks the two agree, person by person.
+INVITED_SQL = """EXISTS (
+    SELECT 1 FROM network_membership p
+    WHERE p.id = %(member)s AND p.site_id = m.site_id
+      AND CASE WHEN m.alliance_id IS NOT NULL
+          THEN EXISTS (
+              SELECT 1 FROM network_alliancemember a WHERE a.alliance_id = m.alliance_id AND a.membership_id = p.id
+          )
+          ELSE p.role = ANY(%(reachable_roles)s) OR p.invitation_status = ANY(%(reachable_statuses)s)
+      END
+      AND (p.archived_at IS NULL OR EXISTS (
+          SELECT 1 FROM network_meetingattendance t WHERE t.meeting_id = m.id AND t.membership_id = p.id
+      ))
+)"""
+
+#: The values INVITED_SQL's parameters take besides the membership's id.
+INVITED_SQL_PARAMS: dict[str, list[str]] = {
+    "reachable_roles": sorted(str(role) for role in COORDINATORS),
+    "reachable_statuses": [InvitationStatus.SENT.value, InvitationStatus.ACCEPTED.value],
+}
+
+
 def meeting_invitee_get(*, meeting: Meeting, membership_id: int) -> Membership:
     """One invitee of the meeting; anyone else is a 404."""
     invitee = meeting_invitees(meeting=meeting).filter(pk=membership_id).first()
@@ -152,6 +176,21 @@ class AttendeeRow:
     def has_place(self) -> bool:
         """Going, with a place rather than on the waiting list."""
         return self.rsvp == Rsvp.GOING and not self.waitlisted
+
+
+@dataclass(frozen=True)
+class OwnReply:
+    """A reply just saved, as the person's own row of the list shows it: what a reply by htmx re-draws."""
+
+    member_id: int
+    rsvp: str
+    rsvp_label: str
+    waitlisted: bool
+
+    @classmethod
+    def of(cls, response: MeetingResponse) -> OwnReply:
+        waitlisted = response.waitlisted_at is not None
+        return cls(response.membership_id, response.rsvp, _rsvp_label(response.rsvp, waitlisted), waitlisted)
 
 
 _SECTORS = dict(Sector.choices)

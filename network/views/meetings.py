@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect
-from django.template.loader import render_to_string
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,13 +27,14 @@ from network.selectors.commitments import (
 )
 from network.selectors.meetings import (
     AttendeeRow,
+    OwnReply,
     meeting_is_invited,
     meeting_is_open_for_replies,
     meeting_places,
     meetings_for_site,
 )
+from network.services.meetings import NotInvitedError, meeting_update
 from network.services.meetings import meeting_cancel as cancel
-from network.services.meetings import meeting_update
 from network.services.people import calendar_feed_new_address
 from outcomes.selectors import for_network
 
@@ -215,18 +217,59 @@ def _own(meeting: Meeting, membership: Membership, rows: list[AttendeeRow], read
     return _own_row(rows, membership)
 
 
-#: What an htmx reply re-draws: the reply form, then out of band the counts and the person's own row.
-REPLY_REGION = ("rsvp", "reply-counts", "own-reply")
+@dataclass
+class _ReplyState:
+    """The reply form (None if the person may not reply now) and their own reply; whether a posted one was saved."""
+
+    form: RsvpForm | None = None
+    current: AttendeeRow | OwnReply | None = None
+    saved: bool = False
+    refused: bool = False
 
 
-def _reply(meeting: Meeting, membership: Membership, form: RsvpForm) -> bool:
-    """Save the valid reply; False, with the refusal on the form, when the service refuses it."""
-    try:
-        services.meeting_respond(meeting=meeting, membership=membership, rsvp=form.cleaned_data["rsvp"])
-    except DomainError as error:
-        add_domain_error(form, error)
-        return False
-    return True
+def _reply_state(
+    request: AuthenticatedHttpRequest, membership: Membership, meeting: Meeting, open_for_replies: bool
+) -> _ReplyState | HttpResponse:
+    """The reply as it stands (a GET) or once the posted one is saved or refused; or the answer to a post that
+    cannot be made (403 for someone not invited, 409 once replies are closed), or the redirect after a plain post."""
+    state = _ReplyState()
+    if request.method != "POST":
+        if meeting_is_invited(meeting=meeting, membership=membership):
+            state.current = _own(meeting, membership, [], read=True)
+            if open_for_replies:
+                state.form = RsvpForm(initial={"rsvp": (state.current.rsvp if state.current else "") or None})
+        return state
+    # A valid reply goes straight to the service, which asks whether the person is invited as it locks the
+    # meeting (one query, not two); anything else asks here first.
+    state.form = RsvpForm(request.POST)
+    if not (open_for_replies and state.form.is_valid()):
+        if not meeting_is_invited(meeting=meeting, membership=membership):
+            return _not_invited()
+        if not open_for_replies:
+            return HttpResponse(_("Replies to this meeting are closed."), status=409)
+    else:
+        try:
+            reply = services.meeting_respond(
+                meeting=meeting, membership=membership, rsvp=state.form.cleaned_data["rsvp"]
+            )
+        except NotInvitedError:
+            return _not_invited()
+        except DomainError as error:
+            add_domain_error(state.form, error)
+            state.refused = True
+        else:
+            if not request.htmx:
+                messages.success(request, _("Thanks, your reply is saved."))
+                return redirect("network:meeting-detail", site_slug=meeting.site.slug, meeting_id=meeting.pk)
+            state.saved = True
+            state.current = OwnReply.of(reply)
+            return state
+    state.current = _own(meeting, membership, [], read=True)  # as it stands, under the form's error
+    return state
+
+
+def _not_invited() -> HttpResponse:
+    return HttpResponse(_("Only those invited to this meeting can reply."), status=403)
 
 
 @site_view()
@@ -234,30 +277,14 @@ def meeting_detail(request: AuthenticatedHttpRequest, membership: Membership, me
     """The meeting, with everyone's replies; an invitee replies here (the `rsvp` region, by htmx or a plain post)."""
     site = membership.site
     meeting = selectors.meeting_get(site=site, meeting_id=meeting_id)
-    invited = meeting_is_invited(meeting=meeting, membership=membership)
     open_for_replies = meeting_is_open_for_replies(meeting=meeting)
     posted = request.method == "POST"
-    if posted and not invited:
-        return HttpResponse(_("Only those invited to this meeting can reply."), status=403)
-    if posted and not open_for_replies:
-        return HttpResponse(_("Replies to this meeting are closed."), status=409)
+    state = _reply_state(request, membership, meeting, open_for_replies)
+    if isinstance(state, HttpResponse):
+        return state
     # A reply by htmx re-draws only the reply region, the counts and the person's own row (out of band),
     # so it reads one row, not the whole list of invitees; a page shows 50 of them, whatever their number.
     region_only = posted and bool(request.htmx)
-    form = None
-    saved = refused = False
-    # The person's own reply is read once: after a post (a bound form needs no initial value), before a GET.
-    current = _own(meeting, membership, [], read=True) if invited and not posted else None
-    if invited and open_for_replies:
-        form = RsvpForm(request.POST or None, initial={"rsvp": (current.rsvp if current else "") or None})
-        if posted and form.is_valid():
-            saved = _reply(meeting, membership, form)
-            refused = not saved
-        if saved and not request.htmx:
-            messages.success(request, _("Thanks, your reply is saved."))
-            return redirect("network:meeting-detail", site_slug=site.slug, meeting_id=meeting.pk)
-    if invited and posted:
-        current = _own(meeting, membership, [], read=True)
     replies = (
         None
         if region_only
@@ -271,18 +298,16 @@ def meeting_detail(request: AuthenticatedHttpRequest, membership: Membership, me
         "meeting": meeting,
         "replies": replies,
         "places": meeting_places(meeting=meeting),
-        "mine": current,
-        "form": form,
+        "mine": state.current,
+        "form": state.form,
         "open_for_replies": open_for_replies,
-        "saved": saved,
+        "saved": state.saved,
         "oob": region_only,
     }
     # A refusal by the service is a 422; a choice the form does not offer shows its error with a 200.
-    status = 422 if refused else 200
-    if region_only:
-        template = "network/meeting_detail.html"
-        parts = [render_to_string(f"{template}#{name}", context, request=request) for name in REPLY_REGION]
-        return HttpResponse("".join(parts), status=status)
+    status = 422 if state.refused else 200
+    if region_only:  # rendered at once, so the context processors run once, not for each part
+        return render(request, "network/meeting_detail.html#reply-region", context, status=status)
     # A search or a page link sent by htmx swaps only the list of replies; a reply, the reply region.
     partial = "replies-list" if request.method == "GET" else "rsvp"
     return render_page(request, "network/meeting_detail.html", context, partial=partial, status=status)

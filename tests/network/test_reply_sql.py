@@ -1,0 +1,131 @@
+"""A reply's hand-written SQL (PostgreSQL) against the ORM: who is invited, what is stored, when it queues."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from network import services
+from network.errors import DomainError
+from network.models import Alliance, InvitationStatus, Meeting, MeetingResponse, Membership, Role
+from network.selectors.meetings import INVITED_SQL, INVITED_SQL_PARAMS, meeting_invitees
+from network.services import meetings as meeting_services
+from network.services.people import member_archive
+from tests.conftest import Cast
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL path is PostgreSQL's")
+
+
+def _meeting(cast: Cast, alliance: Alliance | None, **extra: object) -> Meeting:
+    return services.meeting_create(
+        alliance=alliance,
+        created_by=cast.coordinator,
+        title="Spring gathering",
+        starts_at=timezone.now() + dt.timedelta(days=10),
+        place="Central Library",
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _invited_by_sql(meeting: Meeting, membership: Membership) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {INVITED_SQL} FROM network_meeting m WHERE m.id = %(meeting)s",  # noqa: S608 - constants
+            {"meeting": meeting.pk, "member": membership.pk, **INVITED_SQL_PARAMS},
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def test_the_sql_invites_exactly_whom_meeting_invitees_does(cast: Cast, alliance: Alliance) -> None:
+    """Person by person, for an alliance's meeting and a whole site's, with every role and invitation status,
+    someone removed, and someone removed after they were marked present."""
+    extra = []
+    for n, status in enumerate(InvitationStatus.values):
+        person = services.member_add(site=cast.site, name=f"P{n}", email=f"p{n}@example.org", agency=cast.agencies[0])
+        Membership.objects.filter(pk=person.pk).update(invitation_status=status)
+        extra.append(person)
+    Membership.objects.filter(pk=extra[0].pk).update(role=Role.COORDINATOR)
+    alliance_meeting, site_meeting = _meeting(cast, alliance), _meeting(cast, None)
+    came, gone = cast.leaders[0], cast.leaders[1]
+    Membership.objects.filter(pk__in=[came.pk, gone.pk]).update(invitation_status=InvitationStatus.ACCEPTED)
+    for meeting in (alliance_meeting, site_meeting):
+        meeting_services.attendance_set(meeting=meeting, membership=came, present=True, recorded_by=cast.coordinator)
+    member_archive(membership=came, actor=cast.enabler.user)
+    member_archive(membership=gone, actor=cast.enabler.user)
+    everyone = list(Membership.objects.all())  # both sites
+    assert len(everyone) > 10
+    for meeting in (alliance_meeting, site_meeting):
+        invited = set(meeting_invitees(meeting=meeting).values_list("pk", flat=True))
+        assert came.pk in invited and gone.pk not in invited  # the cases the rule has
+        assert {m.pk for m in everyone if _invited_by_sql(meeting, m)} == invited
+
+
+@pytest.mark.parametrize("rsvps", [("going", "maybe"), ("maybe", "going"), ("not_going", "not_going")])
+def test_it_stores_what_the_orm_stores(cast: Cast, alliance: Alliance, rsvps: tuple[str, str]) -> None:
+    meeting = _meeting(cast, alliance)
+    by_sql, by_orm = cast.leaders[0], cast.leaders[1]
+    for rsvp in rsvps:  # a first reply, then a change to it
+        now = timezone.now()
+        quick = meeting_services._respond_unlimited(meeting=meeting, membership=by_sql, rsvp=rsvp, now=now)
+        assert quick is not None
+        # The general path, as a meeting with a limit takes it (no limit is reached here).
+        Meeting.objects.filter(pk=meeting.pk).update(capacity=100)
+        meeting.refresh_from_db()
+        slow = services.meeting_respond(meeting=meeting, membership=by_orm, rsvp=rsvp, now=now)
+        Meeting.objects.filter(pk=meeting.pk).update(capacity=None)
+        meeting.refresh_from_db()
+        stored = {r.membership_id: r for r in MeetingResponse.objects.filter(meeting=meeting)}
+        assert (quick.pk, quick.rsvp, quick.waitlisted_at) == (stored[by_sql.pk].pk, rsvp, None)
+        assert (slow.rsvp, slow.waitlisted_at) == (stored[by_orm.pk].rsvp, stored[by_orm.pk].waitlisted_at)
+        assert stored[by_sql.pk].rsvp == stored[by_orm.pk].rsvp == rsvp
+        assert stored[by_sql.pk].updated_at == now
+    assert MeetingResponse.objects.filter(meeting=meeting).count() == 2
+
+
+def test_a_meeting_given_a_limit_since_it_was_read_takes_the_queue(cast: Cast, alliance: Alliance) -> None:
+    meeting = _meeting(cast, alliance)
+    Meeting.objects.filter(pk=meeting.pk).update(capacity=1)  # meeting, as read, still has no limit
+    now = timezone.now()
+    assert (
+        meeting_services._respond_unlimited(meeting=meeting, membership=cast.leaders[0], rsvp="going", now=now) is None
+    )
+    assert not MeetingResponse.objects.exists()
+    services.meeting_respond(meeting=meeting, membership=cast.leaders[0], rsvp="going")
+    second = services.meeting_respond(meeting=meeting, membership=cast.leaders[1], rsvp="going")
+    assert second.waitlisted_at is not None  # the limit held
+
+
+def test_it_refuses_as_the_orm_does(cast: Cast, alliance: Alliance) -> None:
+    meeting = _meeting(cast, alliance)
+    now = timezone.now()
+    with pytest.raises(meeting_services.NotInvitedError):
+        meeting_services._respond_unlimited(meeting=meeting, membership=cast.coordinator, rsvp="going", now=now)
+    with pytest.raises(meeting_services.NotInvitedError):
+        meeting_services._respond_unlimited(meeting=meeting, membership=cast.outsider, rsvp="going", now=now)
+    later = now + dt.timedelta(days=11)
+    with pytest.raises(DomainError, match="has started"):
+        meeting_services._respond_unlimited(meeting=meeting, membership=cast.leaders[0], rsvp="going", now=later)
+    meeting_services.meeting_cancel(meeting=meeting, cancelled_by=cast.coordinator)
+    with pytest.raises(DomainError, match="cancelled"):
+        meeting_services._respond_unlimited(meeting=meeting, membership=cast.leaders[0], rsvp="going", now=now)
+    assert not MeetingResponse.objects.exists()
+
+
+def test_a_reply_by_htmx_takes_nine_queries(cast: Cast, alliance: Alliance, django_assert_num_queries) -> None:
+    meeting = _meeting(cast, alliance)
+    url = reverse("network:meeting-detail", args=[cast.site.slug, meeting.pk])
+    client = cast.client_for(cast.leaders[0])
+    for rsvp in ("going", "maybe"):  # a first reply, then a change to it
+        # session, user, membership, meeting; savepoint, the meeting locked (with whether this person is
+        # invited), the reply, release; the counts
+        with django_assert_num_queries(9):
+            response = client.post(url, {"rsvp": rsvp}, headers={"HX-Request": "true"})
+        assert response.status_code == 200
+    body = response.content.decode()
+    assert f'<template><td id="reply-{cast.leaders[0].pk}" hx-swap-oob="true">Maybe</td></template>' in body
+    assert '<span id="reply-counts" hx-swap-oob="true">0 going</span>' in body
+    assert 'id="rsvp"' in body and "Thanks, your reply is saved." in body
