@@ -480,6 +480,17 @@ def meeting_places(*, meeting: Meeting) -> Places:
     return Places(capacity=meeting.capacity, going=counts["going"], waiting=counts["waiting"])
 
 
+# `meeting_places`' counts again, as SQL, over a meeting's replies but one person's (%(meeting)s, %(member)s):
+# the statement that saves that person's reply adds their own (services/meetings.py). The rules are
+# `_place_taken` and `_waiting`; tests/network/test_reply_sql.py checks the two agree.
+PLACES_OF_OTHERS_SQL = """
+SELECT count(*) FILTER (WHERE r.rsvp = %(going)s AND r.waitlisted_at IS NULL),
+       count(*) FILTER (WHERE r.rsvp = %(going)s AND r.waitlisted_at IS NOT NULL)
+FROM network_meetingresponse r JOIN network_membership p ON p.id = r.membership_id
+WHERE r.meeting_id = %(meeting)s AND r.membership_id <> %(member)s AND p.archived_at IS NULL
+"""
+
+
 def meeting_going_count(*, meeting: Meeting) -> int:
     """Places taken: by those going who are still in the site."""
     return meeting_places(meeting=meeting).going

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists
@@ -24,6 +25,8 @@ from network.roles import can_call_meetings
 from network.selectors.meetings import (
     INVITED_SQL,
     INVITED_SQL_PARAMS,
+    PLACES_OF_OTHERS_SQL,
+    Places,
     meeting_going_count,
     meeting_invitees,
     meeting_waiting_list,
@@ -179,20 +182,32 @@ FOR SHARE OF m
 
 # Made or changed in one statement: ON CONFLICT waits for a twin reply of the same person and then updates it.
 # With no limit nobody waits for a place; a "going" that stays "going" keeps what it had, as the ORM path does.
-_UPSERT_REPLY = """
-INSERT INTO network_meetingresponse AS r (meeting_id, membership_id, rsvp, updated_at, waitlisted_at)
-VALUES (%(meeting)s, %(member)s, %(rsvp)s, %(now)s, NULL)
-ON CONFLICT (meeting_id, membership_id) DO UPDATE SET
-    rsvp = EXCLUDED.rsvp,
-    updated_at = EXCLUDED.updated_at,
-    waitlisted_at = CASE WHEN r.rsvp = %(going)s AND EXCLUDED.rsvp = %(going)s THEN r.waitlisted_at END
-RETURNING r.id, r.waitlisted_at
-"""
+# The same statement counts everyone else's places (its snapshot is from before the reply, so the person's own
+# is added after), saving the page a query of its own.
+_UPSERT_REPLY = f"""
+WITH reply AS (
+    INSERT INTO network_meetingresponse AS r (meeting_id, membership_id, rsvp, updated_at, waitlisted_at)
+    VALUES (%(meeting)s, %(member)s, %(rsvp)s, %(now)s, NULL)
+    ON CONFLICT (meeting_id, membership_id) DO UPDATE SET
+        rsvp = EXCLUDED.rsvp,
+        updated_at = EXCLUDED.updated_at,
+        waitlisted_at = CASE WHEN r.rsvp = %(going)s AND EXCLUDED.rsvp = %(going)s THEN r.waitlisted_at END
+    RETURNING r.id, r.waitlisted_at
+)
+SELECT reply.id, reply.waitlisted_at, others.going, others.waiting
+FROM reply, ({PLACES_OF_OTHERS_SQL}) AS others(going, waiting)
+"""  # noqa: S608 - made of constants; every value is a parameter
 
 
-def _respond_unlimited(
-    *, meeting: Meeting, membership: Membership, rsvp: str, now: dt.datetime
-) -> MeetingResponse | None:
+@dataclass(frozen=True)
+class SavedReply:
+    """A reply just saved, and the meeting's places as it left them when the save could count them at no cost."""
+
+    response: MeetingResponse
+    places: Places | None
+
+
+def _respond_unlimited(*, meeting: Meeting, membership: Membership, rsvp: str, now: dt.datetime) -> SavedReply | None:
     """The reply, saved, if the meeting has no limit on places; None (and nothing locked) if it has one."""
     if membership.site_id != meeting.site_id or membership.archived_at is not None:
         raise NotInvitedError
@@ -209,18 +224,26 @@ def _respond_unlimited(
             _UPSERT_REPLY,
             {"meeting": meeting.pk, "member": membership.pk, "rsvp": rsvp, "now": now, "going": Rsvp.GOING.value},
         )
-        saved: tuple[int, dt.datetime | None] = cursor.fetchone()  # one row, always
-    response_id, waitlisted_at = saved
-    return MeetingResponse(
+        saved: tuple[int, dt.datetime | None, int, int] = cursor.fetchone()  # one row, always
+    response_id, waitlisted_at, going, waiting = saved
+    response = MeetingResponse(
         pk=response_id, meeting=meeting, membership=membership, rsvp=rsvp, updated_at=now, waitlisted_at=waitlisted_at
     )
+    if rsvp == Rsvp.GOING:  # the person's own place (someone removed from the site cannot reply)
+        going, waiting = (going, waiting + 1) if waitlisted_at is not None else (going + 1, waiting)
+    return SavedReply(response=response, places=Places(capacity=None, going=going, waiting=waiting))
 
 
-@transaction.atomic
 def meeting_respond(
     *, meeting: Meeting, membership: Membership, rsvp: str, now: dt.datetime | None = None
 ) -> MeetingResponse:
     """Record a reply. Past capacity a "going" joins the waiting list; a place freed goes to the longest waiting."""
+    return meeting_reply(meeting=meeting, membership=membership, rsvp=rsvp, now=now).response
+
+
+@transaction.atomic
+def meeting_reply(*, meeting: Meeting, membership: Membership, rsvp: str, now: dt.datetime | None = None) -> SavedReply:
+    """`meeting_respond`, with the meeting's places after the reply when they came with it (else None)."""
     if rsvp not in Rsvp.values:
         raise DomainError(gettext("Choose going, maybe or not going."), field="rsvp")
     now = now or timezone.now()
@@ -252,7 +275,7 @@ def meeting_respond(
         _waiting_list_promote(meeting=meeting)
         if response.waitlisted_at is not None:
             response.refresh_from_db(fields=["waitlisted_at"])  # perhaps given a place just now
-    return response
+    return SavedReply(response=response, places=None)
 
 
 def _check_attendance_taker(*, meeting: Meeting, by: Membership) -> None:

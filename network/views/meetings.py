@@ -28,12 +28,13 @@ from network.selectors.commitments import (
 from network.selectors.meetings import (
     AttendeeRow,
     OwnReply,
+    Places,
     meeting_is_invited,
     meeting_is_open_for_replies,
     meeting_places,
     meetings_for_site,
 )
-from network.services.meetings import NotInvitedError, meeting_update
+from network.services.meetings import NotInvitedError, meeting_reply, meeting_update
 from network.services.meetings import meeting_cancel as cancel
 from network.services.people import calendar_feed_new_address
 from outcomes.selectors import for_network
@@ -225,6 +226,7 @@ class _ReplyState:
     current: AttendeeRow | OwnReply | None = None
     saved: bool = False
     refused: bool = False
+    places: Places | None = None  # the meeting's places after a reply, when the reply counted them
 
 
 def _reply_state(
@@ -249,9 +251,7 @@ def _reply_state(
             return HttpResponse(_("Replies to this meeting are closed."), status=409)
     else:
         try:
-            reply = services.meeting_respond(
-                meeting=meeting, membership=membership, rsvp=state.form.cleaned_data["rsvp"]
-            )
+            reply = meeting_reply(meeting=meeting, membership=membership, rsvp=state.form.cleaned_data["rsvp"])
         except NotInvitedError:
             return _not_invited()
         except DomainError as error:
@@ -262,7 +262,8 @@ def _reply_state(
                 messages.success(request, _("Thanks, your reply is saved."))
                 return redirect("network:meeting-detail", site_slug=meeting.site.slug, meeting_id=meeting.pk)
             state.saved = True
-            state.current = OwnReply.of(reply)
+            state.current = OwnReply.of(reply.response)
+            state.places = reply.places
             return state
     state.current = _own(meeting, membership, [], read=True)  # as it stands, under the form's error
     return state
@@ -297,7 +298,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, membership: Membership, me
         "site": site,
         "meeting": meeting,
         "replies": replies,
-        "places": meeting_places(meeting=meeting),
+        "places": state.places or meeting_places(meeting=meeting),
         "mine": state.current,
         "form": state.form,
         "open_for_replies": open_for_replies,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from network import services
 from network.errors import DomainError
 from network.models import Alliance, InvitationStatus, Meeting, MeetingResponse, Membership, Role
-from network.selectors.meetings import INVITED_SQL, INVITED_SQL_PARAMS, meeting_invitees
+from network.selectors.meetings import INVITED_SQL, INVITED_SQL_PARAMS, Places, meeting_invitees, meeting_places
 from network.services import meetings as meeting_services
 from network.services.people import member_archive
 from tests.conftest import Cast
@@ -70,8 +70,9 @@ def test_it_stores_what_the_orm_stores(cast: Cast, alliance: Alliance, rsvps: tu
     by_sql, by_orm = cast.leaders[0], cast.leaders[1]
     for rsvp in rsvps:  # a first reply, then a change to it
         now = timezone.now()
-        quick = meeting_services._respond_unlimited(meeting=meeting, membership=by_sql, rsvp=rsvp, now=now)
-        assert quick is not None
+        saved = meeting_services._respond_unlimited(meeting=meeting, membership=by_sql, rsvp=rsvp, now=now)
+        assert saved is not None
+        quick = saved.response
         # The general path, as a meeting with a limit takes it (no limit is reached here).
         Meeting.objects.filter(pk=meeting.pk).update(capacity=100)
         meeting.refresh_from_db()
@@ -84,6 +85,31 @@ def test_it_stores_what_the_orm_stores(cast: Cast, alliance: Alliance, rsvps: tu
         assert stored[by_sql.pk].rsvp == stored[by_orm.pk].rsvp == rsvp
         assert stored[by_sql.pk].updated_at == now
     assert MeetingResponse.objects.filter(meeting=meeting).count() == 2
+
+
+def test_the_places_it_counts_are_meeting_places(cast: Cast, alliance: Alliance) -> None:
+    """Counted in the statement that saves the reply, with someone removed and someone waiting left out or in."""
+    meeting = _meeting(cast, alliance)
+    extra = []
+    for n in range(3):
+        person = services.member_add(site=cast.site, name=f"P{n}", email=f"p{n}@example.org", agency=cast.agencies[0])
+        services.alliance_join(alliance=alliance, membership=person)
+        extra.append(person)
+    services.meeting_respond(meeting=meeting, membership=extra[0], rsvp="going")
+    services.meeting_respond(meeting=meeting, membership=extra[1], rsvp="going")
+    services.meeting_respond(meeting=meeting, membership=extra[2], rsvp="going")
+    member_archive(membership=extra[0], actor=cast.enabler.user)  # a removed person's place is free
+    MeetingResponse.objects.filter(membership=extra[2]).update(waitlisted_at=timezone.now())  # one waiting
+    for person, rsvp in [
+        (cast.leaders[0], "going"),
+        (cast.leaders[1], "maybe"),
+        (cast.leaders[0], "going"),
+        (cast.leaders[0], "not_going"),
+        (cast.leaders[2], "going"),
+    ]:
+        saved = meeting_services.meeting_reply(meeting=meeting, membership=person, rsvp=rsvp)
+        assert saved.places == meeting_places(meeting=meeting)
+    assert meeting_places(meeting=meeting) == Places(capacity=None, going=2, waiting=1)
 
 
 def test_a_meeting_given_a_limit_since_it_was_read_takes_the_queue(cast: Cast, alliance: Alliance) -> None:
@@ -115,14 +141,14 @@ def test_it_refuses_as_the_orm_does(cast: Cast, alliance: Alliance) -> None:
     assert not MeetingResponse.objects.exists()
 
 
-def test_a_reply_by_htmx_takes_nine_queries(cast: Cast, alliance: Alliance, django_assert_num_queries) -> None:
+def test_a_reply_by_htmx_takes_eight_queries(cast: Cast, alliance: Alliance, django_assert_num_queries) -> None:
     meeting = _meeting(cast, alliance)
     url = reverse("network:meeting-detail", args=[cast.site.slug, meeting.pk])
     client = cast.client_for(cast.leaders[0])
     for rsvp in ("going", "maybe"):  # a first reply, then a change to it
         # session, user, membership, meeting; savepoint, the meeting locked (with whether this person is
-        # invited), the reply, release; the counts
-        with django_assert_num_queries(9):
+        # invited), the reply (with the count of places), release
+        with django_assert_num_queries(8):
             response = client.post(url, {"rsvp": rsvp}, headers={"HX-Request": "true"})
         assert response.status_code == 200
     body = response.content.decode()
