@@ -6,6 +6,9 @@ the ballots in flight, and every ballot after it reads the round as closed. Unli
 FOR SHARE, PostgreSQL queues these fairly: once a close is waiting, new ballots wait behind it,
 so a busy round still closes at once rather than when voting happens to pause.
 
+On PostgreSQL a ballot takes it in the statement that reads the round's outcomes
+(services/ballots.py, `_LOCK_AND_CANDIDATES`), to save a round trip; the key is this module's.
+
 Closing takes this lock before it locks the round's row: a ballot in flight holds the lock and
 then, inserting its ballot, a key-share lock on the row, so the other order could deadlock.
 """
