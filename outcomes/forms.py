@@ -157,10 +157,6 @@ class RoundForm(forms.Form):
 ENERGY_CHOICES = [(str(value), text) for value, text in Energy.choices]
 
 
-def _outcome_label(outcome: CandidateOutcome) -> str:
-    return outcome.statement
-
-
 class BallotForm(forms.Form):
     """One field per candidate outcome for the round's method, and an energy choice for each.
 
@@ -201,30 +197,26 @@ class BallotForm(forms.Form):
             empty_value=str(Energy.NONE.value),
             widget=forms.RadioSelect,
         )
+        # Likewise one field for every outcome's choice: a field's label is never shown here (each row is labelled
+        # by its outcome's statement, in the template), and building 200 fields, each with its own validators,
+        # was most of the time a 200-outcome ballot took to read.
+        prefix = "rank" if voting_round.is_ranked else _PREFIX[Method(method)]
+        choice: forms.Field
+        if voting_round.is_ranked:
+            choice = forms.IntegerField(min_value=1, max_value=len(candidates), required=False)
+        elif method == Method.SCORE:
+            choice = forms.TypedChoiceField(choices=self.select_choices, coerce=int, required=False, empty_value="0")
+        elif method == Method.DOTS:
+            choice = forms.IntegerField(
+                min_value=0,
+                max_value=voting_round.dot_budget,
+                required=False,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "dots"}),
+            )
+        else:
+            choice = forms.BooleanField(required=False)
         for outcome in candidates:
-            label = _outcome_label(outcome)
-            if voting_round.is_ranked:
-                self.fields[f"rank_{outcome.pk}"] = forms.IntegerField(
-                    label=label, min_value=1, max_value=len(candidates), required=False
-                )
-            elif method == Method.SCORE:
-                self.fields[f"score_{outcome.pk}"] = forms.TypedChoiceField(
-                    label=label,
-                    choices=self.select_choices,
-                    coerce=int,
-                    required=False,
-                    empty_value="0",
-                )
-            elif method == Method.DOTS:
-                self.fields[f"dots_{outcome.pk}"] = forms.IntegerField(
-                    label=label,
-                    min_value=0,
-                    max_value=voting_round.dot_budget,
-                    required=False,
-                    widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "dots"}),
-                )
-            else:
-                self.fields[f"approve_{outcome.pk}"] = forms.BooleanField(label=label, required=False)
+            self.fields[f"{prefix}_{outcome.pk}"] = choice
             self.fields[f"energy_{outcome.pk}"] = energy_field
 
     def clean(self) -> dict[str, Any]:
