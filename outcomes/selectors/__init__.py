@@ -23,6 +23,7 @@ from outcomes.selectors.results import (
 )
 from outcomes.selectors.rounds import (
     OutcomeSummary,
+    round_ballot_candidates,
     round_ballot_count,
     round_candidates,
     round_get,
@@ -46,6 +47,7 @@ __all__ = [
     "outcomes_for_site",
     "own_ballot",
     "result_page",
+    "round_ballot_candidates",
     "round_ballot_count",
     "round_candidates",
     "round_get",

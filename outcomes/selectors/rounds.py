@@ -55,5 +55,11 @@ def round_candidates(*, voting_round: VotingRound) -> list[CandidateOutcome]:
     return list(voting_round.candidates.order_by("pk"))
 
 
+def round_ballot_candidates(*, voting_round: VotingRound) -> list[CandidateOutcome]:
+    """The round's outcomes as the ballot shows them: each one's id and statement, and nothing the ballot
+    does not show (at 200 outcomes, building whole outcomes was a fifth of a ballot post's time)."""
+    return list(voting_round.candidates.order_by("pk").only("pk", "statement"))
+
+
 def round_ballot_count(*, voting_round: VotingRound) -> int:
     return voting_round.ballots.count()

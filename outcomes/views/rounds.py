@@ -100,7 +100,7 @@ def _ballot(
     request: AuthenticatedHttpRequest, membership: Membership, voting_round: VotingRound, context: dict[str, object]
 ) -> HttpResponse:
     """The leader's ballot: shown, saved whole, or changed by one move up or down."""
-    candidates = selectors.round_candidates(voting_round=voting_round)
+    candidates = selectors.round_ballot_candidates(voting_round=voting_round)
     if request.method != "POST":
         current = selectors.own_ballot(voting_round=voting_round, voter=membership)
         initial = BallotForm.initial_for(current)
