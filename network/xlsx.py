@@ -30,11 +30,12 @@ MAX_WIDTH = 60
 
 # What XML 1.0 cannot carry: C0 controls other than tab, newline and carriage return; surrogates; U+FFFE/F.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# A row whose cells, joined by \x01, show none of these needs no more than the template: no markup to escape,
-# nothing illegal, no formula start, no space at either end of a cell (which would need xml:space).
+# A row whose cells, joined and wrapped by \x01, show none of these needs no more than the template: no markup
+# to escape, nothing illegal, no formula start, no XML space at either end of a cell (which would need
+# xml:space="preserve"). One search of a character class and two pairs: half the time of anchors and \s.
 _SEP = "\x01"
 _NEEDS_CARE = re.compile(
-    "[&<>\x00\x02-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|(?:^|\x01)[=+\\-@\t\r\\s]|\\s(?:\x01|$)"
+    "[&<>\x00\x02-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|\x01[=+\\-@ \t\n\r]|[ \t\n\r]\x01"
 )
 _EMPTY_CELL = ' t="inlineStr"><is><t></t></is></c>'
 _BLANK_CELL = ' t="inlineStr"/>'  # a blank cell, as openpyxl writes an empty string
@@ -137,13 +138,13 @@ class _RowWriter:
     def row(self, number: int, values: Sequence[object]) -> str:
         if len(values) == self.width:
             try:
-                joined = _SEP.join(values)  # type: ignore[arg-type]  # TypeError: not all text
+                joined = f"{_SEP}{_SEP.join(values)}{_SEP}"  # type: ignore[arg-type]  # TypeError: not all text
             except TypeError:
                 pass
             else:
                 if (
                     _NEEDS_CARE.search(joined) is None
-                    and joined.count(_SEP) == self.width - 1
+                    and joined.count(_SEP) == self.width + 1  # no \x01 of its own
                     and len(joined) <= MAX_CELL // 2
                 ):
                     xml = self.template.format(number, *values)

@@ -368,3 +368,15 @@ def test_names_and_agencies_on_the_list_are_escaped(cast: Cast, alliance: Allian
     body = _body(cast.client_for(cast.coordinator).get(_url("meeting-attendance", cast, meeting))).decode()
     assert "<b>&lt;b&gt;Bold&lt;/b&gt; O&#x27;Neil</b>" in body
     assert "<small>&lt;i&gt;Fire&lt;/i&gt; &amp; Rescue · No reply</small>" in body
+
+
+def test_names_are_escaped_in_the_streamed_list_and_sign_in_sheet(cast: Cast, meeting: Meeting) -> None:
+    tricky = cast.leaders[1].user
+    tricky.name = '<b>Bryn</b> & "Dai" O\'Neill'
+    tricky.save()
+    client = cast.client_for(cast.coordinator)
+    escaped = "&lt;b&gt;Bryn&lt;/b&gt; &amp; &quot;Dai&quot; O&#x27;Neill"
+    for name in ("meeting-attendance", "meeting-sign-in-sheet"):
+        body = _body(client.get(_url(name, cast, meeting))).decode()
+        assert escaped in body
+        assert "<b>Bryn</b>" not in body
