@@ -380,3 +380,20 @@ def test_names_are_escaped_in_the_streamed_list_and_sign_in_sheet(cast: Cast, me
         body = _body(client.get(_url(name, cast, meeting))).decode()
         assert escaped in body
         assert "<b>Bryn</b>" not in body
+
+
+@pytest.mark.parametrize("name", ["meeting-attendees-csv", "meeting-attendees-xlsx"])
+def test_the_export_query_count_does_not_grow(
+    cast: Cast, alliance: Alliance, meeting: Meeting, django_assert_num_queries, name: str
+) -> None:
+    for i in range(30):
+        leader = services.member_add(site=cast.site, name=f"L{i}", email=f"l{i}@example.org", agency=cast.agencies[0])
+        services.alliance_join(alliance=alliance, membership=leader)
+    walk_in_record(meeting=meeting, name="Pat Visitor", recorded_by=cast.coordinator)
+    client = cast.client_for(cast.coordinator)
+    with django_assert_num_queries(6):  # session, user, membership, meeting, the invitees, the walk-ins
+        body = _body(client.get(_url(name, cast, meeting)))
+    assert body
+    # However small the chunks it is read in, one query for the invitees and one for the walk-ins.
+    with django_assert_num_queries(2):
+        assert len(list(meeting_export_rows(meeting=meeting, chunk_size=1))) == 3 + 30 + 1
