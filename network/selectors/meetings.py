@@ -165,9 +165,6 @@ class _Labels:
         self.waiting = gettext("Waiting list")
         self.sector = {"": "", None: ""} | {value: str(label) for value, label in Sector.choices}
 
-    def reply(self, rsvp: str | None, waitlisted: bool) -> str:
-        return self.waiting if waitlisted else self.rsvp[rsvp or ""]
-
 
 def _attendees(
     *, meeting: Meeting, search: str = "", membership_id: int | None = None, going_only: bool = False

@@ -67,7 +67,7 @@ def sign_in_rows(rows: Iterable[AttendeeRow]) -> str:
     agencies = escape_each([row.agency for row in rows])
     replies = {label: escape(label) for label in {row.rsvp_label for row in rows}}
     return "".join(
-        f'<tr><td>{name}</td><td>{agency or "—"}</td><td>{replies[row.rsvp_label]}</td><td></td></tr>'
+        f"<tr><td>{name}</td><td>{agency or '—'}</td><td>{replies[row.rsvp_label]}</td><td></td></tr>"
         for row, name, agency in zip(rows, names, agencies, strict=True)
     )
 

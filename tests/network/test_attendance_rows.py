@@ -29,7 +29,7 @@ def _oracle_button(row: AttendeeRow, *, oob: bool) -> str:
 def _oracle_sign_in(row: AttendeeRow) -> str:
     return (
         f"<tr><td>{escape(row.name)}</td><td>{escape(row.agency) if row.agency else '—'}</td>"
-        f'<td>{escape(row.rsvp_label)}</td><td></td></tr>'
+        f"<td>{escape(row.rsvp_label)}</td><td></td></tr>"
     )
 
 
