@@ -30,6 +30,15 @@ def csv_cell(value: object) -> object:
     return value
 
 
+def csv_row(row: Iterable[object]) -> list[object]:
+    """`csv_cell` of every value of a row, with plain text (nearly every cell) guarded inline: a call a cell
+    was a fifth of a long export's time."""
+    return [
+        ("'" + value if value.startswith(FORMULA_START) else value) if type(value) is str else csv_cell(value)
+        for value in row
+    ]
+
+
 class SafeWriter:
     """`csv.writer` whose every row passes through `csv_cell`: the only way the app writes CSV."""
 
@@ -37,8 +46,7 @@ class SafeWriter:
         self._writer = csv.writer(file)
 
     def writerow(self, row: Iterable[object]) -> Any:
-        return self._writer.writerow([csv_cell(value) for value in row])
+        return self._writer.writerow(csv_row(row))
 
     def writerows(self, rows: Iterable[Iterable[object]]) -> None:
-        for row in rows:
-            self.writerow(row)
+        self._writer.writerows(map(csv_row, rows))

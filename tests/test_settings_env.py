@@ -60,3 +60,15 @@ def test_production_settings_are_secure() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "True True True ['leaders.example']"
+
+
+@pytest.mark.django_db
+def test_postgresql_runs_without_jit() -> None:
+    from django.db import connection
+
+    from tests.conftest import require
+
+    require(connection.vendor == "postgresql", "JIT is PostgreSQL's", env="REQUIRE_SERVICES")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce
@@ -158,8 +158,10 @@ def meeting_is_open_for_replies(*, meeting: Meeting) -> bool:
     return meeting.cancelled_at is None and meeting.starts_at > timezone.now()
 
 
-@dataclass(frozen=True)
-class AttendeeRow:
+class AttendeeRow(NamedTuple):
+    """One invitee's line of the list. A named tuple rather than a frozen dataclass: a list of 20,000 is built
+    on every view of the attendance page, and a frozen dataclass sets each of its fields by a call."""
+
     member_id: int
     name: str
     email: str
@@ -193,15 +195,21 @@ class OwnReply:
         return cls(response.membership_id, response.rsvp, _rsvp_label(response.rsvp, waitlisted), waitlisted)
 
 
-_SECTORS = dict(Sector.choices)
-
-
 def _rsvp_label(rsvp: str, waitlisted: bool) -> str:
-    """How a reply reads on the page and in exports, in the active language: Rsvp's own labels, or no reply, or
-    the waiting list."""
+    """How one reply reads, in the active language (a whole list uses _Labels, which translates once)."""
     if waitlisted:
         return gettext("Waiting list")
     return str(Rsvp(rsvp).label) if rsvp else gettext("No reply")
+
+
+class _Labels:
+    """How replies and sectors read, in the language active when the list is made: translated once per list,
+    not once per row (a translation is a walk down a chain of catalogues, and was most of a long list's time)."""
+
+    def __init__(self) -> None:
+        self.rsvp = {"": gettext("No reply")} | {value: str(label) for value, label in Rsvp.choices}
+        self.waiting = gettext("Waiting list")
+        self.sector = {"": "", None: ""} | {value: str(label) for value, label in Sector.choices}
 
 
 def _attendees(
@@ -245,21 +253,20 @@ _ROW_VALUES = (
 )
 
 
-def _attendee_row(values: tuple[Any, ...]) -> AttendeeRow:
+def _attendee_row(values: tuple[Any, ...], labels: _Labels) -> AttendeeRow:
     member_id, name, email, agency, sector, role_title, reply, waitlisted_at, was_there = values[:9]
-    rsvp = reply or ""
     waitlisted = waitlisted_at is not None
     return AttendeeRow(
-        member_id=member_id,
-        name=name,
-        email=email,
-        agency=agency or "",
-        sector=str(_SECTORS.get(sector, "")) if sector else "",
-        role_title=role_title,
-        rsvp=rsvp,
-        rsvp_label=_rsvp_label(rsvp, waitlisted),
-        waitlisted=waitlisted,
-        attended=was_there,
+        member_id,
+        name,
+        email,
+        agency or "",
+        labels.sector.get(sector, ""),
+        role_title,
+        reply or "",
+        labels.waiting if waitlisted else labels.rsvp[reply or ""],
+        waitlisted,
+        was_there,
     )
 
 
@@ -270,15 +277,17 @@ def meeting_attendee_rows(
     members = _attendees(meeting=meeting, search=search, membership_id=membership_id, going_only=going_only)
     # Plain values, not model instances: the list of a whole site's meeting is thousands of rows, and
     # building three model instances (and parsing their dates) for each was most of the page's time.
-    return [_attendee_row(values) for values in members.values_list(*_ROW_VALUES)]
+    labels = _Labels()
+    return [_attendee_row(values, labels) for values in members.values_list(*_ROW_VALUES)]
 
 
 def meeting_attendee_chunks(*, meeting: Meeting, chunk_size: int = 1000) -> Iterator[list[AttendeeRow]]:
     """Every invitee with their reply and attendance, by name, a chunk at a time (for a page that streams them):
     one query, read through a cursor, so memory holds a chunk however many are invited."""
     chunk: list[AttendeeRow] = []
+    labels = _Labels()  # as the first chunk is asked for: the streamed page activates the reader's language
     for values in _attendees(meeting=meeting).values_list(*_ROW_VALUES).iterator(chunk_size=chunk_size):
-        chunk.append(_attendee_row(values))
+        chunk.append(_attendee_row(values, labels))
         if len(chunk) == chunk_size:
             yield chunk
             chunk = []
@@ -293,15 +302,11 @@ def meeting_going_first(*, meeting: Meeting, limit: int) -> tuple[list[AttendeeR
     once: a window count over the names would read and sort every one of thousands going, where the first
     few by name need only the start of the index on names.
     """
-    going = (
-        meeting.responses.filter(_place_taken())
-        .values("meeting_id")
-        .annotate(going=Count("pk"))
-        .values("going")
-    )
+    going = meeting.responses.filter(_place_taken()).values("meeting_id").annotate(going=Count("pk")).values("going")
     members = _attendees(meeting=meeting, going_only=True).annotate(going_total=Subquery(going))
     found = list(members.values_list(*_ROW_VALUES, "going_total")[:limit])
-    return [_attendee_row(row) for row in found], (found[0][-1] if found else 0)
+    labels = _Labels()
+    return [_attendee_row(row, labels) for row in found], (found[0][-1] if found else 0)
 
 
 def meeting_attendee_page(*, meeting: Meeting, query: str = "", page: object = 1) -> ListPage[AttendeeRow]:
@@ -316,7 +321,8 @@ def meeting_attendee_page(*, meeting: Meeting, query: str = "", page: object = 1
         number = max(1, -(-_attendees(meeting=meeting, search=query).count() // PAGE_SIZE))
         found = list(values[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
     total = found[0][-1] if found else 0
-    rows = [_attendee_row(row) for row in found]
+    labels = _Labels()
+    rows = [_attendee_row(row, labels) for row in found]
     return ListPage(rows=rows, total=total, number=number, pages=max(1, -(-total // PAGE_SIZE)), query=query)
 
 
@@ -347,49 +353,25 @@ _EXPORT_COLUMNS = (
     "reply__rsvp",
     "reply__waitlisted_at",
     "presence__id",
-    "pk",
 )
 
 
-def _export_row(
-    name: str,
-    email: str,
-    agency: str | None,
-    sector: str | None,
-    role: str,
-    rsvp: str | None,
-    waitlisted: object,
-    was_there: object,
-    *,
-    yes_no: tuple[str, str],
-) -> list[str]:
-    yes, no = yes_no
-    return [
-        name,
-        email,
-        agency or "",
-        str(_SECTORS.get(sector, "")) if sector else "",
-        role,
-        _rsvp_label(rsvp or "", waitlisted is not None),
-        yes if was_there is not None else no,
-        no,
-    ]
-
-
-def meeting_export_rows(*, meeting: Meeting, chunk_size: int = 5000, first: int = 500) -> Iterator[list[str]]:
+def meeting_export_rows(*, meeting: Meeting, chunk_size: int = 2000) -> Iterator[list[str]]:
     """The attendee list as rows of text (see `_export_rows`), its words in the language active now: a download
     is streamed after the view returns, so they are fixed here, not as each row is written."""
-    return _export_rows(meeting=meeting, chunk_size=chunk_size, first=first, yes_no=(gettext("Yes"), gettext("No")))
+    return _export_rows(
+        meeting=meeting, chunk_size=chunk_size, labels=_Labels(), yes_no=(gettext("Yes"), gettext("No"))
+    )
 
 
-def _export_rows(*, meeting: Meeting, chunk_size: int, first: int, yes_no: tuple[str, str]) -> Iterator[list[str]]:
-    """The attendee list as rows of text, read a page at a time in name order.
+def _export_rows(*, meeting: Meeting, chunk_size: int, labels: _Labels, yes_no: tuple[str, str]) -> Iterator[list[str]]:
+    """The attendee list as rows of text, in name order, then the walk-ins: two queries however long it is.
 
-    Each page is a short query that carries on from the last name and id read (keyset paging),
-    with no transaction or cursor held open between pages, so a slow download never holds locks
-    that a migration or a busy site would wait on. The first page is small: PostgreSQL answers it
-    by walking the index on people's names and stopping early, so the download starts at once.
-    Memory holds one page, however many rows there are. Walk-ins follow the invitees.
+    The invitees are read through a server-side cursor a chunk at a time, so memory holds a chunk however
+    many there are. Outside a transaction Django declares it WITH HOLD: PostgreSQL runs the query and keeps
+    its result when the statement's own transaction commits, so a slow download holds no lock and no
+    transaction open that a migration or a busy site would wait on (keyset pages did the same at the cost
+    of a query for every few thousand rows).
     """
     people = (
         meeting_invitees(meeting=meeting)
@@ -399,20 +381,16 @@ def _export_rows(*, meeting: Meeting, chunk_size: int, first: int, yes_no: tuple
         )
         .order_by("user__name", "pk")
     )
-    page_size = first
-    page = list(people.values_list(*_EXPORT_COLUMNS)[:page_size])
-    while page:
-        for *row, _ in page:
-            yield _export_row(*row, yes_no=yes_no)
-        if len(page) < page_size:
-            break
-        last_name, last_pk = page[-1][0], page[-1][-1]
-        after = people.filter(user__name__gte=last_name).filter(Q(user__name__gt=last_name) | Q(pk__gt=last_pk))
-        page_size = chunk_size
-        page = list(after.values_list(*_EXPORT_COLUMNS)[:page_size])
+    yes, no = yes_no
+    sectors, replies, waiting = labels.sector, labels.rsvp, labels.waiting
+    for name, email, agency, sector, role, rsvp, waitlisted_at, presence in people.values_list(
+        *_EXPORT_COLUMNS
+    ).iterator(chunk_size=chunk_size):
+        reply = waiting if waitlisted_at is not None else replies[rsvp or ""]
+        yield [name, email, agency or "", sectors.get(sector, ""), role, reply, no if presence is None else yes, no]
     walk_ins = meeting_walk_ins(meeting=meeting).values_list("walk_in_name", "walk_in_email", "walk_in_agency")
     for name, email, agency in walk_ins.iterator(chunk_size=chunk_size):
-        yield [name, email, agency, "", "", "", yes_no[0], yes_no[0]]
+        yield [name, email, agency, "", "", "", yes, yes]
 
 
 def rsvp_member_get(*, meeting_id: int, member_id: int) -> tuple[Meeting, Membership] | None:

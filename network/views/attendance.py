@@ -58,9 +58,7 @@ def _page(
 
 @site_view(COORDINATORS)
 @require_http_methods(["GET", "POST"])
-def meeting_attendance(
-    request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int
-) -> HttpResponseBase:
+def meeting_attendance(request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int) -> HttpResponseBase:
     """The list, and its one form: each name is a button posting `present` (or `absent`) with the person's id."""
     if request.method == "POST":
         marked = request.POST.get("present") or request.POST.get("absent") or ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -75,7 +75,7 @@ def alliance_export_csv(request: AuthenticatedHttpRequest, membership: Membershi
 
 
 @site_view()
-def alliance_export_xlsx(request: AuthenticatedHttpRequest, membership: Membership) -> FileResponse:
+def alliance_export_xlsx(request: AuthenticatedHttpRequest, membership: Membership) -> StreamingHttpResponse:
     alliance = _alliance_or_404(membership)
     return xlsx_response(
         sheet_title=_("Alliance"),

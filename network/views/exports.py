@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext
 
 from network import calendars, selectors
@@ -34,7 +34,9 @@ def meeting_attendees_csv(
 
 
 @site_view(COORDINATORS)
-def meeting_attendees_xlsx(request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int) -> FileResponse:
+def meeting_attendees_xlsx(
+    request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int
+) -> StreamingHttpResponse:
     meeting = selectors.meeting_get(site=membership.site, meeting_id=meeting_id)
     return xlsx_response(
         sheet_title=gettext("Attendees"),

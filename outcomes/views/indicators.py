@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -150,7 +150,9 @@ def indicator_csv(
 
 
 @site_view()
-def indicator_xlsx(request: AuthenticatedHttpRequest, membership: Membership, indicator_id: int) -> FileResponse:
+def indicator_xlsx(
+    request: AuthenticatedHttpRequest, membership: Membership, indicator_id: int
+) -> StreamingHttpResponse:
     indicator = indicator_get(site=membership.site, indicator_id=indicator_id)
     return xlsx_response(
         sheet_title=_("Indicator"),

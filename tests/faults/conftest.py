@@ -310,4 +310,3 @@ def cluster(private_redis: PrivateRedis, faulty_inbox: FaultyInbox, tmp_path: Pa
         pools.reset()
         forget_connections()
         app.conf.update(saved)
-

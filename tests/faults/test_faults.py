@@ -56,8 +56,10 @@ def _settle(key: str, cluster: Cluster, inbox: FaultyInbox) -> float:
     final = (DigestDelivery.Status.SENT, DigestDelivery.Status.FAILED)
     while time.monotonic() < deadline:
         rows = DigestDelivery.objects.filter(key=key)
-        if rows.count() == SIZE and not rows.exclude(status__in=final).exists() and _expected() <= set(
-            inbox.recipients(key)
+        if (
+            rows.count() == SIZE
+            and not rows.exclude(status__in=final).exists()
+            and _expected() <= set(inbox.recipients(key))
         ):
             settled = time.monotonic() - cleared
             time.sleep(2.0)  # anything still in flight would arrive now

@@ -172,9 +172,9 @@ def test_the_csv_has_attendance_walk_ins_and_no_formulas(cast: Cast, meeting: Me
     assert by_name["'+Pat Visitor"] == ["'+Pat Visitor", "", "'@Food Bank", "", "", "", "Yes", "Yes"]
 
 
-@pytest.mark.parametrize("first", [1, 2, 4, 500])
-def test_the_export_continues_after_its_first_rows_in_the_same_order(cast: Cast, meeting: Meeting, first: int) -> None:
-    # Same-named people, so the hand-over from the first rows to the rest must break ties by id.
+@pytest.mark.parametrize("chunk_size", [1, 2, 4, 500])
+def test_the_export_lists_everyone_once_in_name_order(cast: Cast, meeting: Meeting, chunk_size: int) -> None:
+    # Same-named people, so the order must break ties by id, whatever the chunks it is read in.
     for i in range(6):
         twin = services.member_add(
             site=cast.site,
@@ -189,7 +189,7 @@ def test_the_export_continues_after_its_first_rows_in_the_same_order(cast: Cast,
         [row.name, row.email, row.role_title, row.rsvp_label]
         for row in selectors.meeting_attendee_rows(meeting=meeting)
     ]
-    got = [[r[0], r[1], r[4], r[5]] for r in meeting_export_rows(meeting=meeting, first=first, chunk_size=2)]
+    got = [[r[0], r[1], r[4], r[5]] for r in meeting_export_rows(meeting=meeting, chunk_size=chunk_size)]
     assert got == expected
     assert len(got) == 9  # three leaders and six twins, each once
 
@@ -301,13 +301,16 @@ def test_a_new_feed_address_closes_the_old_one(cast: Cast, meeting: Meeting, cli
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_download_holds_no_transaction_open_between_pages(cast: Cast, meeting: Meeting) -> None:
+def test_a_download_holds_no_transaction_open_as_it_streams(cast: Cast, meeting: Meeting) -> None:
     from django.db import connection
+    from psycopg.pq import TransactionStatus
 
-    rows = meeting_export_rows(meeting=meeting, first=1, chunk_size=1)
+    rows = meeting_export_rows(meeting=meeting, chunk_size=1)
     next(rows)
-    # Half-way through, as a slow download would be: nothing held that a migration would wait on.
+    # Half-way through, as a slow download would be: nothing held that a migration would wait on,
+    # neither by Django nor on the connection (the cursor is held, its transaction committed).
     assert not connection.in_atomic_block
+    assert connection.connection.info.transaction_status == TransactionStatus.IDLE
     assert len(list(rows)) == 2
 
 
@@ -365,3 +368,32 @@ def test_names_and_agencies_on_the_list_are_escaped(cast: Cast, alliance: Allian
     body = _body(cast.client_for(cast.coordinator).get(_url("meeting-attendance", cast, meeting))).decode()
     assert "<b>&lt;b&gt;Bold&lt;/b&gt; O&#x27;Neil</b>" in body
     assert "<small>&lt;i&gt;Fire&lt;/i&gt; &amp; Rescue · No reply</small>" in body
+
+
+def test_names_are_escaped_in_the_streamed_list_and_sign_in_sheet(cast: Cast, meeting: Meeting) -> None:
+    tricky = cast.leaders[1].user
+    tricky.name = '<b>Bryn</b> & "Dai" O\'Neill'
+    tricky.save()
+    client = cast.client_for(cast.coordinator)
+    escaped = "&lt;b&gt;Bryn&lt;/b&gt; &amp; &quot;Dai&quot; O&#x27;Neill"
+    for name in ("meeting-attendance", "meeting-sign-in-sheet"):
+        body = _body(client.get(_url(name, cast, meeting))).decode()
+        assert escaped in body
+        assert "<b>Bryn</b>" not in body
+
+
+@pytest.mark.parametrize("name", ["meeting-attendees-csv", "meeting-attendees-xlsx"])
+def test_the_export_query_count_does_not_grow(
+    cast: Cast, alliance: Alliance, meeting: Meeting, django_assert_num_queries, name: str
+) -> None:
+    for i in range(30):
+        leader = services.member_add(site=cast.site, name=f"L{i}", email=f"l{i}@example.org", agency=cast.agencies[0])
+        services.alliance_join(alliance=alliance, membership=leader)
+    walk_in_record(meeting=meeting, name="Pat Visitor", recorded_by=cast.coordinator)
+    client = cast.client_for(cast.coordinator)
+    with django_assert_num_queries(6):  # session, user, membership, meeting, the invitees, the walk-ins
+        body = _body(client.get(_url(name, cast, meeting)))
+    assert body
+    # However small the chunks it is read in, one query for the invitees and one for the walk-ins.
+    with django_assert_num_queries(2):
+        assert len(list(meeting_export_rows(meeting=meeting, chunk_size=1))) == 3 + 30 + 1

@@ -257,7 +257,7 @@ def test_it_sends_each_alliance_member_one_digest_through_a_real_worker(
             assert "Agenda:\nAgree what each agency brings.\nPlan the first month.\n" in text
             assert "Who is coming (1 person):\n- Leader 1 of Ashby, Ashby NHS Trust\n\n" in text
             assert f"The meeting page (you sign in first): {meeting_url}\n" in text
-            assert 'the alliance for “No one sleeps rough” in Ashby Pilot.' in text
+            assert "the alliance for “No one sleeps rough” in Ashby Pilot." in text
 
             assert f"<p>Hello {name},</p>" in html
             assert "<h1>Rough sleeping: first alliance meeting</h1>" in html

@@ -158,9 +158,7 @@ def test_a_stalled_digest_says_why_and_send_now_resumes_it(
     assert stalled.state == SendState.STALLED
     assert "No worker has picked it up" in stalled.why
     # A worker claimed one and died: its lease ran out.
-    DigestDelivery.objects.filter(pk=rows[0].pk).update(
-        lease_token=uuid.uuid4(), lease_until=timezone.now() - LONG_AGO
-    )
+    DigestDelivery.objects.filter(pk=rows[0].pk).update(lease_token=uuid.uuid4(), lease_until=timezone.now() - LONG_AGO)
     assert "A worker stopped part-way" in digest_progress(key=_key(alliance), site_id=cast.site.pk).why
     client = cast.client_for(cast.enabler)
     page = client.get(reverse("network:site-digests", args=[cast.site.slug])).content.decode()

@@ -63,7 +63,7 @@ def test_it_writes_each_meeting_email_in_its_readers_language_with_the_end_time(
     assert "Rydych wedi cael gwahoddiad i gyfarfod:" in cy.body
     assert "- Ydw, rwy'n dod: http://localhost:8000/rsvp/" in cy.body
     assert '<html lang="cy">' in _html(cy) and "Hello" not in _html(cy)
-    (name, calendar, _), = cy.attachments  # the invitation carries the calendar file, in its reader's language
+    ((name, calendar, _),) = cy.attachments  # the invitation carries the calendar file, in its reader's language
     assert name == "meeting.ics" and "Tudalen y cyfarfod:" in calendar and "DTEND:20310313T200000Z" in calendar
     en = sent[english.user.email]
     assert "When: Thursday 13 March 2031, 18:30 to 20:00 (UK time)" in en.body
