@@ -191,6 +191,13 @@ class Membership(models.Model):
     class Meta:
         ordering = ["user__name"]
         constraints = [models.UniqueConstraint(fields=["site", "user"], name="membership_unique_per_site")]
+        indexes = [
+            # The few people removed from a site: the activity page lists them, and a meeting's places taken
+            # leave them out without reading everyone still in it.
+            models.Index(
+                fields=["site"], name="membership_archived_idx", condition=models.Q(archived_at__isnull=False)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.site})"
@@ -324,6 +331,20 @@ class MeetingResponse(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["meeting", "membership"], name="meeting_response_unique"),
+        ]
+        indexes = [
+            # Places held and places waited for: what a meeting's counts read (selectors/meetings.py), a few
+            # index entries per reply that matters rather than every reply to a whole-site meeting.
+            models.Index(
+                fields=["meeting", "membership"],
+                name="meeting_response_place_idx",
+                condition=models.Q(rsvp="going", waitlisted_at__isnull=True),
+            ),
+            models.Index(
+                fields=["meeting", "waitlisted_at"],
+                name="meeting_response_waiting_idx",
+                condition=models.Q(rsvp="going", waitlisted_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
