@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -30,7 +30,7 @@ from network.models import (
     Rsvp,
     Sector,
 )
-from network.paging import PAGE_SIZE, ListPage, clean_query, page_number
+from network.paging import PAGE_SIZE, CountOf, ListPage, clean_query, page_number
 from network.roles import COORDINATORS
 
 
@@ -280,7 +280,8 @@ def meeting_attendee_page(*, meeting: Meeting, query: str = "", page: object = 1
     """A page of the invitees and their replies, searched by name, email or agency, in one query
     (each row carries the count of every match); a page past the end costs a second."""
     query = clean_query(query)
-    members = _attendees(meeting=meeting, search=query).annotate(list_matches=Window(Count("pk")))
+    matching = _attendees(meeting=meeting, search=query)
+    members = matching.annotate(list_matches=CountOf(matching))
     values = members.values_list(*_ROW_VALUES, "list_matches")
     number = page_number(page)
     found = list(values[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
