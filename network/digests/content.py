@@ -18,12 +18,21 @@ from django.utils import timezone
 
 from network import tokens
 from network.calendars import meeting_url
-from network.models import Alliance, Commitment, CommitmentStatus, Meeting, MeetingAction, Membership, PilotSite
+from network.models import (
+    Alliance,
+    Commitment,
+    CommitmentStatus,
+    Meeting,
+    MeetingAction,
+    MeetingResponse,
+    Membership,
+    PilotSite,
+)
 from network.roles import Role, can_check_in, can_see_people_map
 from network.selectors.actions import open_actions_in_alliance
 from network.selectors.checkins import checkins_due_in_alliance
 from network.selectors.map import QuietItem, map_checkin_last_answered, map_going_quiet_for_digest
-from network.selectors.meetings import AttendeeRow, meeting_going_first, meetings_for_alliance
+from network.selectors.meetings import AttendeeRow, meeting_going_first, meetings_for_alliance, meetings_going_first
 from outcomes.selectors.for_network import (
     MeasureChange,
     NewOutcome,
@@ -205,12 +214,23 @@ def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> Weekly
         .filter(cancelled_at__isnull=True, starts_at__gt=now)
         .order_by("-created_at", "-pk")[:10]
     )
-    for meeting in upcoming:
-        going, going_count = meeting_going_first(meeting=meeting, limit=GOING_SHOWN)
-        replied = set(meeting.responses.values_list("membership_id", flat=True))
-        news.meetings.append(
-            MeetingNews(meeting=meeting, going=going, going_count=going_count, replied_member_ids=replied)
+    # Who is going to each, and who has replied, read for all the meetings at once: two queries, not two a meeting.
+    going = meetings_going_first(meetings=upcoming, limit=GOING_SHOWN)
+    replied: dict[int, set[int]] = {meeting.pk: set() for meeting in upcoming}
+    if upcoming:
+        for meeting_id, membership_id in MeetingResponse.objects.filter(meeting__in=upcoming).values_list(
+            "meeting_id", "membership_id"
+        ):
+            replied[meeting_id].add(membership_id)
+    news.meetings = [
+        MeetingNews(
+            meeting=meeting,
+            going=going[meeting.pk],
+            going_count=meeting.going_count,  # type: ignore[attr-defined]  # meetings_for_site's annotation
+            replied_member_ids=replied[meeting.pk],
         )
+        for meeting in upcoming
+    ]
     outcome_news = news_since(site_id=alliance.site_id, since=since, now=now)
     news.outcomes = list(outcome_news.outcomes)
     news.rounds_open = list(outcome_news.rounds_open)

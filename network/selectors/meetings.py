@@ -10,9 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import IsNull
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -274,6 +276,51 @@ def meeting_going_first(*, meeting: Meeting, limit: int) -> tuple[list[AttendeeR
     members = _attendees(meeting=meeting, going_only=True).annotate(going_total=Subquery(going))
     found = list(members.values_list(*_ROW_VALUES, "going_total")[:limit])
     return [_attendee_row(row) for row in found], (found[0][-1] if found else 0)
+
+
+def meetings_going_first(*, meetings: list[Meeting], limit: int) -> dict[int, list[AttendeeRow]]:
+    """For each of several meetings, the first `limit` people going by name, as `meeting_going_first` finds them
+    for one (a test holds the two together), in two queries for all the meetings together.
+
+    The first finds each meeting's first ids by name in a subquery per meeting, which walks the index on
+    names and stops at `limit` (a window over everyone going sorted them all); the second reads those people.
+    Each meeting's going count is its `going_count` from `meetings_for_site`."""
+    if not meetings:
+        return {}
+    meeting_ref = OuterRef(OuterRef("pk"))
+    came = MeetingAttendance.objects.filter(meeting_id=meeting_ref, membership_id=OuterRef("pk"))
+    # meeting_invitees' rule, for the meeting of the outer query: its alliance's members, or those the site reaches.
+    in_alliance = AllianceMember.objects.filter(
+        alliance_id=OuterRef(OuterRef("alliance_id")), membership=OuterRef("pk")
+    )
+    first = (
+        Membership.objects.filter(site_id=OuterRef("site_id"))
+        .filter(Exists(MeetingResponse.objects.filter(_has_place(), meeting_id=meeting_ref, membership=OuterRef("pk"))))
+        .filter(Exists(in_alliance) | (IsNull(OuterRef("alliance_id"), True) & _REACHABLE))
+        .filter(Q(archived_at__isnull=True) | Exists(came))
+        .order_by("user__name", "pk")
+        .values("pk")[:limit]
+    )
+    ids = dict(
+        Meeting.objects.filter(pk__in=[m.pk for m in meetings])
+        .annotate(first=ArraySubquery(first))
+        .values_list("pk", "first")
+    )
+    wanted = {member_id for found in ids.values() for member_id in found}
+    came_to = MeetingAttendance.objects.filter(membership=OuterRef("pk"), meeting__in=meetings).values("meeting_id")
+    people = (
+        Membership.objects.filter(pk__in=wanted)
+        .annotate(came_to=ArraySubquery(came_to))
+        .values_list("pk", "user__name", "user__email", "agency__name", "agency__sector", "role_title", "came_to")
+    )
+    found = {row[0]: row for row in people} if wanted else {}
+
+    def row(meeting_id: int, member_id: int) -> AttendeeRow:
+        # Found as holding a place: going, not waiting.
+        *values, came_to = found[member_id]
+        return _attendee_row((*values, Rsvp.GOING, None, meeting_id in came_to))
+
+    return {m.pk: [row(m.pk, member_id) for member_id in ids.get(m.pk, [])] for m in meetings}
 
 
 def meeting_attendee_page(*, meeting: Meeting, query: str = "", page: object = 1) -> ListPage[AttendeeRow]:
