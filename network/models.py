@@ -197,6 +197,9 @@ class Membership(models.Model):
             models.Index(
                 fields=["site"], name="membership_archived_idx", condition=models.Q(archived_at__isnull=False)
             ),
+            # The few enablers and coordinators of a site (its contact in every email, who a meeting reaches)
+            # found without reading its thousands of leaders.
+            models.Index(fields=["site", "role"], name="membership_site_role_idx"),
         ]
 
     def __str__(self) -> str:
@@ -275,6 +278,8 @@ class AllianceMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["alliance", "membership"], name="alliance_member_unique"),
         ]
+        # The newest pledges first (the weekly digest shows a few): read from the end of this index, not sorted.
+        indexes = [models.Index(fields=["alliance", "joined_at", "id"], name="alliance_member_joined_idx")]
 
     def __str__(self) -> str:
         return f"{self.membership.user} in {self.alliance}"

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +27,7 @@ from network.models import (
     Membership,
     PilotSite,
 )
+from network.paging import CountOf
 from network.roles import Role, can_check_in, can_see_people_map
 from network.selectors.actions import open_actions_in_alliance
 from network.selectors.checkins import checkins_due_in_alliance
@@ -236,11 +236,10 @@ def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> Weekly
     news.rounds_open = list(outcome_news.rounds_open)
     news.rounds_closed = list(outcome_news.rounds_closed)
     # The newest few, one more than a reader is shown (their own is left out), and how many in all.
+    this_week = alliance.members.filter(joined_at__gte=since).exclude(pledge="")
     pledged = (
-        alliance.members.filter(joined_at__gte=since)
-        .exclude(pledge="")
-        .select_related("membership__user")
-        .annotate(pledge_count=Window(Count("pk")))
+        this_week.select_related("membership__user")
+        .annotate(pledge_count=CountOf(this_week))  # counted apart, so the newest few are read without the rest
         .order_by("-joined_at", "-pk")[: PLEDGES_SHOWN + 1]
     )
     news.pledges = [Pledge(m.membership_id, m.membership.user.name, m.pledge, m.joined_at) for m in pledged]
