@@ -494,12 +494,13 @@ class Places:
 def meeting_places(*, meeting: Meeting) -> Places:
     """Places taken and waited for, counting only those still in the site (a removed person's place is free)."""
     waiting = MeetingResponse.objects.filter(_waiting(), meeting_id=OuterRef("pk"))
-    going, waiting_count = (
+    counts = (
         Meeting.objects.filter(pk=meeting.pk)
         .annotate(going=_places_taken(OuterRef("pk")), waiting=_count(waiting))
         .values_list("going", "waiting")
-        .get()
+        .first()
     )
+    going, waiting_count = counts or (0, 0)  # a meeting deleted meanwhile has no places taken
     return Places(capacity=meeting.capacity, going=going, waiting=waiting_count)
 
 
