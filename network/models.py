@@ -191,6 +191,16 @@ class Membership(models.Model):
     class Meta:
         ordering = ["user__name"]
         constraints = [models.UniqueConstraint(fields=["site", "user"], name="membership_unique_per_site")]
+        indexes = [
+            # The few people removed from a site: the activity page lists them, and a meeting's places taken
+            # leave them out without reading everyone still in it.
+            models.Index(
+                fields=["site"], name="membership_archived_idx", condition=models.Q(archived_at__isnull=False)
+            ),
+            # The few enablers and coordinators of a site (its contact in every email, who a meeting reaches)
+            # found without reading its thousands of leaders.
+            models.Index(fields=["site", "role"], name="membership_site_role_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.site})"
@@ -268,6 +278,8 @@ class AllianceMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["alliance", "membership"], name="alliance_member_unique"),
         ]
+        # The newest pledges first (the weekly digest shows a few): read from the end of this index, not sorted.
+        indexes = [models.Index(fields=["alliance", "joined_at", "id"], name="alliance_member_joined_idx")]
 
     def __str__(self) -> str:
         return f"{self.membership.user} in {self.alliance}"
@@ -324,6 +336,20 @@ class MeetingResponse(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["meeting", "membership"], name="meeting_response_unique"),
+        ]
+        indexes = [
+            # Places held and places waited for: what a meeting's counts read (selectors/meetings.py), a few
+            # index entries per reply that matters rather than every reply to a whole-site meeting.
+            models.Index(
+                fields=["meeting", "membership"],
+                name="meeting_response_place_idx",
+                condition=models.Q(rsvp="going", waitlisted_at__isnull=True),
+            ),
+            models.Index(
+                fields=["meeting", "waitlisted_at"],
+                name="meeting_response_waiting_idx",
+                condition=models.Q(rsvp="going", waitlisted_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -39,6 +39,12 @@ def archived_people_for_site(*, site: PilotSite) -> QuerySet[Membership]:
     return site.memberships.filter(archived_at__isnull=False).select_related("user", "agency").order_by("user__name")
 
 
+def archived_people_page(*, site: PilotSite, page: object = 1) -> ListPage[Membership]:
+    """A page of the people removed from the site, by name (one query, as `page_of`): a site removes people
+    over the years, and the activity page lists them to restore, 50 at a time."""
+    return page_of(archived_people_for_site(site=site).order_by("user__name", "pk"), page=page)
+
+
 def archived_agencies_for_site(*, site: PilotSite) -> QuerySet[Agency]:
     return site.agencies.filter(archived_at__isnull=False).order_by("name")
 

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from network.access import ENABLERS, site_view
 from network.http import AuthenticatedHttpRequest, render_page
 from network.models import Membership
-from network.selectors.people import activity_for_site, archived_agencies_for_site, archived_people_for_site
+from network.selectors.people import activity_for_site, archived_agencies_for_site, archived_people_page
 
 
 @site_view(ENABLERS)
@@ -17,7 +17,8 @@ def site_activity(request: AuthenticatedHttpRequest, membership: Membership) -> 
         "membership": membership,
         "site": site,
         "entries": activity_for_site(site=site),
-        "archived_people": archived_people_for_site(site=site),
+        "archived_people": archived_people_page(site=site, page=request.GET.get("page", 1)),
         "archived_agencies": archived_agencies_for_site(site=site),
     }
-    return render_page(request, "network/site_activity.html", context)
+    # A page link sent by htmx swaps only the list of removed people and archived agencies.
+    return render_page(request, "network/site_activity.html", context, partial="archived")

@@ -333,3 +333,28 @@ def test_a_reply_by_htmx_redraws_only_its_region_however_many_are_invited(
     assert "L49" in page and "L59" not in page  # the page lists the first 50 invitees by name
     page = client.get(url, {"page": "2"}).content.decode()
     assert f'<td id="reply-{cast.leaders[0].pk}">Maybe</td>' in page and "L59" in page  # and the rest on the next
+
+
+def test_every_count_of_places_leaves_out_those_removed_and_those_waiting(cast: Cast, alliance: Alliance) -> None:
+    """The counts read by subqueries on partial indexes (selectors/meetings.py) agree with the rule, row by row."""
+    from network.selectors.meetings import meeting_going_first, meeting_places, meetings_for_site
+
+    meeting = _meeting(cast, alliance, capacity=2)
+    other = _meeting(cast, alliance)  # no replies: counts of nothing are 0, not None
+    first, second, third = (m.membership for m in _members(alliance))
+    for member in (first, second, third):
+        services.meeting_respond(meeting=meeting, membership=member, rsvp="going")  # the third waits
+    member_archive(membership=second, actor=cast.enabler.user)  # a place held by someone removed is free
+    expected_going = sum(
+        r.has_place and r.membership.archived_at is None for r in meeting.responses.select_related("membership")
+    )
+    expected_waiting = sum(
+        r.rsvp == "going" and r.waitlisted_at is not None and r.membership.archived_at is None
+        for r in meeting.responses.select_related("membership")
+    )
+    places = meeting_places(meeting=meeting)
+    assert (places.going, places.waiting) == (expected_going, expected_waiting) == (1, 1)
+    counts = {m.pk: m.going_count for m in meetings_for_site(site=cast.site)}  # type: ignore[attr-defined]
+    assert counts[meeting.pk] == 1 and counts[other.pk] == 0
+    assert meeting_going_first(meeting=meeting, limit=5)[1] == 1
+    assert meeting_places(meeting=other) == type(places)(capacity=None, going=0, waiting=0)

@@ -276,3 +276,36 @@ def test_the_activity_log_reads_in_each_readers_language(cast: Cast) -> None:
     assert "rôl: arweinydd → cydlynydd; asiantaeth: dim" in welsh
     assert "sector Ashby Borough Council: Tai" in welsh
     assert "role from" not in welsh and "Changed" not in welsh
+
+
+def test_the_activity_page_lists_removed_people_a_page_at_a_time(cast: Cast) -> None:
+    """A site removes people over the years: the page shows 50 of them, with pages, whatever their number."""
+    from network.services import member_add
+
+    client = cast.client_for(cast.enabler)
+    url = reverse("network:site-activity", args=[cast.site.slug])
+
+    def remove(start: int, count: int) -> None:
+        for i in range(start, start + count):
+            person = member_add(
+                site=cast.site, name=f"Gone {i:03}", email=f"gone{i}@example.org", agency=cast.agencies[0]
+            )
+            member_archive(membership=person, actor=cast.enabler.user)
+
+    def archived(body: str) -> str:
+        return body[body.index('id="archived"') :]
+
+    def listed(body: str) -> int:
+        return archived(body).count("(person)")
+
+    remove(0, 55)
+    first = client.get(url).content.decode()
+    assert listed(first) == 50 and "Gone 000" in archived(first) and "Gone 054" not in archived(first)
+    assert 'href="?page=2"' in first
+    second = client.get(url, {"page": "2"}).content.decode()
+    assert listed(second) == 5 and "Gone 054" in archived(second)
+    partial = client.get(url, {"page": "2"}, headers={"HX-Request": "true"}).content.decode()
+    assert partial.lstrip().startswith('<div id="archived">') and "Gone 054" in partial and "<h1>" not in partial
+    remove(55, 60)  # the first page of 115 removed people: the list as long as before
+    assert listed(client.get(url).content.decode()) == 50
+    assert listed(client.get(url, {"page": "99"}).content.decode()) == 15  # past the end: the last page
