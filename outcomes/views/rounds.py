@@ -278,7 +278,7 @@ def outcome_adopt(request: AuthenticatedHttpRequest, membership: Membership, rou
 @site_view()
 def round_voters(request: AuthenticatedHttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     """Who has voted (enablers always; others when names are shown), and how, when the round shows names."""
-    voting_round = selectors.round_get(site=membership.site, round_id=round_id)
+    voting_round = selectors.round_get(site=membership.site, round_id=round_id, with_result=False)
     if not can_see_voters(membership, voting_round):
         raise PermissionDenied(gettext("Only enablers see who has voted in this round."))
     candidates = selectors.round_candidates(voting_round=voting_round)
