@@ -138,8 +138,10 @@ def round_voters(
     # them, and building as many BallotRank objects was most of the page's time.
     entries: dict[int, list[_Entry]] = {ballot.pk: [] for ballot in found.rows} if show else {}
     if entries:
+        # Only the entries that say something (`rank or points or energy`, as below), in one query.
+        said = Q(rank__gt=0) | Q(points__gt=0) | Q(energy__gt=0)
         rows_read = (
-            BallotRank.objects.filter(ballot_id__in=list(entries))
+            BallotRank.objects.filter(said, ballot_id__in=list(entries))
             .order_by("pk")
             .values_list("ballot_id", "outcome_id", "rank", "points", "energy")
         )
@@ -170,9 +172,12 @@ def _order(entry: _Entry) -> tuple[int, int]:
     return (entry.rank or 10_000, -(entry.points or 0))
 
 
+_ENERGY_WORDS = {Energy.SOME.value: "; some energy", Energy.A_LOT.value: "; a lot of energy"}
+
+
 def _describe(voting_round: VotingRound, entry: _Entry, by_id: dict[int, str]) -> str:
     statement = by_id.get(entry.outcome_id, "")
-    energy = {Energy.SOME: "; some energy", Energy.A_LOT: "; a lot of energy"}.get(Energy(entry.energy), "")
+    energy = _ENERGY_WORDS.get(entry.energy, "")
     if voting_round.is_ranked:
         head = f"{entry.rank}. {statement}" if entry.rank else f"Unranked: {statement}"
     elif voting_round.method == Method.APPROVAL:
