@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import format_lazy
@@ -144,8 +145,10 @@ def _figures(stored: StoredResult, ids: list[int]) -> dict[int, int]:
         return {i: last.get(i, 0) for i in ids}
     if count.pairwise is None:
         return {}
-    order, counts = count.pairwise.candidates, count.pairwise.counts
-    return {c: sum(1 for j in range(len(order)) if counts[i][j] > counts[j][i]) for i, c in enumerate(order)}
+    # Head-to-head wins: every pair of outcomes compared, as an array (200 outcomes: 40,000 pairs a request).
+    matrix = np.array(count.pairwise.counts, dtype=np.int64).reshape(len(count.pairwise.candidates), -1)
+    wins = (matrix > matrix.T).sum(axis=1).tolist()
+    return dict(zip(count.pairwise.candidates, wins, strict=True))
 
 
 def _irv_explanation(r: IrvRoundRecord, by_id: dict[int, CandidateOutcome]) -> str:
@@ -286,9 +289,15 @@ def _verdict(voting_round: VotingRound, stored: StoredResult, winner: CandidateO
     )
 
 
-def round_result(*, voting_round: VotingRound, candidates: list[CandidateOutcome] | None = None) -> RoundResult:
-    """The stored result of a closed round, in a shape the result page can show."""
-    stored = StoredResult.from_round(voting_round)
+def round_result(
+    *,
+    voting_round: VotingRound,
+    candidates: list[CandidateOutcome] | None = None,
+    stored: StoredResult | None = None,
+) -> RoundResult:
+    """The stored result of a closed round, in a shape the result page can show (`stored`: already read)."""
+    if stored is None:
+        stored = StoredResult.from_round(voting_round, agencies=False)  # the result shows no agency's figures
     if candidates is None:
         candidates = list(voting_round.candidates.all())
     by_id = {outcome.pk: outcome for outcome in candidates}
@@ -326,7 +335,7 @@ def round_pairwise(*, voting_round: VotingRound) -> list[PairwiseRow]:
     """The whole head-to-head table of a closed Schulze round, in result order (for the download)."""
     if voting_round.method != Method.SCHULZE:
         return []
-    stored = StoredResult.from_round(voting_round)
+    stored = StoredResult.from_round(voting_round, agencies=False)
     by_id = {outcome.pk: outcome for outcome in voting_round.candidates.all()}
     order = [entry.outcome.pk for entry in _ranking(stored, by_id)]
     return _pairwise(stored.count.pairwise, order, by_id)

@@ -179,9 +179,11 @@ def _sectors_of_several_agencies(sectors: list[Group], agencies: list[Group]) ->
     return [s for s in sectors if len(s.members) >= 2 or agencies_in.get(s.name, 0) >= 2]
 
 
-def system_view(*, voting_round: VotingRound, ranked: list[CandidateOutcome]) -> SystemView:
-    """`ranked`: the round's outcomes in result order."""
-    support = StoredResult.from_round(voting_round).support
+def system_view(
+    *, voting_round: VotingRound, ranked: list[CandidateOutcome], stored: StoredResult | None = None
+) -> SystemView:
+    """`ranked`: the round's outcomes in result order; `stored`: its stored result, if already read."""
+    support = (stored or StoredResult.from_round(voting_round)).support
     agency_groups, sector_groups = support.agencies, support.sectors
     by_id = {o.pk: o for o in ranked}
     ids = [o.pk for o in ranked]
