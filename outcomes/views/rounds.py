@@ -159,6 +159,7 @@ def _ballot_page(
     status: int = 200,
 ) -> HttpResponse:
     # Counted only for a page that shows it: a ballot saved by htmx answers with its status alone.
+    form.moved = str(context.get("moved", ""))
     context |= {
         "form": form,
         "has_ballot": saved,
