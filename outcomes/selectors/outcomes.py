@@ -3,41 +3,54 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from network.models import Agency, Membership, PilotSite
+from network.paging import ListPage, page_of
 from outcomes.access import RoundCounts
 from outcomes.models import CandidateOutcome, VotingRound
 
 
 @dataclass(frozen=True)
 class OutcomeList:
-    outcomes: list[CandidateOutcome]
+    #: A page of the outcomes (PAGE_SIZE of them, newest first), and the count of them all.
+    outcomes: ListPage[CandidateOutcome]
     #: Outcome id -> its rounds, what `access.editable_outcome_ids` needs to ask no more queries.
     rounds: dict[int, RoundCounts]
 
 
-def outcomes_for_site(*, site: PilotSite) -> OutcomeList:
-    """Every outcome of the site still in play or adopted (withdrawn and merged ones drop out), newest first."""
-    outcomes = list(
+def outcomes_for_site(*, site: PilotSite, page: object = 1) -> OutcomeList:
+    """A page of the site's outcomes still in play or adopted (withdrawn and merged ones drop out), newest first.
+
+    Each carries `co_proposer_names` and `agency_names`, read here so the page's cards ask nothing of a related
+    manager: a page of outcomes, not all of them, as 200 outcomes' cards were most of the page.
+    """
+    found = page_of(
         site.candidate_outcomes.filter(withdrawn_at__isnull=True, merged_into__isnull=True)
         .select_related("proposed_by__user", "proposed_by__agency")
-        .prefetch_related(
-            Prefetch("co_proposers", queryset=Membership.objects.select_related("user")),
-            Prefetch("agencies", queryset=Agency.objects.order_by("name")),
-        )
         .annotate(
             open_rounds=Count("rounds", filter=Q(rounds__status=VotingRound.Status.OPEN)),
             opened_rounds=Count("rounds", filter=~Q(rounds__status=VotingRound.Status.DRAFT)),
         )
-        .order_by("-created_at", "-pk")
+        .order_by("-created_at", "-pk"),
+        page=page,
     )
+    outcomes = found.rows
+    prefetch_related_objects(
+        outcomes,
+        Prefetch("co_proposers", queryset=Membership.objects.select_related("user")),
+        Prefetch("agencies", queryset=Agency.objects.order_by("name")),
+    )
+    for outcome in outcomes:
+        outcome.co_proposer_names = [m.user.name for m in outcome.co_proposers.all()]  # type: ignore[attr-defined]
+        outcome.agency_names = ", ".join(a.name for a in outcome.agencies.all())  # type: ignore[attr-defined]
     return OutcomeList(
-        outcomes=list(outcomes),
-        rounds={o.pk: RoundCounts(open=o.open_rounds, opened=o.opened_rounds) for o in outcomes},
+        outcomes=cast("ListPage[CandidateOutcome]", found),
+        rounds={o.pk: RoundCounts(open=o.open_rounds, opened=o.opened_rounds) for o in cast("list[Any]", outcomes)},
     )
 
 

@@ -30,3 +30,35 @@ def test_ticked_agencies_stay_ticked_when_the_form_comes_back_with_an_error(cast
     response = cast.client_for(cast.leaders[0]).post(url, {"statement": "", "agencies": [str(agency.pk)]})
     assert response.status_code == 422
     assert f'value="{agency.pk}" id="id_agencies_1" checked>' in response.content.decode()
+
+
+def test_the_outcomes_come_a_page_at_a_time_in_constant_queries(cast: Cast, django_assert_num_queries) -> None:
+    """120 outcomes: 50 cards a page, newest first, with the GOV.UK pagination; an htmx page link swaps the list."""
+    from network.paging import PAGE_SIZE
+    from outcomes.models import CandidateOutcome
+
+    proposer = cast.leaders[0]
+    made = CandidateOutcome.objects.bulk_create(
+        CandidateOutcome(site=cast.site, statement=f"Paged outcome {n:03d}", why_it_matters="x", proposed_by=proposer)
+        for n in range(120)
+    )
+    for outcome in made[:3]:
+        outcome.agencies.add(cast.agencies[0])
+        outcome.co_proposers.add(cast.leaders[1])
+    url = reverse("outcomes:outcome-list", args=[cast.site.slug])
+    client = cast.client_for(cast.enabler)
+    client.get(url)  # the session's first use
+    # session, user, membership, the page of outcomes (with their count and rounds), co-proposers, agencies,
+    # the rounds list, the agencies for the propose form
+    with django_assert_num_queries(8):
+        first = client.get(url).content.decode()
+    with django_assert_num_queries(8):
+        last = client.get(url, {"page": 3}).content.decode()
+    assert first.count('<li class="card">') == PAGE_SIZE and last.count('<li class="card">') == 120 - 2 * PAGE_SIZE
+    assert "Candidates (120)" in first and "Page 1 of 3" in first and 'aria-label="Page 3"' in first
+    assert "Paged outcome 119" in first and "Paged outcome 000" in last  # newest first
+    assert f"Touches: {cast.agencies[0].name}" in last and f"; and by {cast.leaders[1].user.name}" in last
+    swapped = client.get(url, {"page": 2}, headers={"HX-Request": "true"}).content.decode()
+    assert swapped.lstrip().startswith('<section aria-labelledby="candidates-heading" id="candidates">')
+    assert swapped.count('<li class="card">') == PAGE_SIZE and "<html" not in swapped
+    assert client.get(url, {"page": "999"}).status_code == 200 and client.get(url, {"page": "x"}).status_code == 200
