@@ -121,6 +121,11 @@ class RoundResult:
     pairwise_total: int = 0
 
     @property
+    def bars_cut(self) -> bool:
+        """The chart draws the top BARS_SHOWN outcomes; the table beside it has every one."""
+        return len(self.ranking) > len(self.bars)
+
+    @property
     def pairwise_cut(self) -> bool:
         """The page shows the top of the head-to-head table; the rest is in the CSV download."""
         return self.pairwise_total > len(self.pairwise)
@@ -239,6 +244,10 @@ def _ranking(stored: StoredResult, by_id: dict[int, CandidateOutcome]) -> list[R
     return ranking
 
 
+#: Outcomes drawn as bars on the result page (the top of the result): the table of figures beside the chart
+#: has every outcome, so 200 outcomes are not drawn as well as listed twice.
+BARS_SHOWN = 20
+
 #: Head-to-head rows and columns shown on the result page: a table a reader can take in, whatever the
 #: number of outcomes (the whole table grows with their square: 200 outcomes made a 1 MB page).
 PAIRWISE_SHOWN = 10
@@ -309,7 +318,7 @@ def round_result(
     top = max((r.figure for r in ranking), default=0) or 1
     bars = [
         Bar(label=r.outcome.statement, value=r.figure, y=i * 28, width=round(100 * r.figure / top, 1))
-        for i, r in enumerate(ranking)
+        for i, r in enumerate(ranking[:BARS_SHOWN])
     ]
     method = Method(voting_round.method)
     return RoundResult(
