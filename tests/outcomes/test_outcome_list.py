@@ -62,3 +62,27 @@ def test_the_outcomes_come_a_page_at_a_time_in_constant_queries(cast: Cast, djan
     assert swapped.lstrip().startswith('<section aria-labelledby="candidates-heading" id="candidates">')
     assert swapped.count('<li class="card">') == PAGE_SIZE and "<html" not in swapped
     assert client.get(url, {"page": "999"}).status_code == 200 and client.get(url, {"page": "x"}).status_code == 200
+
+
+def test_the_checkbox_list_says_what_djangos_own_checkboxes_say(cast: Cast) -> None:
+    """The hand-built boxes against Django's CheckboxSelectMultiple: the same inputs, ids, ticks and labels."""
+    from django import forms
+
+    from outcomes.forms import OutcomeForm
+
+    Agency.objects.bulk_create(Agency(site=cast.site, name=f"A&B <{i}>", sector=Sector.OTHER) for i in range(5))
+    ticked = [str(a.pk) for a in cast.site.agencies.order_by("name")[1:3]]
+    ours = OutcomeForm({"statement": "x", "agencies": ticked}, site=cast.site)
+    theirs = OutcomeForm({"statement": "x", "agencies": ticked}, site=cast.site)
+    theirs.fields["agencies"].widget = forms.CheckboxSelectMultiple(choices=theirs.fields["agencies"].choices)
+
+    def boxes(html: str) -> list[tuple[str, str]]:
+        inputs = re.findall(r"<input [^>]*>", html)
+        labels = re.findall(r"<label[^>]*>\s*<input [^>]*>\s*(.*?)</label>", html, re.S)
+        normal = [" ".join(sorted(re.findall(r'(\w+(?:="[^"]*")?)', tag[len("<input ") : -1]))) for tag in inputs]
+        return list(zip(normal, [label.strip() for label in labels], strict=True))
+
+    mine, django_s = boxes(str(ours["agencies"])), boxes(str(theirs["agencies"]))
+    assert len(mine) == cast.site.agencies.count() == len(django_s)
+    assert mine == django_s
+    assert sum("checked" in attrs for attrs, _ in mine) == 2 and any("A&amp;B &lt;" in label for _, label in mine)
