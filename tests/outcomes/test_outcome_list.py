@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import typing
 
 from django.urls import reverse
 
@@ -74,7 +75,9 @@ def test_the_checkbox_list_says_what_djangos_own_checkboxes_say(cast: Cast) -> N
     ticked = [str(a.pk) for a in cast.site.agencies.order_by("name")[1:3]]
     ours = OutcomeForm({"statement": "x", "agencies": ticked}, site=cast.site)
     theirs = OutcomeForm({"statement": "x", "agencies": ticked}, site=cast.site)
-    theirs.fields["agencies"].widget = forms.CheckboxSelectMultiple(choices=theirs.fields["agencies"].choices)
+    field = typing.cast("forms.ModelMultipleChoiceField[Agency]", theirs.fields["agencies"])
+    field.widget = forms.CheckboxSelectMultiple()
+    field.widget.choices = field.choices  # as a form field hands its choices to its widget
 
     def boxes(html: str) -> list[tuple[str, str]]:
         inputs = re.findall(r"<input [^>]*>", html)
