@@ -8,6 +8,7 @@ import typing
 from django.urls import reverse
 
 from network.models import Agency, Sector
+from outcomes.models import CandidateOutcome
 from tests.conftest import Cast
 
 
@@ -89,3 +90,28 @@ def test_the_checkbox_list_says_what_djangos_own_checkboxes_say(cast: Cast) -> N
     assert len(mine) == cast.site.agencies.count() == len(django_s)
     assert mine == django_s
     assert sum("checked" in attrs for attrs, _ in mine) == 2 and any("A&amp;B &lt;" in label for _, label in mine)
+
+
+def test_the_plain_select_says_what_djangos_own_select_says(cast: Cast, candidates: list[CandidateOutcome]) -> None:
+    """The merge choice's hand-built options against Django's Select: the same options, labels and choice."""
+    from django import forms
+
+    from outcomes.forms import MergeForm
+    from outcomes.services import outcome_propose
+
+    outcome_propose(membership=cast.leaders[0], statement="Fish & <chips>", why_it_matters="x")
+    outcome = candidates[0]
+    for data in (None, {"into": str(candidates[1].pk)}):
+        ours, theirs = MergeForm(data, outcome=outcome), MergeForm(data, outcome=outcome)
+        field = typing.cast("forms.ModelChoiceField[CandidateOutcome]", theirs.fields["into"])
+        field.widget = forms.Select(attrs=field.widget.attrs)
+        field.widget.choices = field.choices  # as a form field hands its choices to its widget
+        field.widget.is_required = True
+
+        def options(html: str) -> list[tuple[str, str]]:
+            return re.findall(r"<option ([^>]*)>(.*?)</option>", html)
+
+        mine, django_s = str(ours["into"]), str(theirs["into"])
+        assert options(mine) == options(django_s) and len(options(mine)) == 1 + 3  # the empty choice, and the rest
+        assert mine.split(">", 1)[0] == django_s.split(">", 1)[0]  # the same <select ...> attributes
+        assert "Fish &amp; &lt;chips&gt;" in mine
