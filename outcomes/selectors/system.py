@@ -114,6 +114,8 @@ class SystemView:
     single_agency_sectors: list[str]
     #: With many agencies, each one's top outcomes instead of the heatmap (the download has every figure).
     agency_summary: list[AgencySummary] | None = None
+    #: How many outcomes the sectors split on: `contested` holds the widest SPLITS_SHOWN of them.
+    contested_total: int = 0
     #: The outcomes the heatmaps number, in result order (the key); the round had `total_outcomes`.
     key: list[CandidateOutcome] | None = None
     total_outcomes: int = 0
@@ -126,6 +128,9 @@ class SystemView:
 #: Outcomes drawn in each heatmap (the top of the result): 100 agencies by 50 outcomes made a 768 KB page.
 #: The whole table is a download (round-support-csv).
 SHOWN_OUTCOMES = 20
+#: Outcomes listed as contested, the widest splits first: with 200 outcomes, a list of every split was a
+#: third of the page. The download has every sector's support for every outcome.
+SPLITS_SHOWN = 10
 #: Agencies drawn as a heatmap, at most: beyond, each agency's top outcomes in a table instead, and the whole
 #: table as the download (100 agencies drawn twice, chart and table, were 250 KB of the page).
 AGENCY_HEATMAP_MAX = 30
@@ -197,7 +202,8 @@ def system_view(
         agencies=None if many else _heatmap(agency_groups, ranked),
         sectors=_heatmap(sector_groups, ranked),
         consensus=[(by_id[s.outcome_id], s) for s in consensus],
-        contested=[(by_id[s.outcome_id], s) for s in contested],
+        contested=[(by_id[s.outcome_id], s) for s in contested[:SPLITS_SHOWN]],
+        contested_total=len(contested),
         divergent=[(d, by_id[d.outcome_id]) for d in divergent],
         merged=any(g.name == OTHER for g in agency_groups + sector_groups),
         support_rule=str(analysis.SUPPORT_RULE[Method(voting_round.method)]),

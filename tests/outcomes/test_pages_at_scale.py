@@ -85,3 +85,25 @@ def test_the_system_view_draws_a_few_agencies(cast: Cast) -> None:
     client = cast.client_for(big.leaders[0])
     body = client.get(reverse("outcomes:round-system", args=[cast.site.slug, big.voting_round.pk])).content.decode()
     assert len(elements(body, "svg")) == 2 and "too many to draw" not in body
+
+
+def test_the_system_view_lists_the_widest_splits_only(cast: Cast) -> None:
+    from outcomes.selectors.results import round_result
+    from outcomes.selectors.system import SPLITS_SHOWN, system_view
+
+    big = build_big_round(site=cast.site, enabler=cast.enabler, leaders=600, agency_count=100, outcomes=60)
+    voting_round = big.voting_round
+    ranked = [entry.outcome for entry in round_result(voting_round=voting_round).ranking]
+    view = system_view(voting_round=voting_round, ranked=ranked)
+    assert len(view.contested) == min(SPLITS_SHOWN, view.contested_total)
+    gaps = [split.highest - split.lowest for _, split in view.contested]
+    assert gaps == sorted(gaps, reverse=True)  # the widest first
+    body = (
+        cast.client_for(big.leaders[0])
+        .get(reverse("outcomes:round-system", args=[cast.site.slug, voting_round.pk]))
+        .content.decode()
+    )
+    listed = body.split('id="contested-heading"', 1)[1].split("</section>", 1)[0]
+    assert listed.count("<li>") == len(view.contested)
+    assert view.contested_total > SPLITS_SHOWN  # each sector leans its own way: many splits, a few shown
+    assert f"the {SPLITS_SHOWN} widest splits of {view.contested_total}" in listed
