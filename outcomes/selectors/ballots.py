@@ -9,7 +9,7 @@ from typing import NamedTuple
 from django.db.models import Q
 
 from network.models import Membership
-from network.paging import ListPage, clean_query, page_of
+from network.paging import PAGE_SIZE, ListPage, clean_query, page_number
 from outcomes.analysis import AgencyData, BallotData, Entry
 from outcomes.models import Ballot, BallotRank, CandidateOutcome, Energy, Method, SealedEntry, VotingRound
 
@@ -128,11 +128,18 @@ def round_voters(
             | Q(voter__user__email__icontains=query)
             | Q(voter__agency__name__icontains=query)
         )
-    found = page_of(
-        ballots.select_related("voter__user", "voter__agency").order_by("voter__user__name", "pk"),
-        page=page,
-        query=query,
+    # Counted apart, not by paging's window: a count over every row of a join sorted by name was 380 ms at
+    # 20,000 voters, where the page's fifty by the name index take 2 ms and the count alone 30.
+    total = ballots.count()
+    pages = max(1, -(-total // PAGE_SIZE))
+    number = min(page_number(page), pages)
+    start = (number - 1) * PAGE_SIZE
+    page_rows = list(
+        ballots.select_related("voter__user", "voter__agency").order_by("voter__user__name", "pk")[
+            start : start + PAGE_SIZE
+        ]
     )
+    found = ListPage(rows=page_rows, total=total, number=number, pages=pages, query=query)
     show = voting_round.shows_names
     # The page's entries as plain rows, not model instances: fifty ballots of fifty outcomes are 2,500 of
     # them, and building as many BallotRank objects was most of the page's time.
