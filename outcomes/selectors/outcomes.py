@@ -42,12 +42,14 @@ def outcomes_for_site(*, site: PilotSite, page: object = 1) -> OutcomeList:
     outcomes = found.rows
     prefetch_related_objects(
         outcomes,
-        Prefetch("co_proposers", queryset=Membership.objects.select_related("user")),
-        Prefetch("agencies", queryset=Agency.objects.order_by("name")),
+        # Into lists (to_attr), not through a related manager per outcome: making 100 managers cost ~10 ms.
+        Prefetch("co_proposers", queryset=Membership.objects.select_related("user"), to_attr="co_proposer_list"),
+        Prefetch("agencies", queryset=Agency.objects.order_by("name"), to_attr="agency_list"),
     )
     for outcome in outcomes:
-        outcome.co_proposer_names = [m.user.name for m in outcome.co_proposers.all()]  # type: ignore[attr-defined]
-        outcome.agency_names = ", ".join(a.name for a in outcome.agencies.all())  # type: ignore[attr-defined]
+        annotated = cast("Any", outcome)
+        annotated.co_proposer_names = [m.user.name for m in annotated.co_proposer_list]
+        annotated.agency_names = ", ".join(a.name for a in annotated.agency_list)
     return OutcomeList(
         outcomes=cast("ListPage[CandidateOutcome]", found),
         rounds={o.pk: RoundCounts(open=o.open_rounds, opened=o.opened_rounds) for o in cast("list[Any]", outcomes)},
