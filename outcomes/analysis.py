@@ -336,8 +336,9 @@ def consensus_and_contested(
     consensus, contested = [], []
     if len(sectors) < 2:
         return [], []
+    labels = [g.label for g in sectors]  # once each, not once per outcome: a label is a catalogue lookup
     for outcome_id in outcome_ids:
-        shares = sorted((g.share(outcome_id), g.label) for g in sectors)
+        shares = sorted((g.share(outcome_id), label) for g, label in zip(sectors, labels, strict=True))
         split = Split(outcome_id, shares[0][0], shares[-1][0], shares[0][1], shares[-1][1])
         if split.lowest >= broad:
             consensus.append(split)

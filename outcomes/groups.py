@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
@@ -29,10 +30,16 @@ def group_label(name: str) -> str:
         return pgettext("a group of voters too small to show", "Other")
     if name == NO_AGENCY:
         return gettext("No agency")
-    with translation.override(None):  # no catalogue: the labels as written in the code
-        english = {str(sector.label): sector for sector in Sector}
-    sector = english.get(name)
+    sector = _sectors_by_english_label().get(name)
     return str(sector.label) if sector is not None else name
+
+
+@cache
+def _sectors_by_english_label() -> dict[str, Sector]:
+    """Each sector by its label as written in the code. Built once: switching the language off and on for
+    every label was most of the system view's time (thousands of labels a request)."""
+    with translation.override(None):  # no catalogue: the labels as written in the code
+        return {str(sector.label): sector for sector in Sector}
 
 
 @dataclass

@@ -193,8 +193,13 @@ class StoredResult:
         result: Json,
         secret: bool,
         min_group_size: int,
+        agencies: bool = True,
     ) -> StoredResult:
-        """The stored result from its columns; `secret` and `min_group_size` show version 1's groups as they may be."""
+        """The stored result from its columns; `secret` and `min_group_size` show version 1's groups as they may be.
+
+        `agencies=False` leaves the agencies' support unread (an empty list), for a reader that shows none of it:
+        a hundred agencies' figures for every outcome were most of the time of reading a result.
+        """
         version = result.get("version", 1)
         if version not in (1, 2, 3):
             raise ValueError(f"A round's result has version {version!r}; this code reads versions 1 to 3.")
@@ -213,15 +218,15 @@ class StoredResult:
         )
         if version == 1:
             every_agency = [_agency_from_json(g) for g in result.get("groups", [])]
-            agencies = shown_groups(every_agency, secret=secret, min_size=min_group_size)
+            shown_agencies = shown_groups(every_agency, secret=secret, min_size=min_group_size) if agencies else []
             sectors = shown_sector_groups(every_agency, secret=secret, min_size=min_group_size)
         else:
-            agencies = [_group_from_json(g) for g in result["agencies"]]
+            shown_agencies = [_group_from_json(g) for g in result["agencies"]] if agencies else []
             sectors = [_group_from_json(g) for g in result["sectors"]]
         support = Support(
             energy={int(k): EnergyCounts(*v) for k, v in result.get("energy", {}).items()},
             supporters=_unkeyed(result.get("supporters", {})),
-            agencies=agencies,
+            agencies=shown_agencies,
             sectors=sectors,
             site_sectors=list(result.get("site_sectors", [])),
             divergent=[_divergence_from_json(d) for d in result["divergent"]] if "divergent" in result else None,
@@ -235,8 +240,8 @@ class StoredResult:
         )
 
     @classmethod
-    def from_round(cls, voting_round: VotingRound) -> StoredResult:
-        """The stored result of a closed round, whichever version wrote it."""
+    def from_round(cls, voting_round: VotingRound, *, agencies: bool = True) -> StoredResult:
+        """The stored result of a closed round, whichever version wrote it (see `from_columns` for `agencies`)."""
         return cls.from_columns(
             method=voting_round.method,
             ranking=voting_round.ranking,
@@ -245,6 +250,7 @@ class StoredResult:
             result=voting_round.result,
             secret=voting_round.is_secret,
             min_group_size=voting_round.min_group_size,
+            agencies=agencies,
         )
 
 

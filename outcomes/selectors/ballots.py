@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Q
 
 from network.models import Membership
-from network.paging import ListPage, clean_query, page_of
+from network.paging import PAGE_SIZE, ListPage, clean_query, page_number
 from outcomes.analysis import AgencyData, BallotData, Entry
 from outcomes.models import Ballot, BallotRank, CandidateOutcome, Energy, Method, SealedEntry, VotingRound
 
@@ -127,33 +128,63 @@ def round_voters(
             | Q(voter__user__email__icontains=query)
             | Q(voter__agency__name__icontains=query)
         )
-    found = page_of(
-        ballots.select_related("voter__user", "voter__agency").order_by("voter__user__name", "pk"),
-        page=page,
-        query=query,
+    # Counted apart, not by paging's window: a count over every row of a join sorted by name was 380 ms at
+    # 20,000 voters, where the page's fifty by the name index take 2 ms and the count alone 30.
+    total = ballots.count()
+    pages = max(1, -(-total // PAGE_SIZE))
+    number = min(page_number(page), pages)
+    start = (number - 1) * PAGE_SIZE
+    page_rows = list(
+        ballots.select_related("voter__user", "voter__agency").order_by("voter__user__name", "pk")[
+            start : start + PAGE_SIZE
+        ]
     )
+    found = ListPage(rows=page_rows, total=total, number=number, pages=pages, query=query)
     show = voting_round.shows_names
-    if show:
-        prefetch_related_objects(found.rows, "ranks")
+    # The page's entries as plain rows, not model instances: fifty ballots of fifty outcomes are 2,500 of
+    # them, and building as many BallotRank objects was most of the page's time.
+    entries: dict[int, list[_Entry]] = {ballot.pk: [] for ballot in found.rows} if show else {}
+    if entries:
+        # Only the entries that say something (`rank or points or energy`, as below), in one query.
+        said = Q(rank__gt=0) | Q(points__gt=0) | Q(energy__gt=0)
+        rows_read = (
+            BallotRank.objects.filter(said, ballot_id__in=list(entries))
+            .order_by("pk")
+            .values_list("ballot_id", "outcome_id", "rank", "points", "energy")
+        )
+        for ballot_id, outcome_id, rank, points, energy in rows_read:
+            entries[ballot_id].append(_Entry(outcome_id, rank, points, energy))
     by_id = {c.pk: c.statement for c in candidates}
     rows = []
     for ballot in found.rows:
         choices = None
         if show:
-            chosen = [e for e in ballot.ranks.all() if e.rank or e.points or e.energy]
+            chosen = [e for e in entries[ballot.pk] if e.rank or e.points or e.energy]
             choices = [_describe(voting_round, entry, by_id) for entry in sorted(chosen, key=_order)]
         agency = ballot.voter.agency.name if ballot.voter.agency else ""
         rows.append(VoterRow(name=ballot.voter.user.name or ballot.voter.user.email, agency=agency, choices=choices))
     return ListPage(rows=rows, total=found.total, number=found.number, pages=found.pages, query=query)
 
 
-def _order(entry: BallotRank) -> tuple[int, int]:
+class _Entry(NamedTuple):
+    """A ballot entry as the voters page reads it (see `BallotRank`)."""
+
+    outcome_id: int
+    rank: int | None
+    points: int | None
+    energy: int
+
+
+def _order(entry: _Entry) -> tuple[int, int]:
     return (entry.rank or 10_000, -(entry.points or 0))
 
 
-def _describe(voting_round: VotingRound, entry: BallotRank, by_id: dict[int, str]) -> str:
+_ENERGY_WORDS = {Energy.SOME.value: "; some energy", Energy.A_LOT.value: "; a lot of energy"}
+
+
+def _describe(voting_round: VotingRound, entry: _Entry, by_id: dict[int, str]) -> str:
     statement = by_id.get(entry.outcome_id, "")
-    energy = {Energy.SOME: "; some energy", Energy.A_LOT: "; a lot of energy"}.get(Energy(entry.energy), "")
+    energy = _ENERGY_WORDS.get(entry.energy, "")
     if voting_round.is_ranked:
         head = f"{entry.rank}. {statement}" if entry.rank else f"Unranked: {statement}"
     elif voting_round.method == Method.APPROVAL:

@@ -44,8 +44,13 @@ def rounds_for_site(*, site: PilotSite) -> QuerySet[VotingRound]:
     )
 
 
-def round_get(*, site: PilotSite, round_id: int) -> VotingRound:
-    voting_round = VotingRound.objects.select_related("site", "winner").filter(pk=round_id, site=site).first()
+def round_get(*, site: PilotSite, round_id: int, with_result: bool = True) -> VotingRound:
+    """One round of the site, or 404. `with_result=False` leaves out the stored result's columns, for a page
+    that shows none of it: at 200 outcomes the head-to-head counts alone are 40,000 numbers to decode."""
+    rounds = VotingRound.objects.select_related("site", "winner")
+    if not with_result:
+        rounds = rounds.defer("ranking", "pairwise", "result")
+    voting_round = rounds.filter(pk=round_id, site=site).first()
     if voting_round is None:
         raise Http404(_("No such voting round"))
     return voting_round

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from outcomes import analysis
 from outcomes.groups import OTHER, Group
@@ -83,8 +85,25 @@ class Heatmap:
 
 
 @dataclass(frozen=True)
+class AgencySummary:
+    """One agency in the summary that stands in for the agency heatmap when there are many agencies."""
+
+    group: Group
+    #: Its most supported outcomes among those drawn: (number in the key, share of its voters), most first.
+    top: list[tuple[int, float]]
+
+    @property
+    def top_html(self) -> SafeString:
+        pattern = gettext("outcome %(number)d (%(percent)d%%)")
+        return mark_safe(  # noqa: S308 -- numbers, and a translator's pattern escaped
+            escape(", ".join(pattern % {"number": n, "percent": round(100 * share)} for n, share in self.top))
+        )
+
+
+@dataclass(frozen=True)
 class SystemView:
-    agencies: Heatmap
+    #: None when more than AGENCY_HEATMAP_MAX agencies voted: `agency_summary` stands in for it.
+    agencies: Heatmap | None
     sectors: Heatmap
     consensus: list[tuple[CandidateOutcome, analysis.Split]]
     contested: list[tuple[CandidateOutcome, analysis.Split]]
@@ -93,11 +112,30 @@ class SystemView:
     support_rule: str
     #: Sectors left out of "contested" because only one agency in them voted.
     single_agency_sectors: list[str]
+    #: With many agencies, each one's top outcomes instead of the heatmap (the download has every figure).
+    agency_summary: list[AgencySummary] | None = None
+    #: How many outcomes the sectors split on: `contested` holds the widest SPLITS_SHOWN of them.
+    contested_total: int = 0
+    #: The outcomes the heatmaps number, in result order (the key); the round had `total_outcomes`.
+    key: list[CandidateOutcome] | None = None
+    total_outcomes: int = 0
+
+    @property
+    def key_cut(self) -> bool:
+        return self.key is not None and self.total_outcomes > len(self.key)
 
 
 #: Outcomes drawn in each heatmap (the top of the result): 100 agencies by 50 outcomes made a 768 KB page.
 #: The whole table is a download (round-support-csv).
 SHOWN_OUTCOMES = 20
+#: Outcomes listed as contested, the widest splits first: with 200 outcomes, a list of every split was a
+#: third of the page. The download has every sector's support for every outcome.
+SPLITS_SHOWN = 10
+#: Agencies drawn as a heatmap, at most: beyond, each agency's top outcomes in a table instead, and the whole
+#: table as the download (100 agencies drawn twice, chart and table, were 250 KB of the page).
+AGENCY_HEATMAP_MAX = 30
+#: An agency's top outcomes named in that summary.
+AGENCY_TOP = 3
 #: Pixels per character of a group's name at the chart's 12 px type (a generous average, so no name is cut).
 NAME_PX = 7
 
@@ -127,6 +165,16 @@ def _heatmap(groups: list[Group], outcomes: list[CandidateOutcome]) -> Heatmap:
     )
 
 
+def _agency_summary(groups: list[Group], outcomes: list[CandidateOutcome]) -> list[AgencySummary]:
+    shown = outcomes[:SHOWN_OUTCOMES]
+    summary = []
+    for g in groups:
+        # Most supported first; on equal shares, the one higher in the result.
+        shares = sorted(((g.share(o.pk), -n) for n, o in enumerate(shown, start=1)), reverse=True)
+        summary.append(AgencySummary(group=g, top=[(-n, share) for share, n in shares[:AGENCY_TOP] if share > 0]))
+    return summary
+
+
 def _sectors_of_several_agencies(sectors: list[Group], agencies: list[Group]) -> list[Group]:
     """The sectors whose view is more than one agency's: a sector of one is never called split or contested."""
     agencies_in: dict[str, int] = {}
@@ -136,25 +184,31 @@ def _sectors_of_several_agencies(sectors: list[Group], agencies: list[Group]) ->
     return [s for s in sectors if len(s.members) >= 2 or agencies_in.get(s.name, 0) >= 2]
 
 
-def system_view(*, voting_round: VotingRound, ranked: list[CandidateOutcome]) -> SystemView:
-    """`ranked`: the round's outcomes in result order."""
-    support = StoredResult.from_round(voting_round).support
+def system_view(
+    *, voting_round: VotingRound, ranked: list[CandidateOutcome], stored: StoredResult | None = None
+) -> SystemView:
+    """`ranked`: the round's outcomes in result order; `stored`: its stored result, if already read."""
+    support = (stored or StoredResult.from_round(voting_round)).support
     agency_groups, sector_groups = support.agencies, support.sectors
     by_id = {o.pk: o for o in ranked}
     ids = [o.pk for o in ranked]
     consensus, _ = analysis.consensus_and_contested(ids, sector_groups)
-    _, contested = analysis.consensus_and_contested(ids, _sectors_of_several_agencies(sector_groups, agency_groups))
+    several = _sectors_of_several_agencies(sector_groups, agency_groups)
+    _, contested = analysis.consensus_and_contested(ids, several)
     # Stored when the round closed (result version 3, or added by migration 0008): never computed here.
     divergent = [d for d in support.divergent or [] if d.outcome_id in by_id]
+    many = len(agency_groups) > AGENCY_HEATMAP_MAX
     return SystemView(
-        agencies=_heatmap(agency_groups, ranked),
+        agencies=None if many else _heatmap(agency_groups, ranked),
         sectors=_heatmap(sector_groups, ranked),
         consensus=[(by_id[s.outcome_id], s) for s in consensus],
-        contested=[(by_id[s.outcome_id], s) for s in contested],
+        contested=[(by_id[s.outcome_id], s) for s in contested[:SPLITS_SHOWN]],
+        contested_total=len(contested),
         divergent=[(d, by_id[d.outcome_id]) for d in divergent],
         merged=any(g.name == OTHER for g in agency_groups + sector_groups),
         support_rule=str(analysis.SUPPORT_RULE[Method(voting_round.method)]),
-        single_agency_sectors=[
-            g.name for g in sector_groups if g not in _sectors_of_several_agencies(sector_groups, agency_groups)
-        ],
+        single_agency_sectors=[g.name for g in sector_groups if all(g is not s for s in several)],
+        agency_summary=_agency_summary(agency_groups, ranked) if many else None,
+        key=ranked[:SHOWN_OUTCOMES],
+        total_outcomes=len(ranked),
     )

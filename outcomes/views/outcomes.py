@@ -31,7 +31,7 @@ def outcome_list(request: AuthenticatedHttpRequest, membership: Membership) -> H
             else:
                 messages.success(request, _("Thank you: your outcome is now a candidate."))
                 return redirect("outcomes:outcome-list", site_slug=site.slug)
-    listed = selectors.outcomes_for_site(site=site)
+    listed = selectors.outcomes_for_site(site=site, page=request.GET.get("page", 1))
     context = {
         "membership": membership,
         "site": site,
@@ -39,11 +39,15 @@ def outcome_list(request: AuthenticatedHttpRequest, membership: Membership) -> H
         "can_propose": can_propose(membership),
         "can_manage": can_manage(membership),
         "outcomes": listed.outcomes,
-        "editable": editable_outcome_ids(outcomes=listed.outcomes, rounds=listed.rounds, membership=membership),
+        "editable": editable_outcome_ids(outcomes=listed.outcomes.rows, rounds=listed.rounds, membership=membership),
         "rounds": selectors.rounds_for_site(site=site),
         "round_form": RoundForm() if can_manage(membership) else None,
     }
-    return render_page(request, "outcomes/outcome_list.html", context, status=422 if form.errors else 200)
+    # A page link sent by htmx swaps only the list of candidates.
+    partial = "candidates" if request.method == "GET" else None
+    return render_page(
+        request, "outcomes/outcome_list.html", context, partial=partial, status=422 if form.errors else 200
+    )
 
 
 @site_view(PROPOSERS)

@@ -83,9 +83,10 @@ def round_support_csv(request: AuthenticatedHttpRequest, membership: Membership,
     sector, the leaders who voted and how many supported each outcome. Groups as the page shows them (a secret
     round's small ones merged), never anyone's ballot."""
     voting_round = _closed_round(membership, round_id)
-    result = selectors.round_result(voting_round=voting_round)
+    stored = StoredResult.from_round(voting_round)  # read once, for the ranking and every group's support
+    result = selectors.round_result(voting_round=voting_round, stored=stored)
     ranked = [entry.outcome for entry in result.ranking]
-    support = StoredResult.from_round(voting_round).support
+    support = stored.support
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{slugify(voting_round.title) or 'round'}-support.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -100,13 +101,14 @@ def round_support_csv(request: AuthenticatedHttpRequest, membership: Membership,
 def round_system(request: AuthenticatedHttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     voting_round = _closed_round(membership, round_id)
     candidates = selectors.round_candidates(voting_round=voting_round)
-    result = selectors.round_result(voting_round=voting_round, candidates=candidates)
+    stored = StoredResult.from_round(voting_round)  # read once, for the ranking and every group's support
+    result = selectors.round_result(voting_round=voting_round, candidates=candidates, stored=stored)
     ranked = [entry.outcome for entry in result.ranking]
     context = {
         "membership": membership,
         "site": membership.site,
         "round": voting_round,
         "result": result,
-        "view": selectors.system_view(voting_round=voting_round, ranked=ranked),
+        "view": selectors.system_view(voting_round=voting_round, ranked=ranked, stored=stored),
     }
     return render_page(request, "outcomes/round_system.html", context)

@@ -168,6 +168,7 @@ def _ballot_page(
     status: int = 200,
 ) -> HttpResponse:
     # Counted only for a page that shows it: a ballot saved by htmx answers with its status alone.
+    form.moved = str(context.get("moved", ""))
     if "ballot_count" not in context:
         context["ballot_count"] = selectors.round_ballot_count(voting_round=form.voting_round)
     context |= {"form": form, "has_ballot": saved}
@@ -285,7 +286,7 @@ def outcome_adopt(request: AuthenticatedHttpRequest, membership: Membership, rou
 @site_view()
 def round_voters(request: AuthenticatedHttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     """Who has voted (enablers always; others when names are shown), and how, when the round shows names."""
-    voting_round = selectors.round_get(site=membership.site, round_id=round_id)
+    voting_round = selectors.round_get(site=membership.site, round_id=round_id, with_result=False)
     if not can_see_voters(membership, voting_round):
         raise PermissionDenied(gettext("Only enablers see who has voted in this round."))
     candidates = selectors.round_candidates(voting_round=voting_round)

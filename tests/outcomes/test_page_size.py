@@ -79,3 +79,16 @@ def test_a_rank_out_of_range_is_shown_next_to_its_outcome(cast: Cast) -> None:
     body = response.content.decode()
     assert f'id="id_rank_{first.pk}_error"' in body and "less than or equal to 12" in body
     assert f'aria-describedby="id_rank_{first.pk}_error"' in body
+
+
+def test_the_result_draws_the_top_outcomes_and_tables_them_all(cast: Cast) -> None:
+    from outcomes.selectors.results import BARS_SHOWN
+
+    big = build_big_round(site=cast.site, enabler=cast.enabler, leaders=20, outcomes=BARS_SHOWN + 10)
+    url = reverse("outcomes:round-detail", args=[cast.site.slug, big.voting_round.pk])
+    body = cast.client_for(cast.leaders[0]).get(url).content.decode()
+    chart = body.split('<figure class="chart">', 1)[1].split("</figure>", 1)[0]
+    assert chart.count("<rect") == BARS_SHOWN
+    assert f"The chart shows the top {BARS_SHOWN} of {BARS_SHOWN + 10} outcomes" in chart
+    table = body.split('<table class="figures">', 1)[1].split("</table>", 1)[0]
+    assert table.count('<th scope="row">') == BARS_SHOWN + 10

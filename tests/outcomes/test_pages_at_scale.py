@@ -59,3 +59,51 @@ def test_the_system_view_of_100_agencies_and_50_outcomes_stays_small(
     rows = download.content.decode().splitlines()
     assert len(rows) == 1 + 100 + len({a.sector for a in big.voting_round.site.agencies.all()})
     assert rows[0].count("Scale outcome") == 50
+
+
+def test_the_system_view_summarises_agencies_when_too_many_to_draw(cast: Cast) -> None:
+    """Above AGENCY_HEATMAP_MAX agencies, each agency's top outcomes stand in for its heatmap row; sectors are
+    still drawn, and the numbered key holds only the outcomes the charts draw."""
+    from outcomes.selectors.system import AGENCY_HEATMAP_MAX, AGENCY_TOP, SHOWN_OUTCOMES
+
+    big = build_big_round(site=cast.site, enabler=cast.enabler, leaders=400, agency_count=100)
+    client = cast.client_for(big.leaders[0])
+    body = client.get(reverse("outcomes:round-system", args=[cast.site.slug, big.voting_round.pk])).content.decode()
+    assert AGENCY_HEATMAP_MAX < 100
+    assert len(elements(body, "svg")) == 1  # the sectors' heatmap only
+    assert "100 agencies voted: too many to draw" in body
+    summary = body.split("Agency summary table", 1)[1].split("</table>", 1)[0]
+    assert summary.count("<tr>") == 1 + 100 and "Scale agency 99" in summary
+    assert summary.count("outcome ") >= 100 * AGENCY_TOP - 5  # each agency's top outcomes, by number
+    key = body.split('<ol class="outcome-key">', 1)[1].split("</ol>", 1)[0]
+    assert key.count("<li>") == SHOWN_OUTCOMES and f"first {SHOWN_OUTCOMES} outcomes of 50" in body
+    assert len(body.encode()) < 50_000  # 240 KB with every agency drawn twice (chart and table)
+
+
+def test_the_system_view_draws_a_few_agencies(cast: Cast) -> None:
+    big = build_big_round(site=cast.site, enabler=cast.enabler, leaders=120, agency_count=12)
+    client = cast.client_for(big.leaders[0])
+    body = client.get(reverse("outcomes:round-system", args=[cast.site.slug, big.voting_round.pk])).content.decode()
+    assert len(elements(body, "svg")) == 2 and "too many to draw" not in body
+
+
+def test_the_system_view_lists_the_widest_splits_only(cast: Cast) -> None:
+    from outcomes.selectors.results import round_result
+    from outcomes.selectors.system import SPLITS_SHOWN, system_view
+
+    big = build_big_round(site=cast.site, enabler=cast.enabler, leaders=600, agency_count=100, outcomes=60)
+    voting_round = big.voting_round
+    ranked = [entry.outcome for entry in round_result(voting_round=voting_round).ranking]
+    view = system_view(voting_round=voting_round, ranked=ranked)
+    assert len(view.contested) == min(SPLITS_SHOWN, view.contested_total)
+    gaps = [split.highest - split.lowest for _, split in view.contested]
+    assert gaps == sorted(gaps, reverse=True)  # the widest first
+    body = (
+        cast.client_for(big.leaders[0])
+        .get(reverse("outcomes:round-system", args=[cast.site.slug, voting_round.pk]))
+        .content.decode()
+    )
+    listed = body.split('id="contested-heading"', 1)[1].split("</section>", 1)[0]
+    assert listed.count("<li>") == len(view.contested)
+    assert view.contested_total > SPLITS_SHOWN  # each sector leans its own way: many splits, a few shown
+    assert f"the {SPLITS_SHOWN} widest splits of {view.contested_total}" in listed

@@ -281,3 +281,39 @@ def test_the_system_view_reads_the_divergence_stored_at_close(
     )
     assert response.status_code == 200
     assert response.content.decode().count("points apart; most on") == 3
+
+
+def test_head_to_head_wins_are_counted_as_a_loop_over_every_pair_counts_them() -> None:
+    """The result's Schulze figures (an array comparison) against the obvious loop, on random counts with ties."""
+    import random
+
+    from outcomes.result_schema import Count, Pairwise, Support
+    from outcomes.selectors.results import _figures
+
+    rng = random.Random(16)
+    for n in (1, 2, 5, 31):
+        ids = rng.sample(range(1, 1000), n)
+        counts = [[0 if i == j else rng.randint(0, 4) for j in range(n)] for i in range(n)]
+        stored = StoredResult(
+            method=Method.SCHULZE,
+            ballot_count=4,
+            candidates=ids,
+            count=Count(tiers=[ids], winner=None, pairwise=Pairwise(candidates=ids, counts=counts)),
+            support=Support(energy={}, supporters={}, agencies=[], sectors=[], site_sectors=[]),
+        )
+        loop = {c: sum(1 for j in range(n) if counts[i][j] > counts[j][i]) for i, c in enumerate(ids)}
+        assert _figures(stored, ids) == loop
+
+
+def test_a_result_read_without_agencies_is_the_same_but_for_them(
+    cast: Cast, candidates: list[CandidateOutcome]
+) -> None:
+    a, b, _ = candidates
+    voting_round = services.round_create_and_open(membership=cast.enabler, title="Round")
+    services.ballot_submit(voting_round=voting_round, voter=cast.leaders[0], ranks={a.pk: 1, b.pk: 2})
+    voting_round = services.round_close(voting_round=voting_round, membership=cast.enabler)
+    whole = StoredResult.from_round(voting_round)
+    light = StoredResult.from_round(voting_round, agencies=False)
+    assert whole.support.agencies and light.support.agencies == []
+    assert light.count == whole.count and light.support.sectors == whole.support.sectors
+    assert light.support.energy == whole.support.energy and light.support.divergent == whole.support.divergent
