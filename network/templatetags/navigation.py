@@ -31,6 +31,10 @@ class SiteLink:
     also: frozenset[str] = frozenset()  # other pages this link stands for, where it is current too
     managers_only: bool = False  # shown to those who manage the site's people (Membership.can_manage_people)
 
+    @property
+    def current_on(self) -> frozenset[str]:
+        return self.also | {self.view_name}
+
 
 # A site's navigation, in order. Each view takes the site's slug and nothing else.
 SITE_LINKS = (
@@ -69,6 +73,7 @@ def _forget_addresses(*, setting: str, **kwargs: object) -> None:
     """A test that swaps the URLconf gets addresses from the new one, as reverse() itself does."""
     if setting == "ROOT_URLCONF":
         _reversed.cache_clear()
+        _site_items.cache_clear()
 
 
 def _current_view(context: template.Context) -> str | None:
@@ -95,15 +100,28 @@ def site_navigation(context: template.Context) -> SafeString:
     membership = context.get("site_nav")
     if membership is None:
         return SafeString("")
-    slug = membership.site.slug
-    manages = membership.can_manage_people
-    current = _current_view(context)
-    items = [
-        _item(href(link.view_name, slug), str(link.label), current == link.view_name or current in link.also)
-        for link in SITE_LINKS
-        if manages or not link.managers_only
-    ]
-    return mark_safe("\n      ".join(items))  # noqa: S308 - every part escaped by _item
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    items = _site_items(
+        membership.site.slug,
+        membership.can_manage_people,
+        _current_view(context),
+        get_language(),
+        urlconf,
+        get_script_prefix(),
+    )
+    return mark_safe(items)  # noqa: S308 - every part escaped by _item
+
+
+@lru_cache(maxsize=4096)
+def _site_items(slug: str, manages: bool, current: str | None, language: str | None, urlconf: str, prefix: str) -> str:
+    """The list's HTML, which depends on nothing but these (labels in the active language, which is `language`);
+    nothing from the database but the slug, and nothing of the person but whether they manage the site's people."""
+    items = []
+    for link in SITE_LINKS:
+        if manages or not link.managers_only:
+            url = _reversed(link.view_name, (slug,), urlconf, prefix, language)
+            items.append(_item(url, str(link.label), current in link.current_on))
+    return "\n      ".join(items)
 
 
 @register.simple_tag
