@@ -12,8 +12,6 @@ from functools import lru_cache
 
 from django import template
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
@@ -66,14 +64,6 @@ def href(view_name: str, *args: str) -> str:
     """
     urlconf = get_urlconf() or settings.ROOT_URLCONF
     return _reversed(view_name, args, urlconf, get_script_prefix(), get_language())
-
-
-@receiver(setting_changed)
-def _forget_addresses(*, setting: str, **kwargs: object) -> None:
-    """A test that swaps the URLconf gets addresses from the new one, as reverse() itself does."""
-    if setting == "ROOT_URLCONF":
-        _reversed.cache_clear()
-        _site_items.cache_clear()
 
 
 def _current_view(context: template.Context) -> str | None:
