@@ -21,13 +21,19 @@ if TYPE_CHECKING:
 
 
 def membership_get(*, user: User, site_slug: str) -> Membership:
-    membership = (
-        Membership.objects.select_related("site", "agency", "user")
-        .filter(user=user, site__slug=site_slug, archived_at__isnull=True)
-        .first()
-    )
-    if membership is None:
-        raise Http404(_("No such pilot site"))
+    """The person's own live membership of the site, with its site and agency; a 404 when there is none.
+
+    Every site page pays for this, so it is kept cheap: `get` rather than `first`, as a person has at most
+    one membership of a site (membership_unique_per_site) and `first` would sort by Meta.ordering, a join
+    to the user; and the user is not joined at all, since it is the one asked about, already in hand.
+    """
+    try:
+        membership = Membership.objects.select_related("site", "agency").get(
+            user=user, site__slug=site_slug, archived_at__isnull=True
+        )
+    except Membership.DoesNotExist:
+        raise Http404(_("No such pilot site")) from None
+    membership.user = user
     return membership
 
 
