@@ -35,7 +35,7 @@ class FormRenderer(TemplatesSetting):
     @cached_property
     def _widgets_drawn_in_python(self) -> frozenset[str]:
         """Django's widget templates, unless a template of the project or an app stands in for any of them."""
-        for name in widget_html.TEMPLATES_STOOD_FOR:
+        for name in widget_html.DJANGO_TEMPLATES_STOOD_FOR:
             origin = getattr(getattr(self.get_template(name), "origin", None), "name", "")
             if not str(origin).endswith(f"/django/forms/templates/{name}"):
                 return frozenset()

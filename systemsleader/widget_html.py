@@ -4,8 +4,9 @@ per widget and per option.
 A select of 100 agencies took 100 includes of select_option.html (and each of those one of attrs.html), a list of
 100 checkboxes 400 includes: most of the time of the forms that offer them. `html_for` draws what the templates
 under django/forms/widgets/ would draw from the same context, following each template's text, whitespace included
-(Django strips only the outer whitespace). For anything it does not know (another template, an option drawn by a
-template of ours, a file input showing its current file) it returns None and the renderer renders the template.
+(Django strips only the outer whitespace), and our own date input's template likewise. For anything it does not
+know (another template, an option drawn by a template of ours, a file input showing its current file) it returns
+None and the renderer renders the template.
 tests/test_widget_html.py checks it against Django's own templates.
 """
 
@@ -129,6 +130,23 @@ def _textarea(widget: Mapping[str, Any]) -> str:
     )
 
 
+# What an {% include %} of an input's template adds after the <input>: input.html ends in a newline, and each
+# template that includes it (text.html, email.html...) in one more.
+_INCLUDED_INPUT_ENDS = {f"{PREFIX}input.html": "\n"}
+
+
+def _govuk_date(widget: Mapping[str, Any]) -> str | None:
+    """Our forms/widgets/govuk_date.html (systemsleader.forms.GovukDateWidget): a labelled box per part."""
+    items = []
+    for part in widget["subwidgets"]:
+        if DRAWERS.get(part["template_name"]) is not _input:
+            return None
+        end = _INCLUDED_INPUT_ENDS.get(part["template_name"], "\n\n")
+        label = f'<label for="{_out(part["attrs"].get("id", ""))}">{_out(part["part_label"])}</label>'
+        items.append(f'\n  <div class="date-input-item">\n    {label}\n    {_input(part)}{end}\n  </div>')
+    return f'<div class="date-input-group">{"".join(items)}\n</div>'
+
+
 def _clearable_file_input(widget: Mapping[str, Any]) -> str | None:
     if widget["is_initial"]:  # a current file, a link and a "clear" box: left to the template
         return None
@@ -161,12 +179,15 @@ DRAWERS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
     f"{PREFIX}radio.html": _multiple_input,
     f"{PREFIX}multiple_input.html": _multiple_input,
     f"{PREFIX}clearable_file_input.html": _clearable_file_input,
+    "forms/widgets/govuk_date.html": _govuk_date,
 }
 
-# Every template the drawers stand for, including those only ever included: if a project or app overrides one,
-# the renderer leaves the drawers alone and renders the templates.
-TEMPLATES_STOOD_FOR = frozenset(
-    [*DRAWERS, *_INPUT_OPTIONS, _SELECT_OPTION, f"{PREFIX}attrs.html", f"{PREFIX}checkbox.html"]
+# Every template of Django's the drawers stand for, including those only ever included: if a project or app
+# overrides one, the renderer leaves the drawers alone and renders the templates.
+DJANGO_TEMPLATES_STOOD_FOR = frozenset(
+    name
+    for name in [*DRAWERS, *_INPUT_OPTIONS, _SELECT_OPTION, f"{PREFIX}attrs.html", f"{PREFIX}checkbox.html"]
+    if name.startswith(PREFIX)
 )
 
 

@@ -23,7 +23,7 @@ from network.forms.people import MemberEditForm, MemberForm
 from network.models import Sector
 from outcomes.forms import OutcomeForm
 from systemsleader import widget_html
-from systemsleader.forms import FormRenderer
+from systemsleader.forms import FormRenderer, GovukDateTimeWidget, GovukDateWidget
 from tests.conftest import Cast
 
 
@@ -85,7 +85,7 @@ def both(widget: forms.Widget, name: str, value: Any, attrs: dict[str, Any] | No
 def test_it_draws_every_template_it_stands_for_in_python() -> None:
     # Were the project or an app to override one of Django's widget templates, the renderer would render them all.
     assert FAST._widgets_drawn_in_python == frozenset(widget_html.DRAWERS)
-    assert widget_html.html_for("forms/widgets/govuk_date.html", {"widget": {}}) is None
+    assert widget_html.html_for("forms/widgets/language_option.html", {"widget": {}}) is None
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -147,6 +147,25 @@ def test_it_prints_values_and_labels_as_the_template_language_does(widget_class:
     for value in ([], [1], [None, 5], ["2.5"], [True]):
         fast, slow = both(widget, "w", value)
         assert fast == slow
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    with_time=st.booleans(),
+    value=st.one_of(
+        st.none(),
+        st.just("2027-03-27T14:30"),
+        st.just("not a date"),
+        st.lists(st.one_of(st.none(), TEXT), min_size=4, max_size=4),
+        st.dates(),
+        st.datetimes(timezones=st.just(datetime.UTC)),
+    ),
+    attrs=ATTRS,
+)
+def test_it_draws_our_date_input_as_its_template_does(with_time: bool, value: Any, attrs: dict[str, Any]) -> None:
+    widget = GovukDateTimeWidget() if with_time else GovukDateWidget()
+    fast, slow = both(widget, "starts_at", value, attrs)
+    assert fast == slow
 
 
 def drawn_both_ways(form: forms.Form) -> tuple[str, str]:
