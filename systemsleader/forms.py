@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from systemsleader import widget_html
+from systemsleader import fields_html, widget_html
 
 
 class FormRenderer(TemplatesSetting):
@@ -24,8 +24,13 @@ class FormRenderer(TemplatesSetting):
     form_template_name = "forms/fields.html"
 
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
-        # Django's plain widgets drawn in Python (systemsleader.widget_html): a template render per widget and
-        # per option was most of the time of a form with a choice of 100 agencies. The same HTML either way.
+        # Drawn in Python, the same HTML as the templates (tests/test_widget_html.py): fields.html per form
+        # (systemsleader.fields_html), Django's plain widgets (systemsleader.widget_html). A template render
+        # per widget and per option was most of the time of a form with a choice of 100 agencies.
+        if template_name == fields_html.TEMPLATE_NAME:
+            html = fields_html.fields_html(context)
+            if html is not None:
+                return html
         if template_name in self._widgets_drawn_in_python:
             html = widget_html.html_for(template_name, context)
             if html is not None:

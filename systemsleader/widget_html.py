@@ -13,11 +13,11 @@ tests/test_widget_html.py checks it against Django's own templates.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from html import escape as _escape  # what django.utils.html.escape does to a str, without its lazy-string wrapper
 from typing import Any
 
 from django.template.base import render_value_in_context
 from django.template.context import Context
-from django.utils.html import escape
 from django.utils.safestring import SafeData
 
 PREFIX = "django/forms/widgets/"
@@ -26,22 +26,22 @@ PREFIX = "django/forms/widgets/"
 _CONTEXT = Context(autoescape=True)
 
 
-def _out(value: Any) -> str:
+def out(value: Any) -> str:
     """`{{ value }}`."""
     if type(value) is str:  # the common case, as render_value_in_context would treat it
-        return escape(value)
+        return _escape(value)
     return str(render_value_in_context(value, _CONTEXT))
 
 
 def _out_s(value: Any) -> str:
     """`{{ value|stringformat:'s' }}`: str() of the value, escaped unless the value was safe."""
     if type(value) is str:
-        return escape(value)
+        return _escape(value)
     try:
         text = "%s" % (str(value) if isinstance(value, tuple) else value)
     except (ValueError, TypeError):
         text = ""
-    return text if isinstance(value, SafeData) else escape(text)
+    return text if isinstance(value, SafeData) else _escape(text)
 
 
 def _attrs(attrs: Mapping[str, Any]) -> str:
@@ -51,9 +51,9 @@ def _attrs(attrs: Mapping[str, Any]) -> str:
         if value is False:
             continue
         if value is True:
-            parts.append(f" {_out(name)}")
+            parts.append(f" {out(name)}")
         else:
-            parts.append(f' {_out(name)}="{_out_s(value)}"')
+            parts.append(f' {out(name)}="{_out_s(value)}"')
     return "".join(parts)
 
 
@@ -61,7 +61,7 @@ def _input(widget: Mapping[str, Any]) -> str:
     """input.html (every <input>: text, email, hidden, checkbox, date, number and the rest)."""
     value = widget["value"]
     shown = f' value="{_out_s(value)}"' if value != None else ""  # noqa: E711 -- the template's `!= None`
-    return f'<input type="{_out(widget["type"])}" name="{_out(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+    return f'<input type="{out(widget["type"])}" name="{out(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
 
 
 def _input_option(option: Mapping[str, Any]) -> str:
@@ -70,8 +70,8 @@ def _input_option(option: Mapping[str, Any]) -> str:
     if not option["wrap_label"]:
         return f"{box}\n\n\n"
     id_ = option["attrs"].get("id")
-    label_for = f' for="{_out(id_)}"' if id_ else ""
-    return f"<label{label_for}>{box}\n {_out(option['label'])}</label>\n\n"
+    label_for = f' for="{out(id_)}"' if id_ else ""
+    return f"<label{label_for}>{box}\n {out(option['label'])}</label>\n\n"
 
 
 _INPUT_OPTIONS = {f"{PREFIX}{name}" for name in ("checkbox_option.html", "radio_option.html", "input_option.html")}
@@ -90,7 +90,7 @@ def _multiple_input(widget: Mapping[str, Any]) -> str | None:
     parts = [f"<div{f' id={_q(id_)}' if id_ else ''}{f' class={_q(class_)}' if class_ else ''}>"]
     for group, options, _index in groups:
         if group:
-            parts.append(f"\n  <div><label>{_out(group)}</label>")
+            parts.append(f"\n  <div><label>{out(group)}</label>")
         for option in options:
             parts.append(f"<div>\n    {_input_option(option)}</div>")
         if group:
@@ -100,7 +100,7 @@ def _multiple_input(widget: Mapping[str, Any]) -> str | None:
 
 
 def _q(value: Any) -> str:
-    return f'"{_out(value)}"'
+    return f'"{out(value)}"'
 
 
 def _select(widget: Mapping[str, Any]) -> str | None:
@@ -110,12 +110,12 @@ def _select(widget: Mapping[str, Any]) -> str | None:
         for option in options:
             if option["template_name"] != _SELECT_OPTION:
                 return None
-    parts = [f'<select name="{_out(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{out(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group, options, _index in groups:
         if group:
-            parts.append(f'\n  <optgroup label="{_out(group)}">')
+            parts.append(f'\n  <optgroup label="{out(group)}">')
         for option in options:
-            value, attrs, label = _out_s(option["value"]), _attrs(option["attrs"]), _out(option["label"])
+            value, attrs, label = _out_s(option["value"]), _attrs(option["attrs"]), out(option["label"])
             parts.append(f'\n  <option value="{value}"{attrs}>{label}</option>\n')
         if group:
             parts.append("\n  </optgroup>")
@@ -125,9 +125,7 @@ def _select(widget: Mapping[str, Any]) -> str | None:
 
 def _textarea(widget: Mapping[str, Any]) -> str:
     value = widget["value"]
-    return (
-        f'<textarea name="{_out(widget["name"])}"{_attrs(widget["attrs"])}>\n{_out(value) if value else ""}</textarea>'
-    )
+    return f'<textarea name="{out(widget["name"])}"{_attrs(widget["attrs"])}>\n{out(value) if value else ""}</textarea>'
 
 
 # What an {% include %} of an input's template adds after the <input>: input.html ends in a newline, and each
@@ -142,7 +140,7 @@ def _govuk_date(widget: Mapping[str, Any]) -> str | None:
         if DRAWERS.get(part["template_name"]) is not _input:
             return None
         end = _INCLUDED_INPUT_ENDS.get(part["template_name"], "\n\n")
-        label = f'<label for="{_out(part["attrs"].get("id", ""))}">{_out(part["part_label"])}</label>'
+        label = f'<label for="{out(part["attrs"].get("id", ""))}">{out(part["part_label"])}</label>'
         items.append(f'\n  <div class="date-input-item">\n    {label}\n    {_input(part)}{end}\n  </div>')
     return f'<div class="date-input-group">{"".join(items)}\n</div>'
 

@@ -10,6 +10,7 @@ import pytest
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import ChoiceWidget
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from hypothesis import HealthCheck, given, settings
@@ -23,7 +24,7 @@ from network.forms.people import MemberEditForm, MemberForm
 from network.models import Sector
 from outcomes.forms import OutcomeForm
 from systemsleader import widget_html
-from systemsleader.forms import FormRenderer, GovukDateTimeWidget, GovukDateWidget
+from systemsleader.forms import FormRenderer, GovukDateField, GovukDateTimeWidget, GovukDateWidget
 from tests.conftest import Cast
 
 
@@ -220,3 +221,42 @@ def test_it_draws_our_forms_as_the_templates_do(cast: Cast) -> None:
             assert not form.is_valid()  # drawn with its errors
         fast, slow = drawn_both_ways(form)
         assert fast == slow, type(form).__name__
+
+
+class EverythingForm(forms.Form):
+    """Every branch of fields.html: hints, optional fields, a fieldset, hidden fields, errors of each kind."""
+
+    name = forms.CharField(label="Name <& 'quoted'>", help_text="A hint with <b>, & and ŵ")
+    note = forms.CharField(required=False, widget=forms.Textarea)
+    colour = forms.ChoiceField(choices=[("r", "Red"), ("g", "Green")], widget=forms.RadioSelect, help_text="One")
+    tags = forms.MultipleChoiceField(choices=[("a", "A")], widget=forms.CheckboxSelectMultiple, required=False)
+    agreed = forms.BooleanField(required=False)
+    when = GovukDateField(required=False)
+    token = forms.CharField(widget=forms.HiddenInput)
+    step = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if self.data.get("name") == "wrong":
+            raise forms.ValidationError("Something <wrong> & more")
+        return cleaned
+
+
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {},
+        {"name": "wrong", "colour": "r", "token": "t"},
+        {"name": "x", "colour": "nope", "tags": ["z"], "when_0": "40", "when_1": "1", "when_2": "2027", "step": "s"},
+    ],
+)
+@pytest.mark.parametrize("auto_id", ["id_%s", False])
+def test_it_draws_every_part_of_fields_html_as_the_template_does(
+    language: str, data: dict[str, Any] | None, auto_id: str | bool
+) -> None:
+    with translation.override(language):
+        form = EverythingForm(data, auto_id=auto_id, prefix="p" if data == {} else None)
+        fast, slow = drawn_both_ways(form)
+        assert fast == slow
