@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django import forms
+from django.conf import settings as django_settings
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import ChoiceWidget
+from django.test import override_settings
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
@@ -87,6 +90,17 @@ def test_it_draws_every_template_it_stands_for_in_python() -> None:
     # Were the project or an app to override one of Django's widget templates, the renderer would render them all.
     assert FAST._widgets_drawn_in_python == frozenset(widget_html.DRAWERS)
     assert widget_html.html_for("forms/widgets/language_option.html", {"widget": {}}) is None
+
+
+def test_it_renders_the_templates_when_one_of_djangos_is_overridden(tmp_path: Path) -> None:
+    override = tmp_path / "django/forms/widgets/select_option.html"
+    override.parent.mkdir(parents=True)
+    override.write_text("<option>{{ widget.label }} (ours)</option>")
+    engine: dict[str, Any] = django_settings.TEMPLATES[0]
+    with override_settings(TEMPLATES=[{**engine, "DIRS": [tmp_path, *engine["DIRS"]]}]):
+        renderer = FormRenderer()
+        assert renderer._widgets_drawn_in_python == frozenset()
+        assert "(ours)" in forms.Select(choices=[(1, "One")]).render("n", 1, renderer=renderer)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
