@@ -4,9 +4,9 @@ per widget and per option.
 A select of 100 agencies took 100 includes of select_option.html (and each of those one of attrs.html), a list of
 100 checkboxes 400 includes: most of the time of the forms that offer them. `html_for` draws what the templates
 under django/forms/widgets/ would draw from the same context, following each template's text, whitespace included
-(Django strips only the outer whitespace), and our own date input's template likewise. For anything it does not
-know (another template, an option drawn by a template of ours, a file input showing its current file) it returns
-None and the renderer renders the template.
+(Django strips only the outer whitespace), and our own date input and language choice likewise. For anything it
+does not know (another template, an option drawn by another template, a file input showing its current file) it
+returns None and the renderer renders the template.
 tests/test_widget_html.py checks it against Django's own templates.
 """
 
@@ -74,7 +74,21 @@ def _input_option(option: Mapping[str, Any]) -> str:
     return f"<label{label_for}>{box}\n {out(option['label'])}</label>\n\n"
 
 
-_INPUT_OPTIONS = {f"{PREFIX}{name}" for name in ("checkbox_option.html", "radio_option.html", "input_option.html")}
+def _language_option(option: Mapping[str, Any]) -> str:
+    """Our forms/widgets/language_option.html (network.forms.accounts.LanguageRadioSelect): the language's name
+    marked as that language. The template's comment line leaves a newline before the label."""
+    id_ = option["attrs"].get("id")
+    label_for = f' for="{out(id_)}"' if id_ else ""
+    name = f'<span lang="{out(option["value"])}">{out(option["label"])}</span>'
+    return f"\n<label{label_for}>{_input(option)}\n {name}</label>\n"
+
+
+# The option templates a list of checkboxes or radios may draw its options with, and how each is drawn.
+_INPUT_OPTIONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    f"{PREFIX}checkbox_option.html": _input_option,
+    f"{PREFIX}radio_option.html": _input_option,
+    "forms/widgets/language_option.html": _language_option,
+}
 _SELECT_OPTION = f"{PREFIX}select_option.html"
 
 
@@ -92,7 +106,7 @@ def _multiple_input(widget: Mapping[str, Any]) -> str | None:
         if group:
             parts.append(f"\n  <div><label>{out(group)}</label>")
         for option in options:
-            parts.append(f"<div>\n    {_input_option(option)}</div>")
+            parts.append(f"<div>\n    {_INPUT_OPTIONS[option['template_name']](option)}</div>")
         if group:
             parts.append("\n  </div>")
     parts.append("\n</div>")
@@ -184,7 +198,7 @@ DRAWERS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
 # overrides one, the renderer leaves the drawers alone and renders the templates.
 DJANGO_TEMPLATES_STOOD_FOR = frozenset(
     name
-    for name in [*DRAWERS, *_INPUT_OPTIONS, _SELECT_OPTION, f"{PREFIX}attrs.html", f"{PREFIX}checkbox.html"]
+    for name in [*DRAWERS, *_INPUT_OPTIONS, _SELECT_OPTION, f"{PREFIX}input_option.html", f"{PREFIX}attrs.html"]
     if name.startswith(PREFIX)
 )
 
