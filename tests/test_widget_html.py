@@ -150,8 +150,11 @@ def test_it_draws_choices_as_django_does(
     assert fast == slow
 
 
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
 @pytest.mark.parametrize("widget_class", CHOICE_WIDGETS)
-def test_it_prints_values_and_labels_as_the_template_language_does(widget_class: type[ChoiceWidget]) -> None:
+def test_it_prints_values_and_labels_as_the_template_language_does(
+    widget_class: type[ChoiceWidget], language: str
+) -> None:
     # Numbers and dates are localised in labels, safe strings left alone, lazy strings translated, as `{{ }}` does.
     choices = [
         (1, 1234567),
@@ -165,9 +168,10 @@ def test_it_prints_values_and_labels_as_the_template_language_does(widget_class:
         ("g", [(4, "four"), (5, "<five>")]),
     ]
     widget = widget_class(attrs={"data-n": 7, "data-safe": mark_safe("&amp;"), "id": "id_w"}, choices=choices)
-    for value in ([], [1], [None, 5], ["2.5"], [True]):
-        fast, slow = both(widget, "w", value)
-        assert fast == slow
+    with translation.override(language):
+        for value in ([], [1], [None, 5], ["2.5"], [True]):
+            fast, slow = both(widget, "w", value)
+            assert fast == slow
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
