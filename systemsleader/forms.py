@@ -11,7 +11,10 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import from_current_timezone
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from systemsleader import fields_html, widget_html
 
 
 class FormRenderer(TemplatesSetting):
@@ -19,6 +22,29 @@ class FormRenderer(TemplatesSetting):
     GOV.UK-style labels, "(optional)", hints and errors tied to their fields, and an error summary."""
 
     form_template_name = "forms/fields.html"
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        # Drawn in Python, the same HTML as the templates (tests/test_widget_html.py): fields.html per form
+        # (systemsleader.fields_html), Django's plain widgets (systemsleader.widget_html). A template render
+        # per widget and per option was most of the time of a form with a choice of 100 agencies.
+        if template_name == fields_html.TEMPLATE_NAME:
+            html = fields_html.fields_html(context)
+            if html is not None:
+                return html
+        if template_name in self._widgets_drawn_in_python:
+            html = widget_html.html_for(template_name, context)
+            if html is not None:
+                return html
+        return super().render(template_name, context, request=request)
+
+    @cached_property
+    def _widgets_drawn_in_python(self) -> frozenset[str]:
+        """Django's widget templates, unless a template of the project or an app stands in for any of them."""
+        for name in widget_html.DJANGO_TEMPLATES_STOOD_FOR:
+            origin = getattr(getattr(self.get_template(name), "origin", None), "name", "")
+            if not str(origin).endswith(f"/django/forms/templates/{name}"):
+                return frozenset()
+        return frozenset(widget_html.DRAWERS)
 
 
 # --- GOV.UK's date input: day / month / year boxes (and a time), never the browser's datetime-local --------------
