@@ -141,17 +141,40 @@ def test_it_refuses_as_the_orm_does(cast: Cast, alliance: Alliance) -> None:
     assert not MeetingResponse.objects.exists()
 
 
-def test_a_reply_by_htmx_takes_eight_queries(cast: Cast, alliance: Alliance, django_assert_num_queries) -> None:
+def test_a_reply_by_htmx_takes_five_queries(cast: Cast, alliance: Alliance, django_assert_num_queries) -> None:
     meeting = _meeting(cast, alliance)
     url = reverse("network:meeting-detail", args=[cast.site.slug, meeting.pk])
     client = cast.client_for(cast.leaders[0])
     for rsvp in ("going", "maybe"):  # a first reply, then a change to it
-        # session, user, membership, meeting; savepoint, the meeting locked (with whether this person is
-        # invited), the reply (with the count of places), release
-        with django_assert_num_queries(8):
+        # session, user, membership, meeting; one statement: the meeting locked (with whether this person is
+        # invited), the reply, and the count of places (atomic alone: no savepoint or transaction around it)
+        with django_assert_num_queries(5):
             response = client.post(url, {"rsvp": rsvp}, headers={"HX-Request": "true"})
         assert response.status_code == 200
     body = response.content.decode()
     assert f'<template><td id="reply-{cast.leaders[0].pk}" hx-swap-oob="true">Maybe</td></template>' in body
     assert '<span id="reply-counts" hx-swap-oob="true">0 going</span>' in body
     assert 'id="rsvp"' in body and "Thanks, your reply is saved." in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reply_waits_for_a_cancelling_and_is_then_refused(cast: Cast, alliance: Alliance) -> None:
+    """The one statement locks the meeting's row (FOR SHARE) before it reads whether the meeting is open and
+    writes: a reply made while the meeting is being cancelled waits for the cancelling to commit, then is
+    refused, and writes nothing. (The reply's foreign key alone would not wait: an UPDATE of the meeting that
+    leaves its key alone does not block the key-share lock a foreign key check takes.)"""
+    import threading
+
+    import psycopg
+
+    meeting = _meeting(cast, alliance)
+    with psycopg.connect(**connection.get_connection_params()) as other:  # its own transaction, open until commit
+        other.execute("UPDATE network_meeting SET cancelled_at = now() WHERE id = %s", [meeting.pk])
+        committing = threading.Timer(0.5, other.commit)
+        committing.start()
+        try:
+            with pytest.raises(DomainError, match="cancelled"):
+                services.meeting_respond(meeting=meeting, membership=cast.leaders[0], rsvp="going")
+        finally:
+            committing.join()
+    assert not MeetingResponse.objects.exists()
