@@ -107,6 +107,19 @@ def meeting_get(*, site: PilotSite, meeting_id: int) -> Meeting:
     return meeting
 
 
+def meeting_with_places_get(*, site: PilotSite, meeting_id: int) -> tuple[Meeting, Places]:
+    """`meeting_get` and `meeting_places` in one query: the meeting page shows both."""
+    meeting = (
+        Meeting.objects.select_related("site", "alliance")
+        .filter(pk=meeting_id, site=site)
+        .annotate(places_going=_places_taken(OuterRef("pk")), places_waiting=_waiting_count(OuterRef("pk")))
+        .first()
+    )
+    if meeting is None:
+        raise Http404(gettext("No such meeting"))
+    return meeting, Places(capacity=meeting.capacity, going=meeting.places_going, waiting=meeting.places_waiting)
+
+
 # Who a whole-site meeting reaches: enablers and coordinators, and those the enabler has invited.
 # Someone imported but not yet invited (or whose invitation bounced) hears of the site first from
 # their invitation, never from a meeting email.
@@ -514,12 +527,16 @@ class Places:
         return None if self.capacity is None else max(self.capacity - self.going, 0)
 
 
+def _waiting_count(meeting_ref: OuterRef) -> Coalesce:
+    """How many wait for a place at the meeting `meeting_ref` names (those still in the site)."""
+    return _count(MeetingResponse.objects.filter(_waiting(), meeting_id=meeting_ref))
+
+
 def meeting_places(*, meeting: Meeting) -> Places:
     """Places taken and waited for, counting only those still in the site (a removed person's place is free)."""
-    waiting = MeetingResponse.objects.filter(_waiting(), meeting_id=OuterRef("pk"))
     counts = (
         Meeting.objects.filter(pk=meeting.pk)
-        .annotate(going=_places_taken(OuterRef("pk")), waiting=_count(waiting))
+        .annotate(going=_places_taken(OuterRef("pk")), waiting=_waiting_count(OuterRef("pk")))
         .values_list("going", "waiting")
         .first()
     )

@@ -32,6 +32,7 @@ from network.selectors.meetings import (
     meeting_is_invited,
     meeting_is_open_for_replies,
     meeting_places,
+    meeting_with_places_get,
     meetings_for_site,
 )
 from network.services.meetings import NotInvitedError, meeting_reply, meeting_update
@@ -236,10 +237,12 @@ def _reply_state(
     cannot be made (403 for someone not invited, 409 once replies are closed), or the redirect after a plain post."""
     state = _ReplyState()
     if request.method != "POST":
-        if meeting_is_invited(meeting=meeting, membership=membership):
-            state.current = _own(meeting, membership, [], read=True)
-            if open_for_replies:
-                state.form = RsvpForm(initial={"rsvp": (state.current.rsvp if state.current else "") or None})
+        # The own row is read by `meeting_invitees`' rule, so it is found exactly when the person is invited:
+        # one query, not two (`meeting_is_invited` checks besides that the membership is of the meeting's site
+        # and not removed, which `site_view`'s membership of the site the meeting was read through always is).
+        state.current = _own(meeting, membership, [], read=True)
+        if state.current is not None and open_for_replies:
+            state.form = RsvpForm(initial={"rsvp": state.current.rsvp or None})
         return state
     # A valid reply goes straight to the service, which asks whether the person is invited as it locks the
     # meeting (one query, not two); anything else asks here first.
@@ -277,9 +280,12 @@ def _not_invited() -> HttpResponse:
 def meeting_detail(request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
     """The meeting, with everyone's replies; an invitee replies here (the `rsvp` region, by htmx or a plain post)."""
     site = membership.site
-    meeting = selectors.meeting_get(site=site, meeting_id=meeting_id)
-    open_for_replies = meeting_is_open_for_replies(meeting=meeting)
     posted = request.method == "POST"
+    if posted:  # a reply counts the places as it saves, where it can
+        meeting, places = selectors.meeting_get(site=site, meeting_id=meeting_id), None
+    else:
+        meeting, places = meeting_with_places_get(site=site, meeting_id=meeting_id)
+    open_for_replies = meeting_is_open_for_replies(meeting=meeting)
     state = _reply_state(request, membership, meeting, open_for_replies)
     if isinstance(state, HttpResponse):
         return state
@@ -298,7 +304,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, membership: Membership, me
         "site": site,
         "meeting": meeting,
         "replies": replies,
-        "places": state.places or meeting_places(meeting=meeting),
+        "places": state.places or places or meeting_places(meeting=meeting),
         "mine": state.current,
         "form": state.form,
         "open_for_replies": open_for_replies,
