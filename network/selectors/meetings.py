@@ -72,20 +72,30 @@ def _places_taken(meeting_ref: OuterRef) -> CombinedExpression:
     return _count(held) - _count(held.filter(membership__archived_at__isnull=False))
 
 
+def _meetings_of_site(site: PilotSite) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(site=site).select_related("site", "alliance").order_by("starts_at", "pk")
+
+
 def meetings_for_site(*, site: PilotSite) -> QuerySet[Meeting]:
     """Every meeting of the site, the alliance's and the whole site's, with how many are going."""
-    return (
-        Meeting.objects.filter(site=site)
-        .select_related("site", "alliance")
-        .annotate(going_count=_places_taken(OuterRef("pk")))
-        .order_by("starts_at", "pk")
-    )
+    return _meetings_of_site(site).annotate(going_count=_places_taken(OuterRef("pk")))
+
+
+def _invited_to(meetings: QuerySet[Meeting], membership: Membership) -> QuerySet[Meeting]:
+    """Those of `meetings` the person is invited to: the whole site's, and those of alliances they belong to."""
+    belongs = AllianceMember.objects.filter(alliance=OuterRef("alliance_id"), membership=membership)
+    return meetings.filter(Q(alliance__isnull=True) | Exists(belongs))
 
 
 def meetings_for_membership(*, membership: Membership) -> QuerySet[Meeting]:
-    """The meetings one person is invited to: the whole site's, and those of alliances they belong to."""
-    belongs = AllianceMember.objects.filter(alliance=OuterRef("alliance_id"), membership=membership)
-    return meetings_for_site(site=membership.site).filter(Q(alliance__isnull=True) | Exists(belongs))
+    """The meetings one person is invited to, with how many are going."""
+    return _invited_to(meetings_for_site(site=membership.site), membership)
+
+
+def meetings_for_calendar(*, membership: Membership) -> QuerySet[Meeting]:
+    """The meetings one person is invited to, for their calendar feed, which shows no counts: counting those
+    going at every meeting of the site was 3 ms of the feed's 5 ms query, at 12 meetings of a thousand replies."""
+    return _invited_to(_meetings_of_site(membership.site), membership)
 
 
 def upcoming_meetings_for_membership(*, membership: Membership, limit: int) -> QuerySet[Meeting]:
