@@ -260,6 +260,24 @@ def test_an_invitee_replies_from_the_signed_link_without_signing_in(cast: Cast, 
     assert MeetingResponse.objects.get().rsvp == "maybe"
 
 
+@pytest.mark.parametrize(("capacity", "queries"), [(None, 4), (3, 5)])
+def test_the_signed_link_pins_its_query_count(
+    cast: Cast, alliance: Alliance, client, django_assert_num_queries, capacity: int | None, queries: int
+) -> None:
+    """The invitee and the meeting, whether they are invited, their reply; and the places, where there is a limit."""
+    meeting = _meeting(cast, alliance, capacity=capacity)
+    members = _members(alliance)
+    services.meeting_respond(meeting=meeting, membership=members[1].membership, rsvp="going")
+    url = reverse(
+        "network:meeting-rsvp",
+        args=[tokens.rsvp_token_make(meeting_id=meeting.pk, membership_id=members[0].membership_id)],
+    )
+    with django_assert_num_queries(queries):
+        page = client.get(url).content.decode()
+    assert members[0].membership.user.name in page
+    assert ("3: 2 left" in page) == (capacity is not None)
+
+
 def test_a_tampered_or_foreign_rsvp_link_is_refused(cast: Cast, alliance: Alliance, client) -> None:
     meeting = _meeting(cast, alliance)
     member = _members(alliance)[0]
