@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
-from django.db.models.expressions import CombinedExpression
+from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import CombinedExpression, RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull
 from django.http import Http404
@@ -72,13 +72,43 @@ def _places_taken(meeting_ref: OuterRef) -> CombinedExpression:
     return _count(held) - _count(held.filter(membership__archived_at__isnull=False))
 
 
+# `_places_taken` and the waiting count again, as SQL over the meeting of a query of meetings (the table's own
+# name is its alias at the top of a query; not for a subquery, where `_places_taken` serves): the same
+# subqueries, on the same indexes, but building and compiling the ORM's expressions cost a page more than
+# PostgreSQL takes to run them (the meeting page's meeting and places: 7,400 calls to Python functions, not
+# 1,500). tests/network/test_meeting_replies.py holds the two to agree, meeting by meeting.
+_PLACES_TAKEN_SQL = f"""(
+    SELECT count(*) FROM network_meetingresponse r
+    WHERE r.meeting_id = network_meeting.id AND r.rsvp = '{Rsvp.GOING.value}' AND r.waitlisted_at IS NULL
+) - (
+    SELECT count(*) FROM network_meetingresponse r JOIN network_membership p ON p.id = r.membership_id
+    WHERE r.meeting_id = network_meeting.id AND r.rsvp = '{Rsvp.GOING.value}' AND r.waitlisted_at IS NULL
+      AND p.archived_at IS NOT NULL
+)"""  # noqa: S608 - made of constants
+_WAITING_SQL = f"""(
+    SELECT count(*) FROM network_meetingresponse r JOIN network_membership p ON p.id = r.membership_id
+    WHERE r.meeting_id = network_meeting.id AND r.rsvp = '{Rsvp.GOING.value}' AND r.waitlisted_at IS NOT NULL
+      AND p.archived_at IS NULL
+)"""  # noqa: S608 - made of constants
+
+
+def _places_taken_here() -> RawSQL:
+    """Places taken at each meeting of a (top-level) query of meetings: `_places_taken(OuterRef("pk"))`."""
+    return RawSQL(_PLACES_TAKEN_SQL, (), output_field=IntegerField())  # noqa: S611 - constants
+
+
+def _waiting_here() -> RawSQL:
+    """How many wait for a place at each meeting of a (top-level) query of meetings."""
+    return RawSQL(_WAITING_SQL, (), output_field=IntegerField())  # noqa: S611 - constants
+
+
 def _meetings_of_site(site: PilotSite) -> QuerySet[Meeting]:
     return Meeting.objects.filter(site=site).select_related("site", "alliance").order_by("starts_at", "pk")
 
 
 def meetings_for_site(*, site: PilotSite) -> QuerySet[Meeting]:
     """Every meeting of the site, the alliance's and the whole site's, with how many are going."""
-    return _meetings_of_site(site).annotate(going_count=_places_taken(OuterRef("pk")))
+    return _meetings_of_site(site).annotate(going_count=_places_taken_here())
 
 
 def _invited_to(meetings: QuerySet[Meeting], membership: Membership) -> QuerySet[Meeting]:
@@ -122,7 +152,7 @@ def meeting_with_places_get(*, site: PilotSite, meeting_id: int) -> tuple[Meetin
     meeting = (
         Meeting.objects.select_related("site", "alliance")
         .filter(pk=meeting_id, site=site)
-        .annotate(places_going=_places_taken(OuterRef("pk")), places_waiting=_waiting_count(OuterRef("pk")))
+        .annotate(places_going=_places_taken_here(), places_waiting=_waiting_here())
         .first()
     )
     if meeting is None:
@@ -537,16 +567,11 @@ class Places:
         return None if self.capacity is None else max(self.capacity - self.going, 0)
 
 
-def _waiting_count(meeting_ref: OuterRef) -> Coalesce:
-    """How many wait for a place at the meeting `meeting_ref` names (those still in the site)."""
-    return _count(MeetingResponse.objects.filter(_waiting(), meeting_id=meeting_ref))
-
-
 def meeting_places(*, meeting: Meeting) -> Places:
     """Places taken and waited for, counting only those still in the site (a removed person's place is free)."""
     counts = (
         Meeting.objects.filter(pk=meeting.pk)
-        .annotate(going=_places_taken(OuterRef("pk")), waiting=_waiting_count(OuterRef("pk")))
+        .annotate(going=_places_taken_here(), waiting=_waiting_here())
         .values_list("going", "waiting")
         .first()
     )

@@ -376,3 +376,30 @@ def test_every_count_of_places_leaves_out_those_removed_and_those_waiting(cast: 
     assert counts[meeting.pk] == 1 and counts[other.pk] == 0
     assert meeting_going_first(meeting=meeting, limit=5)[1] == 1
     assert meeting_places(meeting=other) == type(places)(capacity=None, going=0, waiting=0)
+
+
+def test_the_sql_counts_of_places_are_the_orm_s(cast: Cast, alliance: Alliance) -> None:
+    """The counts written as SQL for the meeting page and the lists agree with the ORM's, meeting by meeting."""
+    from django.db.models import OuterRef
+
+    from network.selectors import meetings as selectors
+
+    people = [m.membership for m in _members(alliance)]
+    meetings = [_meeting(cast, alliance, capacity=capacity) for capacity in (None, 1, 2)]
+    meetings.append(_meeting(cast, alliance))  # no replies
+    for meeting in meetings[:3]:
+        for person, rsvp in zip(people, ["going", "going", "going", "maybe"], strict=False):
+            services.meeting_respond(meeting=meeting, membership=person, rsvp=rsvp)
+    member_archive(membership=people[0], actor=cast.enabler.user)
+    MeetingResponse.objects.filter(meeting=meetings[0], membership=people[2]).update(waitlisted_at=timezone.now())
+    waiting = MeetingResponse.objects.filter(selectors._waiting(), meeting_id=OuterRef("pk"))
+    by_orm = Meeting.objects.annotate(
+        going=selectors._places_taken(OuterRef("pk")), waiting=selectors._count(waiting)
+    ).values_list("pk", "going", "waiting")
+    by_sql = Meeting.objects.annotate(
+        going=selectors._places_taken_here(), waiting=selectors._waiting_here()
+    ).values_list("pk", "going", "waiting")
+    counts = sorted(by_sql)
+    assert counts == sorted(by_orm)
+    assert any(going for _pk, going, _waiting in counts) and any(waiting for _pk, _going, waiting in counts)
+    assert len(counts) == 4
