@@ -31,6 +31,7 @@ from network.selectors.meetings import (
     Places,
     meeting_is_invited,
     meeting_is_open_for_replies,
+    meeting_own_reply,
     meeting_places,
     meeting_with_places_get,
     meetings_for_site,
@@ -208,17 +209,6 @@ def meeting_cancel(request: AuthenticatedHttpRequest, membership: Membership, me
     return render_page(request, "confirm.html", context)
 
 
-def _own_row(rows: list[AttendeeRow], membership: Membership) -> AttendeeRow | None:
-    return next((row for row in rows if row.member_id == membership.pk), None)
-
-
-def _own(meeting: Meeting, membership: Membership, rows: list[AttendeeRow], read: bool) -> AttendeeRow | None:
-    """The person's own row: from the list, or (`read`, when the list is not read) read alone."""
-    if read:
-        return next(iter(selectors.meeting_attendee_rows(meeting=meeting, membership_id=membership.pk)), None)
-    return _own_row(rows, membership)
-
-
 @dataclass
 class _ReplyState:
     """The reply form (None if the person may not reply now) and their own reply; whether a posted one was saved."""
@@ -237,10 +227,8 @@ def _reply_state(
     cannot be made (403 for someone not invited, 409 once replies are closed), or the redirect after a plain post."""
     state = _ReplyState()
     if request.method != "POST":
-        # The own row is read by `meeting_invitees`' rule, so it is found exactly when the person is invited:
-        # one query, not two (`meeting_is_invited` checks besides that the membership is of the meeting's site
-        # and not removed, which `site_view`'s membership of the site the meeting was read through always is).
-        state.current = _own(meeting, membership, [], read=True)
+        # Found exactly when the person is invited: one query, not two.
+        state.current = meeting_own_reply(meeting=meeting, membership=membership)
         if state.current is not None and open_for_replies:
             state.form = RsvpForm(initial={"rsvp": state.current.rsvp or None})
         return state
@@ -268,7 +256,7 @@ def _reply_state(
             state.current = OwnReply.of(reply.response)
             state.places = reply.places
             return state
-    state.current = _own(meeting, membership, [], read=True)  # as it stands, under the form's error
+    state.current = meeting_own_reply(meeting=meeting, membership=membership)  # as it stands, under the error
     return state
 
 

@@ -178,3 +178,33 @@ def test_a_reply_waits_for_a_cancelling_and_is_then_refused(cast: Cast, alliance
         finally:
             committing.join()
     assert not MeetingResponse.objects.exists()
+
+
+def test_the_own_reply_is_the_person_s_line_of_the_list(cast: Cast, alliance: Alliance) -> None:
+    """meeting_own_reply (SQL) against meeting_attendee_rows (the ORM), person by person: who is invited, and
+    each reply as the list reads it (none, going, maybe, waiting, removed)."""
+    from network.selectors.meetings import meeting_attendee_rows, meeting_own_reply
+
+    alliance_meeting, site_meeting = _meeting(cast, alliance, capacity=1), _meeting(cast, None)
+    Membership.objects.filter(pk__in=[m.pk for m in cast.leaders]).update(invitation_status=InvitationStatus.ACCEPTED)
+    for meeting in (alliance_meeting, site_meeting):
+        for person, rsvp in zip(cast.leaders, ["going", "going", "maybe"], strict=False):
+            services.meeting_respond(meeting=meeting, membership=person, rsvp=rsvp)  # the second waits at one place
+    gone = services.member_add(site=cast.site, name="Gone", email="gone@example.org", agency=cast.agencies[0])
+    services.alliance_join(alliance=alliance, membership=gone)
+    Membership.objects.filter(pk=gone.pk).update(invitation_status=InvitationStatus.ACCEPTED)
+    services.meeting_respond(meeting=site_meeting, membership=gone, rsvp="maybe")
+    member_archive(membership=gone, actor=cast.enabler.user)
+    everyone = list(Membership.objects.all())  # both sites, every role, someone removed
+    seen = set()
+    for meeting in (alliance_meeting, site_meeting):
+        for person in everyone:
+            row = next(iter(meeting_attendee_rows(meeting=meeting, membership_id=person.pk)), None)
+            if person.archived_at is not None or person.site_id != meeting.site_id:
+                row = None  # meeting_is_invited's rule: the ORM's list keeps someone removed who came
+            own = meeting_own_reply(meeting=meeting, membership=person)
+            expected = None if row is None else (row.member_id, row.rsvp, row.rsvp_label, row.waitlisted, row.has_place)
+            got = None if own is None else (own.member_id, own.rsvp, own.rsvp_label, own.waitlisted, own.has_place)
+            assert got == expected, (meeting.title, person)
+            seen.add(None if got is None else (got[1], got[3]))
+    assert {None, ("", False), ("going", False), ("going", True), ("maybe", False)} <= seen
