@@ -283,5 +283,5 @@ def test_the_meetings_list_and_site_page_pin_their_query_counts(
     with django_assert_num_queries(4):
         listing = client.get(reverse("network:meeting-list", args=[cast.site.slug]))
     assert listing.content.decode().count("<tr>") == meetings + 1
-    with django_assert_num_queries(8):  # 7, and whether this leader is in the alliance ("Join the alliance")
+    with django_assert_num_queries(7):  # whether this leader is in the alliance comes with the alliance
         client.get(reverse("network:site-detail", args=[cast.site.slug]))
