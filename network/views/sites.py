@@ -28,10 +28,10 @@ from outcomes.selectors import for_network
 
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    memberships = selectors.memberships_for_user(user=request.user)
+    memberships = list(selectors.memberships_for_user(user=request.user))
     context = {
         "memberships": memberships,
-        "may_create_site": selectors.site_create_allowed(user=request.user),
+        "may_create_site": selectors.site_create_allowed(user=request.user, memberships=memberships),
         "actions": open_actions_for_user(user=request.user),
         "today": timezone.localdate(),
     }
