@@ -143,22 +143,27 @@ def meetings_for_alliance(*, alliance: Alliance) -> QuerySet[Meeting]:
 
 
 def meeting_get(*, site: PilotSite, meeting_id: int) -> Meeting:
-    meeting = Meeting.objects.select_related("site", "alliance").filter(pk=meeting_id, site=site).first()
-    if meeting is None:
-        raise Http404(gettext("No such meeting"))
+    """The site's meeting, or a 404. Every meeting page and reply pays for this, so it is kept cheap, as
+    `membership_get` is: `get`, not `first` (no ORDER BY to compile), and the site is the one in hand, not joined."""
+    try:
+        meeting = Meeting.objects.select_related("alliance").get(pk=meeting_id, site=site)
+    except Meeting.DoesNotExist:
+        raise Http404(gettext("No such meeting")) from None
+    meeting.site = site
     return meeting
 
 
 def meeting_with_places_get(*, site: PilotSite, meeting_id: int) -> tuple[Meeting, Places]:
     """`meeting_get` and `meeting_places` in one query: the meeting page shows both."""
-    meeting = (
-        Meeting.objects.select_related("site", "alliance")
-        .filter(pk=meeting_id, site=site)
-        .annotate(places_going=_places_taken_here(), places_waiting=_waiting_here())
-        .first()
-    )
-    if meeting is None:
-        raise Http404(gettext("No such meeting"))
+    try:
+        meeting = (
+            Meeting.objects.select_related("alliance")
+            .annotate(places_going=_places_taken_here(), places_waiting=_waiting_here())
+            .get(pk=meeting_id, site=site)
+        )
+    except Meeting.DoesNotExist:
+        raise Http404(gettext("No such meeting")) from None
+    meeting.site = site
     return meeting, Places(capacity=meeting.capacity, going=meeting.places_going, waiting=meeting.places_waiting)
 
 
