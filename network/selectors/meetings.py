@@ -6,13 +6,15 @@ an object of another site is a 404 rather than a leak.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
-from django.db.models.expressions import CombinedExpression
+from django.db import connection
+from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import CombinedExpression, RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull
 from django.http import Http404
@@ -72,20 +74,60 @@ def _places_taken(meeting_ref: OuterRef) -> CombinedExpression:
     return _count(held) - _count(held.filter(membership__archived_at__isnull=False))
 
 
+# `_places_taken` and the waiting count again, as SQL over the meeting of a query of meetings (the table's own
+# name is its alias at the top of a query; not for a subquery, where `_places_taken` serves): the same
+# subqueries, on the same indexes, but building and compiling the ORM's expressions cost a page more than
+# PostgreSQL takes to run them (the meeting page's meeting and places: 7,400 calls to Python functions, not
+# 1,500). tests/network/test_meeting_replies.py holds the two to agree, meeting by meeting.
+_PLACES_TAKEN_SQL = f"""(
+    SELECT count(*) FROM network_meetingresponse r
+    WHERE r.meeting_id = network_meeting.id AND r.rsvp = '{Rsvp.GOING.value}' AND r.waitlisted_at IS NULL
+) - (
+    SELECT count(*) FROM network_meetingresponse r JOIN network_membership p ON p.id = r.membership_id
+    WHERE r.meeting_id = network_meeting.id AND r.rsvp = '{Rsvp.GOING.value}' AND r.waitlisted_at IS NULL
+      AND p.archived_at IS NOT NULL
+)"""  # noqa: S608 - made of constants
+_WAITING_SQL = f"""(
+    SELECT count(*) FROM network_meetingresponse r JOIN network_membership p ON p.id = r.membership_id
+    WHERE r.meeting_id = network_meeting.id AND r.rsvp = '{Rsvp.GOING.value}' AND r.waitlisted_at IS NOT NULL
+      AND p.archived_at IS NULL
+)"""  # noqa: S608 - made of constants
+
+
+def _places_taken_here() -> RawSQL:
+    """Places taken at each meeting of a (top-level) query of meetings: `_places_taken(OuterRef("pk"))`."""
+    return RawSQL(_PLACES_TAKEN_SQL, (), output_field=IntegerField())  # noqa: S611 - constants
+
+
+def _waiting_here() -> RawSQL:
+    """How many wait for a place at each meeting of a (top-level) query of meetings."""
+    return RawSQL(_WAITING_SQL, (), output_field=IntegerField())  # noqa: S611 - constants
+
+
+def _meetings_of_site(site: PilotSite) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(site=site).select_related("site", "alliance").order_by("starts_at", "pk")
+
+
 def meetings_for_site(*, site: PilotSite) -> QuerySet[Meeting]:
     """Every meeting of the site, the alliance's and the whole site's, with how many are going."""
-    return (
-        Meeting.objects.filter(site=site)
-        .select_related("site", "alliance")
-        .annotate(going_count=_places_taken(OuterRef("pk")))
-        .order_by("starts_at", "pk")
-    )
+    return _meetings_of_site(site).annotate(going_count=_places_taken_here())
+
+
+def _invited_to(meetings: QuerySet[Meeting], membership: Membership) -> QuerySet[Meeting]:
+    """Those of `meetings` the person is invited to: the whole site's, and those of alliances they belong to."""
+    belongs = AllianceMember.objects.filter(alliance=OuterRef("alliance_id"), membership=membership)
+    return meetings.filter(Q(alliance__isnull=True) | Exists(belongs))
 
 
 def meetings_for_membership(*, membership: Membership) -> QuerySet[Meeting]:
-    """The meetings one person is invited to: the whole site's, and those of alliances they belong to."""
-    belongs = AllianceMember.objects.filter(alliance=OuterRef("alliance_id"), membership=membership)
-    return meetings_for_site(site=membership.site).filter(Q(alliance__isnull=True) | Exists(belongs))
+    """The meetings one person is invited to, with how many are going."""
+    return _invited_to(meetings_for_site(site=membership.site), membership)
+
+
+def meetings_for_calendar(*, membership: Membership) -> QuerySet[Meeting]:
+    """The meetings one person is invited to, for their calendar feed, which shows no counts: counting those
+    going at every meeting of the site was 3 ms of the feed's 5 ms query, at 12 meetings of a thousand replies."""
+    return _invited_to(_meetings_of_site(membership.site), membership)
 
 
 def upcoming_meetings_for_membership(*, membership: Membership, limit: int) -> QuerySet[Meeting]:
@@ -101,10 +143,28 @@ def meetings_for_alliance(*, alliance: Alliance) -> QuerySet[Meeting]:
 
 
 def meeting_get(*, site: PilotSite, meeting_id: int) -> Meeting:
-    meeting = Meeting.objects.select_related("site", "alliance").filter(pk=meeting_id, site=site).first()
-    if meeting is None:
-        raise Http404(gettext("No such meeting"))
+    """The site's meeting, or a 404. Every meeting page and reply pays for this, so it is kept cheap, as
+    `membership_get` is: `get`, not `first` (no ORDER BY to compile), and the site is the one in hand, not joined."""
+    try:
+        meeting = Meeting.objects.select_related("alliance").get(pk=meeting_id, site=site)
+    except Meeting.DoesNotExist:
+        raise Http404(gettext("No such meeting")) from None
+    meeting.site = site
     return meeting
+
+
+def meeting_with_places_get(*, site: PilotSite, meeting_id: int) -> tuple[Meeting, Places]:
+    """`meeting_get` and `meeting_places` in one query: the meeting page shows both."""
+    try:
+        meeting = (
+            Meeting.objects.select_related("alliance")
+            .annotate(places_going=_places_taken_here(), places_waiting=_waiting_here())
+            .get(pk=meeting_id, site=site)
+        )
+    except Meeting.DoesNotExist:
+        raise Http404(gettext("No such meeting")) from None
+    meeting.site = site
+    return meeting, Places(capacity=meeting.capacity, going=meeting.places_going, waiting=meeting.places_waiting)
 
 
 # Who a whole-site meeting reaches: enablers and coordinators, and those the enabler has invited.
@@ -207,10 +267,43 @@ class OwnReply:
     rsvp_label: str
     waitlisted: bool
 
+    @property
+    def has_place(self) -> bool:
+        """Going, with a place rather than on the waiting list (as AttendeeRow.has_place)."""
+        return self.rsvp == Rsvp.GOING and not self.waitlisted
+
     @classmethod
     def of(cls, response: MeetingResponse) -> OwnReply:
         waitlisted = response.waitlisted_at is not None
         return cls(response.membership_id, response.rsvp, _rsvp_label(response.rsvp, waitlisted), waitlisted)
+
+
+# Whether one person is invited (INVITED_SQL, `meeting_invitees`' rule) and their reply, for the meeting page:
+# hand-written because the ORM's list of invitees, narrowed to one person, cost the page 6,000 calls to build
+# and compile, for one row. tests/network/test_reply_sql.py holds it to `meeting_attendee_rows`, person by person.
+_OWN_REPLY_SQL = f"""
+SELECT {INVITED_SQL}, r.rsvp, r.waitlisted_at
+FROM network_meeting m
+LEFT JOIN network_meetingresponse r ON r.meeting_id = m.id AND r.membership_id = %(member)s
+WHERE m.id = %(meeting)s
+"""  # noqa: S608 - made of constants; every value is a parameter
+
+
+def meeting_own_reply(*, meeting: Meeting, membership: Membership) -> OwnReply | AttendeeRow | None:
+    """The person's own reply as their line of the list has it (no reply: rsvp ""), or None if they are not
+    invited (`meeting_is_invited`)."""
+    if membership.site_id != meeting.site_id or membership.archived_at is not None:
+        return None
+    if connection.vendor != "postgresql":  # INVITED_SQL is PostgreSQL's
+        return next(iter(meeting_attendee_rows(meeting=meeting, membership_id=membership.pk)), None)
+    with connection.cursor() as cursor:
+        cursor.execute(_OWN_REPLY_SQL, {"meeting": meeting.pk, "member": membership.pk, **INVITED_SQL_PARAMS})
+        row: tuple[bool, str | None, dt.datetime | None] | None = cursor.fetchone()
+    if row is None or not row[0]:
+        return None
+    _invited, rsvp, waitlisted_at = row
+    waitlisted = waitlisted_at is not None
+    return OwnReply(membership.pk, rsvp or "", _rsvp_label(rsvp or "", waitlisted), waitlisted)
 
 
 def _rsvp_label(rsvp: str, waitlisted: bool) -> str:
@@ -516,10 +609,9 @@ class Places:
 
 def meeting_places(*, meeting: Meeting) -> Places:
     """Places taken and waited for, counting only those still in the site (a removed person's place is free)."""
-    waiting = MeetingResponse.objects.filter(_waiting(), meeting_id=OuterRef("pk"))
     counts = (
         Meeting.objects.filter(pk=meeting.pk)
-        .annotate(going=_places_taken(OuterRef("pk")), waiting=_count(waiting))
+        .annotate(going=_places_taken_here(), waiting=_waiting_here())
         .values_list("going", "waiting")
         .first()
     )

@@ -169,33 +169,36 @@ def _check_open_for_replies(*, cancelled_at: dt.datetime | None, starts_at: dt.d
         raise DomainError(gettext("This meeting has started, so replies are closed."), field="rsvp")
 
 
-# A reply to a meeting with no limit on places, on PostgreSQL: two statements in place of the ORM's four or five.
+# A reply to a meeting with no limit on places, on PostgreSQL: one statement in place of the ORM's four or five,
+# and, being one, atomic without a transaction of its own (no BEGIN and COMMIT around it).
 # No place can run out, so replies need not queue on one another: they share the meeting's row lock (FOR SHARE),
-# which cancelling or editing the meeting (FOR UPDATE) waits for, so no reply lands on a cancelled meeting.
+# which cancelling or editing the meeting (FOR UPDATE) waits for, so no reply lands on a cancelled meeting; the
+# lock is taken before the reply is written (the INSERT reads the locked row) and held until the statement commits.
 # `capacity IS NULL` is in the WHERE clause, so a meeting given a limit since the page read it (even while
-# this waited for the lock) is not locked at all, and the reply takes the general path, which queues.
-_LOCK_UNLIMITED = f"""
-SELECT m.cancelled_at, m.starts_at, {INVITED_SQL}
-FROM network_meeting m WHERE m.id = %(meeting)s AND m.capacity IS NULL
-FOR SHARE OF m
-"""  # noqa: S608 - made of constants; every value is a parameter
-
-# Made or changed in one statement: ON CONFLICT waits for a twin reply of the same person and then updates it.
-# With no limit nobody waits for a place; a "going" that stays "going" keeps what it had, as the ORM path does.
+# this waited for the lock) is not locked at all: no row comes back, and the reply takes the general path,
+# which queues. The reply is written only for someone invited (`meeting_invitees`' rule, INVITED_SQL) to a
+# meeting still open; the row that comes back says which refusal it was, so nothing is written on a refusal.
+# ON CONFLICT waits for a twin reply of the same person and then updates it. With no limit nobody waits for a
+# place; a "going" that stays "going" keeps what it had, as the ORM path does.
 # The same statement counts everyone else's places (its snapshot is from before the reply, so the person's own
 # is added after), saving the page a query of its own.
-_UPSERT_REPLY = f"""
-WITH reply AS (
+_REPLY_UNLIMITED = f"""
+WITH m AS (
+    SELECT m.cancelled_at, m.starts_at, {INVITED_SQL} AS invited
+    FROM network_meeting m WHERE m.id = %(meeting)s AND m.capacity IS NULL
+    FOR SHARE OF m
+), reply AS (
     INSERT INTO network_meetingresponse AS r (meeting_id, membership_id, rsvp, updated_at, waitlisted_at)
-    VALUES (%(meeting)s, %(member)s, %(rsvp)s, %(now)s, NULL)
+    SELECT %(meeting)s, %(member)s, %(rsvp)s, %(now)s, NULL
+    FROM m WHERE m.invited AND m.cancelled_at IS NULL AND m.starts_at > %(now)s
     ON CONFLICT (meeting_id, membership_id) DO UPDATE SET
         rsvp = EXCLUDED.rsvp,
         updated_at = EXCLUDED.updated_at,
         waitlisted_at = CASE WHEN r.rsvp = %(going)s AND EXCLUDED.rsvp = %(going)s THEN r.waitlisted_at END
     RETURNING r.id, r.waitlisted_at
 )
-SELECT reply.id, reply.waitlisted_at, others.going, others.waiting
-FROM reply, ({PLACES_OF_OTHERS_SQL}) AS others(going, waiting)
+SELECT m.cancelled_at, m.starts_at, m.invited, reply.id, reply.waitlisted_at, others.going, others.waiting
+FROM m LEFT JOIN reply ON TRUE, ({PLACES_OF_OTHERS_SQL}) AS others(going, waiting)
 """  # noqa: S608 - made of constants; every value is a parameter
 
 
@@ -212,20 +215,26 @@ def _respond_unlimited(*, meeting: Meeting, membership: Membership, rsvp: str, n
     if membership.site_id != meeting.site_id or membership.archived_at is not None:
         raise NotInvitedError
     with connection.cursor() as cursor:
-        cursor.execute(_LOCK_UNLIMITED, {"meeting": meeting.pk, "member": membership.pk, **INVITED_SQL_PARAMS})
-        found: tuple[dt.datetime | None, dt.datetime, bool] | None = cursor.fetchone()
-        if found is None:
-            return None
-        cancelled_at, starts_at, invited = found
-        if not invited:
-            raise NotInvitedError
-        _check_open_for_replies(cancelled_at=cancelled_at, starts_at=starts_at, now=now)
         cursor.execute(
-            _UPSERT_REPLY,
-            {"meeting": meeting.pk, "member": membership.pk, "rsvp": rsvp, "now": now, "going": Rsvp.GOING.value},
+            _REPLY_UNLIMITED,
+            {
+                "meeting": meeting.pk,
+                "member": membership.pk,
+                "rsvp": rsvp,
+                "now": now,
+                "going": Rsvp.GOING.value,
+                **INVITED_SQL_PARAMS,
+            },
         )
-        saved: tuple[int, dt.datetime | None, int, int] = cursor.fetchone()  # one row, always
-    response_id, waitlisted_at, going, waiting = saved
+        found: tuple[dt.datetime | None, dt.datetime, bool, int | None, dt.datetime | None, int, int] | None
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    cancelled_at, starts_at, invited, response_id, waitlisted_at, going, waiting = found
+    if not invited:
+        raise NotInvitedError
+    _check_open_for_replies(cancelled_at=cancelled_at, starts_at=starts_at, now=now)
+    # Invited and open: the statement wrote the reply, and response_id is its row.
     response = MeetingResponse(
         pk=response_id, meeting=meeting, membership=membership, rsvp=rsvp, updated_at=now, waitlisted_at=waitlisted_at
     )
@@ -241,16 +250,21 @@ def meeting_respond(
     return meeting_reply(meeting=meeting, membership=membership, rsvp=rsvp, now=now).response
 
 
-@transaction.atomic
 def meeting_reply(*, meeting: Meeting, membership: Membership, rsvp: str, now: dt.datetime | None = None) -> SavedReply:
     """`meeting_respond`, with the meeting's places after the reply when they came with it (else None)."""
     if rsvp not in Rsvp.values:
         raise DomainError(gettext("Choose going, maybe or not going."), field="rsvp")
     now = now or timezone.now()
     if meeting.capacity is None and connection.vendor == "postgresql":
-        quick = _respond_unlimited(meeting=meeting, membership=membership, rsvp=rsvp, now=now)
+        quick = _respond_unlimited(meeting=meeting, membership=membership, rsvp=rsvp, now=now)  # one statement
         if quick is not None:
             return quick
+    return _reply_queued(meeting=meeting, membership=membership, rsvp=rsvp, now=now)
+
+
+@transaction.atomic
+def _reply_queued(*, meeting: Meeting, membership: Membership, rsvp: str, now: dt.datetime) -> SavedReply:
+    """The general path: under the meeting's row lock, so replies queue and two cannot take the last place."""
     meeting = _meeting_locked_for_reply(meeting=meeting, membership=membership, now=now)
     response = MeetingResponse.objects.filter(meeting=meeting, membership=membership).first()
     if response is None:

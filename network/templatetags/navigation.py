@@ -60,7 +60,8 @@ def _reversed(view_name: str, args: tuple[str, ...], urlconf: str, prefix: str, 
 def href(view_name: str, *args: str) -> str:
     """reverse(), remembered: an address depends only on these arguments, the URLconf, the prefix and language.
 
-    Only the frame's own links come here (a handful per site), so the cache stays small.
+    Only the frame's own links come here, and a site's pages' links to its other pages (each taking the site's
+    slug and nothing else): a handful per site, so the cache stays small. Not for a link per meeting or person.
     """
     urlconf = get_urlconf() or settings.ROOT_URLCONF
     return _reversed(view_name, args, urlconf, get_script_prefix(), get_language())
@@ -116,7 +117,8 @@ def _site_items(slug: str, manages: bool, current: str | None, language: str | N
 
 @register.simple_tag
 def frame_url(view_name: str, *args: str) -> str:
-    """`{% url %}` for the frame's own links, remembered (see `href`); autoescaped where it is printed."""
+    """`{% url %}`, remembered, for the frame's links and a site's links to its pages by slug (see `href`);
+    autoescaped where it is printed, as `{% url %}` is."""
     return href(view_name, *args)
 
 

@@ -15,7 +15,7 @@ from network.selectors.meetings import (
     export_header,
     meeting_attendee_chunks,
     meeting_export_rows,
-    meetings_for_membership,
+    meetings_for_calendar,
 )
 from network.templatetags.attendance import sign_in_rows
 from network.views.downloads import csv_response, xlsx_response
@@ -75,7 +75,7 @@ def site_calendar(request: HtmxHttpRequest, token: str) -> HttpResponse:
     membership = calendar_owner_for_token(token)
     if membership is None:
         raise Http404(gettext("No such calendar"))
-    meetings = meetings_for_membership(membership=membership)
+    meetings = meetings_for_calendar(membership=membership)
     with language_of(membership.user):  # a calendar app asks with no language of its own: the feed's owner's
         body = calendars.site_calendar_ics(site=membership.site, meetings=meetings)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

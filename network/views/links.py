@@ -56,7 +56,8 @@ def meeting_rsvp(request: HtmxHttpRequest, token: str) -> HttpResponse:
         "response": response,
         "saved": saved,
         "open_for_replies": meeting_is_open_for_replies(meeting=meeting),
-        "places": meeting_places(meeting=meeting),
+        # Places are shown only for a meeting with a limit: a meeting without one counts nobody.
+        "places": meeting_places(meeting=meeting) if meeting.capacity is not None else None,
     }
     return render_page(request, "network/meeting_rsvp.html", context, status=status)
 

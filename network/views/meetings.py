@@ -31,7 +31,9 @@ from network.selectors.meetings import (
     Places,
     meeting_is_invited,
     meeting_is_open_for_replies,
+    meeting_own_reply,
     meeting_places,
+    meeting_with_places_get,
     meetings_for_site,
 )
 from network.services.meetings import NotInvitedError, meeting_reply, meeting_update
@@ -207,17 +209,6 @@ def meeting_cancel(request: AuthenticatedHttpRequest, membership: Membership, me
     return render_page(request, "confirm.html", context)
 
 
-def _own_row(rows: list[AttendeeRow], membership: Membership) -> AttendeeRow | None:
-    return next((row for row in rows if row.member_id == membership.pk), None)
-
-
-def _own(meeting: Meeting, membership: Membership, rows: list[AttendeeRow], read: bool) -> AttendeeRow | None:
-    """The person's own row: from the list, or (`read`, when the list is not read) read alone."""
-    if read:
-        return next(iter(selectors.meeting_attendee_rows(meeting=meeting, membership_id=membership.pk)), None)
-    return _own_row(rows, membership)
-
-
 @dataclass
 class _ReplyState:
     """The reply form (None if the person may not reply now) and their own reply; whether a posted one was saved."""
@@ -236,10 +227,10 @@ def _reply_state(
     cannot be made (403 for someone not invited, 409 once replies are closed), or the redirect after a plain post."""
     state = _ReplyState()
     if request.method != "POST":
-        if meeting_is_invited(meeting=meeting, membership=membership):
-            state.current = _own(meeting, membership, [], read=True)
-            if open_for_replies:
-                state.form = RsvpForm(initial={"rsvp": (state.current.rsvp if state.current else "") or None})
+        # Found exactly when the person is invited: one query, not two.
+        state.current = meeting_own_reply(meeting=meeting, membership=membership)
+        if state.current is not None and open_for_replies:
+            state.form = RsvpForm(initial={"rsvp": state.current.rsvp or None})
         return state
     # A valid reply goes straight to the service, which asks whether the person is invited as it locks the
     # meeting (one query, not two); anything else asks here first.
@@ -265,7 +256,7 @@ def _reply_state(
             state.current = OwnReply.of(reply.response)
             state.places = reply.places
             return state
-    state.current = _own(meeting, membership, [], read=True)  # as it stands, under the form's error
+    state.current = meeting_own_reply(meeting=meeting, membership=membership)  # as it stands, under the error
     return state
 
 
@@ -277,9 +268,12 @@ def _not_invited() -> HttpResponse:
 def meeting_detail(request: AuthenticatedHttpRequest, membership: Membership, meeting_id: int) -> HttpResponse:
     """The meeting, with everyone's replies; an invitee replies here (the `rsvp` region, by htmx or a plain post)."""
     site = membership.site
-    meeting = selectors.meeting_get(site=site, meeting_id=meeting_id)
-    open_for_replies = meeting_is_open_for_replies(meeting=meeting)
     posted = request.method == "POST"
+    if posted:  # a reply counts the places as it saves, where it can
+        meeting, places = selectors.meeting_get(site=site, meeting_id=meeting_id), None
+    else:
+        meeting, places = meeting_with_places_get(site=site, meeting_id=meeting_id)
+    open_for_replies = meeting_is_open_for_replies(meeting=meeting)
     state = _reply_state(request, membership, meeting, open_for_replies)
     if isinstance(state, HttpResponse):
         return state
@@ -298,7 +292,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, membership: Membership, me
         "site": site,
         "meeting": meeting,
         "replies": replies,
-        "places": state.places or meeting_places(meeting=meeting),
+        "places": state.places or places or meeting_places(meeting=meeting),
         "mine": state.current,
         "form": state.form,
         "open_for_replies": open_for_replies,

@@ -19,6 +19,7 @@ from network.forms.sites import SiteForm, SiteSettingsForm
 from network.http import AuthenticatedHttpRequest, render_page
 from network.models import Membership
 from network.selectors.actions import open_actions_for_user
+from network.selectors.alliances import alliance_current_for
 from network.selectors.meetings import upcoming_meetings_for_membership
 from network.selectors.overview import site_overview
 from network.services.sites import SITE_SETTINGS_FIELDS, site_update
@@ -27,10 +28,10 @@ from outcomes.selectors import for_network
 
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    memberships = selectors.memberships_for_user(user=request.user)
+    memberships = list(selectors.memberships_for_user(user=request.user))
     context = {
         "memberships": memberships,
-        "may_create_site": selectors.site_create_allowed(user=request.user),
+        "may_create_site": selectors.site_create_allowed(user=request.user, memberships=memberships),
         "actions": open_actions_for_user(user=request.user),
         "today": timezone.localdate(),
     }
@@ -52,7 +53,7 @@ def site_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @site_view()
 def site_detail(request: AuthenticatedHttpRequest, membership: Membership) -> HttpResponse:
     site = membership.site
-    alliance = selectors.alliance_current(site=site)
+    alliance, in_alliance = alliance_current_for(membership=membership)
     outcomes = for_network.site_outcomes(site=site)
     context = {
         "membership": membership,
@@ -60,7 +61,7 @@ def site_detail(request: AuthenticatedHttpRequest, membership: Membership) -> Ht
         "alliance": alliance,
         "meetings": upcoming_meetings_for_membership(membership=membership, limit=5),
         "outcomes": outcomes,
-        "overview": site_overview(membership=membership, outcomes=outcomes, alliance=alliance),
+        "overview": site_overview(membership=membership, outcomes=outcomes, alliance=alliance, in_alliance=in_alliance),
     }
     return render_page(request, "network/site_detail.html", context)
 

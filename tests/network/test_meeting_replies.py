@@ -260,6 +260,24 @@ def test_an_invitee_replies_from_the_signed_link_without_signing_in(cast: Cast, 
     assert MeetingResponse.objects.get().rsvp == "maybe"
 
 
+@pytest.mark.parametrize(("capacity", "queries"), [(None, 4), (3, 5)])
+def test_the_signed_link_pins_its_query_count(
+    cast: Cast, alliance: Alliance, client, django_assert_num_queries, capacity: int | None, queries: int
+) -> None:
+    """The invitee and the meeting, whether they are invited, their reply; and the places, where there is a limit."""
+    meeting = _meeting(cast, alliance, capacity=capacity)
+    members = _members(alliance)
+    services.meeting_respond(meeting=meeting, membership=members[1].membership, rsvp="going")
+    url = reverse(
+        "network:meeting-rsvp",
+        args=[tokens.rsvp_token_make(meeting_id=meeting.pk, membership_id=members[0].membership_id)],
+    )
+    with django_assert_num_queries(queries):
+        page = client.get(url).content.decode()
+    assert members[0].membership.user.name in page
+    assert ("3: 2 left" in page) == (capacity is not None)
+
+
 def test_a_tampered_or_foreign_rsvp_link_is_refused(cast: Cast, alliance: Alliance, client) -> None:
     meeting = _meeting(cast, alliance)
     member = _members(alliance)[0]
@@ -320,9 +338,9 @@ def test_a_reply_by_htmx_redraws_only_its_region_however_many_are_invited(
     for i in range(60):
         leader = services.member_add(site=cast.site, name=f"L{i}", email=f"l{i}@example.org", agency=cast.agencies[0])
         services.alliance_join(alliance=alliance, membership=leader)
-    # session, user, membership, meeting, the reply (4: savepoint, the meeting locked with whether this person
-    # is invited, the reply with the count of places, release)
-    with django_assert_max_num_queries(8):
+    # session, user, membership, meeting, the reply (one statement: the meeting locked with whether this person
+    # is invited, the reply, the count of places)
+    with django_assert_max_num_queries(5):
         large = client.post(url, {"rsvp": "maybe"}, headers={"HX-Request": "true"}).content.decode()
     assert "L59" not in large  # the list of invitees is not re-drawn
     assert abs(len(large) - len(small)) < 20, (len(small), len(large))
@@ -358,3 +376,30 @@ def test_every_count_of_places_leaves_out_those_removed_and_those_waiting(cast: 
     assert counts[meeting.pk] == 1 and counts[other.pk] == 0
     assert meeting_going_first(meeting=meeting, limit=5)[1] == 1
     assert meeting_places(meeting=other) == type(places)(capacity=None, going=0, waiting=0)
+
+
+def test_the_sql_counts_of_places_are_the_orm_s(cast: Cast, alliance: Alliance) -> None:
+    """The counts written as SQL for the meeting page and the lists agree with the ORM's, meeting by meeting."""
+    from django.db.models import OuterRef
+
+    from network.selectors import meetings as selectors
+
+    people = [m.membership for m in _members(alliance)]
+    meetings = [_meeting(cast, alliance, capacity=capacity) for capacity in (None, 1, 2)]
+    meetings.append(_meeting(cast, alliance))  # no replies
+    for meeting in meetings[:3]:
+        for person, rsvp in zip(people, ["going", "going", "going", "maybe"], strict=False):
+            services.meeting_respond(meeting=meeting, membership=person, rsvp=rsvp)
+    member_archive(membership=people[0], actor=cast.enabler.user)
+    MeetingResponse.objects.filter(meeting=meetings[0], membership=people[2]).update(waitlisted_at=timezone.now())
+    waiting = MeetingResponse.objects.filter(selectors._waiting(), meeting_id=OuterRef("pk"))
+    by_orm = Meeting.objects.annotate(
+        going=selectors._places_taken(OuterRef("pk")), waiting=selectors._count(waiting)
+    ).values_list("pk", "going", "waiting")
+    by_sql = Meeting.objects.annotate(
+        going=selectors._places_taken_here(), waiting=selectors._waiting_here()
+    ).values_list("pk", "going", "waiting")
+    counts = sorted(by_sql)
+    assert counts == sorted(by_orm)
+    assert any(going for _pk, going, _waiting in counts) and any(waiting for _pk, _going, waiting in counts)
+    assert len(counts) == 4

@@ -304,3 +304,14 @@ def test_the_home_page_query_count_does_not_grow_with_sites(cast: Cast) -> None:
     page = client.get(reverse("network:home")).content.decode()
     assert "You are a leader for Agency 4 in Site 4." in " ".join(page.split())
     assert home_queries() == one
+
+
+def test_it_pins_the_home_page_query_count(cast: Cast, settings, django_assert_num_queries) -> None:
+    """Session, user, the person's sites (which also say whether they may set up a new one), their actions."""
+    settings.SELF_SERVICE_SITES = False
+    for member, may_create in [(cast.enabler, True), (cast.leaders[0], False)]:
+        client = cast.client_for(member)
+        with django_assert_num_queries(4):
+            page = client.get(reverse("network:home")).content.decode()
+        assert cast.site.name in page
+        assert ("Set up a new pilot site" in page) == may_create
