@@ -10,6 +10,8 @@ from django.utils.translation import gettext
 
 from network.models import Agency, Alliance, AllianceMember, Commitment, CommitmentStatus, Membership
 
+_STATUSES = tuple(CommitmentStatus.values)  # read once: `.values` builds its list on every call
+
 
 @dataclass
 class AgencyCommitments:
@@ -23,6 +25,11 @@ class AgencyCommitments:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        """Its members, its commitments, then how many are in each status: the alliance page's columns, in order."""
+        return (self.members, self.total, *(self.counts.get(status, 0) for status in _STATUSES))
 
 
 def alliance_agencies(*, alliance: Alliance) -> list[AgencyCommitments]:

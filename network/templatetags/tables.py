@@ -1,0 +1,91 @@
+"""Long tables' rows, drawn in Python: a row per agency or person through template variables cost a lookup,
+a `localize` and an escape per cell, and a `get_FOO_display` per row translated every choice of the field
+again (Django hashes the choices, lazy labels and all, on each call). These were most of the pages' time.
+
+Each tag draws what its template did, cell for cell (tests/network/test_tables.py renders both and compares):
+text is escaped by the standard library's `html.escape`, which is what django.utils.html.escape calls; numbers
+are written as `{{ n }}` writes them (`localize`), which is `str(n)` unless thousands are grouped; a choice's
+label is translated once per table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+from typing import TYPE_CHECKING
+
+from django import template
+from django.conf import settings
+from django.db.models import Choices
+from django.utils import formats
+from django.utils.safestring import SafeString, mark_safe
+
+from network.models import Membership, Role, Sector
+from network.selectors.commitments import AgencyCommitments
+
+if TYPE_CHECKING:
+    from network.selectors.sites import AgencyWithLeaders
+
+register = template.Library()
+
+
+def number_text(n: int) -> str:
+    """An integer as a template's `{{ n }}` writes it, in the active language."""
+    return formats.number_format(n) if settings.USE_THOUSAND_SEPARATOR else str(int(n))
+
+
+def choice_names(choices: type[Choices]) -> dict[str, str]:
+    """Each choice's label in the active language, escaped: `get_FOO_display` for a whole table at once."""
+    return {str(value): escape(str(label)) for value, label in choices.choices}
+
+
+def _safe(rows: Iterable[str]) -> SafeString:
+    return mark_safe("".join(rows))  # noqa: S308 - every text in the rows is escaped where they are drawn
+
+
+@register.simple_tag
+def agency_rows(agencies: list[AgencyCommitments], shown: AgencyCommitments | None) -> SafeString:
+    """The alliance page: one `<tr>` per agency, its name a link that shows its members and commitments below
+    (the one shown marked current), then its numbers (`AgencyCommitments.numbers`), one cell each."""
+    rows = []
+    for group in agencies:
+        current = ' aria-current="true"' if group is shown else ""
+        key = "" if group.agency_id is None else str(int(group.agency_id))
+        cells = "".join(f"<td>{number_text(n)}</td>" for n in group.numbers)
+        rows.append(
+            f'<tr><th scope="row"><a href="?agency={key}#commitments"{current}>{escape(group.agency_name)}</a></th>'
+            f"{cells}</tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - every text in it escaped above
+
+
+@register.simple_tag
+def site_agency_rows(agencies: Iterable[AgencyWithLeaders], link_to: str) -> SafeString:
+    """The people page's agencies: name (a link to edit it when `link_to`, the address less the agency's id,
+    is given), sector, and how many leaders."""
+    sectors = choice_names(Sector)
+    rows = []
+    for agency in agencies:
+        name = escape(agency.name)
+        if link_to:
+            name = f'<a href="{escape(link_to)}{int(agency.pk)}/">{name}</a>'
+        sector = sectors.get(agency.sector, escape(agency.sector))
+        rows.append(f"<tr><td>{name}</td><td>{sector}</td><td>{number_text(agency.leader_count)}</td></tr>")
+    return _safe(rows)
+
+
+@register.simple_tag
+def site_people_rows(people: Iterable[Membership], link_to: str) -> SafeString:
+    """The people page's people (with their user and agency): name (a link to edit them when `link_to`, the
+    address less the person's id, is given) and role title, role, and agency or a dash."""
+    roles = choice_names(Role)
+    rows = []
+    for person in people:
+        name = escape(person.user.name)
+        if link_to:
+            name = f'<a href="{escape(link_to)}{int(person.pk)}/">{name}</a>'
+        if person.role_title:
+            name += f'<br><span class="hint">{escape(person.role_title)}</span>'
+        role = roles.get(person.role, escape(person.role))
+        agency = escape(person.agency.name) if person.agency and person.agency.name else "—"
+        rows.append(f"<tr><td>{name}</td><td>{role}</td><td>{agency}</td></tr>")
+    return _safe(rows)
