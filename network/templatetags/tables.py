@@ -9,6 +9,7 @@ label is translated once per table."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING
@@ -16,10 +17,12 @@ from typing import TYPE_CHECKING
 from django import template
 from django.conf import settings
 from django.db.models import Choices
-from django.utils import formats
+from django.utils import formats, timezone
+from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
-from network.models import Membership, Role, Sector
+from network.models import ActivityEntry, Agency, Membership, Role, Sector
 from network.selectors.commitments import AgencyCommitments
 
 if TYPE_CHECKING:
@@ -36,6 +39,19 @@ def number_text(n: int) -> str:
 def choice_names(choices: type[Choices]) -> dict[str, str]:
     """Each choice's label in the active language, escaped: `get_FOO_display` for a whole table at once."""
     return {str(value): escape(str(label)) for value, label in choices.choices}
+
+
+class DayAndTime:
+    """A moment as `{{ moment|date:"j M Y, H:i" }}` writes it ("5 Mar 2026, 14:05", in the current time zone
+    and language): Django's `dateformat` parses its format again for each value, a quarter of a long table's
+    time. The month names are translated once, when this is made."""
+
+    def __init__(self) -> None:
+        self.months = ["", *(escape(str(MONTHS_3[month]).title()) for month in range(1, 13))]
+
+    def __call__(self, moment: dt.datetime) -> str:
+        local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+        return f"{local.day} {self.months[local.month]} {local.year:04d}, {local.hour:02d}:{local.minute:02d}"
 
 
 def _safe(rows: Iterable[str]) -> SafeString:
@@ -89,3 +105,29 @@ def site_people_rows(people: Iterable[Membership], link_to: str) -> SafeString:
         agency = escape(person.agency.name) if person.agency and person.agency.name else "—"
         rows.append(f"<tr><td>{name}</td><td>{role}</td><td>{agency}</td></tr>")
     return _safe(rows)
+
+
+@register.simple_tag
+def activity_rows(entries: Iterable[ActivityEntry]) -> SafeString:
+    """The activity log (entries with their actor): when, who (or a dash), and what, in the reader's language."""
+    when = DayAndTime()
+    rows = []
+    for entry in entries:
+        who = escape(entry.actor.name) if entry.actor and entry.actor.name else "—"
+        rows.append(f"<tr><td>{when(entry.created_at)}</td><td>{who}</td><td>{escape(entry.summary_text)}</td></tr>")
+    return mark_safe("\n".join(rows))  # noqa: S308 - every text in it escaped above
+
+
+@register.simple_tag
+def archived_items(
+    people: Iterable[Membership], agencies: Iterable[Agency], person_url: str, agency_url: str
+) -> SafeString:
+    """The activity page's removed people (with their user; by name, else email) and archived agencies: each a
+    link to where it is restored (`person_url` and `agency_url`: the addresses less the id), and what it is."""
+    person, agency = escape(gettext("person")), escape(gettext("agency"))
+    items = [
+        f'<li><a href="{escape(person_url)}{int(p.pk)}/">{escape(p.user.name or p.user.email)}</a> ({person})</li>'
+        for p in people
+    ]
+    items += [f'<li><a href="{escape(agency_url)}{int(a.pk)}/">{escape(a.name)}</a> ({agency})</li>' for a in agencies]
+    return _safe(items)

@@ -3,16 +3,27 @@ template drew, cell for cell, in each language, with thousands grouped or not, w
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from typing import Any
 
 import pytest
 from django.template import Context, Template
 from django.test import override_settings
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
-from network.models import Agency, Membership, Role, Sector, User
+from network import activity_text
+from network.models import ActivityEntry, Agency, Membership, Role, Sector, User
 from network.selectors.commitments import AgencyCommitments
-from network.templatetags.tables import agency_rows, site_agency_rows, site_people_rows
+from network.templatetags.tables import (
+    DayAndTime,
+    activity_rows,
+    agency_rows,
+    archived_items,
+    site_agency_rows,
+    site_people_rows,
+)
 
 AWKWARD = "Ashby <Council> & \"Partners\" 'Ltd'"
 
@@ -97,3 +108,68 @@ def test_the_people_pages_rows_are_what_the_template_draws(language: str, groupe
     assert ("Galluogwr" if language == "cy" else "Enabler") in drawn
     assert ("<a href=" in drawn) == can_manage
     assert "—" in drawn
+
+
+SITE_ACTIVITY = Template(
+    '{% for entry in entries %}<tr><td>{{ entry.created_at|date:"j M Y, H:i" }}</td>'
+    '<td>{{ entry.actor.name|default:"—" }}</td><td>{{ entry.summary_text }}</td></tr>'
+    "{% if not forloop.last %}\n{% endif %}{% endfor %}"
+)
+ARCHIVED = Template(
+    "{% load i18n %}"
+    '{% for person in people %}<li><a href="{{ person_url }}{{ person.pk }}/">'
+    '{{ person.user.name|default:person.user.email }}</a> ({% translate "person" %})</li>{% endfor %}'
+    '{% for agency in agencies %}<li><a href="{{ agency_url }}{{ agency.pk }}/">{{ agency.name }}</a>'
+    ' ({% translate "agency" %})</li>{% endfor %}'
+)
+
+
+def moments() -> list[dt.datetime]:
+    """Every month, both sides of each clock change, midnight and the last minute of a year, in UTC."""
+    london = zoneinfo.ZoneInfo("Europe/London")
+    found = [dt.datetime(2026, month, day, 9, 5, tzinfo=dt.UTC) for month in range(1, 13) for day in (1, 28)]
+    found += [dt.datetime(2026, 3, 29, 0, 59, tzinfo=dt.UTC), dt.datetime(2026, 3, 29, 1, 0, tzinfo=dt.UTC)]
+    found += [dt.datetime(2026, 10, 25, 0, 59, tzinfo=dt.UTC), dt.datetime(2026, 10, 25, 1, 0, tzinfo=dt.UTC)]
+    found += [dt.datetime(2026, 12, 31, 23, 59, tzinfo=dt.UTC), dt.datetime(987, 6, 1, 12, 0, tzinfo=london)]
+    return found
+
+
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
+@pytest.mark.parametrize("zone", ["Europe/London", "UTC"])
+def test_a_moment_is_written_as_the_date_filter_writes_it(language: str, zone: str) -> None:
+    write = Template('{{ moment|date:"j M Y, H:i" }}')
+    with translation.override(language), timezone.override(zone):
+        when = DayAndTime()
+        for moment in moments():
+            assert when(moment) == write.render(Context({"moment": moment})), moment
+
+
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
+def test_the_activity_rows_are_what_the_template_draws(language: str) -> None:
+    words = activity_text.words(
+        gettext_noop("sector of %(name)s to %(sector)s"), name=AWKWARD, sector=activity_text.label(Sector.HOUSING.label)
+    )
+    entries = [
+        ActivityEntry(actor=User(name=AWKWARD), summary="Old <b>words</b>", created_at=moment) for moment in moments()
+    ]
+    entries[1].actor = None
+    entries[2].actor = User(name="")
+    entries[3].params = words
+    with translation.override(language), timezone.override("Europe/London"):
+        drawn = activity_rows(entries)
+        assert drawn == SITE_ACTIVITY.render(Context({"entries": entries}))
+    assert drawn.count("—") == 2 and "&lt;b&gt;words" in drawn and ("Tai" if language == "cy" else "Housing") in drawn
+
+
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
+def test_the_archived_items_are_what_the_template_draws(language: str) -> None:
+    people = [
+        Membership(pk=3, user=User(name=AWKWARD, email="a@example.org")),
+        Membership(pk=4, user=User(name="", email="b&c@example.org")),
+    ]
+    agencies = [Agency(pk=8, name=AWKWARD)]
+    urls = {"person_url": "/s/ashby/people/", "agency_url": "/s/ashby/agencies/"}
+    with translation.override(language):
+        drawn = archived_items(people, agencies, urls["person_url"], urls["agency_url"])
+        assert drawn == ARCHIVED.render(Context({"people": people, "agencies": agencies} | urls))
+    assert "b&amp;c@example.org" in drawn and drawn.count("<li>") == 3
