@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 
 from network.models import ActivityEntry, Agency, Membership, Role, Sector
 from network.selectors.commitments import AgencyCommitments
+from network.selectors.dashboard import ListedPerson
 
 if TYPE_CHECKING:
     from network.selectors.sites import AgencyWithLeaders
@@ -131,3 +132,20 @@ def archived_items(
     ]
     items += [f'<li><a href="{escape(agency_url)}{int(a.pk)}/">{escape(a.name)}</a> ({agency})</li>' for a in agencies]
     return _safe(items)
+
+
+@register.simple_tag
+def listed_people(people: Iterable[ListedPerson]) -> SafeString:
+    """Who is missing's lists of leaders: each name, and their agency's in brackets."""
+    return _safe(f"<li>{escape(person.name)} ({escape(person.agency)})</li>" for person in people)
+
+
+@register.simple_tag
+def agency_items(agencies: Iterable[Agency], link_to: str) -> SafeString:
+    """Who is missing's agencies with no leader: each a link to edit it (`link_to`: the address less the id), and
+    its sector."""
+    sectors, link_to = choice_names(Sector), escape(link_to)
+    return _safe(
+        f'<li><a href="{link_to}{int(a.pk)}/">{escape(a.name)}</a> ({sectors.get(a.sector, escape(a.sector))})</li>'
+        for a in agencies
+    )

@@ -16,11 +16,14 @@ from django.utils.translation import gettext_noop
 from network import activity_text
 from network.models import ActivityEntry, Agency, Membership, Role, Sector, User
 from network.selectors.commitments import AgencyCommitments
+from network.selectors.dashboard import ListedPerson
 from network.templatetags.tables import (
     DayAndTime,
     activity_rows,
+    agency_items,
     agency_rows,
     archived_items,
+    listed_people,
     site_agency_rows,
     site_people_rows,
 )
@@ -173,3 +176,20 @@ def test_the_archived_items_are_what_the_template_draws(language: str) -> None:
         drawn = archived_items(people, agencies, urls["person_url"], urls["agency_url"])
         assert drawn == ARCHIVED.render(Context({"people": people, "agencies": agencies} | urls))
     assert "b&amp;c@example.org" in drawn and drawn.count("<li>") == 3
+
+
+def test_who_is_missings_lists_are_what_the_template_draws() -> None:
+    people = [ListedPerson(AWKWARD, "Ashby <Police>"), ListedPerson("Leader 2", "")]
+    listed = Template("{% for person in people %}<li>{{ person.name }} ({{ person.agency }})</li>{% endfor %}").render(
+        Context({"people": people})
+    )
+    assert listed_people(people) == listed
+    agencies = site_agencies()
+    items = Template(
+        '{% for agency in agencies %}<li><a href="{{ agency_url }}{{ agency.pk }}/">{{ agency.name }}</a>'
+        " ({{ agency.get_sector_display }})</li>{% endfor %}"
+    )
+    for language in ("en-gb", "cy"):
+        with translation.override(language):
+            context = Context({"agencies": agencies, "agency_url": "/s/ashby/agencies/"})
+            assert agency_items(agencies, "/s/ashby/agencies/") == items.render(context)
