@@ -22,7 +22,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from network.models import ActivityEntry, Agency, Membership, Role, Sector
+from network.models import ActivityEntry, Agency, InvitationStatus, Membership, Role, Sector
 from network.selectors.commitments import AgencyCommitments
 from network.selectors.dashboard import ListedPerson
 
@@ -125,7 +125,7 @@ def archived_items(
 ) -> SafeString:
     """The activity page's removed people (with their user; by name, else email) and archived agencies: each a
     link to where it is restored (`person_url` and `agency_url`: the addresses less the id), and what it is."""
-    person, agency = escape(gettext("person")), escape(gettext("agency"))
+    person, agency = gettext("person"), gettext("agency")  # as `{% translate %}` writes them, not escaped
     items = [
         f'<li><a href="{escape(person_url)}{int(p.pk)}/">{escape(p.user.name or p.user.email)}</a> ({person})</li>'
         for p in people
@@ -149,3 +149,49 @@ def agency_items(agencies: Iterable[Agency], link_to: str) -> SafeString:
         f'<li><a href="{link_to}{int(a.pk)}/">{escape(a.name)}</a> ({sectors.get(a.sector, escape(a.sector))})</li>'
         for a in agencies
     )
+
+
+def _csrf_input(context: template.Context) -> str:
+    """What `{% csrf_token %}` writes, for a form in a row."""
+    token = context.get("csrf_token")
+    if not token or token == "NOTPROVIDED":  # noqa: S105 - Django's marker for "no token here", not a password
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
+
+
+@register.simple_tag(takes_context=True)
+def invitation_rows(context: template.Context, people: Iterable[Membership], list_url: str) -> SafeString:
+    """The invitations page's people (with their user and agency): name and email, role and agency, where their
+    invitation is (when sent, why it failed), and a button to invite them, or send it again, unless it is
+    being sent. Each button posts to `list_url`, the page as shown."""
+    roles, statuses, when = choice_names(Role), choice_names(InvitationStatus), DayAndTime()
+    # Written as `{% translate %}` writes them: the catalogue's words are the app's own, not escaped.
+    being_sent, invite, again = gettext("Being sent"), gettext("Invite"), gettext("Send again")
+    to_name = gettext("to %(name)s")
+    url, csrf = escape(list_url), _csrf_input(context)
+    rows = []
+    for person in people:
+        name = escape(person.user.name)
+        role = roles.get(person.role, escape(person.role))
+        if person.agency:
+            role += f", {escape(person.agency.name)}"
+        status = statuses.get(person.invitation_status, escape(person.invitation_status))
+        if person.invited_at:
+            status += f'<br><span class="hint">{when(person.invited_at)}</span>'
+        if person.invitation_error:
+            status += f'<br><span class="hint">{escape(person.invitation_error)}</span>'
+        if person.invitation_status == InvitationStatus.QUEUED:
+            action = being_sent
+        else:
+            label = invite if person.invitation_status == InvitationStatus.PENDING else again
+            pk = int(person.pk)
+            action = (
+                f'<form method="post" action="{url}" hx-post="{url}" hx-target="#invitations" hx-swap="outerHTML">'
+                f'{csrf}<button type="submit" class="button" name="invite" value="{pk}" id="invite-{pk}">{label}'
+                f'<span class="visually-hidden"> {to_name % {"name": name}}</span></button></form>'
+            )
+        rows.append(
+            f'<tr><td>{name}<br><span class="hint">{escape(person.user.email)}</span></td><td>{role}</td>'
+            f"<td>{status}</td><td>{action}</td></tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - every text in it escaped above

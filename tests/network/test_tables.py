@@ -4,6 +4,7 @@ template drew, cell for cell, in each language, with thousands grouped or not, w
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from typing import Any
 
@@ -23,6 +24,7 @@ from network.templatetags.tables import (
     agency_items,
     agency_rows,
     archived_items,
+    invitation_rows,
     listed_people,
     site_agency_rows,
     site_people_rows,
@@ -193,3 +195,55 @@ def test_who_is_missings_lists_are_what_the_template_draws() -> None:
         with translation.override(language):
             context = Context({"agencies": agencies, "agency_url": "/s/ashby/agencies/"})
             assert agency_items(agencies, "/s/ashby/agencies/") == items.render(context)
+
+
+def folded(html: str) -> str:
+    """White space folded, and none between tags: what a browser shows of both is the same."""
+    return re.sub(r">\s+<", "><", " ".join(html.split()))
+
+
+# What templates/network/site_invitations.html drew a row with, as it was.
+INVITATION_ROWS = Template(
+    "{% load i18n %}{% for person in people %}"
+    '<tr><td>{{ person.user.name }}<br><span class="hint">{{ person.user.email }}</span></td>'
+    "<td>{{ person.get_role_display }}{% if person.agency %}, {{ person.agency.name }}{% endif %}</td>"
+    '<td>{{ person.get_invitation_status_display }}{% if person.invited_at %}<br><span class="hint">'
+    '{{ person.invited_at|date:"j M Y, H:i" }}</span>{% endif %}{% if person.invitation_error %}<br>'
+    '<span class="hint">{{ person.invitation_error }}</span>{% endif %}</td>'
+    '<td>{% if person.invitation_status == "queued" %}{% translate "Being sent" %}{% else %}'
+    '<form method="post" action="{{ list_url }}" hx-post="{{ list_url }}" hx-target="#invitations" '
+    'hx-swap="outerHTML">{% csrf_token %}<button type="submit" class="button" name="invite" '
+    'value="{{ person.pk }}" id="invite-{{ person.pk }}">{% if person.invitation_status == "pending" %}'
+    '{% translate "Invite" %}{% else %}{% translate "Send again" %}{% endif %}<span class="visually-hidden"> '
+    "{% blocktranslate with name=person.user.name %}to {{ name }}{% endblocktranslate %}</span></button></form>"
+    "{% endif %}</td></tr>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
+@pytest.mark.parametrize("token", ["abc<&>123", "NOTPROVIDED", ""])
+@pytest.mark.filterwarnings("ignore:Calling format_html")  # Django's own {% csrf_token %}, for NOTPROVIDED
+def test_the_invitation_rows_are_what_the_template_draws(language: str, token: str) -> None:
+    police = Agency(pk=4, name="Ashby <Police>", sector=Sector.POLICE)
+    sent = dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.UTC)
+    people = [
+        Membership(pk=10, user=User(name=AWKWARD, email="a&b@example.org"), role=Role.ENABLER),
+        Membership(pk=11, user=User(name="Leader 1", email="l1@example.org"), agency=police, invitation_status="sent"),
+        Membership(pk=12, user=User(name="Leader 2", email="l2@example.org"), invitation_status="queued"),
+        Membership(
+            pk=13,
+            user=User(name="Leader 3", email="l3@example.org"),
+            invitation_status="failed",
+            invited_at=sent,
+            invitation_error="Refused: <550>",
+        ),
+        Membership(pk=14, user=User(name="Leader 4", email="l4@example.org"), invitation_status="accepted"),
+    ]
+    list_url = "/s/ashby/invitations/?q=a&page=2"
+    with translation.override(language), timezone.override("Europe/London"):
+        context = Context({"people": people, "list_url": list_url, "csrf_token": token})
+        drawn = invitation_rows(context, people, list_url)
+        assert folded(drawn) == folded(INVITATION_ROWS.render(context))
+    assert drawn.count("<form") == 4 and drawn.count("csrfmiddlewaretoken") == (4 if token == "abc<&>123" else 0)
+    assert "?q=a&amp;page=2" in drawn and "Refused: &lt;550&gt;" in drawn
+    assert ("2 Gor 2026, 00:30" if language == "cy" else "2 Jul 2026, 00:30") in drawn  # summer time
