@@ -50,7 +50,12 @@ def archived_agencies_for_site(*, site: PilotSite) -> QuerySet[Agency]:
 
 
 def activity_for_site(*, site: PilotSite, limit: int = 200) -> QuerySet[ActivityEntry]:
-    return site.activity.select_related("actor").order_by("-created_at", "-pk")[:limit]
+    # Only what the log shows: a user's every column, for 200 rows, was a tenth of the page's time.
+    return (
+        site.activity.select_related("actor")
+        .only("site", "created_at", "summary", "params", "actor__name")  # site: the related manager reads it
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 def import_batch_get(*, site: PilotSite, user: User, batch_id: int) -> ImportBatch:

@@ -22,7 +22,16 @@ from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from network.models import ActivityEntry, Agency, InvitationStatus, Membership, Role, Sector
+from network.models import (
+    ActivityEntry,
+    Agency,
+    Commitment,
+    CommitmentStatus,
+    InvitationStatus,
+    Membership,
+    Role,
+    Sector,
+)
 from network.selectors.commitments import AgencyCommitments
 from network.selectors.dashboard import ListedPerson
 
@@ -53,6 +62,10 @@ class DayAndTime:
     def __call__(self, moment: dt.datetime) -> str:
         local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
         return f"{local.day} {self.months[local.month]} {local.year:04d}, {local.hour:02d}:{local.minute:02d}"
+
+    def day(self, day: dt.date) -> str:
+        """A day as `{{ day|date:"j M Y" }}` writes it: "5 Mar 2026"."""
+        return f"{day.day} {self.months[day.month]} {day.year:04d}"
 
 
 def _safe(rows: Iterable[str]) -> SafeString:
@@ -193,5 +206,29 @@ def invitation_rows(context: template.Context, people: Iterable[Membership], lis
         rows.append(
             f'<tr><td>{name}<br><span class="hint">{escape(person.user.email)}</span></td><td>{role}</td>'
             f"<td>{status}</td><td>{action}</td></tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - every text in it escaped above
+
+
+@register.simple_tag
+def commitment_rows(commitments: Iterable[Commitment]) -> SafeString:
+    """The alliance page's commitments of one agency (with their member's user, and with whom, prefetched): who,
+    what they will do differently, by when, with whom (people; agencies), and how it is going (and why)."""
+    statuses, when = choice_names(CommitmentStatus), DayAndTime()
+    # Written as `{% translate %}` writes them: the catalogue's words are the app's own, not escaped.
+    why_dropped, why = gettext("Set down, and why:"), gettext("Why:")
+    rows = []
+    for c in commitments:
+        people = ", ".join(escape(p.user.name) for p in c.with_members.all())
+        agencies = ", ".join(escape(a.name) for a in c.with_agencies.all())
+        status = escape(c.status)
+        shown = f'<span class="status status-{status}">{statuses.get(c.status, status)}</span>'
+        if c.status_reason:
+            reason = why_dropped if c.status == CommitmentStatus.DROPPED else why
+            shown += f'<br><span class="reason">{reason} {escape(c.status_reason)}</span>'
+        rows.append(
+            f"<tr><td>{escape(c.member.membership.user.name)}</td><td>{escape(c.action)}</td>"
+            f"<td>{when.day(c.due_on)}</td><td>{people}{'; ' if people and agencies else ''}{agencies}</td>"
+            f"<td>{shown}</td></tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - every text in it escaped above

@@ -15,20 +15,24 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from network import activity_text
-from network.models import ActivityEntry, Agency, Membership, Role, Sector, User
-from network.selectors.commitments import AgencyCommitments
+from network.models import ActivityEntry, Agency, Alliance, CommitmentStatus, Membership, Role, Sector, User
+from network.selectors.commitments import AgencyCommitments, agency_commitments
 from network.selectors.dashboard import ListedPerson
+from network.services.checkins import commitment_check_in
+from network.services.commitments import commitment_add
 from network.templatetags.tables import (
     DayAndTime,
     activity_rows,
     agency_items,
     agency_rows,
     archived_items,
+    commitment_rows,
     invitation_rows,
     listed_people,
     site_agency_rows,
     site_people_rows,
 )
+from tests.conftest import Cast
 
 AWKWARD = "Ashby <Council> & \"Partners\" 'Ltd'"
 
@@ -247,3 +251,44 @@ def test_the_invitation_rows_are_what_the_template_draws(language: str, token: s
     assert drawn.count("<form") == 4 and drawn.count("csrfmiddlewaretoken") == (4 if token == "abc<&>123" else 0)
     assert "?q=a&amp;page=2" in drawn and "Refused: &lt;550&gt;" in drawn
     assert ("2 Gor 2026, 00:30" if language == "cy" else "2 Jul 2026, 00:30") in drawn  # summer time
+
+
+# What templates/network/alliance_detail.html drew a commitment with, as it was.
+COMMITMENT_ROWS = Template(
+    "{% load i18n %}{% for c in agency_commitments %}<tr><td>{{ c.member.membership.user.name }}</td>"
+    '<td>{{ c.action }}</td><td>{{ c.due_on|date:"j M Y" }}</td><td>{% with people=c.with_members.all '
+    "agencies=c.with_agencies.all %}{% for p in people %}{{ p.user.name }}{% if not forloop.last %}, {% endif %}"
+    "{% endfor %}{% if people and agencies %}; {% endif %}{% for a in agencies %}{{ a.name }}"
+    "{% if not forloop.last %}, {% endif %}{% endfor %}{% endwith %}</td><td>"
+    '<span class="status status-{{ c.status }}">{{ c.get_status_display }}</span>{% if c.status_reason %}<br>'
+    '<span class="reason">{% if c.status == "dropped" %}{% translate "Set down, and why:" %}{% else %}'
+    '{% translate "Why:" %}{% endif %} {{ c.status_reason }}</span>{% endif %}</td></tr>{% endfor %}'
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
+def test_the_commitment_rows_are_what_the_template_draws(cast: Cast, alliance: Alliance, language: str) -> None:
+    soon = dt.date(2027, 2, 3)
+    leader, other, third = cast.leaders[0], cast.leaders[1], cast.leaders[2]
+    both = commitment_add(
+        alliance=alliance,
+        membership=leader,
+        action='Share <data> & "more"',
+        due_on=soon,
+        with_members=[other, third],
+        with_agencies=cast.agencies[:2],
+    )
+    commitment_add(alliance=alliance, membership=leader, action="Alone", due_on=soon)
+    agencies_only = commitment_add(
+        alliance=alliance, membership=leader, action="With agencies", due_on=soon, with_agencies=cast.agencies[1:2]
+    )
+    commitment_check_in(commitment=both, membership=leader, status=CommitmentStatus.CHANGED, reason="Less <often>")
+    commitment_check_in(
+        commitment=agencies_only, membership=leader, status=CommitmentStatus.DROPPED, reason="Others do it"
+    )
+    commitments = agency_commitments(alliance=alliance, agency_id=leader.agency_id)
+    with translation.override(language):
+        drawn = commitment_rows(commitments)
+        assert folded(drawn) == folded(COMMITMENT_ROWS.render(Context({"agency_commitments": commitments})))
+    assert drawn.count("<tr>") == 3 and "Less &lt;often&gt;" in drawn and ("; " in drawn)
