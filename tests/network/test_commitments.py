@@ -19,7 +19,7 @@ from tests.conftest import Cast
 from tests.html import text_of
 
 SOON = timezone.localdate() + dt.timedelta(days=60)
-ALLIANCE_QUERIES = 13
+ALLIANCE_QUERIES = 12
 
 
 def _commit(cast: Cast, alliance: Alliance, i: int = 0, action: str = "Share housing data weekly") -> Commitment:
@@ -152,8 +152,8 @@ def test_the_alliance_page_query_count_does_not_grow(
             )
             commitment_check_in(commitment=c, membership=cast.leaders[i], status=CommitmentStatus.CHANGED, reason="r")
     assert count() == small
-    # Session, user, membership, alliance, its outcome (for_network), each agency's members and its
-    # commitments by status, the shown agency's members, its commitments and with whom (people, agencies),
+    # Session, user, membership, alliance, its outcome (for_network), each agency's members and
+    # commitments by status (one query), the shown agency's members, its commitments and with whom (people, agencies),
     # the viewer's own open commitments, the recent meetings.
     with django_assert_max_num_queries(ALLIANCE_QUERIES):
         client.get(reverse("network:alliance-detail", args=[cast.site.slug]))
