@@ -23,7 +23,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from network.models import (
-    ActivityEntry,
     Agency,
     Commitment,
     CommitmentStatus,
@@ -34,6 +33,7 @@ from network.models import (
 )
 from network.selectors.commitments import AgencyCommitments
 from network.selectors.dashboard import ListedPerson
+from network.selectors.people import LogLine
 
 if TYPE_CHECKING:
     from network.selectors.sites import AgencyWithLeaders
@@ -122,13 +122,13 @@ def site_people_rows(people: Iterable[Membership], link_to: str) -> SafeString:
 
 
 @register.simple_tag
-def activity_rows(entries: Iterable[ActivityEntry]) -> SafeString:
-    """The activity log (entries with their actor): when, who (or a dash), and what, in the reader's language."""
+def activity_rows(lines: Iterable[LogLine]) -> SafeString:
+    """The activity log: when, who (or a dash), and what, in the reader's language."""
     when = DayAndTime()
     rows = []
-    for entry in entries:
-        who = escape(entry.actor.name) if entry.actor and entry.actor.name else "—"
-        rows.append(f"<tr><td>{when(entry.created_at)}</td><td>{who}</td><td>{escape(entry.summary_text)}</td></tr>")
+    for line in lines:
+        who = escape(line.actor_name) if line.actor_name else "—"
+        rows.append(f"<tr><td>{when(line.created_at)}</td><td>{who}</td><td>{escape(line.summary_text)}</td></tr>")
     return mark_safe("\n".join(rows))  # noqa: S308 - every text in it escaped above
 
 

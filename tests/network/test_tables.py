@@ -18,6 +18,7 @@ from network import activity_text
 from network.models import ActivityEntry, Agency, Alliance, CommitmentStatus, Membership, Role, Sector, User
 from network.selectors.commitments import AgencyCommitments, agency_commitments
 from network.selectors.dashboard import ListedPerson
+from network.selectors.people import LogLine
 from network.services.checkins import commitment_check_in
 from network.services.commitments import commitment_add
 from network.templatetags.tables import (
@@ -165,7 +166,8 @@ def test_the_activity_rows_are_what_the_template_draws(language: str) -> None:
     entries[2].actor = User(name="")
     entries[3].params = words
     with translation.override(language), timezone.override("Europe/London"):
-        drawn = activity_rows(entries)
+        lines = [LogLine(e.created_at, e.actor.name if e.actor else "", e.summary_text) for e in entries]
+        drawn = activity_rows(lines)
         assert drawn == SITE_ACTIVITY.render(Context({"entries": entries}))
     assert drawn.count("—") == 2 and "&lt;b&gt;words" in drawn and ("Tai" if language == "cy" else "Housing") in drawn
 
