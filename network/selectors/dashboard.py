@@ -17,12 +17,20 @@ from typing import NamedTuple
 
 from django.db.models import Count, Q, QuerySet
 
-from network.models import Agency, InvitationStatus, Membership, PilotSite, Sector
+from network.models import InvitationStatus, Membership, PilotSite, Sector
 from network.roles import LEADERS
 from network.selectors.sites import agencies_for_site
 from outcomes.selectors import for_network
 
 LIST_LIMIT = 50  # names listed per heading; the count says how many more
+
+
+class AgencyRow(NamedTuple):
+    """An agency as the page lists it: its id (for its link), name and sector (a value of Sector)."""
+
+    pk: int
+    name: str
+    sector: str
 
 
 class ListedPerson(NamedTuple):
@@ -37,7 +45,7 @@ class Dashboard:
     leader_count: int
     agency_count: int
     sectors_without_agency: list[str]
-    agencies_without_leader: list[Agency]
+    agencies_without_leader: list[AgencyRow]
     not_invited: int
     sending: int
     invited: int
@@ -82,8 +90,9 @@ NEVER_SIGNED_IN = Q(user__last_login__isnull=True) & ~Q(invitation_status=Invita
 
 
 def dashboard_for_site(*, site: PilotSite) -> Dashboard:
-    agencies = list(agencies_for_site(site=site))
-    present = {agency.sector for agency in agencies}
+    # Four columns, not a hundred model instances: the page shows no more of an agency.
+    agencies = list(agencies_for_site(site=site).values_list("pk", "name", "sector", "leader_count"))
+    present = {sector for _, _, sector, _ in agencies}
     leaders = site.memberships.filter(archived_at__isnull=True, role__in=LEADERS)
     counts = leaders.aggregate(
         total=Count("pk"),
@@ -100,7 +109,7 @@ def dashboard_for_site(*, site: PilotSite) -> Dashboard:
         leader_count=counts["total"],
         agency_count=len(agencies),
         sectors_without_agency=[str(label) for value, label in Sector.choices if value not in present],
-        agencies_without_leader=[agency for agency in agencies if agency.leader_count == 0],
+        agencies_without_leader=[AgencyRow(pk, name, sector) for pk, name, sector, leaders in agencies if not leaders],
         not_invited=counts["not_invited"],
         sending=counts["sending"],
         invited=counts["invited"],

@@ -32,7 +32,7 @@ from network.models import (
     Sector,
 )
 from network.selectors.commitments import AgencyCommitments
-from network.selectors.dashboard import ListedPerson
+from network.selectors.dashboard import AgencyRow, ListedPerson
 from network.selectors.people import LogLine
 
 if TYPE_CHECKING:
@@ -154,7 +154,7 @@ def listed_people(people: Iterable[ListedPerson]) -> SafeString:
 
 
 @register.simple_tag
-def agency_items(agencies: Iterable[Agency], link_to: str) -> SafeString:
+def agency_items(agencies: Iterable[AgencyRow], link_to: str) -> SafeString:
     """Who is missing's agencies with no leader: each a link to edit it (`link_to`: the address less the id), and
     its sector."""
     sectors, link_to = choice_names(Sector), escape(link_to)

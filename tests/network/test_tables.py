@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 from network import activity_text
 from network.models import ActivityEntry, Agency, Alliance, CommitmentStatus, Membership, Role, Sector, User
 from network.selectors.commitments import AgencyCommitments, agency_commitments
-from network.selectors.dashboard import ListedPerson
+from network.selectors.dashboard import AgencyRow, ListedPerson
 from network.selectors.people import LogLine
 from network.services.checkins import commitment_check_in
 from network.services.commitments import commitment_add
@@ -200,7 +200,8 @@ def test_who_is_missings_lists_are_what_the_template_draws() -> None:
     for language in ("en-gb", "cy"):
         with translation.override(language):
             context = Context({"agencies": agencies, "agency_url": "/s/ashby/agencies/"})
-            assert agency_items(agencies, "/s/ashby/agencies/") == items.render(context)
+            rows = [AgencyRow(agency.pk, agency.name, agency.sector) for agency in agencies]
+            assert agency_items(rows, "/s/ashby/agencies/") == items.render(context)
 
 
 def folded(html: str) -> str:
