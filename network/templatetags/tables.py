@@ -5,7 +5,8 @@ again (Django hashes the choices, lazy labels and all, on each call). These were
 Each tag draws what its template did, cell for cell (tests/network/test_tables.py renders both and compares):
 text is escaped by the standard library's `html.escape`, which is what django.utils.html.escape calls; numbers
 are written as `{{ n }}` writes them (`localize`), which is `str(n)` unless thousands are grouped; a choice's
-label is translated once per table."""
+label is translated once per table; the app's own words are written as `{% translate %}` writes them, unescaped
+(the catalogue is ours)."""
 
 from __future__ import annotations
 

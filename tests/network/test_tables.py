@@ -155,6 +155,15 @@ def test_a_moment_is_written_as_the_date_filter_writes_it(language: str, zone: s
 
 
 @pytest.mark.parametrize("language", ["en-gb", "cy"])
+def test_a_day_is_written_as_the_date_filter_writes_it(language: str) -> None:
+    write = Template('{{ day|date:"j M Y" }}')
+    with translation.override(language):
+        when = DayAndTime()
+        for day in [dt.date(2026, month, 1 + month) for month in range(1, 13)] + [dt.date(987, 12, 31)]:
+            assert when.day(day) == write.render(Context({"day": day})), day
+
+
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
 def test_the_activity_rows_are_what_the_template_draws(language: str) -> None:
     words = activity_text.words(
         gettext_noop("sector of %(name)s to %(sector)s"), name=AWKWARD, sector=activity_text.label(Sector.HOUSING.label)
