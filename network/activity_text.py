@@ -51,6 +51,11 @@ def render(params: dict[str, Any] | None) -> str | None:
     return gettext(params["text"]) % args if args else gettext(params["text"])
 
 
+def shown(params: dict[str, Any] | None, summary: str) -> str:
+    """What the log shows of an entry: its words in the active language, or the stored summary of an older one."""
+    return render(params) or summary
+
+
 def in_english(params: dict[str, Any]) -> str:
     with translation.override("en-gb"):
         return render(params) or ""

@@ -499,7 +499,7 @@ class ActivityEntry(models.Model):
     @property
     def summary_text(self) -> str:
         """What the log shows: the words in the reader's language, or the stored summary of an older entry."""
-        return activity_text.render(self.params) or self.summary
+        return activity_text.shown(self.params, self.summary)
 
 
 class ImportBatch(models.Model):

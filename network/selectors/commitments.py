@@ -10,6 +10,8 @@ from django.utils.translation import gettext
 
 from network.models import Agency, Alliance, AllianceMember, Commitment, CommitmentStatus, Membership
 
+_STATUSES = tuple(CommitmentStatus.values)  # read once: `.values` builds its list on every call
+
 
 @dataclass
 class AgencyCommitments:
@@ -24,31 +26,33 @@ class AgencyCommitments:
     def total(self) -> int:
         return sum(self.counts.values())
 
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        """Its members, its commitments, then how many are in each status: the alliance page's columns, in order."""
+        return (self.members, self.total, *(self.counts.get(status, 0) for status in _STATUSES))
+
 
 def alliance_agencies(*, alliance: Alliance) -> list[AgencyCommitments]:
-    """Each agency with members in the alliance, by name, with its members and commitments counted: two queries."""
-    groups: dict[int | None, AgencyCommitments] = {}
+    """Each agency with members in the alliance, by name, with its members and commitments counted: one query.
+
+    Members are joined to their commitments, so a member is counted once (DISTINCT) and a commitment once
+    (each is one member's)."""
     no_agency = gettext("No agency")
-    for row in (
-        alliance.members.values("membership__agency", "membership__agency__name")
-        .annotate(n=Count("pk"))
-        .order_by("membership__agency__name")
-    ):
-        agency_id = row["membership__agency"]
-        name = row["membership__agency__name"] or no_agency
-        groups[agency_id] = AgencyCommitments(agency_id=agency_id, agency_name=name, members=row["n"])
+    by_status = {status: Count("commitments", filter=Q(commitments__status=status)) for status in _STATUSES}
     rows = (
-        Commitment.objects.filter(member__alliance=alliance)
-        .values("member__membership__agency", "member__membership__agency__name", "status")
-        .annotate(n=Count("pk"))
-        .order_by("member__membership__agency__name")
+        alliance.members.values("membership__agency", "membership__agency__name")
+        .annotate(n=Count("pk", distinct=True), **by_status)
+        .order_by("membership__agency__name")
     )
-    for row in rows:
-        agency_id = row["member__membership__agency"]
-        name = row["member__membership__agency__name"] or no_agency
-        group = groups.setdefault(agency_id, AgencyCommitments(agency_id=agency_id, agency_name=name))
-        group.counts[row["status"]] = row["n"]
-    return list(groups.values())
+    return [
+        AgencyCommitments(
+            agency_id=row["membership__agency"],
+            agency_name=row["membership__agency__name"] or no_agency,
+            members=row["n"],
+            counts={status: row[status] for status in _STATUSES if row[status]},
+        )
+        for row in rows
+    ]
 
 
 def agency_members(*, alliance: Alliance, agency_id: int | None) -> QuerySet[AllianceMember]:

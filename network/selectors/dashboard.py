@@ -13,10 +13,11 @@ Whether someone has voted is read through outcomes.selectors.for_network.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
-from network.models import Agency, InvitationStatus, Membership, PilotSite, Sector
+from network.models import InvitationStatus, Membership, PilotSite, Sector
 from network.roles import LEADERS
 from network.selectors.sites import agencies_for_site
 from outcomes.selectors import for_network
@@ -24,24 +25,39 @@ from outcomes.selectors import for_network
 LIST_LIMIT = 50  # names listed per heading; the count says how many more
 
 
+class AgencyRow(NamedTuple):
+    """An agency as the page lists it: its id (for its link), name and sector (a value of Sector)."""
+
+    pk: int
+    name: str
+    sector: str
+
+
+class ListedPerson(NamedTuple):
+    """A leader as the page's lists name them: their name and their agency's (empty without one)."""
+
+    name: str
+    agency: str
+
+
 @dataclass
 class Dashboard:
     leader_count: int
     agency_count: int
     sectors_without_agency: list[str]
-    agencies_without_leader: list[Agency]
+    agencies_without_leader: list[AgencyRow]
     not_invited: int
     sending: int
     invited: int
     accepted: int
     failed: int
     never_signed_in: int
-    never_signed_in_people: list[Membership]
-    not_invited_people: list[Membership]
+    never_signed_in_people: list[ListedPerson]
+    not_invited_people: list[ListedPerson]
     open_round_title: str = ""
     open_round_id: int | None = None
     voted: int = 0
-    not_voted_people: list[Membership] = field(default_factory=list)
+    not_voted_people: list[ListedPerson] = field(default_factory=list)
 
     @property
     def not_voted(self) -> int:
@@ -74,8 +90,9 @@ NEVER_SIGNED_IN = Q(user__last_login__isnull=True) & ~Q(invitation_status=Invita
 
 
 def dashboard_for_site(*, site: PilotSite) -> Dashboard:
-    agencies = list(agencies_for_site(site=site))
-    present = {agency.sector for agency in agencies}
+    # Four columns, not a hundred model instances: the page shows no more of an agency.
+    agencies = list(agencies_for_site(site=site).values_list("pk", "name", "sector", "leader_count"))
+    present = {sector for _, _, sector, _ in agencies}
     leaders = site.memberships.filter(archived_at__isnull=True, role__in=LEADERS)
     counts = leaders.aggregate(
         total=Count("pk"),
@@ -86,21 +103,22 @@ def dashboard_for_site(*, site: PilotSite) -> Dashboard:
         failed=Count("pk", filter=Q(invitation_status=InvitationStatus.FAILED)),
         never_signed_in=Count("pk", filter=NEVER_SIGNED_IN),
     )
-    people = leaders.select_related("user", "agency").order_by("user__name")
+    # Names only, not three model instances a person: the lists show nothing else.
+    people = leaders.order_by("user__name").values_list("user__name", "agency__name")
     dashboard = Dashboard(
         leader_count=counts["total"],
         agency_count=len(agencies),
         sectors_without_agency=[str(label) for value, label in Sector.choices if value not in present],
-        agencies_without_leader=[agency for agency in agencies if agency.leader_count == 0],
+        agencies_without_leader=[AgencyRow(pk, name, sector) for pk, name, sector, leaders in agencies if not leaders],
         not_invited=counts["not_invited"],
         sending=counts["sending"],
         invited=counts["invited"],
         accepted=counts["accepted"],
         failed=counts["failed"],
         never_signed_in=counts["never_signed_in"],
-        never_signed_in_people=list(people.filter(NEVER_SIGNED_IN)[:LIST_LIMIT]),
-        not_invited_people=list(
-            people.filter(invitation_status__in=[InvitationStatus.PENDING, InvitationStatus.FAILED])[:LIST_LIMIT]
+        never_signed_in_people=_listed(people.filter(NEVER_SIGNED_IN)),
+        not_invited_people=_listed(
+            people.filter(invitation_status__in=[InvitationStatus.PENDING, InvitationStatus.FAILED])
         ),
     )
     open_round = for_network.open_round_for_site(site_id=site.pk)
@@ -109,5 +127,9 @@ def dashboard_for_site(*, site: PilotSite) -> Dashboard:
         has_voted = for_network.voted_in_round(round_id=open_round.pk)
         dashboard.open_round_title, dashboard.open_round_id = open_round.title, open_round.pk
         dashboard.voted = leaders.filter(has_voted).count()
-        dashboard.not_voted_people = list(people.filter(~has_voted)[:LIST_LIMIT])
+        dashboard.not_voted_people = _listed(people.filter(~has_voted))
     return dashboard
+
+
+def _listed(people: QuerySet[Membership, tuple[str, str | None]]) -> list[ListedPerson]:
+    return [ListedPerson(name, agency or "") for name, agency in people[:LIST_LIMIT]]

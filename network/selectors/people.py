@@ -3,14 +3,16 @@ archives and the activity log, and whose email preferences a signed link opens."
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from network import tokens
-from network.models import ActivityEntry, Agency, ImportBatch, InvitationStatus, Membership, PilotSite, User
+from network import activity_text, tokens
+from network.models import Agency, ImportBatch, InvitationStatus, Membership, PilotSite, User
 from network.paging import ListPage, clean_query, page_of
 from network.selectors.sites import memberships_for_user, people_for_site
 
@@ -49,8 +51,22 @@ def archived_agencies_for_site(*, site: PilotSite) -> QuerySet[Agency]:
     return site.agencies.filter(archived_at__isnull=False).order_by("name")
 
 
-def activity_for_site(*, site: PilotSite, limit: int = 200) -> QuerySet[ActivityEntry]:
-    return site.activity.select_related("actor").order_by("-created_at", "-pk")[:limit]
+class LogLine(NamedTuple):
+    """A line of the activity log as the page shows it: when, who (empty: nobody, or a person since deleted), and
+    what, in the reader's language."""
+
+    created_at: dt.datetime
+    actor_name: str
+    summary_text: str
+
+
+def activity_for_site(*, site: PilotSite, limit: int = 200) -> list[LogLine]:
+    """The site's latest activity, newest first: the four columns shown, not 200 entries and their users."""
+    rows = site.activity.order_by("-created_at", "-pk").values_list("created_at", "actor__name", "params", "summary")
+    return [
+        LogLine(created_at, actor_name or "", activity_text.shown(params, summary))
+        for created_at, actor_name, params, summary in rows[:limit]
+    ]
 
 
 def import_batch_get(*, site: PilotSite, user: User, batch_id: int) -> ImportBatch:

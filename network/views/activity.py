@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
+from django.urls import reverse
 
 from network.access import ENABLERS, site_view
 from network.http import AuthenticatedHttpRequest, render_page
@@ -19,6 +20,9 @@ def site_activity(request: AuthenticatedHttpRequest, membership: Membership) -> 
         "entries": activity_for_site(site=site),
         "archived_people": archived_people_page(site=site, page=request.GET.get("page", 1)),
         "archived_agencies": archived_agencies_for_site(site=site),
+        # Built once, not per row: where each is restored is this and their id.
+        "member_url": reverse("network:member-edit", args=[site.slug, 0]).removesuffix("0/"),
+        "agency_url": reverse("network:agency-edit", args=[site.slug, 0]).removesuffix("0/"),
     }
     # A page link sent by htmx swaps only the list of removed people and archived agencies.
     return render_page(request, "network/site_activity.html", context, partial="archived")

@@ -84,6 +84,8 @@ def alliance_detail(request: AuthenticatedHttpRequest, membership: Membership) -
         "meetings": list(selectors.meetings_for_alliance(alliance=alliance).order_by("-starts_at")[:RECENT_MEETINGS])
         if alliance
         else [],
+        # Built once, not per meeting: a meeting's link is this and its id.
+        "meeting_url": reverse("network:meeting-detail", args=[site.slug, 0]).removesuffix("0/"),
         **_commitments_context(request, membership, alliance),
         "outcome": for_network.alliance_outcome(alliance_id=alliance.pk) if alliance else None,
         # The viewer's own open commitments check in through the same page as the emailed link.

@@ -67,14 +67,15 @@ def site_people(request: AuthenticatedHttpRequest, membership: Membership) -> Ht
         if added and not request.htmx:
             return redirect("network:site-people", site_slug=site.slug)
         status = 200 if added else 422
+    manages = membership.can_manage_people
     context = {
         "membership": membership,
         "site": site,
         "agencies": selectors.agencies_for_site(site=site),
         "people": people_page_for_site(site=site, query=request.GET.get("q", ""), page=request.GET.get("page", 1)),
-        # Built once, not per row: a person's link is this and their id.
-        "member_url": reverse("network:member-edit", args=[site.slug, 0]).removesuffix("0/"),
-        "agency_url": reverse("network:agency-edit", args=[site.slug, 0]).removesuffix("0/"),
+        # Built once, not per row: a person's link is this and their id; only an enabler's rows are links.
+        "member_url": reverse("network:member-edit", args=[site.slug, 0]).removesuffix("0/") if manages else "",
+        "agency_url": reverse("network:agency-edit", args=[site.slug, 0]).removesuffix("0/") if manages else "",
         "agency_form": agency_form,
         "member_form": member_form,
     }
