@@ -107,8 +107,9 @@ def digest_preview_email(request: AuthenticatedHttpRequest, membership: Membersh
     form = _preview_form(request, choices, digest)
     if not form.is_valid():
         raise Http404(gettext("Choose someone who would receive this email"))
-    message = digest_preview(digest=digest, membership=form.cleaned_data["member"])
-    if message is None:
+    part = "text" if request.GET.get("part") == "text" else "html"
+    shown = digest_preview(digest=digest, membership=form.cleaned_data["member"], part=part)
+    if shown is None:
         body = format_html(
             "<!doctype html><html lang='{}'><title>{}</title><body><p>{}</p></body></html>",
             get_language(),
@@ -116,10 +117,9 @@ def digest_preview_email(request: AuthenticatedHttpRequest, membership: Membersh
             gettext("Nothing new for this member this week, so no digest would be sent."),
         )
         return HttpResponse(body)
-    if request.GET.get("part") == "text":
-        return HttpResponse(message.body, content_type="text/plain; charset=utf-8")
-    html = message.alternatives[0][0]
-    return HttpResponse(html)
+    if part == "text":
+        return HttpResponse(shown, content_type="text/plain; charset=utf-8")
+    return HttpResponse(shown)
 
 
 @require_POST

@@ -158,6 +158,27 @@ def test_an_enabler_previews_the_digest_as_a_member_gets_it(cast: Cast, alliance
     assert client.get(preview_url, {"digest": key, "member": str(cast.outsider.pk)}).status_code == 404
 
 
+def test_the_preview_renders_one_part_exactly_as_the_email_carries_it(
+    cast: Cast, alliance: Alliance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview renders only the part shown (the other is half its time): each part is the sent email's own."""
+    monkeypatch.setattr("django.core.signing.time.time", lambda: 1_800_000_000.0)  # the links' signatures, alike
+    meeting = _meeting(cast, alliance)
+    outcome_propose(membership=cast.leaders[0], statement="Safe streets after dark", why_it_matters="Fear.")
+    member = cast.leaders[1]
+    client = cast.client_for(cast.enabler)
+    preview_url = reverse("network:digest-preview", args=[cast.site.slug])
+    for key in (_weekly_key(alliance), f"pre_meeting:{meeting.pk}"):
+        # Read the digest afresh each time, as a digest run or a request does.
+        message = digests.digest_message(digests.digest_parse(key), member)
+        assert message is not None
+        shown = client.get(preview_url, {"digest": key, "member": str(member.pk)})
+        assert shown.content.decode() == message.alternatives[0][0]
+        text = client.get(preview_url, {"digest": key, "member": str(member.pk), "part": "text"})
+        assert text["Content-Type"] == "text/plain; charset=utf-8"
+        assert text.content.decode() == message.body
+
+
 def test_an_enabler_previews_and_sends_a_meeting_reminder_now(
     cast: Cast, alliance: Alliance, mailoutbox: list, django_capture_on_commit_callbacks
 ) -> None:
