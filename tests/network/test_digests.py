@@ -388,6 +388,32 @@ def test_the_digest_page_pins_its_query_count(cast: Cast, alliance: Alliance, dj
     assert "<strong>33</strong> sent" in response.content.decode()
 
 
+def test_the_preview_pins_its_query_count(cast: Cast, alliance: Alliance, django_assert_num_queries) -> None:
+    """The weekly digest's preview reads the same queries for one meeting or many, and few people or more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = cast.client_for(cast.enabler)
+    preview_url = reverse("network:digest-preview", args=[cast.site.slug])
+    query = {"digest": _weekly_key(alliance), "member": str(cast.leaders[0].pk)}
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert "<p>Hello Leader 0 of Ashby,</p>" in client.get(preview_url, query).content.decode()
+        return len(captured)
+
+    services.meeting_respond(meeting=_meeting(cast, alliance), membership=cast.leaders[1], rsvp="going")
+    one = queries()
+    for i in range(4):
+        services.meeting_respond(meeting=_meeting(cast, alliance, days=5 + i), membership=cast.leaders[1], rsvp="going")
+        leader = services.member_add(site=cast.site, name=f"L{i}", email=f"l{i}@example.org", agency=cast.agencies[0])
+        services.alliance_join(alliance=alliance, membership=leader)
+    # The session, its user and membership; the digest asked for and whom for; the week's news.
+    with django_assert_num_queries(one):
+        client.get(preview_url, query)
+    assert one == 21  # 23 while the "Preview as" list was built only to check whom for
+
+
 def test_the_reminder_skips_only_those_not_going_to_this_meeting(
     cast: Cast, alliance: Alliance, mailoutbox: list
 ) -> None:
