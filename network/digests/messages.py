@@ -232,7 +232,7 @@ def digest_preview(*, digest: Digest, membership: Membership, part: str = "html"
         if digest.kind in (Kind.INVITATION, Kind.SIGN_IN):
             message = _digest_message(digest, membership, connection=None, message_id="")
             assert message is not None  # noqa: S101 - these two are always sent
-            return message.body if part == "text" else str(message.alternatives[0][0])
+            return str(message.body) if part == "text" else str(message.alternatives[0][0])
         written = _written(digest, membership)
         if written is None:
             return None
