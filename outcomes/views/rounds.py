@@ -289,7 +289,8 @@ def round_voters(request: AuthenticatedHttpRequest, membership: Membership, roun
     voting_round = selectors.round_get(site=membership.site, round_id=round_id, with_result=False)
     if not can_see_voters(membership, voting_round):
         raise PermissionDenied(gettext("Only enablers see who has voted in this round."))
-    candidates = selectors.round_candidates(voting_round=voting_round)
+    # Each outcome's id and statement: all the ballots shown say of them.
+    candidates = selectors.round_ballot_candidates(voting_round=voting_round)
     context = {
         "membership": membership,
         "site": membership.site,
