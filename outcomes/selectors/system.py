@@ -92,12 +92,13 @@ class AgencySummary:
     #: Its most supported outcomes among those drawn: (number in the key, share of its voters), most first.
     top: list[tuple[int, float]]
 
-    @property
-    def top_html(self) -> SafeString:
-        pattern = gettext("outcome %(number)d (%(percent)d%%)")
-        return mark_safe(  # noqa: S308 -- numbers, and a translator's pattern escaped
-            escape(", ".join(pattern % {"number": n, "percent": round(100 * share)} for n, share in self.top))
-        )
+    def row_html(self, pattern: str) -> str:
+        """Its row of the summary table, with `pattern` the translated "outcome %(number)d (%(percent)d%%)";
+        every value escaped."""
+        group = self.group
+        members = f'<span class="hint"> {escape(", ".join(group.member_labels))}</span>' if group.members else ""
+        top = escape(", ".join(pattern % {"number": n, "percent": round(100 * share)} for n, share in self.top))
+        return f'<tr><th scope="row">{escape(group.label)}{members}</th><td>{group.voters:d}</td><td>{top}</td></tr>'
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,15 @@ class SystemView:
     @property
     def key_cut(self) -> bool:
         return self.key is not None and self.total_outcomes > len(self.key)
+
+    @property
+    def agency_summary_html(self) -> SafeString:
+        """The agency summary's rows, built here as the heatmaps' cells are: a hundred agencies through the
+        template engine were most of the page's template time. Its words translated once, not once a row."""
+        pattern = gettext("outcome %(number)d (%(percent)d%%)")
+        return mark_safe(  # noqa: S308 -- every value escaped in row_html
+            "".join(f"{row.row_html(pattern)}\n    " for row in self.agency_summary or [])
+        )
 
 
 #: Outcomes drawn in each heatmap (the top of the result): 100 agencies by 50 outcomes made a 768 KB page.

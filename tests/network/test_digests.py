@@ -170,7 +170,9 @@ def test_the_preview_renders_one_part_exactly_as_the_email_carries_it(
     preview_url = reverse("network:digest-preview", args=[cast.site.slug])
     for key in (_weekly_key(alliance), f"pre_meeting:{meeting.pk}"):
         # Read the digest afresh each time, as a digest run or a request does.
-        message = digests.digest_message(digests.digest_parse(key), member)
+        digest = digests.digest_parse(key)
+        assert digest is not None
+        message = digests.digest_message(digest, member)
         assert message is not None
         shown = client.get(preview_url, {"digest": key, "member": str(member.pk)})
         assert shown.content.decode() == message.alternatives[0][0]
