@@ -176,11 +176,15 @@ def _heatmap(groups: list[Group], outcomes: list[CandidateOutcome]) -> Heatmap:
 
 
 def _agency_summary(groups: list[Group], outcomes: list[CandidateOutcome]) -> list[AgencySummary]:
-    shown = outcomes[:SHOWN_OUTCOMES]
+    ids = [o.pk for o in outcomes[:SHOWN_OUTCOMES]]
     summary = []
     for g in groups:
-        # Most supported first; on equal shares, the one higher in the result.
-        shares = sorted(((g.share(o.pk), -n) for n, o in enumerate(shown, start=1)), reverse=True)
+        # Most supported first; on equal shares, the one higher in the result. Each share as `Group.share`
+        # works it out, inline: a hundred agencies by twenty outcomes are 2,000 of them a request.
+        support, voters = g.support, g.voters
+        shares = sorted(
+            ((support.get(pk, 0) / voters if voters else 0.0, -n) for n, pk in enumerate(ids, start=1)), reverse=True
+        )
         summary.append(AgencySummary(group=g, top=[(-n, share) for share, n in shares[:AGENCY_TOP] if share > 0]))
     return summary
 
