@@ -34,9 +34,15 @@ from network.text import one_line
 _WITH_CALENDAR = (Kind.MEETING, Kind.PRE_MEETING, Kind.CHANGE, Kind.PLACE)
 
 
-def _content(digest: Digest) -> DigestContent:
+def _content(digest: Digest, *, reader: int | None = None) -> DigestContent:
     """What every copy of the digest says in the active language, read on first use and kept on the digest for
-    the rest of its run: once per language its readers speak (a mixed alliance reads it twice, not per person)."""
+    the rest of its run: once per language its readers speak (a mixed alliance reads it twice, not per person).
+
+    With `reader` (a membership id, for the preview of one copy), the weekly news of that reader only, not kept.
+    """
+    if reader is not None and digest.meeting is None:
+        assert digest.alliance is not None  # noqa: S101 - only weekly digests have no meeting
+        return weekly_news(alliance=digest.alliance, reader=reader)
     language = translation.get_language()
     if language not in digest.content:
         if digest.meeting is not None:
@@ -126,13 +132,14 @@ class _Written:
     unsubscribe_url: str
 
 
-def _written(digest: Digest, membership: Membership) -> _Written | None:
+def _written(digest: Digest, membership: Membership, *, alone: bool = False) -> _Written | None:
     """What one reader's copy of a meeting's or the weekly digest's email says, or None when nothing is new to them;
-    in the active language."""
+    in the active language. `alone`: the only copy written (the preview), so what is each reader's own is read
+    for this reader only."""
     unsubscribe_url = settings.SITE_URL + reverse(
         "network:digest-unsubscribe", kwargs={"token": tokens.unsubscribe_token_make(membership_id=membership.pk)}
     )
-    content = _content(digest)
+    content = _content(digest, reader=membership.pk if alone else None)
     # The templates' context: what every copy shares, then what is this reader's own.
     context: dict[str, object] = {"site": digest.site, "alliance": digest.alliance, **_footer(content.contact)}
     context.update(recipient=membership.user, membership=membership, unsubscribe_url=unsubscribe_url, kind=digest.kind)
@@ -233,7 +240,7 @@ def digest_preview(*, digest: Digest, membership: Membership, part: str = "html"
             message = _digest_message(digest, membership, connection=None, message_id="")
             assert message is not None  # noqa: S101 - these two are always sent
             return str(message.body) if part == "text" else str(message.alternatives[0][0])
-        written = _written(digest, membership)
+        written = _written(digest, membership, alone=True)
         if written is None:
             return None
         return render_to_string(f"{written.template}.{'txt' if part == 'text' else 'html'}", written.context)

@@ -36,10 +36,16 @@ def checkins_due_for(*, membership: Membership, now: dt.datetime | None = None) 
     return _due(now or timezone.now()).filter(member__membership=membership).order_by("due_on", "pk")
 
 
-def checkins_due_in_alliance(*, alliance: Alliance, now: dt.datetime | None = None) -> dict[int, list[Commitment]]:
-    """Each owner's commitments due a check-in, by membership id: one query for the whole alliance."""
+def checkins_due_in_alliance(
+    *, alliance: Alliance, now: dt.datetime | None = None, membership_id: int | None = None
+) -> dict[int, list[Commitment]]:
+    """Each owner's commitments due a check-in, by membership id: one query for the whole alliance (or for the
+    one owner of `membership_id`)."""
     due: dict[int, list[Commitment]] = {}
-    for commitment in _due(now or timezone.now(), alliance=alliance).select_related("member").order_by("due_on", "pk"):
+    found = _due(now or timezone.now(), alliance=alliance)
+    if membership_id is not None:
+        found = found.filter(member__membership_id=membership_id)
+    for commitment in found.select_related("member").order_by("due_on", "pk"):
         due.setdefault(commitment.member.membership_id, []).append(commitment)
     return due
 

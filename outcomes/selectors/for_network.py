@@ -103,8 +103,9 @@ class OutcomeNews:
     rounds_closed: list[RoundClosed]  # most recently closed first
 
 
-def news_since(*, site_id: int, since: dt.datetime, now: dt.datetime) -> OutcomeNews:
-    """Outcomes proposed and rounds closed since `since`, and the rounds open now with who voted.
+def news_since(*, site_id: int, since: dt.datetime, now: dt.datetime, voter_id: int | None = None) -> OutcomeNews:
+    """Outcomes proposed and rounds closed since `since`, and the rounds open now with who voted (of them, only
+    whether `voter_id` did, if given: a membership id).
 
     Three queries, four when a round is open, whatever the number of rounds or ballots.
     `now` stands in for a round's missing opened or closed time.
@@ -123,8 +124,11 @@ def news_since(*, site_id: int, since: dt.datetime, now: dt.datetime) -> Outcome
     )
     voters: dict[int, set[int]] = {pk: set() for pk, _, _ in open_rounds}
     if open_rounds:
-        for round_id, voter_id in Ballot.objects.filter(round_id__in=list(voters)).values_list("round_id", "voter_id"):
-            voters[round_id].add(voter_id)
+        ballots = Ballot.objects.filter(round_id__in=list(voters))
+        if voter_id is not None:
+            ballots = ballots.filter(voter_id=voter_id)
+        for round_id, voter in ballots.values_list("round_id", "voter_id"):
+            voters[round_id].add(voter)
     rounds_closed = [
         RoundClosed(title, winner or "", closed_at or now)
         for title, winner, closed_at in VotingRound.objects.filter(

@@ -165,10 +165,19 @@ def test_the_preview_renders_one_part_exactly_as_the_email_carries_it(
     monkeypatch.setattr("django.core.signing.time.time", lambda: 1_800_000_000.0)  # the links' signatures, alike
     meeting = _meeting(cast, alliance)
     outcome_propose(membership=cast.leaders[0], statement="Safe streets after dark", why_it_matters="Fear.")
-    member = cast.leaders[1]
+    outcome_propose(membership=cast.leaders[0], statement="Children ready for school", why_it_matters="Early.")
+    # What is each reader's own, which the preview reads for its one reader: a reply, a vote.
+    services.meeting_respond(meeting=_meeting(cast, alliance, days=12), membership=cast.leaders[2], rsvp="going")
+    voting_round = round_create_and_open(membership=cast.enabler, title="Spring round")
+    first = voting_round.candidates.order_by("pk")[0]
+    ballot_submit(voting_round=voting_round, voter=cast.leaders[2], ranks={first.pk: 1})
     client = cast.client_for(cast.enabler)
     preview_url = reverse("network:digest-preview", args=[cast.site.slug])
-    for key in (_weekly_key(alliance), f"pre_meeting:{meeting.pk}"):
+    for member, key in (
+        (cast.leaders[1], _weekly_key(alliance)),
+        (cast.leaders[2], _weekly_key(alliance)),
+        (cast.leaders[1], f"pre_meeting:{meeting.pk}"),
+    ):
         # Read the digest afresh each time, as a digest run or a request does.
         digest = digests.digest_parse(key)
         assert digest is not None
@@ -179,6 +188,7 @@ def test_the_preview_renders_one_part_exactly_as_the_email_carries_it(
         text = client.get(preview_url, {"digest": key, "member": str(member.pk), "part": "text"})
         assert text["Content-Type"] == "text/plain; charset=utf-8"
         assert text.content.decode() == message.body
+        assert ("Spring round" in message.body) == (member == cast.leaders[1] and key.startswith("weekly"))
 
 
 def test_an_enabler_previews_and_sends_a_meeting_reminder_now(
