@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from network.access import ENABLERS, LEADERS, PROPOSERS
 from network.errors import DomainError
@@ -79,8 +80,21 @@ class RoundAccess:
         )
 
 
+class EditableOutcome(Protocol):
+    """What the edit rule reads of an outcome: a CandidateOutcome, or the outcomes list's card of one."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def site_id(self) -> int: ...
+    @property
+    def is_active(self) -> bool: ...
+    @property
+    def proposed_by_id(self) -> int | None: ...
+
+
 def _edit_allowed(
-    outcome: CandidateOutcome, membership: Membership, *, in_open_round: bool, voting_opened: bool
+    outcome: EditableOutcome, membership: Membership, *, in_open_round: bool, voting_opened: bool
 ) -> bool:
     if outcome.site_id != membership.site_id or not outcome.is_active:
         return False
@@ -109,7 +123,7 @@ class RoundCounts:
 
 
 def editable_outcome_ids(
-    *, outcomes: Iterable[CandidateOutcome], rounds: Mapping[int, RoundCounts], membership: Membership
+    *, outcomes: Iterable[EditableOutcome], rounds: Mapping[int, RoundCounts], membership: Membership
 ) -> set[int]:
     """The ids of those outcomes that `can_edit_outcome` allows, given each one's `rounds`: no query per outcome."""
     return {

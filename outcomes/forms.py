@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, cast
 
 from django import forms
 from django.contrib.humanize.templatetags.humanize import ordinal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from network.forms import SingleLineField
@@ -337,7 +338,7 @@ class BallotForm(forms.Form):
                 outcome=outcome,
                 field=field,
                 control=self._control(field, outcome),
-                energy=_radios(energy),
+                energy=_radios(energy, words.energy_labels),
                 ranked=ranked and bool(ranks.get(outcome.pk)),
             )
             row.html = _row_html(row, words, round_ranked=ranked, approval=prefix == "approve", moved=self.moved)
@@ -387,15 +388,24 @@ def _as_int(value: object) -> int | None:
         return None
 
 
-def _radios(field: forms.BoundField) -> SafeString:
-    current = str(field.value() if field.value() not in (None, "") else Energy.NONE)
+def _radios(field: forms.BoundField, labels: tuple[str, ...]) -> SafeString:
+    """The energy radios; `labels`: ENERGY_CHOICES' labels, translated and escaped once for the ballot."""
+    value = field.value()
+    current = str(value if value not in (None, "") else Energy.NONE)
     return mark_safe(  # noqa: S308
         "".join(
             f'<label class="radio-inline" for="{field.auto_id}_{i}"><input type="radio" name="{field.html_name}" '
-            f'value="{v}" id="{field.auto_id}_{i}"{" checked" if str(v) == current else ""}> {escape(label)}</label>'
-            for i, (v, label) in enumerate(ENERGY_CHOICES)
+            f'value="{v}" id="{field.auto_id}_{i}"{" checked" if str(v) == current else ""}> {label}</label>'
+            for i, ((v, _label), label) in enumerate(zip(ENERGY_CHOICES, labels, strict=True))
         )
     )
+
+
+@lru_cache(maxsize=2048)
+def _ordinal(language: str | None, place: int) -> str:
+    """humanize's `ordinal` of a place, kept per language: it translates ten patterns on every call, and a
+    ballot of 200 ranked outcomes called it for each row. `language` is only the key (the active language)."""
+    return str(ordinal(place))
 
 
 @dataclass
@@ -422,10 +432,13 @@ class _RowWords:
     to_statement: str
     moved_to: str
     took_out: str
+    #: The energy radios' labels, escaped.
+    energy_labels: tuple[str, ...] = ()
 
     @classmethod
     def now(cls, *, ranked: bool) -> _RowWords:
         return cls(
+            energy_labels=tuple(escape(label) for _value, label in ENERGY_CHOICES),
             up=escape(gettext("Move up")) if ranked else "",
             down=escape(gettext("Move down")) if ranked else "",
             add=escape(gettext("Add to my ranking")) if ranked else "",
@@ -462,7 +475,7 @@ def _row_html(row: BallotRow, words: _RowWords, *, round_ranked: bool, approval:
 
         button = '<button type="submit" class="secondary" name="move" value="{value}" id="{id}"{focus}>{label}'
         if row.ranked:
-            announce = words.moved_to % {"statement": statement, "place": ordinal(row.place)}
+            announce = words.moved_to % {"statement": statement, "place": _ordinal(get_language(), row.place)}
             moves = (
                 button.format(value=f"up:{pk}", id=f"up-{pk}", focus=focus(f"up:{pk}", announce), label=words.up)
                 + f"{hidden}</button>"

@@ -241,13 +241,16 @@ class StoredResult:
 
     @classmethod
     def from_round(cls, voting_round: VotingRound, *, agencies: bool = True) -> StoredResult:
-        """The stored result of a closed round, whichever version wrote it (see `from_columns` for `agencies`)."""
+        """The stored result of a closed round, whichever version wrote it (see `from_columns` for `agencies`).
+
+        Without `agencies`, a round read by `round_get(agencies=False)` gives its result without them."""
+        shortened = None if agencies else getattr(voting_round, "result_without_agencies", None)
         return cls.from_columns(
             method=voting_round.method,
             ranking=voting_round.ranking,
             pairwise=voting_round.pairwise,
             winner_id=voting_round.winner_id,
-            result=voting_round.result,
+            result=voting_round.result if shortened is None else shortened,
             secret=voting_round.is_secret,
             min_group_size=voting_round.min_group_size,
             agencies=agencies,

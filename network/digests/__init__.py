@@ -33,7 +33,7 @@ from network.digests.due import (
 )
 from network.digests.keys import Digest, digest_parse, mail_key, weekly_key
 from network.digests.messages import digest_message, digest_preview
-from network.digests.recipients import digest_recipients
+from network.digests.recipients import digest_recipient, digest_recipients
 from network.digests.runs import DigestRun, digest_prepare, digest_run, digest_send, runs_due
 from network.digests.sending import SendCounts, mail_deliveries_create
 
@@ -48,6 +48,7 @@ __all__ = [
     "digest_parse",
     "digest_prepare",
     "digest_preview",
+    "digest_recipient",
     "digest_recipients",
     "digest_run",
     "digest_send",

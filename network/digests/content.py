@@ -204,8 +204,12 @@ def meeting_content(*, meeting: Meeting) -> MeetingContent:
     )
 
 
-def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> WeeklyNews:
-    """The site's news of the past week, in a fixed number of queries whatever the alliance's size."""
+def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None, reader: int | None = None) -> WeeklyNews:
+    """The site's news of the past week, in a fixed number of queries whatever the alliance's size.
+
+    With `reader` (a membership id), what is each reader's own (replies, votes, check-ins, actions, the
+    relationship check-in) is read for that one reader only: their copy says the same, for the preview, without
+    reading every reply, ballot and check-in of the alliance. Such news is for that reader's copy only."""
     now = now or timezone.now()
     since = now - WEEK
     news = WeeklyNews()
@@ -218,9 +222,10 @@ def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> Weekly
     going = meetings_going_first(meetings=upcoming, limit=GOING_SHOWN)
     replied: dict[int, set[int]] = {meeting.pk: set() for meeting in upcoming}
     if upcoming:
-        for meeting_id, membership_id in MeetingResponse.objects.filter(meeting__in=upcoming).values_list(
-            "meeting_id", "membership_id"
-        ):
+        responses = MeetingResponse.objects.filter(meeting__in=upcoming)
+        if reader is not None:
+            responses = responses.filter(membership_id=reader)
+        for meeting_id, membership_id in responses.values_list("meeting_id", "membership_id"):
             replied[meeting_id].add(membership_id)
     news.meetings = [
         MeetingNews(
@@ -231,7 +236,7 @@ def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> Weekly
         )
         for meeting in upcoming
     ]
-    outcome_news = news_since(site_id=alliance.site_id, since=since, now=now)
+    outcome_news = news_since(site_id=alliance.site_id, since=since, now=now, voter_id=reader)
     news.outcomes = list(outcome_news.outcomes)
     news.rounds_open = list(outcome_news.rounds_open)
     news.rounds_closed = list(outcome_news.rounds_closed)
@@ -244,12 +249,12 @@ def weekly_news(*, alliance: Alliance, now: dt.datetime | None = None) -> Weekly
     )
     news.pledges = [Pledge(m.membership_id, m.membership.user.name, m.pledge, m.joined_at) for m in pledged]
     news.pledge_count = pledged[0].pledge_count if news.pledges else 0
-    news.checkins_due = checkins_due_in_alliance(alliance=alliance, now=now)
-    news.actions_due = open_actions_in_alliance(alliance=alliance)
+    news.checkins_due = checkins_due_in_alliance(alliance=alliance, now=now, membership_id=reader)
+    news.actions_due = open_actions_in_alliance(alliance=alliance, owner_id=reader)
     news.today = timezone.localdate(now)
     news.measure = measure_changes_since(alliance_id=alliance.pk, since=timezone.localdate(since))
     news.going_quiet = [QuietNews.from_map(item) for item in map_going_quiet_for_digest(site_id=alliance.site_id)]
-    news.map_checkin_answered = map_checkin_last_answered(site_id=alliance.site_id)
+    news.map_checkin_answered = map_checkin_last_answered(site_id=alliance.site_id, respondent_id=reader)
     news.map_checkin_url = settings.SITE_URL + reverse("network:map-checkin", args=[alliance.site.slug])
     news.map_url = settings.SITE_URL + reverse("network:site-map", args=[alliance.site.slug])
     news.contact = site_contact(site=alliance.site)

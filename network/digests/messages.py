@@ -3,6 +3,7 @@ digest's content, once per digest (network.digests.content)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -33,9 +34,15 @@ from network.text import one_line
 _WITH_CALENDAR = (Kind.MEETING, Kind.PRE_MEETING, Kind.CHANGE, Kind.PLACE)
 
 
-def _content(digest: Digest) -> DigestContent:
+def _content(digest: Digest, *, reader: int | None = None) -> DigestContent:
     """What every copy of the digest says in the active language, read on first use and kept on the digest for
-    the rest of its run: once per language its readers speak (a mixed alliance reads it twice, not per person)."""
+    the rest of its run: once per language its readers speak (a mixed alliance reads it twice, not per person).
+
+    With `reader` (a membership id, for the preview of one copy), the weekly news of that reader only, not kept.
+    """
+    if reader is not None and digest.meeting is None:
+        assert digest.alliance is not None  # noqa: S101 - only weekly digests have no meeting
+        return weekly_news(alliance=digest.alliance, reader=reader)
     language = translation.get_language()
     if language not in digest.content:
         if digest.meeting is not None:
@@ -95,10 +102,44 @@ def _digest_message(
         return invitation_message(membership, connection=connection, message_id=message_id)
     if digest.kind == Kind.SIGN_IN:
         return sign_in_message(digest, membership, connection=connection, message_id=message_id)
+    written = _written(digest, membership)
+    if written is None:
+        return None
+    message = EmailMultiAlternatives(
+        subject=one_line(written.subject),  # a header cannot hold a line break, even from a title saved long ago
+        body=render_to_string(f"{written.template}.txt", written.context),
+        to=[membership.user.email],
+        connection=connection,
+        headers={
+            "List-Unsubscribe": f"<{written.unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            **({"Message-ID": message_id} if message_id else {}),
+        },
+    )
+    message.attach_alternative(render_to_string(f"{written.template}.html", written.context), "text/html")
+    if digest.kind in _WITH_CALENDAR and digest.meeting is not None:
+        message.attach("meeting.ics", meeting_ics(meeting=digest.meeting), "text/calendar")
+    return message
+
+
+@dataclass(frozen=True)
+class _Written:
+    """A meeting's or the weekly digest's email for one reader, before either part is rendered."""
+
+    template: str  # without ".txt" or ".html"
+    subject: str
+    context: dict[str, object]
+    unsubscribe_url: str
+
+
+def _written(digest: Digest, membership: Membership, *, alone: bool = False) -> _Written | None:
+    """What one reader's copy of a meeting's or the weekly digest's email says, or None when nothing is new to them;
+    in the active language. `alone`: the only copy written (the preview), so what is each reader's own is read
+    for this reader only."""
     unsubscribe_url = settings.SITE_URL + reverse(
         "network:digest-unsubscribe", kwargs={"token": tokens.unsubscribe_token_make(membership_id=membership.pk)}
     )
-    content = _content(digest)
+    content = _content(digest, reader=membership.pk if alone else None)
     # The templates' context: what every copy shares, then what is this reader's own.
     context: dict[str, object] = {"site": digest.site, "alliance": digest.alliance, **_footer(content.contact)}
     context.update(recipient=membership.user, membership=membership, unsubscribe_url=unsubscribe_url, kind=digest.kind)
@@ -122,21 +163,7 @@ def _digest_message(
         context["meeting_links"] = [(m, _rsvp_links(m.meeting, membership)) for m in personal.meetings]
         template = "network/email/weekly_digest"
         subject = gettext("%(site)s: your week in the alliance") % {"site": digest.site.name}
-    message = EmailMultiAlternatives(
-        subject=one_line(subject),  # a header cannot hold a line break, even from a title saved long ago
-        body=render_to_string(f"{template}.txt", context),
-        to=[membership.user.email],
-        connection=connection,
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            **({"Message-ID": message_id} if message_id else {}),
-        },
-    )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    if digest.kind in _WITH_CALENDAR and digest.meeting is not None:
-        message.attach("meeting.ics", meeting_ics(meeting=digest.meeting), "text/calendar")
-    return message
+    return _Written(template=template, subject=subject, context=context, unsubscribe_url=unsubscribe_url)
 
 
 def invitation_message(
@@ -205,6 +232,15 @@ def stored_message(
     )
 
 
-def digest_preview(*, digest: Digest, membership: Membership) -> EmailMultiAlternatives | None:
-    """The email as this person would get it, for the enabler to look at; nothing is sent or recorded."""
-    return digest_message(digest, membership)
+def digest_preview(*, digest: Digest, membership: Membership, part: str = "html") -> str | None:
+    """One part of the email ("html" or "text") as this person would get it, for the enabler to look at, or None
+    when they would get none; nothing is sent or recorded. Only the part shown is rendered."""
+    with language_of(membership.user):
+        if digest.kind in (Kind.INVITATION, Kind.SIGN_IN):
+            message = _digest_message(digest, membership, connection=None, message_id="")
+            assert message is not None  # noqa: S101 - these two are always sent
+            return str(message.body) if part == "text" else str(message.alternatives[0][0])
+        written = _written(digest, membership, alone=True)
+        if written is None:
+            return None
+        return render_to_string(f"{written.template}.{'txt' if part == 'text' else 'html'}", written.context)

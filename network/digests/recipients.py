@@ -47,6 +47,14 @@ def digest_recipients(digest: Digest) -> QuerySet[Membership]:
     return recipients_for(digest=digest).select_related("user").order_by("user__name", "pk")
 
 
+def digest_recipient(digest: Digest, *, membership_id: str) -> Membership | None:
+    """The person of this id, as asked for, if this digest would go to them now (else None): whom to preview it as.
+    One query."""
+    if not membership_id.isdigit():
+        return None
+    return recipients_for(digest=digest).select_related("user").filter(pk=int(membership_id)).first()
+
+
 def place_still_held(*, digest: Digest, membership_id: int) -> bool:
     """For a "place came free" email: whether they still hold the place, rather than having given it back."""
     return recipients_for(digest=digest).filter(pk=membership_id).exists()

@@ -29,15 +29,15 @@ def open_actions_for_user(*, user: User) -> QuerySet[MeetingAction]:
     )
 
 
-def open_actions_in_alliance(*, alliance: Alliance) -> dict[int, list[MeetingAction]]:
-    """Open actions of the alliance's site that are due within the week or overdue, by owner's membership id."""
+def open_actions_in_alliance(*, alliance: Alliance, owner_id: int | None = None) -> dict[int, list[MeetingAction]]:
+    """Open actions of the alliance's site that are due within the week or overdue, by owner's membership id
+    (only `owner_id`'s, if given)."""
     soon = timezone.localdate() + dt.timedelta(days=7)
     found: dict[int, list[MeetingAction]] = {}
-    for action in (
-        MeetingAction.objects.filter(meeting__site_id=alliance.site_id, done_at__isnull=True, due_on__lte=soon)
-        .select_related("meeting")
-        .order_by("due_on", "pk")
-    ):
+    actions = MeetingAction.objects.filter(meeting__site_id=alliance.site_id, done_at__isnull=True, due_on__lte=soon)
+    if owner_id is not None:
+        actions = actions.filter(owner_id=owner_id)
+    for action in actions.select_related("meeting").order_by("due_on", "pk"):
         found.setdefault(action.owner_id, []).append(action)
     return found
 

@@ -15,32 +15,37 @@ WEEK = dt.timedelta(weeks=1)
 INTERVALS = range(1, 53)  # Alliance.checkin_every_weeks: 1 to 52 (its validators)
 
 
-def _due(now: dt.datetime) -> QuerySet[Commitment]:
-    """Open commitments whose owner last checked in at least the alliance's interval ago.
+def _due(now: dt.datetime, *, alliance: Alliance | None = None) -> QuerySet[Commitment]:
+    """Open commitments whose owner last checked in at least the alliance's interval ago (of one alliance, if given).
 
-    The interval is a whole number of weeks (1 to 52), so the latest check-in that is due is picked from a CASE of
-    fixed instants: a number times a duration is not something every database (SQLite) can compute."""
+    The interval is a whole number of weeks (1 to 52). Of one alliance it is one instant; across alliances the latest
+    check-in that is due is picked from a CASE of fixed instants: a number times a duration is not something every
+    database (SQLite) can compute."""
+    due = Commitment.objects.filter(closed_at__isnull=True, member__membership__archived_at__isnull=True)
+    if alliance is not None:
+        # One alliance's own interval: the 52-branch CASE below was most of the weekly digest's time building queries.
+        return due.filter(member__alliance=alliance, checked_in_at__lte=now - alliance.checkin_every_weeks * WEEK)
     due_if_before = Case(
         *(When(member__alliance__checkin_every_weeks=weeks, then=Value(now - weeks * WEEK)) for weeks in INTERVALS),
         output_field=DateTimeField(),
     )
-    return (
-        Commitment.objects.filter(closed_at__isnull=True, member__membership__archived_at__isnull=True)
-        .alias(due_if_before=due_if_before)
-        .filter(checked_in_at__lte=F("due_if_before"))
-    )
+    return due.alias(due_if_before=due_if_before).filter(checked_in_at__lte=F("due_if_before"))
 
 
 def checkins_due_for(*, membership: Membership, now: dt.datetime | None = None) -> QuerySet[Commitment]:
     return _due(now or timezone.now()).filter(member__membership=membership).order_by("due_on", "pk")
 
 
-def checkins_due_in_alliance(*, alliance: Alliance, now: dt.datetime | None = None) -> dict[int, list[Commitment]]:
-    """Each owner's commitments due a check-in, by membership id: one query for the whole alliance."""
+def checkins_due_in_alliance(
+    *, alliance: Alliance, now: dt.datetime | None = None, membership_id: int | None = None
+) -> dict[int, list[Commitment]]:
+    """Each owner's commitments due a check-in, by membership id: one query for the whole alliance (or for the
+    one owner of `membership_id`)."""
     due: dict[int, list[Commitment]] = {}
-    for commitment in (
-        _due(now or timezone.now()).filter(member__alliance=alliance).select_related("member").order_by("due_on", "pk")
-    ):
+    found = _due(now or timezone.now(), alliance=alliance)
+    if membership_id is not None:
+        found = found.filter(member__membership_id=membership_id)
+    for commitment in found.select_related("member").order_by("due_on", "pk"):
         due.setdefault(commitment.member.membership_id, []).append(commitment)
     return due
 

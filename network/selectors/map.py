@@ -439,15 +439,13 @@ def map_going_quiet_for_digest(*, site_id: int) -> list[QuietItem]:
     return going_quiet(snapshot_read(data), quiet_days=quiet_days, today=timezone.localdate())
 
 
-def map_checkin_last_answered(*, site_id: int) -> dict[int, dt.datetime]:
-    """For the digest: when each of the site's people last answered or changed the relationship check-in, by
-    membership id (nobody who never answered, or withdrew every answer). One query."""
-    return dict(
-        RelationshipAnswer.objects.filter(respondent__site_id=site_id)
-        .values("respondent_id")
-        .annotate(last=Max("updated_at"))
-        .values_list("respondent_id", "last")
-    )
+def map_checkin_last_answered(*, site_id: int, respondent_id: int | None = None) -> dict[int, dt.datetime]:
+    """For the digest: when each of the site's people (or the one of `respondent_id`) last answered or changed
+    the relationship check-in, by membership id (nobody who never answered, or withdrew every answer). One query."""
+    answers = RelationshipAnswer.objects.filter(respondent__site_id=site_id)
+    if respondent_id is not None:
+        answers = answers.filter(respondent_id=respondent_id)
+    return dict(answers.values("respondent_id").annotate(last=Max("updated_at")).values_list("respondent_id", "last"))
 
 
 def checkin_partners(*, membership: Membership) -> list[Membership]:

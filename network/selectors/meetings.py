@@ -13,9 +13,9 @@ from typing import Any, NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import CombinedExpression, RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat
 from django.db.models.lookups import IsNull
 from django.http import Http404
 from django.utils import timezone
@@ -424,9 +424,9 @@ def meetings_going_first(*, meetings: list[Meeting], limit: int) -> dict[int, li
     """For each of several meetings, the first `limit` people going by name, as `meeting_going_first` finds them
     for one (a test holds the two together), in two queries for all the meetings together.
 
-    The first finds each meeting's first ids by name in a subquery per meeting, which walks the index on
-    names and stops at `limit` (a window over everyone going sorted them all); the second reads those people.
-    Each meeting's going count is its `going_count` from `meetings_for_site`."""
+    The first finds each meeting's first ids by name in a subquery per meeting, a top-`limit` sort of those
+    going (a window over everyone going sorted them all); the second reads those people. Each meeting's going
+    count is its `going_count` from `meetings_for_site`."""
     if not meetings:
         return {}
     meeting_ref = OuterRef(OuterRef("pk"))
@@ -440,7 +440,11 @@ def meetings_going_first(*, meetings: list[Meeting], limit: int) -> dict[int, li
         .filter(Exists(MeetingResponse.objects.filter(_has_place(), meeting_id=meeting_ref, membership=OuterRef("pk"))))
         .filter(Exists(in_alliance) | (IsNull(OuterRef("alliance_id"), True) & _REACHABLE))
         .filter(Q(archived_at__isnull=True) | Exists(came))
-        .order_by("user__name", "pk")
+        # By name, but not through the index on names: PostgreSQL walked it in order and, for each name, scanned
+        # everyone going to the meeting again (users walked × people going: 47 ms for ten meetings at 2,000
+        # leaders). Sorted as an expression it reads only those going, by the meeting's index on replies, and
+        # keeps the first `limit` (5 ms). The same order: the name with nothing appended.
+        .order_by(Concat("user__name", Value("")), "pk")
         .values("pk")[:limit]
     )
     ids = dict(

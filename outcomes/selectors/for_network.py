@@ -103,29 +103,43 @@ class OutcomeNews:
     rounds_closed: list[RoundClosed]  # most recently closed first
 
 
-def news_since(*, site_id: int, since: dt.datetime, now: dt.datetime) -> OutcomeNews:
-    """Outcomes proposed and rounds closed since `since`, and the rounds open now with who voted.
+def news_since(*, site_id: int, since: dt.datetime, now: dt.datetime, voter_id: int | None = None) -> OutcomeNews:
+    """Outcomes proposed and rounds closed since `since`, and the rounds open now with who voted (of them, only
+    whether `voter_id` did, if given: a membership id).
 
     Three queries, four when a round is open, whatever the number of rounds or ballots.
     `now` stands in for a round's missing opened or closed time.
     """
+    # Plain values, not rounds: a closed round carries its stored result, which nothing here reads.
     outcomes = [
-        NewOutcome(o.proposed_by_id, o.statement, o.created_at)
-        for o in CandidateOutcome.objects.filter(site_id=site_id, created_at__gte=since).order_by("-created_at")
+        NewOutcome(*row)
+        for row in CandidateOutcome.objects.filter(site_id=site_id, created_at__gte=since)
+        .order_by("-created_at")
+        .values_list("proposed_by_id", "statement", "created_at")
     ]
-    open_rounds = list(VotingRound.objects.filter(site_id=site_id, status=VotingRound.Status.OPEN))
-    voters: dict[int, set[int]] = {r.pk: set() for r in open_rounds}
-    for round_id, voter_id in Ballot.objects.filter(round__in=open_rounds).values_list("round_id", "voter_id"):
-        voters[round_id].add(voter_id)
+    open_rounds = list(
+        VotingRound.objects.filter(site_id=site_id, status=VotingRound.Status.OPEN).values_list(
+            "pk", "title", "opened_at"
+        )
+    )
+    voters: dict[int, set[int]] = {pk: set() for pk, _, _ in open_rounds}
+    if open_rounds:
+        ballots = Ballot.objects.filter(round_id__in=list(voters))
+        if voter_id is not None:
+            ballots = ballots.filter(voter_id=voter_id)
+        for round_id, voter in ballots.values_list("round_id", "voter_id"):
+            voters[round_id].add(voter)
     rounds_closed = [
-        RoundClosed(r.title, r.winner.statement if r.winner else "", r.closed_at or now)
-        for r in VotingRound.objects.filter(site_id=site_id, status=VotingRound.Status.CLOSED, closed_at__gte=since)
-        .select_related("winner")
+        RoundClosed(title, winner or "", closed_at or now)
+        for title, winner, closed_at in VotingRound.objects.filter(
+            site_id=site_id, status=VotingRound.Status.CLOSED, closed_at__gte=since
+        )
         .order_by("-closed_at")
+        .values_list("title", "winner__statement", "closed_at")
     ]
     return OutcomeNews(
         outcomes=outcomes,
-        rounds_open=[RoundOpen(r.pk, r.title, r.opened_at or now, voters[r.pk]) for r in open_rounds],
+        rounds_open=[RoundOpen(pk, title, opened_at or now, voters[pk]) for pk, title, opened_at in open_rounds],
         rounds_closed=rounds_closed,
     )
 

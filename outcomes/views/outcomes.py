@@ -14,6 +14,7 @@ from network.http import AuthenticatedHttpRequest, render_page
 from network.models import Membership
 from outcomes import selectors, services
 from outcomes.access import MANAGERS, PROPOSERS, can_edit_outcome, can_manage, can_propose, editable_outcome_ids
+from outcomes.cards import outcome_cards_html
 from outcomes.forms import MergeForm, OutcomeForm, RoundForm
 
 
@@ -32,6 +33,7 @@ def outcome_list(request: AuthenticatedHttpRequest, membership: Membership) -> H
                 messages.success(request, _("Thank you: your outcome is now a candidate."))
                 return redirect("outcomes:outcome-list", site_slug=site.slug)
     listed = selectors.outcomes_for_site(site=site, page=request.GET.get("page", 1))
+    editable = editable_outcome_ids(outcomes=listed.outcomes.rows, rounds=listed.rounds, membership=membership)
     context = {
         "membership": membership,
         "site": site,
@@ -39,7 +41,9 @@ def outcome_list(request: AuthenticatedHttpRequest, membership: Membership) -> H
         "can_propose": can_propose(membership),
         "can_manage": can_manage(membership),
         "outcomes": listed.outcomes,
-        "editable": editable_outcome_ids(outcomes=listed.outcomes.rows, rounds=listed.rounds, membership=membership),
+        "outcome_cards": outcome_cards_html(
+            listed.outcomes.rows, site_slug=site.slug, editable=editable, can_manage=can_manage(membership)
+        ),
         "rounds": selectors.rounds_for_site(site=site),
         "round_form": RoundForm() if can_manage(membership) else None,
     }

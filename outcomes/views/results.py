@@ -15,8 +15,9 @@ from outcomes.models import VotingRound
 from outcomes.result_schema import StoredResult
 
 
-def _closed_round(membership: Membership, round_id: int) -> VotingRound:
-    voting_round = selectors.round_get(site=membership.site, round_id=round_id)
+def _closed_round(membership: Membership, round_id: int, *, agencies: bool = True) -> VotingRound:
+    """The closed round, or 404; `agencies=False` for a download that shows no agency's figures (`round_get`)."""
+    voting_round = selectors.round_get(site=membership.site, round_id=round_id, agencies=agencies)
     if not voting_round.is_closed:
         raise Http404(gettext("This round has no result yet"))
     return voting_round
@@ -25,7 +26,7 @@ def _closed_round(membership: Membership, round_id: int) -> VotingRound:
 @site_view()
 def round_results_csv(request: AuthenticatedHttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     """The result table as CSV: totals per outcome only, never anyone's ballot."""
-    voting_round = _closed_round(membership, round_id)
+    voting_round = _closed_round(membership, round_id, agencies=False)
     result = selectors.round_result(voting_round=voting_round)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{slugify(voting_round.title) or 'round'}-results.csv"
@@ -61,7 +62,7 @@ def round_results_csv(request: AuthenticatedHttpRequest, membership: Membership,
 @site_view()
 def round_pairwise_csv(request: AuthenticatedHttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     """The whole head-to-head table as CSV (the page shows its top): counts of ballots, never anyone's ballot."""
-    voting_round = _closed_round(membership, round_id)
+    voting_round = _closed_round(membership, round_id, agencies=False)
     rows = selectors.round_pairwise(voting_round=voting_round)
     if not rows:
         raise Http404(gettext("Only a Schulze round has a head-to-head table"))

@@ -69,7 +69,8 @@ def round_open_draft(request: AuthenticatedHttpRequest, membership: Membership, 
 @site_view()
 def round_detail(request: AuthenticatedHttpRequest, membership: Membership, round_id: int) -> HttpResponse:
     """A round as it stands: a draft, the ballot (for a leader) while open, or the result once closed."""
-    voting_round = selectors.round_get(site=membership.site, round_id=round_id)
+    # The result shows no agency's figures (the system view does): its stored result is read without them.
+    voting_round = selectors.round_get(site=membership.site, round_id=round_id, agencies=False)
     context: dict[str, object] = {
         "membership": membership,
         "site": membership.site,
@@ -289,7 +290,8 @@ def round_voters(request: AuthenticatedHttpRequest, membership: Membership, roun
     voting_round = selectors.round_get(site=membership.site, round_id=round_id, with_result=False)
     if not can_see_voters(membership, voting_round):
         raise PermissionDenied(gettext("Only enablers see who has voted in this round."))
-    candidates = selectors.round_candidates(voting_round=voting_round)
+    # Each outcome's id and statement: all the ballots shown say of them.
+    candidates = selectors.round_ballot_candidates(voting_round=voting_round)
     context = {
         "membership": membership,
         "site": membership.site,

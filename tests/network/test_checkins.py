@@ -118,6 +118,20 @@ def test_check_ins_fall_due_at_the_alliances_interval(cast: Cast, alliance: Alli
     assert not checkins_due_for(membership=cast.leaders[0], now=now + dt.timedelta(weeks=10)).exists()
 
 
+def test_the_alliances_read_finds_what_each_owners_read_finds(
+    cast: Cast, alliance: Alliance, commitment: Commitment
+) -> None:
+    """The digest reads one alliance at its own interval; one owner's read picks the interval by a CASE: the same."""
+    now = timezone.now()
+    for weeks in (1, 2, 4, 52):
+        alliance.checkin_every_weeks = weeks
+        alliance.save()
+        for later in (dt.timedelta(days=6), dt.timedelta(weeks=weeks, hours=1), dt.timedelta(weeks=weeks, days=-1)):
+            owners = {cast.leaders[0].pk: list(checkins_due_for(membership=cast.leaders[0], now=now + later))}
+            expected = {pk: found for pk, found in owners.items() if found}
+            assert checkins_due_in_alliance(alliance=alliance, now=now + later) == expected, (weeks, later)
+
+
 def test_link_pages_are_kept_out_of_caches_and_referrers(cast: Cast, commitment: Commitment) -> None:
     response = Client().get(_url(commitment, cast.leaders[0].pk))
     assert "no-store" in response["Cache-Control"]

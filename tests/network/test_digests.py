@@ -158,6 +158,39 @@ def test_an_enabler_previews_the_digest_as_a_member_gets_it(cast: Cast, alliance
     assert client.get(preview_url, {"digest": key, "member": str(cast.outsider.pk)}).status_code == 404
 
 
+def test_the_preview_renders_one_part_exactly_as_the_email_carries_it(
+    cast: Cast, alliance: Alliance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview renders only the part shown (the other is half its time): each part is the sent email's own."""
+    monkeypatch.setattr("django.core.signing.time.time", lambda: 1_800_000_000.0)  # the links' signatures, alike
+    meeting = _meeting(cast, alliance)
+    outcome_propose(membership=cast.leaders[0], statement="Safe streets after dark", why_it_matters="Fear.")
+    outcome_propose(membership=cast.leaders[0], statement="Children ready for school", why_it_matters="Early.")
+    # What is each reader's own, which the preview reads for its one reader: a reply, a vote.
+    services.meeting_respond(meeting=_meeting(cast, alliance, days=12), membership=cast.leaders[2], rsvp="going")
+    voting_round = round_create_and_open(membership=cast.enabler, title="Spring round")
+    first = voting_round.candidates.order_by("pk")[0]
+    ballot_submit(voting_round=voting_round, voter=cast.leaders[2], ranks={first.pk: 1})
+    client = cast.client_for(cast.enabler)
+    preview_url = reverse("network:digest-preview", args=[cast.site.slug])
+    for member, key in (
+        (cast.leaders[1], _weekly_key(alliance)),
+        (cast.leaders[2], _weekly_key(alliance)),
+        (cast.leaders[1], f"pre_meeting:{meeting.pk}"),
+    ):
+        # Read the digest afresh each time, as a digest run or a request does.
+        digest = digests.digest_parse(key)
+        assert digest is not None
+        message = digests.digest_message(digest, member)
+        assert message is not None
+        shown = client.get(preview_url, {"digest": key, "member": str(member.pk)})
+        assert shown.content.decode() == message.alternatives[0][0]
+        text = client.get(preview_url, {"digest": key, "member": str(member.pk), "part": "text"})
+        assert text["Content-Type"] == "text/plain; charset=utf-8"
+        assert text.content.decode() == message.body
+        assert ("Spring round" in message.body) == (member == cast.leaders[1] and key.startswith("weekly"))
+
+
 def test_an_enabler_previews_and_sends_a_meeting_reminder_now(
     cast: Cast, alliance: Alliance, mailoutbox: list, django_capture_on_commit_callbacks
 ) -> None:
@@ -365,6 +398,32 @@ def test_the_digest_page_pins_its_query_count(cast: Cast, alliance: Alliance, dj
     with django_assert_num_queries(11):
         response = client.get(reverse("network:site-digests", args=[cast.site.slug]))
     assert "<strong>33</strong> sent" in response.content.decode()
+
+
+def test_the_preview_pins_its_query_count(cast: Cast, alliance: Alliance, django_assert_num_queries) -> None:
+    """The weekly digest's preview reads the same queries for one meeting or many, and few people or more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = cast.client_for(cast.enabler)
+    preview_url = reverse("network:digest-preview", args=[cast.site.slug])
+    query = {"digest": _weekly_key(alliance), "member": str(cast.leaders[0].pk)}
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert "<p>Hello Leader 0 of Ashby,</p>" in client.get(preview_url, query).content.decode()
+        return len(captured)
+
+    services.meeting_respond(meeting=_meeting(cast, alliance), membership=cast.leaders[1], rsvp="going")
+    one = queries()
+    for i in range(4):
+        services.meeting_respond(meeting=_meeting(cast, alliance, days=5 + i), membership=cast.leaders[1], rsvp="going")
+        leader = services.member_add(site=cast.site, name=f"L{i}", email=f"l{i}@example.org", agency=cast.agencies[0])
+        services.alliance_join(alliance=alliance, membership=leader)
+    # The session, its user and membership; the digest asked for and whom for; the week's news.
+    with django_assert_num_queries(one):
+        client.get(preview_url, query)
+    assert one == 21  # 23 while the "Preview as" list was built only to check whom for
 
 
 def test_the_reminder_skips_only_those_not_going_to_this_meeting(

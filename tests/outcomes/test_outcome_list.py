@@ -115,3 +115,59 @@ def test_the_plain_select_says_what_djangos_own_select_says(cast: Cast, candidat
         assert options(mine) == options(django_s) and len(options(mine)) == 1 + 3  # the empty choice, and the rest
         assert mine.split(">", 1)[0] == django_s.split(">", 1)[0]  # the same <select ...> attributes
         assert "Fish &amp; &lt;chips&gt;" in mine
+
+
+# The cards as outcome_list.html wrote them through the template engine, before outcomes/cards.py wrote them.
+_CARDS_TEMPLATE = (
+    "{% load i18n %}{% for outcome in outcomes %}\n"
+    '    <li class="card">\n'
+    "      <h3>{{ outcome.statement }}</h3>\n"
+    "      <p>{{ outcome.why_it_matters }}</p>\n"
+    '      <p class="hint">{% if outcome.proposer_name %}'
+    "{% blocktranslate with name=outcome.proposer_name %}Proposed by {{ name }}{% endblocktranslate %}"
+    '{% else %}{% translate "Proposed by a former member" %}{% endif %}'
+    "{% if outcome.proposer_agency %}, {{ outcome.proposer_agency }}{% endif %}"
+    "{% for name in outcome.co_proposer_names %}{% blocktranslate %}; and by {{ name }}{% endblocktranslate %}"
+    "{% endfor %}</p>\n"
+    '      {% if outcome.agency_names %}<p class="hint">{% translate "Touches:" %} {{ outcome.agency_names }}</p>'
+    "{% endif %}\n"
+    '      {% if outcome.alliance_id %}<p><span class="tag">{% translate "Adopted" %}</span></p>{% endif %}\n'
+    "      {% if outcome.pk in editable %}<p><a href=\"{% url 'outcomes:outcome-edit' site.slug outcome.pk %}\">"
+    '{% if can_manage %}{% translate "Edit, merge or withdraw" %}{% else %}{% translate "Edit" %}{% endif %}'
+    '<span class="visually-hidden">: {{ outcome.statement }}</span></a></p>{% endif %}\n'
+    "    </li>\n"
+    "    {% endfor %}"
+)
+
+
+def test_the_cards_say_what_the_template_said(cast: Cast, alliance: typing.Any) -> None:
+    """outcomes/cards.py writes each card as the template engine did: the same words, in English and Welsh,
+    the same escaping, links and parts, for an enabler and for a leader."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from network.services.people import member_archive
+    from outcomes.cards import outcome_cards_html
+    from outcomes.selectors import outcomes_for_site
+
+    leader, other = cast.leaders[0], cast.leaders[1]
+    odd = CandidateOutcome.objects.create(
+        site=cast.site, statement='Fish & "chips" <b>', why_it_matters="It's <i>ours</i>", proposed_by=leader
+    )
+    odd.agencies.add(*cast.agencies[:2])
+    odd.co_proposers.add(other, cast.leaders[2])
+    CandidateOutcome.objects.create(site=cast.site, statement="Nobody's now", why_it_matters="x", proposed_by=None)
+    gone = CandidateOutcome.objects.create(site=cast.site, statement="Left", why_it_matters="y", proposed_by=other)
+    member_archive(membership=other, actor=cast.enabler.user)
+    adopted = CandidateOutcome.objects.create(site=cast.site, statement="Won", why_it_matters="z", proposed_by=leader)
+    CandidateOutcome.objects.filter(pk=adopted.pk).update(alliance=alliance)
+    rows = outcomes_for_site(site=cast.site).outcomes.rows
+    assert {row.pk for row in rows} >= {odd.pk, gone.pk, adopted.pk}
+    template = Template(_CARDS_TEMPLATE)
+    for language in ("en", "cy"):
+        for can_manage, editable in ((True, {r.pk for r in rows}), (False, {odd.pk})):
+            with translation.override(language):
+                written = outcome_cards_html(rows, site_slug=cast.site.slug, editable=editable, can_manage=can_manage)
+                context = {"outcomes": rows, "site": cast.site, "editable": editable, "can_manage": can_manage}
+                assert written == template.render(Context(context)), (language, can_manage)
+    assert "Fish &amp; &quot;chips&quot; &lt;b&gt;" in written and "Cynigiwyd gan" in written

@@ -107,3 +107,61 @@ def test_the_system_view_lists_the_widest_splits_only(cast: Cast) -> None:
     assert listed.count("<li>") == len(view.contested)
     assert view.contested_total > SPLITS_SHOWN  # each sector leans its own way: many splits, a few shown
     assert f"the {SPLITS_SHOWN} widest splits of {view.contested_total}" in listed
+
+
+# The agency summary's rows as round_system.html wrote them through the template engine, before
+# SystemView.agency_summary_html wrote them.
+_SUMMARY_TEMPLATE = (
+    "{% for row in view.agency_summary %}"
+    '<tr><th scope="row">{{ row.group.label }}{% if row.group.members %}<span class="hint"> '
+    '{{ row.group.member_labels|join:", " }}</span>{% endif %}</th><td>{{ row.group.voters }}</td>'
+    "<td>{{ row.top_html }}</td></tr>\n    {% endfor %}"
+)
+
+
+def test_the_agency_summary_says_what_the_template_said() -> None:
+    """Rows written in Python, each word translated once: the same as the template's, in English and Welsh."""
+    from django.template import Context, Template
+    from django.utils import translation
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext
+
+    from outcomes.groups import NO_AGENCY, OTHER, Group
+    from outcomes.selectors.system import AgencySummary, SystemView
+
+    groups = [
+        Group(name='Fish & "Chips" <Ltd>', voters=1234, sector="Health"),
+        Group(name=NO_AGENCY, voters=7),
+        Group(name=OTHER, voters=12, members=["Small & Co", "Health", NO_AGENCY]),
+    ]
+    summary = [
+        AgencySummary(group=groups[0], top=[(3, 0.5), (1, 0.125), (20, 0.0049)]),
+        AgencySummary(group=groups[1], top=[]),
+        AgencySummary(group=groups[2], top=[(2, 1.0)]),
+    ]
+    view = SystemView(
+        agencies=None,
+        sectors=None,  # type: ignore[arg-type]  # not read here
+        consensus=[],
+        contested=[],
+        divergent=[],
+        merged=True,
+        support_rule="",
+        single_agency_sectors=[],
+        agency_summary=summary,
+    )
+
+    class Row:  # what the template read of each summary row: its group, and its top outcomes as HTML
+        def __init__(self, row: AgencySummary) -> None:
+            self.group = row.group
+            pattern = gettext("outcome %(number)d (%(percent)d%%)")
+            top = (pattern % {"number": n, "percent": round(100 * share)} for n, share in row.top)
+            self.top_html = mark_safe(escape(", ".join(top)))  # noqa: S308 - escaped
+
+    template = Template(_SUMMARY_TEMPLATE)
+    for language in ("en", "cy"):
+        with translation.override(language):
+            expected = template.render(Context({"view": {"agency_summary": [Row(r) for r in summary]}}))
+            assert view.agency_summary_html == expected, language
+    assert "Fish &amp; &quot;Chips&quot; &lt;Ltd&gt;" in expected and "<td>1234</td>" in expected

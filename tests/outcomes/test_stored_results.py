@@ -317,3 +317,19 @@ def test_a_result_read_without_agencies_is_the_same_but_for_them(
     assert whole.support.agencies and light.support.agencies == []
     assert light.count == whole.count and light.support.sectors == whole.support.sectors
     assert light.support.energy == whole.support.energy and light.support.divergent == whole.support.divergent
+    # Read as the result page reads it, without the agencies' bytes: the same, in one query; and saving that
+    # round never writes the shortened result over the stored one.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from outcomes.selectors import round_get
+
+    with CaptureQueriesContext(connection) as read:
+        shortened = round_get(site=cast.site, round_id=voting_round.pk, agencies=False)
+        unread = StoredResult.from_round(shortened, agencies=False)
+    assert len(read) == 1 and "agencies" not in shortened.result_without_agencies  # type: ignore[attr-defined]
+    assert unread == light
+    shortened.title = "Round, renamed"
+    shortened.save()
+    again = VotingRound.objects.get(pk=voting_round.pk)
+    assert again.title == "Round, renamed" and again.result == voting_round.result

@@ -129,3 +129,17 @@ def test_it_names_the_apps_own_groups_in_the_readers_language() -> None:
         # A sector group keeps the English label it was stored with; it is shown as the sector's label now.
         assert group_label("Local authority") == str(Sector.LOCAL_AUTHORITY.label)
     assert group_label(OTHER) == "Other"
+
+
+def test_the_ballots_kept_ordinals_are_humanizes_in_each_language() -> None:
+    """The ballot keeps each place's ordinal per language (humanize translates ten patterns a call)."""
+    from django.contrib.humanize.templatetags.humanize import ordinal
+    from django.utils import translation
+
+    from outcomes.forms import _ordinal
+
+    for language in ("cy", "en-gb", "cy"):
+        with translation.override(language):
+            assert [_ordinal(translation.get_language(), n) for n in range(1, 215)] == [
+                str(ordinal(n)) for n in range(1, 215)
+            ], language
