@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 
 from network.models import Membership
 from network.paging import PAGE_SIZE, ListPage, clean_query, page_number
@@ -160,13 +161,13 @@ def round_voters(
         )
         for ballot_id, outcome_id, rank, points, energy in rows_read:
             entries[ballot_id].append(_Entry(outcome_id, rank, points, energy))
-    by_id = {c.pk: c.statement for c in candidates}
+    describe = _Describer(voting_round, {c.pk: c.statement for c in candidates})
     rows = []
     for ballot in found.rows:
         choices = None
         if show:
             chosen = [e for e in entries[ballot.pk] if e.rank or e.points or e.energy]
-            choices = [_describe(voting_round, entry, by_id) for entry in sorted(chosen, key=_order)]
+            choices = [describe(entry) for entry in sorted(chosen, key=_order)]
         agency = ballot.voter.agency.name if ballot.voter.agency else ""
         rows.append(VoterRow(name=ballot.voter.user.name or ballot.voter.user.email, agency=agency, choices=choices))
     return ListPage(rows=rows, total=found.total, number=found.number, pages=found.pages, query=query)
@@ -185,18 +186,37 @@ def _order(entry: _Entry) -> tuple[int, int]:
     return (entry.rank or 10_000, -(entry.points or 0))
 
 
-_ENERGY_WORDS = {Energy.SOME.value: "; some energy", Energy.A_LOT.value: "; a lot of energy"}
+class _Describer:
+    """Each voter's choice as one line of the voters page ("1. statement; a lot of energy"), in the page's
+    language: the patterns are translated once a page, not once for each of its 2,500 entries."""
 
+    def __init__(self, voting_round: VotingRound, by_id: dict[int, str]) -> None:
+        self.by_id = by_id
+        self.ranked = voting_round.is_ranked
+        self.method = voting_round.method
+        self.unranked = gettext("Unranked: %(outcome)s")
+        self.approved = gettext("Approved: %(outcome)s")
+        self.score = gettext("Score %(score)d: %(outcome)s")
+        self.energy = {
+            Energy.SOME.value: gettext("%(choice)s; some energy"),
+            Energy.A_LOT.value: gettext("%(choice)s; a lot of energy"),
+        }
+        self._dots: dict[int, str] = {}
 
-def _describe(voting_round: VotingRound, entry: _Entry, by_id: dict[int, str]) -> str:
-    statement = by_id.get(entry.outcome_id, "")
-    energy = _ENERGY_WORDS.get(entry.energy, "")
-    if voting_round.is_ranked:
-        head = f"{entry.rank}. {statement}" if entry.rank else f"Unranked: {statement}"
-    elif voting_round.method == Method.APPROVAL:
-        head = f"Approved: {statement}" if entry.points else f"{statement}"
-    elif voting_round.method == Method.DOTS:
-        head = f"{entry.points or 0} dots: {statement}"
-    else:
-        head = f"Score {entry.points or 0}: {statement}"
-    return head + energy
+    def dots(self, count: int) -> str:
+        if count not in self._dots:
+            self._dots[count] = ngettext("%(dots)d dot: %(outcome)s", "%(dots)d dots: %(outcome)s", count)
+        return self._dots[count]
+
+    def __call__(self, entry: _Entry) -> str:
+        outcome = self.by_id.get(entry.outcome_id, "")
+        if self.ranked:
+            head = f"{entry.rank}. {outcome}" if entry.rank else self.unranked % {"outcome": outcome}
+        elif self.method == Method.APPROVAL:
+            head = self.approved % {"outcome": outcome} if entry.points else outcome
+        elif self.method == Method.DOTS:
+            head = self.dots(entry.points or 0) % {"dots": entry.points or 0, "outcome": outcome}
+        else:
+            head = self.score % {"score": entry.points or 0, "outcome": outcome}
+        energy = self.energy.get(entry.energy)
+        return energy % {"choice": head} if energy else head
