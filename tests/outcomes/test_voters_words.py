@@ -22,9 +22,7 @@ OUTCOMES = {1: "Fewer people sleep rough"}
         (Method.SCORE, _Entry(1, None, 4, Energy.NONE), "Score 4: Fewer people sleep rough"),
     ],
 )
-def test_each_kind_of_choice_reads_in_english_and_in_welsh(
-    method: Method, entry: _Entry, english: str
-) -> None:
+def test_each_kind_of_choice_reads_in_english_and_in_welsh(method: Method, entry: _Entry, english: str) -> None:
     voting_round = VotingRound(method=method)
     with translation.override("en-gb"):
         assert _Describer(voting_round, OUTCOMES)(entry) == english
