@@ -212,6 +212,9 @@ class Membership(models.Model):
                 name="membership_people_order_idx",
                 condition=models.Q(archived_at__isnull=True),
             ),
+            # A site's people by name whatever their role, removed or not: the first few going to a meeting many
+            # are going to are found by walking it (network/selectors/meetings.py, meetings_going_first).
+            models.Index(fields=["site", "user_name", "id"], name="membership_site_name_idx"),
         ]
 
     def __str__(self) -> str:

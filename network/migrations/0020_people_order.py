@@ -63,4 +63,8 @@ class Migration(migrations.Migration):
                 name="membership_people_order_idx",
             ),
         ),
+        migrations.AddIndex(
+            model_name="membership",
+            index=models.Index(fields=["site", "user_name", "id"], name="membership_site_name_idx"),
+        ),
     ]
