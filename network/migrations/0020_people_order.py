@@ -6,7 +6,8 @@ carries a copy of its user's name, `user_name`, and an index in the pages' order
 
 One rule in one place: the copy is kept by the database, by the two triggers below, so every write keeps it
 (forms, services, imports' bulk_create and bulk_update, the admin, a queryset's update(), seeds and tests):
-- writing a membership (insert, or any update) copies its user's name into it;
+- writing a membership (an insert, or an update that writes its user or the copy: a model's save() writes every
+  column) copies its user's name into it; an update of other columns only (an invitation's status) skips it;
 - changing a user's name copies the new name into each of their memberships.
 """
 
@@ -20,7 +21,7 @@ BEGIN
     RETURN NEW;
 END
 $$;
-CREATE TRIGGER network_membership_user_name BEFORE INSERT OR UPDATE ON network_membership
+CREATE TRIGGER network_membership_user_name BEFORE INSERT OR UPDATE OF user_id, user_name ON network_membership
     FOR EACH ROW EXECUTE FUNCTION network_membership_user_name();
 
 CREATE FUNCTION network_user_name_to_memberships() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -44,7 +44,7 @@ def archived_people_for_site(*, site: PilotSite) -> QuerySet[Membership]:
 def archived_people_page(*, site: PilotSite, page: object = 1) -> ListPage[Membership]:
     """A page of the people removed from the site, by name (one query, as `page_of`): a site removes people
     over the years, and the activity page lists them to restore, 50 at a time."""
-    return page_of(archived_people_for_site(site=site).order_by("user__name", "pk"), page=page)
+    return page_of(archived_people_for_site(site=site).order_by("user_name", "pk"), page=page)
 
 
 def archived_agencies_for_site(*, site: PilotSite) -> QuerySet[Agency]:

@@ -144,3 +144,15 @@ def test_the_people_order_follows_every_name_however_it_is_written(cast: Cast) -
     assert body.index("Aaron Early") < body.index("Person 00000") < body.index("Person 00030 Moved")
     assert "Zoe Late" not in body  # on the last page now
     assert "Zoe Late" in cast.client_for(cast.enabler).get(people_url(cast), {"page": "2"}).content.decode()
+
+
+def test_an_update_of_other_columns_leaves_the_name_copy_alone_and_a_save_restores_it(cast: Cast) -> None:
+    member = cast.leaders[0]
+    Membership.objects.filter(pk=member.pk).update(role_title="Chief")  # the copy's trigger is not run
+    member.refresh_from_db()
+    assert member.user_name == member.user.name
+    stale = Membership.objects.get(pk=member.pk)
+    stale.user_name = "Wrong"
+    stale.save()  # a model's save writes every column: the copy is taken from the user again
+    stale.refresh_from_db()
+    assert stale.user_name == member.user.name
