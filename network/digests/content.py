@@ -51,6 +51,9 @@ GOING_SHOWN = 30
 # The weekly digest shows this many of the week's pledges, newest first, and how many were made: an
 # alliance of thousands who joined in a week made the digest (and its preview) a quarter of a megabyte.
 PLEDGES_SHOWN = 20
+# And this many of the week's new candidate outcomes, newest first, and how many were proposed: a site proposing
+# hundreds in a week made every digest (and its preview) grow with them.
+OUTCOMES_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,7 @@ class PersonalDigest:
     pledges: list[Pledge]
     checkins: list[CheckInRequest] = field(default_factory=list)
     pledges_cut: bool = False  # more pledges were made than `pledges` shows
+    outcomes_count: int = 0  # every new candidate outcome the reader would be told of; `outcomes` shows the newest
     actions: list[ActionDue] = field(default_factory=list)
     measure: list[MeasureChange] = field(default_factory=list)
     going_quiet: list[QuietNews] = field(default_factory=list)
@@ -189,6 +193,11 @@ class PersonalDigest:
             or self.measure
             or self.going_quiet
         )
+
+    @property
+    def outcomes_cut(self) -> bool:
+        """Whether more outcomes were proposed (by others) than `outcomes` shows."""
+        return self.outcomes_count > len(self.outcomes)
 
 
 DigestContent = MeetingContent | WeeklyNews
@@ -298,9 +307,11 @@ def _pledges_cut(news: WeeklyNews, membership_id: int) -> bool:
 def weekly_digest_for(*, news: WeeklyNews, membership: Membership) -> PersonalDigest:
     """The news one reader has not acted on: no meeting they answered, no round they voted in, nothing of theirs."""
     membership_id = membership.pk
+    outcomes = [o for o in news.outcomes if o.proposer_id != membership_id]
     return PersonalDigest(
         meetings=[m for m in news.meetings if membership_id not in m.replied_member_ids],
-        outcomes=[o for o in news.outcomes if o.proposer_id != membership_id],
+        outcomes=outcomes[:OUTCOMES_SHOWN],
+        outcomes_count=len(outcomes),
         rounds_open=[r for r in news.rounds_open if membership_id not in r.voter_ids],
         rounds_closed=news.rounds_closed,
         pledges=[p for p in news.pledges if p.membership_id != membership_id][:PLEDGES_SHOWN],

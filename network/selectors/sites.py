@@ -78,5 +78,7 @@ def people_for_site(*, site: PilotSite) -> QuerySet[Membership]:
     return (
         site.memberships.filter(archived_at__isnull=True)
         .select_related("user", "agency")
-        .order_by("role", "user__name")
+        # By role, then name (the database's copy of the user's name: one index serves it, see Membership), then
+        # pk: a stable order to page by, as names repeat.
+        .order_by("role", "user_name", "pk")
     )

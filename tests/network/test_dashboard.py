@@ -143,3 +143,20 @@ def test_the_demo_sites_counts_add_up() -> None:
     assert sum(rows[label] for label in STATUS_ROWS) == total
     assert rows["Signed in at least once"] + rows["Never signed in"] == total
     assert rows["Never signed in"] <= total - rows["Accepted"]  # not "Accepted 35" beside "Never signed in 37"
+
+
+def test_agencies_without_a_leader_are_those_with_no_leader_counted(cast: Cast) -> None:
+    """The dashboard asks whether an agency has a leader; the people page counts them: the two agree, with a
+    leader removed, a coordinator in an agency and a leader in none."""
+    from network.selectors.dashboard import dashboard_for_site
+    from network.selectors.sites import agencies_for_site
+    from network.services import agency_create
+
+    removed_only = agency_create(site=cast.site, name="Ashby Removed", sector=Sector.HOUSING)
+    coordinated = agency_create(site=cast.site, name="Ashby Coordinated", sector=Sector.HOUSING)
+    Membership.objects.filter(pk=cast.leaders[0].pk).update(agency=removed_only, archived_at=timezone.now())
+    Membership.objects.filter(pk=cast.coordinator.pk).update(agency=coordinated)
+    Membership.objects.filter(pk=cast.leaders[1].pk).update(agency=None)
+    counted = {agency.pk for agency in agencies_for_site(site=cast.site) if not agency.leader_count}
+    assert {row.pk for row in dashboard_for_site(site=cast.site).agencies_without_leader} == counted
+    assert {removed_only.pk, coordinated.pk} <= counted

@@ -557,3 +557,26 @@ def test_the_weekly_digest_shows_the_newest_pledges_and_how_many_were_made(
     assert f'Pledger {PLEDGES_SHOWN + 2:02d}: "I bring pledge' in body  # the newest
     assert "Pledger 00:" not in body and "Pledger 01:" not in body  # their own, and one of the oldest
     assert f"These are the newest of {total} pledges made this week." in body
+
+
+def test_the_weekly_digest_shows_the_newest_outcomes_and_how_many_were_proposed(cast: Cast) -> None:
+    """A site proposing hundreds of outcomes in a week: each digest names the newest few and counts the rest."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from network.digests.content import OUTCOMES_SHOWN, WeeklyNews, weekly_digest_for
+    from outcomes.selectors.for_network import NewOutcome
+
+    now = timezone.now()
+    reader, other = cast.leaders[0], cast.leaders[1]
+    proposed = [
+        NewOutcome(reader.pk if i == 0 else other.pk, f"Outcome {i}", now - dt.timedelta(minutes=i))
+        for i in range(OUTCOMES_SHOWN + 5)
+    ]
+    news = WeeklyNews(outcomes=proposed)
+    theirs = weekly_digest_for(news=news, membership=reader)  # their own (the newest) is left out
+    assert [o.statement for o in theirs.outcomes] == [f"Outcome {i}" for i in range(1, OUTCOMES_SHOWN + 1)]
+    assert theirs.outcomes_count == OUTCOMES_SHOWN + 4 and theirs.outcomes_cut
+    few = weekly_digest_for(news=WeeklyNews(outcomes=proposed[:3]), membership=reader)
+    assert len(few.outcomes) == few.outcomes_count == 2 and not few.outcomes_cut

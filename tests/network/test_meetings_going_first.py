@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 
 from network import services
 from network.models import Alliance, InvitationStatus, Meeting, MeetingAttendance, MeetingResponse, Membership, Rsvp
+from network.selectors import meetings as meetings_selectors
 from network.selectors.meetings import meeting_going_first, meetings_going_first
 from network.services.people import member_archive
 from tests.conftest import Cast, make_user
@@ -24,7 +26,11 @@ def _meeting(cast: Cast, alliance: Alliance | None, title: str, **extra: object)
     )
 
 
-def test_many_meetings_read_together_find_who_one_meeting_read_finds(cast: Cast, alliance: Alliance) -> None:
+@pytest.mark.parametrize("walk_from", [0, 1, 10**9], ids=["walked-by-name", "one-walked-one-sorted", "sorted"])
+def test_many_meetings_read_together_find_who_one_meeting_read_finds(
+    cast: Cast, alliance: Alliance, walk_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(meetings_selectors, "GOING_WALK_FROM", walk_from)  # each of the two ways, both by name
     extra = []
     for i, name in enumerate(["Aaron Zed", "Beth Young", "Carl Xu", "Dina Webb"]):
         make_user(f"more{i}@ashby.example", name)
@@ -50,6 +56,7 @@ def test_many_meetings_read_together_find_who_one_meeting_read_finds(cast: Cast,
     member_archive(membership=extra[0], actor=cast.enabler.user)  # removed: left out...
     MeetingAttendance.objects.create(meeting=everyone, membership=extra[1])  # ...unless there; and marked there
     meetings = [ours, everyone, empty]
+    everyone.going_count = 1  # type: ignore[attr-defined]  # as meetings_for_site annotates it: walked from 1
     for limit in (1, 3, 30):
         together = meetings_going_first(meetings=meetings, limit=limit)
         for meeting in meetings:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.db import models
 from django.urls import reverse
 
 from network.models import Membership, Role, User
 from network.paging import PAGE_SIZE as PEOPLE_PAGE_SIZE
+from network.selectors.sites import people_for_site
 from tests.conftest import Cast
 from tests.html import text_of
 
@@ -119,3 +121,38 @@ def test_an_enabler_gets_a_link_to_edit_each_agency(cast: Cast) -> None:
     agency = cast.agencies[2]
     link = reverse("network:agency-edit", args=[cast.site.slug, agency.pk])
     assert f'<a href="{link}">{agency.name}</a>' in body
+
+
+def test_the_people_order_follows_every_name_however_it_is_written(cast: Cast) -> None:
+    """The pages order people by a copy of their name kept by the database (migration 0020's triggers): a
+    membership made in bulk, a renamed person and a membership moved to another user all list by their name now,
+    in the order of a sort of the join itself."""
+    add_people(cast, 60)
+    User.objects.filter(email="person00007@ashby.example").update(name="Aaron Early")  # a queryset's update()
+    renamed = User.objects.get(email="person00042@ashby.example")
+    renamed.name = "Zoe Late"
+    renamed.save()  # a model's save
+    moved = Membership.objects.get(user__email="person00003@ashby.example")
+    moved.user = User.objects.create_user(email="new@ashby.example", name="Person 00030 Moved")
+    moved.save()
+    sorted_by_join = list(
+        cast.site.memberships.filter(archived_at__isnull=True).order_by("role", "user__name", "pk").values_list("pk")
+    )
+    assert list(people_for_site(site=cast.site).values_list("pk")) == sorted_by_join
+    assert not Membership.objects.exclude(user_name=models.F("user__name")).exists()
+    body = cast.client_for(cast.enabler).get(people_url(cast)).content.decode()
+    assert body.index("Aaron Early") < body.index("Person 00000") < body.index("Person 00030 Moved")
+    assert "Zoe Late" not in body  # on the last page now
+    assert "Zoe Late" in cast.client_for(cast.enabler).get(people_url(cast), {"page": "2"}).content.decode()
+
+
+def test_an_update_of_other_columns_leaves_the_name_copy_alone_and_a_save_restores_it(cast: Cast) -> None:
+    member = cast.leaders[0]
+    Membership.objects.filter(pk=member.pk).update(role_title="Chief")  # the copy's trigger is not run
+    member.refresh_from_db()
+    assert member.user_name == member.user.name
+    stale = Membership.objects.get(pk=member.pk)
+    stale.user_name = "Wrong"
+    stale.save()  # a model's save writes every column: the copy is taken from the user again
+    stale.refresh_from_db()
+    assert stale.user_name == member.user.name
